@@ -1,0 +1,113 @@
+//! `resources/<name>.yaml`: one resource, its record schema and its methods.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::{PaginationDoc, SchemaDoc};
+
+/// One resource of an integration (`resources/<name>.yaml`): its record schema and methods.
+/// Every documented method becomes one MCP tool.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Resource")]
+pub struct ResourceDoc {
+    /// Plural snake_case (`teams`); equal to the file name without `.yaml`.
+    pub name: String,
+    /// Singular snake_case (`team`), used in tool names.
+    pub singular: String,
+    /// What the resource is; shown in tool descriptions.
+    pub description: String,
+    /// Tags of this resource's tools (servers can be limited to tools with given tags).
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Which record field identifies a record. Leave it out for singletons.
+    pub id: Option<IdDoc>,
+    /// The record's JSON Schema (`type: object`).
+    pub schema: SchemaDoc,
+    /// The standard methods. Custom methods go under `custom_methods`.
+    #[serde(default)]
+    pub methods: MethodsDoc,
+    /// Other methods by snake_case name; the tool is `<method>_<integration>_<resources>`.
+    #[serde(default)]
+    pub custom_methods: BTreeMap<String, MethodDoc>,
+}
+
+/// The record field that identifies a record; tools take it as their `id` argument.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Id")]
+pub struct IdDoc {
+    /// A property of the record schema (`slug`).
+    pub field: String,
+    /// How a caller fills the `id` argument ("the team's slug, not its name").
+    pub description: String,
+}
+
+/// The standard methods; each one present becomes a tool.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Methods")]
+pub struct MethodsDoc {
+    /// `list_all_<integration>_<resources>`: list records, a page at a time.
+    pub list: Option<MethodDoc>,
+    /// `get_single_<integration>_<resource>_by_id`: read one record.
+    pub get: Option<MethodDoc>,
+    /// `create_a_<integration>_<resource>`: create a record.
+    pub create: Option<MethodDoc>,
+    /// `update_a_<integration>_<resource>_by_id`: change a record.
+    pub update: Option<MethodDoc>,
+    /// `delete_a_<integration>_<resource>_by_id`: delete a record.
+    pub delete: Option<MethodDoc>,
+}
+
+/// One upstream call, exposed as one tool.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Method")]
+pub struct MethodDoc {
+    /// What the tool does; required (a method without one is an error, not an undocumented tool).
+    pub description: String,
+    /// `VERB /path` with VERB one of GET, POST, PUT, PATCH, DELETE; `{id}` and `path_schema`
+    /// properties may appear as placeholders: `GET /api/v1/config/teams/{id}`.
+    pub http: String,
+    /// Query parameters (an object schema keyed by upstream names, `page.max_size` allowed).
+    pub query_schema: Option<SchemaDoc>,
+    /// Path placeholders other than `{id}` (an object schema).
+    pub path_schema: Option<SchemaDoc>,
+    /// Whether the record's writable (non-`readOnly`) fields are sent as the body. Defaults to
+    /// `true` for create and update, `false` otherwise.
+    pub body_record: Option<bool>,
+    /// The key the record fields are wrapped under (`team` sends `{"team": {...}}`).
+    pub body_wrapper: Option<String>,
+    /// Body fields sent at the top level, beside the wrapper (an object schema; `dry_run`).
+    pub body_schema: Option<SchemaDoc>,
+    /// Dotted path to the record(s) in the reply (`teams`, `team`); the whole body if omitted.
+    pub response_path: Option<String>,
+    /// Replaces the record schema for this method's output.
+    pub response_schema: Option<SchemaDoc>,
+    /// Overrides the integration's pagination (list only): a pagination style or `none`.
+    pub pagination: Option<PaginationOverride>,
+    /// Extra tags for this method's tool.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Replaces the generated tool name (`^[a-zA-Z0-9_-]{1,64}$`).
+    pub tool_name: Option<String>,
+}
+
+/// A method's pagination: `none`, or a full pagination style.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(untagged)]
+#[schemars(rename = "PaginationOverride")]
+pub enum PaginationOverride {
+    Off(NoneKeyword),
+    Style(PaginationDoc),
+}
+
+/// The word `none`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NoneKeyword {
+    None,
+}

@@ -1,0 +1,205 @@
+//! Rust types from schemas: record structs, nested structs, string enums and tool inputs.
+//!
+//! Two kinds of struct, on purpose. Records (and everything nested in them) are lenient: every
+//! field is `Option`, unknown fields are kept in a flattened `extra` map, and enums keep unknown
+//! values, because a reply must never be filtered or rejected for being newer than the docs.
+//! Tool inputs are strict: `deny_unknown_fields`, required fields are not `Option`, so a
+//! misspelt or missing argument is an error that names it before any upstream call.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::rust::{UniqueNames, doc, ident, str_lit};
+use crate::error::Error;
+use crate::ir::{self, ArgLocation};
+use crate::model::{ObjectSchema, Schema, SchemaKind};
+use crate::naming;
+
+/// The types of one Rust module (one resource), in the order they are emitted.
+#[derive(Debug, Default)]
+pub struct ModuleTypes {
+    items: Vec<TokenStream>,
+    names: UniqueNames,
+}
+
+/// The Rust type of each top-level record property, by upstream name, without the `Option`.
+pub type FieldTypes = BTreeMap<String, TokenStream>;
+
+impl ModuleTypes {
+    /// Claims names the IR already chose (record, inputs, outputs) before any nested type can.
+    pub fn reserve(&mut self, name: &str) {
+        self.names.take(name);
+    }
+
+    /// Takes the items emitted so far, leaving names reserved.
+    pub fn drain(&mut self) -> Vec<TokenStream> {
+        std::mem::take(&mut self.items)
+    }
+
+    /// Emits a lenient type named `name` (already reserved) for `schema`: a struct for an
+    /// object, a type alias otherwise. Returns the Rust type of each top-level property.
+    pub fn record(&mut self, name: &str, schema: &Schema, fallback_doc: &str) -> Result<FieldTypes, Error> {
+        match &schema.kind {
+            SchemaKind::Object(object) => self.record_struct(name, object, schema.description.as_deref().unwrap_or(fallback_doc)),
+            _ => {
+                let type_ident = ident(name)?;
+                let ty = self.rust_type(schema, name)?;
+                let docs = doc(schema.description.as_deref().unwrap_or(fallback_doc));
+                self.items.push(quote!(#docs pub type #type_ident = #ty;));
+                Ok(FieldTypes::new())
+            }
+        }
+    }
+
+    /// Emits the strict input struct of a tool. `record_fields` resolves `Record` arguments to
+    /// the record's own field types.
+    pub fn input(&mut self, tool: &ir::Tool, record_fields: &FieldTypes) -> Result<(), Error> {
+        let slot = self.reserve_slot();
+        let mut fields = Vec::new();
+        let mut idents = UniqueNames::default();
+        for input in &tool.inputs {
+            let ty = match (input.location, record_fields.get(&input.upstream)) {
+                (ArgLocation::Record, Some(ty)) => ty.clone(),
+                _ => self.rust_type(&input.schema, &format!("{}{}", tool.input_type, naming::type_name(&input.name)))?,
+            };
+            let description = input.schema.description.as_deref().unwrap_or_default();
+            fields.push(input_field(&mut idents, &input.name, ty, input.required, description)?);
+        }
+        if let Some(limit) = &tool.limit {
+            fields.push(input_field(&mut idents, "limit", quote!(u64), false, &limit.description)?);
+        }
+        if let Some(cursor) = &tool.next_cursor {
+            fields.push(input_field(&mut idents, "next_cursor", quote!(String), false, &cursor.description)?);
+        }
+        let derive_default = !tool.inputs.iter().any(|input| input.required);
+        let default = derive_default.then(|| quote!(Default,));
+        let name = ident(&tool.input_type)?;
+        let docs = doc(&format!("The arguments of `{}`.", tool.name));
+        self.items[slot] = quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(deny_unknown_fields)]
+            pub struct #name { #(#fields)* }
+        };
+        Ok(())
+    }
+
+    fn record_struct(&mut self, name: &str, object: &ObjectSchema, description: &str) -> Result<FieldTypes, Error> {
+        let slot = self.reserve_slot();
+        let mut field_types = FieldTypes::new();
+        let mut fields = Vec::new();
+        let mut idents = UniqueNames::default();
+        for (upstream, schema) in &object.properties {
+            let ty = self.rust_type(schema, &format!("{name}{}", naming::type_name(upstream)))?;
+            let field = ident(&idents.take(&naming::snake_field_ident(upstream)))?;
+            let rename = (field != upstream.as_str()).then(|| str_lit(upstream)).transpose()?.map(|lit| quote!(rename = #lit,));
+            let docs = doc(schema.description.as_deref().unwrap_or_default());
+            fields.push(quote! {
+                #docs
+                #[serde(#rename default, skip_serializing_if = "Option::is_none")]
+                pub #field: Option<#ty>,
+            });
+            field_types.insert(upstream.clone(), ty);
+        }
+        let extra = ident(&idents.take("extra"))?;
+        let type_ident = ident(name)?;
+        let docs = doc(description);
+        self.items[slot] = quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+            pub struct #type_ident {
+                #(#fields)*
+                /// Fields the docs do not describe, kept as the upstream sent them.
+                #[serde(flatten)]
+                pub #extra: ::serde_json::Map<String, ::serde_json::Value>,
+            }
+        };
+        Ok(field_types)
+    }
+
+    /// The Rust type of `schema`; nested objects and enums become types named from `hint`.
+    fn rust_type(&mut self, schema: &Schema, hint: &str) -> Result<TokenStream, Error> {
+        Ok(match &schema.kind {
+            SchemaKind::String { enum_values, .. } if !enum_values.is_empty() => {
+                let name = self.names.take(hint);
+                self.string_enum(&name, enum_values, schema.description.as_deref())?;
+                let name = ident(&name)?;
+                quote!(#name)
+            }
+            SchemaKind::String { .. } => quote!(String),
+            SchemaKind::Integer => quote!(i64),
+            SchemaKind::Number => quote!(f64),
+            SchemaKind::Boolean => quote!(bool),
+            SchemaKind::Array(items) => {
+                let item = self.rust_type(items, &format!("{hint}Item"))?;
+                quote!(Vec<#item>)
+            }
+            SchemaKind::Object(object) if object.properties.is_empty() => {
+                quote!(::serde_json::Map<String, ::serde_json::Value>)
+            }
+            SchemaKind::Object(object) => {
+                let name = self.names.take(hint);
+                let fallback = format!("Part of `{hint}`.");
+                self.record_struct(&name, object, schema.description.as_deref().unwrap_or(&fallback))?;
+                let name = ident(&name)?;
+                quote!(#name)
+            }
+            SchemaKind::Any => quote!(::serde_json::Value),
+        })
+    }
+
+    fn string_enum(&mut self, name: &str, values: &[String], description: Option<&str>) -> Result<(), Error> {
+        let mut variants_names = UniqueNames::default();
+        let mut variants = Vec::with_capacity(values.len());
+        for value in values {
+            let variant = ident(&variants_names.take(&naming::variant_name(value)))?;
+            let lit = str_lit(value)?;
+            variants.push(quote!(#[serde(rename = #lit)] #variant,));
+        }
+        let other = ident(&variants_names.take("Other"))?;
+        let type_ident = ident(name)?;
+        let docs = doc(description.unwrap_or("One of the values the docs list."));
+        self.items.push(quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+            pub enum #type_ident {
+                #(#variants)*
+                /// A value the docs do not list, kept as the upstream sent it.
+                #[serde(untagged)]
+                #other(String),
+            }
+        });
+        Ok(())
+    }
+
+    /// Keeps a parent type ahead of the nested types its fields create.
+    fn reserve_slot(&mut self) -> usize {
+        self.items.push(TokenStream::new());
+        self.items.len() - 1
+    }
+}
+
+fn input_field(
+    idents: &mut UniqueNames,
+    name: &str,
+    ty: TokenStream,
+    required: bool,
+    description: &str,
+) -> Result<TokenStream, Error> {
+    let field = ident(&idents.take(&naming::snake_field_ident(name)))?;
+    let rename = (field != name).then(|| str_lit(name)).transpose()?.map(|lit| quote!(rename = #lit));
+    let docs = doc(description);
+    Ok(if required {
+        let attr = rename.map(|rename| quote!(#[serde(#rename)]));
+        quote!(#docs #attr pub #field: #ty,)
+    } else {
+        let rename = rename.map(|rename| quote!(#rename,));
+        quote! {
+            #docs
+            #[serde(#rename default, skip_serializing_if = "Option::is_none")]
+            pub #field: Option<#ty>,
+        }
+    })
+}

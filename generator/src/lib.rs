@@ -1,0 +1,19 @@
+//! mcpgen's generator: YAML integration docs in, typed Rust, JSON Schemas and docs out.
+//!
+//! Data flows one way through one module per stage:
+//! `load` (YAML with source locations) -> `validate` (every problem at once; produces
+//! [`model`]) -> `lower` (produces the tool IR in [`ir`]) -> `emit` (Rust, JSON Schemas,
+//! templated prose) -> `files` (write only what changed, or check).
+
+pub mod model;
+pub mod naming;
+pub mod diagnostics;
+pub mod docs;
+pub mod format_schema;
+pub mod load;
+pub mod emit;
+pub mod error;
+pub mod files;
+pub mod ir;
+pub mod lower;
+pub mod templates;

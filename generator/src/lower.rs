@@ -1,0 +1,429 @@
+//! Lowering: the validated model becomes the tool IR, one tool per documented method.
+//!
+//! This is where each tool's arguments are decided (path, query, record and body fields, plus
+//! `limit` and `next_cursor`), where its annotations follow from the method kind and HTTP verb,
+//! where every generated name is taken from [`crate::naming`], and where the prose is rendered
+//! from the templates, once, at generation time.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::ir::{self, ArgLocation, InputField, Output, OutputRecord, PaginationArg};
+use crate::model::{self, HttpVerb, MethodKind, Pagination, Schema, SchemaKind};
+use crate::naming;
+use crate::templates::Templates;
+
+/// Lowers every integration; output order follows input order.
+pub fn lower_all(integrations: &[model::Integration], templates: &Templates) -> Result<Vec<ir::Integration>, Error> {
+    integrations.iter().map(|integration| lower(integration, templates)).collect()
+}
+
+/// Lowers one integration.
+pub fn lower(integration: &model::Integration, templates: &Templates) -> Result<ir::Integration, Error> {
+    let mut resources = Vec::with_capacity(integration.resources.len());
+    for resource in &integration.resources {
+        let mut tools = Vec::with_capacity(resource.methods.len());
+        for method in &resource.methods {
+            tools.push(lower_tool(integration, resource, method, templates)?);
+        }
+        resources.push(ir::Resource {
+            name: resource.name.clone(),
+            singular: resource.singular.clone(),
+            description: resource.description.clone(),
+            tags: resource.tags.clone(),
+            module: naming::module_name(&resource.name),
+            record_type: naming::type_name(&resource.singular),
+            record: resource.record.clone(),
+            tools,
+        });
+    }
+    dedupe_client_methods(&mut resources);
+    check_unique_tool_names(&integration.name, &resources)?;
+    Ok(ir::Integration {
+        name: integration.name.clone(),
+        display_name: integration.display_name.clone(),
+        description: integration.description.clone(),
+        base_url: integration.base_url.clone(),
+        credentials: integration
+            .credentials
+            .iter()
+            .map(|credential| ir::Credential {
+                name: credential.name.clone(),
+                description: credential.description.clone(),
+                secret: credential.secret,
+                env_var: naming::credential_env_var(&integration.name, &credential.name),
+            })
+            .collect(),
+        auth: integration.auth.clone(),
+        rate_limit: integration.rate_limit.clone(),
+        error_message_path: integration.error_message_path.clone(),
+        crate_name: naming::crate_name(&integration.name),
+        lib_name: naming::lib_name(&integration.name),
+        client_type: naming::client_type(&integration.name),
+        resources,
+    })
+}
+
+fn lower_tool(
+    integration: &model::Integration,
+    resource: &model::Resource,
+    method: &model::Method,
+    templates: &Templates,
+) -> Result<ir::Tool, Error> {
+    let name = method.tool_name.clone().unwrap_or_else(|| {
+        naming::tool_name(&integration.name, &resource.name, &resource.singular, &method.kind)
+    });
+    let words = Words::new(integration, resource, method);
+    let inputs = inputs(resource, method, &words, templates)?;
+    let is_list = method.kind == MethodKind::List;
+    let pagination = if is_list { method.pagination.clone() } else { Pagination::None };
+    let next_cursor = match pagination {
+        Pagination::None => None,
+        _ => Some(PaginationArg { description: templates.render_text("arg_next_cursor.txt.j2", &words)? }),
+    };
+    let limit = match limit_param(&pagination) {
+        Some(_) => Some(PaginationArg { description: templates.render_text("arg_limit.txt.j2", &words)? }),
+        None => None,
+    };
+    check_unique_args(&integration.name, &name, &inputs, limit.is_some(), next_cursor.is_some())?;
+
+    let id_description = inputs
+        .iter()
+        .find(|field| field.location == ArgLocation::Path && field.name == "id")
+        .and_then(|field| field.schema.description.clone());
+    let description = templates.render_text(
+        "tool_description.md.j2",
+        &DescriptionContext {
+            description: &method.description,
+            kind: words.kind,
+            verb: verb_name(method.verb),
+            resource: &words.resource,
+            id_description: id_description.as_deref(),
+            paginated: next_cursor.is_some(),
+        },
+    )?;
+    let title = templates.render_text("tool_title.txt.j2", &words)?;
+    let output = output(&name, method, &pagination, templates)?;
+    let has_path_id = inputs.iter().any(|field| field.location == ArgLocation::Path && field.name == "id");
+    let record_id_field = match (&method.kind, method.body_record, has_path_id) {
+        (MethodKind::Update, true, true) => resource.id_field.clone(),
+        _ => None,
+    };
+    let mut tags: BTreeSet<String> = resource.tags.iter().cloned().collect();
+    tags.extend(method.tags.iter().cloned());
+    let type_prefix = naming::type_name(&name);
+
+    Ok(ir::Tool {
+        title,
+        description,
+        method: method.kind.clone(),
+        tags: tags.into_iter().collect(),
+        annotations: annotations(&method.kind, method.verb),
+        static_name: naming::tool_static(&name),
+        plan_name: naming::plan_const(&name),
+        input_type: format!("{type_prefix}Input"),
+        client_method: naming::client_method(&resource.name, &resource.singular, &method.kind),
+        inputs,
+        limit,
+        next_cursor,
+        output,
+        plan: ir::Plan {
+            verb: method.verb,
+            path: method.path.clone(),
+            body_wrapper: method.body_wrapper.clone(),
+            record_id_field,
+            response_path: method.response_path.clone(),
+            pagination,
+        },
+        name,
+    })
+}
+
+/// The tool's arguments: path placeholders, then query, record and body fields.
+fn inputs(
+    resource: &model::Resource,
+    method: &model::Method,
+    words: &Words<'_>,
+    templates: &Templates,
+) -> Result<Vec<InputField>, Error> {
+    let mut fields = Vec::new();
+    for placeholder in path_placeholders(&method.path) {
+        let (upstream, description) = if placeholder == "id" {
+            let context = IdContext {
+                resource: &words.resource,
+                id_field: resource.id_field.as_deref().unwrap_or("id"),
+                id_description: resource.id_description.as_deref(),
+            };
+            (context.id_field.to_owned(), templates.render_text("arg_id.txt.j2", &context)?)
+        } else {
+            let context = PathContext { placeholder: &placeholder, path: &method.path };
+            (placeholder.clone(), templates.render_text("arg_path.txt.j2", &context)?)
+        };
+        fields.push(InputField {
+            name: placeholder,
+            upstream,
+            location: ArgLocation::Path,
+            schema: string_schema(description),
+            required: true,
+        });
+    }
+    fields.extend(object_fields(&method.query, ArgLocation::Query, true));
+    if method.body_record {
+        let path_args: BTreeSet<String> = fields.iter().map(|field| field.name.clone()).collect();
+        // A PATCH sends only what changes, so no record field is required there.
+        let honour_required = method.verb != HttpVerb::Patch;
+        fields.extend(
+            object_fields(&resource.record, ArgLocation::Record, honour_required)
+                .filter(|field| !field.schema.read_only && !path_args.contains(&field.name)),
+        );
+    }
+    fields.extend(object_fields(&method.body, ArgLocation::Body, true));
+    Ok(fields)
+}
+
+fn object_fields(schema: &Schema, location: ArgLocation, honour_required: bool) -> impl Iterator<Item = InputField> + '_ {
+    let object = match &schema.kind {
+        SchemaKind::Object(object) => Some(object),
+        _ => None,
+    };
+    object.into_iter().flat_map(move |object| {
+        object.properties.iter().map(move |(upstream, schema)| InputField {
+            name: naming::arg_name(upstream),
+            upstream: upstream.clone(),
+            location,
+            schema: schema.clone(),
+            required: honour_required && object.required.contains(upstream),
+        })
+    })
+}
+
+fn output(
+    tool: &str,
+    method: &model::Method,
+    pagination: &Pagination,
+    templates: &Templates,
+) -> Result<Output, Error> {
+    let custom = |suffix: &str| {
+        method.response_schema.as_ref().map(|schema| OutputRecord::Custom {
+            type_name: format!("{}{suffix}", naming::type_name(tool)),
+            schema: schema.clone(),
+        })
+    };
+    Ok(match method.kind {
+        MethodKind::List => Output::Page {
+            record: custom("Item").unwrap_or(OutputRecord::Resource),
+            next_cursor_description: templates
+                .render_text("output_next_cursor.txt.j2", &PaginationContext { paginated: *pagination != Pagination::None })?,
+        },
+        MethodKind::Get | MethodKind::Create | MethodKind::Update => {
+            Output::Record(custom("Output").unwrap_or(OutputRecord::Resource))
+        }
+        MethodKind::Delete | MethodKind::Custom(_) => custom("Output").map_or(Output::Raw, Output::Record),
+    })
+}
+
+/// Reads never change anything; creates only add; every other write may overwrite or remove,
+/// so it is marked destructive (the MCP default) and clients can ask before calling it.
+fn annotations(kind: &MethodKind, verb: HttpVerb) -> ir::Annotations {
+    let read_only = verb == HttpVerb::Get;
+    ir::Annotations {
+        read_only,
+        destructive: !read_only && *kind != MethodKind::Create,
+        idempotent: matches!(verb, HttpVerb::Get | HttpVerb::Put | HttpVerb::Delete),
+        open_world: true,
+    }
+}
+
+fn limit_param(pagination: &Pagination) -> Option<&str> {
+    match pagination {
+        Pagination::None => None,
+        Pagination::Cursor { limit_param, .. }
+        | Pagination::Page { limit_param, .. }
+        | Pagination::Offset { limit_param, .. }
+        | Pagination::LinkHeader { limit_param } => limit_param.as_deref(),
+    }
+}
+
+/// `{name}` placeholders in a path template, in order, without duplicates.
+pub fn path_placeholders(path: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else { break };
+        let name = after[..end].to_owned();
+        if !names.contains(&name) {
+            names.push(name);
+        }
+        rest = &after[end + 1..];
+    }
+    names
+}
+
+fn string_schema(description: String) -> Schema {
+    Schema {
+        description: Some(description),
+        kind: SchemaKind::String { enum_values: Vec::new(), date_time: false },
+        read_only: false,
+        examples: Vec::new(),
+    }
+}
+
+fn check_unique_args(integration: &str, tool: &str, inputs: &[InputField], limit: bool, cursor: bool) -> Result<(), Error> {
+    let mut seen: BTreeMap<&str, String> = BTreeMap::new();
+    let pagination = [("limit", limit), ("next_cursor", cursor)];
+    for (name, present) in pagination {
+        if present {
+            seen.insert(name, "the pagination argument".to_owned());
+        }
+    }
+    for field in inputs {
+        let origin = format!("{} field `{}`", location_name(field.location), field.upstream);
+        if let Some(previous) = seen.insert(&field.name, origin.clone()) {
+            return Err(Error::Conflict {
+                integration: integration.to_owned(),
+                message: format!(
+                    "tool `{tool}` would have two arguments named `{}`: {previous} and {origin}; rename one of them in the docs",
+                    field.name
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn check_unique_tool_names(integration: &str, resources: &[ir::Resource]) -> Result<(), Error> {
+    let mut seen = BTreeSet::new();
+    for tool in resources.iter().flat_map(|resource| &resource.tools) {
+        if !seen.insert(tool.static_name.as_str()) {
+            return Err(Error::Conflict {
+                integration: integration.to_owned(),
+                message: format!("two tools would be named like `{}`; give one a `tool_name`", tool.name),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A custom method can produce a client method name another tool already has
+/// (`get` + a resource named like a singular); such a method falls back to the tool's name.
+fn dedupe_client_methods(resources: &mut [ir::Resource]) {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for tool in resources.iter().flat_map(|resource| &resource.tools) {
+        *counts.entry(tool.client_method.clone()).or_default() += 1;
+    }
+    for tool in resources.iter_mut().flat_map(|resource| &mut resource.tools) {
+        if counts.get(&tool.client_method).is_some_and(|count| *count > 1) {
+            tool.client_method = naming::field_ident(&tool.name);
+        }
+    }
+}
+
+fn location_name(location: ArgLocation) -> &'static str {
+    match location {
+        ArgLocation::Path => "path",
+        ArgLocation::Query => "query",
+        ArgLocation::Record => "record",
+        ArgLocation::Body => "body",
+    }
+}
+
+pub(crate) fn verb_name(verb: HttpVerb) -> &'static str {
+    match verb {
+        HttpVerb::Get => "GET",
+        HttpVerb::Post => "POST",
+        HttpVerb::Put => "PUT",
+        HttpVerb::Patch => "PATCH",
+        HttpVerb::Delete => "DELETE",
+    }
+}
+
+/// The words templates use for one tool: names as prose, not identifiers.
+#[derive(Serialize)]
+struct Words<'a> {
+    /// `list`, `get`, `create`, `update`, `delete`, or `custom`.
+    kind: &'static str,
+    /// The method as words (`list`, `bulk archive`).
+    method: String,
+    integration: &'a str,
+    /// `team`, `service account`.
+    resource: String,
+    /// `teams`, `service accounts`.
+    resources: String,
+}
+
+impl<'a> Words<'a> {
+    fn new(integration: &'a model::Integration, resource: &model::Resource, method: &model::Method) -> Self {
+        let (kind, method) = match &method.kind {
+            MethodKind::List => ("list", "list"),
+            MethodKind::Get => ("get", "get"),
+            MethodKind::Create => ("create", "create"),
+            MethodKind::Update => ("update", "update"),
+            MethodKind::Delete => ("delete", "delete"),
+            MethodKind::Custom(name) => ("custom", name.as_str()),
+        };
+        Words {
+            kind,
+            method: method.replace('_', " "),
+            integration: &integration.display_name,
+            resource: resource.singular.replace('_', " "),
+            resources: resource.name.replace('_', " "),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct DescriptionContext<'a> {
+    description: &'a str,
+    kind: &'static str,
+    verb: &'static str,
+    resource: &'a str,
+    id_description: Option<&'a str>,
+    paginated: bool,
+}
+
+#[derive(Serialize)]
+struct IdContext<'a> {
+    resource: &'a str,
+    id_field: &'a str,
+    id_description: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct PathContext<'a> {
+    placeholder: &'a str,
+    path: &'a str,
+}
+
+#[derive(Serialize)]
+struct PaginationContext {
+    paginated: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_in_order() {
+        assert_eq!(path_placeholders("/a/{id}/b/{x}/{id}"), ["id", "x"]);
+        assert!(path_placeholders("/a/b").is_empty());
+        assert!(path_placeholders("/a/{unterminated").is_empty());
+    }
+
+    #[test]
+    fn annotations_follow_kind_and_verb() {
+        let list = annotations(&MethodKind::List, HttpVerb::Get);
+        assert!(list.read_only && !list.destructive && list.open_world);
+        let create = annotations(&MethodKind::Create, HttpVerb::Post);
+        assert!(!create.read_only && !create.destructive && !create.idempotent);
+        let put = annotations(&MethodKind::Update, HttpVerb::Put);
+        assert!(put.idempotent && put.destructive && !put.read_only);
+        let patch = annotations(&MethodKind::Update, HttpVerb::Patch);
+        assert!(!patch.idempotent);
+        let delete = annotations(&MethodKind::Delete, HttpVerb::Delete);
+        assert!(delete.destructive && delete.idempotent);
+    }
+}

@@ -1,0 +1,181 @@
+//! The validated model: what the integration docs mean, once every check has passed.
+//!
+//! `validate` is the only producer of these types and `lower` the only consumer. Nothing here
+//! remembers YAML syntax or source locations; the model is plain data that later stages can trust
+//! (names are checked, placeholders resolve, schemas are in the subset the emitters can map).
+
+use std::collections::BTreeMap;
+
+/// One integration folder (`integrations/<name>/`), validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Integration {
+    /// snake_case, used in tool names and in environment variable names.
+    pub name: String,
+    pub display_name: String,
+    pub description: String,
+    /// May hold `{credential}` placeholders, e.g. `https://{tenant}.chronosphere.io`.
+    pub base_url: String,
+    /// In declaration order.
+    pub credentials: Vec<Credential>,
+    pub auth: Auth,
+    /// The integration-wide default; methods may override it.
+    pub pagination: Pagination,
+    pub rate_limit: RateLimitHeaders,
+    /// Dotted path of the human-readable message in an upstream error body (`message`).
+    pub error_message_path: Option<String>,
+    /// Sorted by resource name.
+    pub resources: Vec<Resource>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Credential {
+    pub name: String,
+    pub description: String,
+    pub secret: bool,
+}
+
+/// How credentials are applied to every upstream request. Values are templates over credential
+/// names (`"{api_token}"`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Auth {
+    None,
+    Header { name: String, value: String },
+    Bearer { token: String },
+    Basic { username: String, password: String },
+    Query { name: String, value: String },
+}
+
+/// Upstream header names that carry rate-limit information, mapped to the IETF names. Each list
+/// is tried in order; `Retry-After` is always consulted for `reset` when nothing else matched.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RateLimitHeaders {
+    pub limit: Vec<String>,
+    pub remaining: Vec<String>,
+    pub reset: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pagination {
+    None,
+    /// An opaque cursor handed back by the upstream.
+    Cursor {
+        location: ParamLocation,
+        cursor_param: String,
+        limit_param: Option<String>,
+        /// Dotted path in the reply body; an empty string or null there ends the list.
+        next_cursor_path: String,
+    },
+    /// Page numbers; the next cursor is `page + 1` while a page comes back full.
+    Page { page_param: String, limit_param: Option<String>, first_page: u64 },
+    /// Offsets; the next cursor is `offset + records returned` while a page comes back full.
+    Offset { offset_param: String, limit_param: Option<String> },
+    /// RFC 8288 `Link: <...>; rel="next"`; the cursor is the next URL.
+    LinkHeader { limit_param: Option<String> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ParamLocation {
+    Query,
+    Body,
+}
+
+/// One resource file (`resources/<name>.yaml`), validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    /// Plural snake_case (`teams`).
+    pub name: String,
+    /// Singular snake_case (`team`).
+    pub singular: String,
+    pub description: String,
+    /// Resource tags merged with the integration's `tool_tags`, sorted and deduplicated.
+    pub tags: Vec<String>,
+    /// The record field that identifies a record (`slug`); `None` for singletons.
+    pub id_field: Option<String>,
+    /// How a caller should fill the `id` argument ("the team's slug, not its name").
+    pub id_description: Option<String>,
+    /// The record schema (always an object).
+    pub record: Schema,
+    /// Sorted: list, get, create, update, delete, then custom methods by name.
+    pub methods: Vec<Method>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MethodKind {
+    List,
+    Get,
+    Create,
+    Update,
+    Delete,
+    Custom(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HttpVerb {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Method {
+    pub kind: MethodKind,
+    /// An explicit tool name from the doc; otherwise naming rules apply.
+    pub tool_name: Option<String>,
+    pub description: String,
+    pub verb: HttpVerb,
+    /// Path template relative to the base URL; placeholders are input field names (`{id}`).
+    pub path: String,
+    /// Object schema of the path placeholders other than `{id}`, keyed by placeholder name
+    /// (every one appears in `path`; all are required).
+    pub path_params: Schema,
+    /// Object schema of query parameters, keyed by their upstream names.
+    pub query: Schema,
+    /// Whether the record's writable fields are part of the request body.
+    pub body_record: bool,
+    /// Key the record fields are wrapped under (`team`), if any.
+    pub body_wrapper: Option<String>,
+    /// Object schema of body fields sent at the top level, beside the wrapper.
+    pub body: Schema,
+    /// Dotted path to the record(s) in the reply (`teams`, `team`); `None` means the whole body.
+    pub response_path: Option<String>,
+    /// Replaces the record schema for this method's output, if given.
+    pub response_schema: Option<Schema>,
+    /// Effective pagination (the method's override or the integration default); list only.
+    pub pagination: Pagination,
+    /// Extra tags for this method's tool, merged with the resource's.
+    pub tags: Vec<String>,
+}
+
+/// The subset of JSON Schema that the emitters can map to Rust types and that every major MCP
+/// client accepts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schema {
+    pub description: Option<String>,
+    pub kind: SchemaKind,
+    /// `readOnly: true` fields are output-only: left out of create/update inputs.
+    pub read_only: bool,
+    /// Kept for documentation and tests; emitted as JSON Schema `examples`.
+    pub examples: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SchemaKind {
+    /// `format: date-time` is the only format kept (other formats are dropped at validation).
+    String { enum_values: Vec<String>, date_time: bool },
+    Integer,
+    Number,
+    Boolean,
+    Array(Box<Schema>),
+    Object(ObjectSchema),
+    /// An object with no declared properties or any JSON value (`{}`): kept as `serde_json::Value`.
+    Any,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ObjectSchema {
+    /// Property names as the upstream spells them.
+    pub properties: BTreeMap<String, Schema>,
+    pub required: Vec<String>,
+}

@@ -1,0 +1,331 @@
+//! Every name the generator makes: tool names, Rust type and field names, file names.
+//!
+//! Names come from one place so that validation (which must report an over-long or duplicate
+//! tool name against the doc that causes it) and the emitters agree by construction.
+
+use crate::model::MethodKind;
+
+/// The longest tool name MCP clients accept (`^[a-zA-Z0-9_-]{1,64}$`).
+pub const MAX_TOOL_NAME_LEN: usize = 64;
+
+/// The tool name for a method, following the seed article's pattern:
+/// `list_all_<integration>_<resources>`, `get_single_<integration>_<resource>_by_id`,
+/// `create_a_<integration>_<resource>`, `update_a_<integration>_<resource>_by_id`,
+/// `delete_a_<integration>_<resource>_by_id`, and `<method>_<integration>_<resources>` for custom
+/// methods.
+pub fn tool_name(integration: &str, resources: &str, resource: &str, kind: &MethodKind) -> String {
+    match kind {
+        MethodKind::List => format!("list_all_{integration}_{resources}"),
+        MethodKind::Get => format!("get_single_{integration}_{resource}_by_id"),
+        MethodKind::Create => format!("create_a_{integration}_{resource}"),
+        MethodKind::Update => format!("update_a_{integration}_{resource}_by_id"),
+        MethodKind::Delete => format!("delete_a_{integration}_{resource}_by_id"),
+        MethodKind::Custom(method) => format!("{method}_{integration}_{resources}"),
+    }
+}
+
+/// Whether `name` is a valid MCP tool name for every major client.
+pub fn is_valid_tool_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= MAX_TOOL_NAME_LEN
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// Whether `name` is snake_case: lowercase ASCII letters and digits separated by single
+/// underscores, starting with a letter.
+pub fn is_snake_case(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase())
+        && !name.ends_with('_')
+        && !name.contains("__")
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// `list_all_chronosphere_teams` -> `ListAllChronosphereTeams`.
+pub fn pascal_case(snake: &str) -> String {
+    snake
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let mut chars = part.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+/// A tool argument name for an upstream parameter name: `page.max_size` -> `page_max_size`.
+/// Anything outside `[A-Za-z0-9_]` becomes `_`, so names stay valid in every client and in Rust.
+pub fn arg_name(upstream: &str) -> String {
+    let mut name: String =
+        upstream.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, '_');
+    }
+    name
+}
+
+/// `userEmails` -> `user_emails`, `HTTPServer` -> `http_server`, `page.max_size` ->
+/// `page_max_size`: word boundaries at case changes, every other separator becomes one `_`.
+pub fn snake_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() {
+            let prev = i.checked_sub(1).map(|j| chars[j]);
+            let next = chars.get(i + 1);
+            let after_word = prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit());
+            let ends_acronym =
+                prev.is_some_and(|p| p.is_ascii_uppercase()) && next.is_some_and(|n| n.is_ascii_lowercase());
+            if (after_word || ends_acronym) && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    out
+}
+
+/// A Rust field identifier for an argument or property name; keywords get a trailing `_` (the
+/// serde rename keeps the wire name).
+pub fn field_ident(name: &str) -> String {
+    let snake = arg_name(&snake_case(name));
+    if is_rust_keyword(&snake) { format!("{snake}_") } else { snake }
+}
+
+fn is_rust_keyword(word: &str) -> bool {
+    const KEYWORDS: &[&str] = &[
+        "as", "async", "await", "box", "break", "const", "continue", "crate", "dyn", "else", "enum",
+        "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod",
+        "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
+        "true", "try", "type", "unsafe", "use", "where", "while", "yield", "abstract", "become",
+        "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual",
+    ];
+    KEYWORDS.contains(&word)
+}
+
+/// The package name of a generated integration crate (`mcpgen-chronosphere`).
+pub fn crate_name(integration: &str) -> String {
+    format!("mcpgen-{integration}")
+}
+
+/// The library name of a generated integration crate, as Rust code spells it
+/// (`mcpgen_chronosphere`).
+pub fn lib_name(integration: &str) -> String {
+    crate_name(integration).replace('-', "_")
+}
+
+/// The typed client of an integration (`ChronosphereClient`).
+pub fn client_type(integration: &str) -> String {
+    format!("{}Client", type_name(integration))
+}
+
+/// The environment variable that supplies a credential: `<INTEGRATION>_<CREDENTIAL>`
+/// upper-cased (`CHRONOSPHERE_API_TOKEN`).
+pub fn credential_env_var(integration: &str, credential: &str) -> String {
+    format!("{integration}_{credential}").to_ascii_uppercase()
+}
+
+/// The Rust module (and file stem) of a resource (`teams`); keywords get a trailing `_`.
+pub fn module_name(resource: &str) -> String {
+    field_ident(resource)
+}
+
+/// The `static` holding a tool (`LIST_ALL_CHRONOSPHERE_TEAMS`).
+pub fn tool_static(tool: &str) -> String {
+    arg_name(tool).to_ascii_uppercase()
+}
+
+/// The `const` holding a tool's request plan (`LIST_ALL_CHRONOSPHERE_TEAMS_PLAN`).
+pub fn plan_const(tool: &str) -> String {
+    format!("{}_PLAN", tool_static(tool))
+}
+
+/// The typed client's method for a tool: `list_teams`, `get_team`, `create_team`,
+/// `update_team`, `delete_team`, and `<method>_<resources>` for custom methods.
+pub fn client_method(resources: &str, resource: &str, kind: &MethodKind) -> String {
+    let name = match kind {
+        MethodKind::List => format!("list_{resources}"),
+        MethodKind::Get => format!("get_{resource}"),
+        MethodKind::Create => format!("create_{resource}"),
+        MethodKind::Update => format!("update_{resource}"),
+        MethodKind::Delete => format!("delete_{resource}"),
+        MethodKind::Custom(method) => format!("{method}_{resources}"),
+    };
+    field_ident(&name)
+}
+
+/// The JSON Schema file of a tool's input or output (`schemas/list_all_chronosphere_teams.input.json`).
+pub fn schema_file(tool: &str, direction: &str) -> String {
+    format!("schemas/{tool}.{direction}.json")
+}
+
+/// A Rust type name for a snake_case or dotted name: `team` -> `Team`,
+/// `team_owner` -> `TeamOwner`. Names the prelude already uses get a `Record` suffix, so a
+/// resource called `option` cannot shadow `Option` in its own module.
+pub fn type_name(name: &str) -> String {
+    const PRELUDE: &[&str] = &[
+        "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "ToString",
+        "ToOwned", "Default", "Clone", "Copy", "Send", "Sync", "Sized", "Unpin", "Drop", "Fn",
+        "FnMut", "FnOnce", "Iterator", "IntoIterator", "Extend", "Eq", "PartialEq", "Ord",
+        "PartialOrd", "AsRef", "AsMut", "Into", "From", "TryFrom", "TryInto", "Debug", "Hash",
+        "Self", "Serialize", "Deserialize", "Value", "Map", "Page",
+    ];
+    let mut pascal = upper_camel(name);
+    if pascal.is_empty() || pascal.starts_with(|c: char| c.is_ascii_digit()) {
+        pascal.insert(0, 'T');
+    }
+    if PRELUDE.contains(&pascal.as_str()) {
+        pascal.push_str("Record");
+    }
+    pascal
+}
+
+/// An enum variant for a string value: `in-progress` -> `InProgress`, `ACTIVE` -> `Active`,
+/// `2xx` -> `V2xx`, the empty string -> `Empty`.
+pub fn variant_name(value: &str) -> String {
+    let mut pascal = upper_camel(value);
+    if pascal.is_empty() {
+        return "Empty".to_owned();
+    }
+    if pascal.starts_with(|c: char| c.is_ascii_digit()) {
+        pascal.insert(0, 'V');
+    }
+    if pascal == "Self" {
+        pascal.push('_');
+    }
+    pascal
+}
+
+/// A Rust field identifier in snake_case for a property name: `userEmails` -> `user_emails`,
+/// `page.max_size` -> `page_max_size`, `type` -> `type_`. The serde rename keeps the wire name.
+pub fn snake_field_ident(name: &str) -> String {
+    let mut snake = String::with_capacity(name.len() + 4);
+    let mut previous: Option<char> = None;
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            if matches!(previous, Some(p) if p.is_ascii_lowercase() || p.is_ascii_digit()) {
+                snake.push('_');
+            }
+            snake.push(c.to_ascii_lowercase());
+        } else if c.is_ascii_alphanumeric() {
+            snake.push(c);
+        } else {
+            snake.push('_');
+        }
+        previous = Some(c);
+    }
+    field_ident(&snake)
+}
+
+/// PascalCase from any separator-delimited name; all-caps words are lowered after their first
+/// letter (`IN_PROGRESS` -> `InProgress`) so clippy's `upper_case_acronyms` stays quiet.
+fn upper_camel(name: &str) -> String {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let all_caps = !part.chars().any(|c| c.is_ascii_lowercase());
+            let mut chars = part.chars();
+            let Some(first) = chars.next() else { return String::new() };
+            let rest: String =
+                if all_caps { chars.as_str().to_ascii_lowercase() } else { chars.as_str().to_owned() };
+            format!("{}{rest}", first.to_ascii_uppercase())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tool_names_follow_the_seed_article() {
+        let cases = [
+            (MethodKind::List, "list_all_chronosphere_teams"),
+            (MethodKind::Get, "get_single_chronosphere_team_by_id"),
+            (MethodKind::Create, "create_a_chronosphere_team"),
+            (MethodKind::Update, "update_a_chronosphere_team_by_id"),
+            (MethodKind::Delete, "delete_a_chronosphere_team_by_id"),
+            (MethodKind::Custom("archive".into()), "archive_chronosphere_teams"),
+        ];
+        for (kind, expected) in cases {
+            assert_eq!(tool_name("chronosphere", "teams", "team", &kind), expected);
+        }
+    }
+
+    #[test]
+    fn tool_name_validity() {
+        assert!(is_valid_tool_name("list_all_chronosphere_teams"));
+        assert!(is_valid_tool_name(&"a".repeat(64)));
+        assert!(!is_valid_tool_name(&"a".repeat(65)));
+        assert!(!is_valid_tool_name("list.teams"));
+        assert!(!is_valid_tool_name(""));
+    }
+
+    #[test]
+    fn snake_case_rules() {
+        assert!(is_snake_case("chronosphere"));
+        assert!(is_snake_case("service_accounts2"));
+        for bad in ["Chronosphere", "_x", "x_", "a__b", "2fa", "a-b", ""] {
+            assert!(!is_snake_case(bad), "{bad} should not be snake_case");
+        }
+    }
+
+    #[test]
+    fn derived_names() {
+        assert_eq!(pascal_case("list_all_chronosphere_teams"), "ListAllChronosphereTeams");
+        assert_eq!(arg_name("page.max_size"), "page_max_size");
+        assert_eq!(arg_name("1st"), "_1st");
+        assert_eq!(field_ident("type"), "type_");
+        assert_eq!(field_ident("userEmails"), "user_emails");
+        assert_eq!(field_ident("HTTPServer"), "http_server");
+        assert_eq!(field_ident("page.max_size"), "page_max_size");
+        assert_eq!(field_ident("1st"), "_1st");
+        assert_eq!(snake_case("Chrono-Sphere"), "chrono_sphere");
+    }
+
+    #[test]
+    fn generated_api_names() {
+        assert_eq!(crate_name("chronosphere"), "mcpgen-chronosphere");
+        assert_eq!(lib_name("chronosphere"), "mcpgen_chronosphere");
+        assert_eq!(client_type("chronosphere"), "ChronosphereClient");
+        assert_eq!(credential_env_var("chronosphere", "api_token"), "CHRONOSPHERE_API_TOKEN");
+        assert_eq!(tool_static("list_all_chronosphere_teams"), "LIST_ALL_CHRONOSPHERE_TEAMS");
+        assert_eq!(plan_const("get-x"), "GET_X_PLAN");
+        assert_eq!(module_name("type"), "type_");
+        let methods = [
+            (MethodKind::List, "list_teams"),
+            (MethodKind::Get, "get_team"),
+            (MethodKind::Create, "create_team"),
+            (MethodKind::Update, "update_team"),
+            (MethodKind::Delete, "delete_team"),
+            (MethodKind::Custom("archive".into()), "archive_teams"),
+        ];
+        for (kind, expected) in methods {
+            assert_eq!(client_method("teams", "team", &kind), expected);
+        }
+    }
+
+    #[test]
+    fn rust_type_and_variant_names() {
+        assert_eq!(type_name("team"), "Team");
+        assert_eq!(type_name("service_account"), "ServiceAccount");
+        assert_eq!(type_name("option"), "OptionRecord");
+        assert_eq!(type_name("2fa"), "T2fa");
+        assert_eq!(variant_name("in-progress"), "InProgress");
+        assert_eq!(variant_name("IN_PROGRESS"), "InProgress");
+        assert_eq!(variant_name("inProgress"), "InProgress");
+        assert_eq!(variant_name("2xx"), "V2xx");
+        assert_eq!(variant_name(""), "Empty");
+        assert_eq!(snake_field_ident("userEmails"), "user_emails");
+        assert_eq!(snake_field_ident("page.max_size"), "page_max_size");
+        assert_eq!(snake_field_ident("type"), "type_");
+        assert_eq!(snake_field_ident("HTTPCode"), "httpcode");
+    }
+}

@@ -1,0 +1,93 @@
+//! A tool's flat argument list: every path, query, body and record field becomes one top-level
+//! argument, so two sources must never produce the same argument name or Rust field.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::ObjectSchema;
+use crate::naming;
+
+use super::schema::join;
+use super::source::Source;
+
+/// Where an argument name comes from, for messages and hints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// `limit` and `next_cursor` of a paginated list.
+    Pagination,
+    /// `id` for the `{id}` placeholder.
+    Id,
+    /// "query parameter `dry_run`", ...
+    Field(String),
+}
+
+impl Origin {
+    fn describe(&self, arg: &str) -> String {
+        match self {
+            Origin::Pagination => format!("the list tool's own `{arg}` argument"),
+            Origin::Id => "the `id` argument for the `{id}` placeholder".to_owned(),
+            Origin::Field(field) => field.clone(),
+        }
+    }
+}
+
+pub struct Args<'a> {
+    src: &'a Source<'a>,
+    /// Argument name -> where it came from.
+    names: BTreeMap<String, Origin>,
+    /// Rust field -> argument name.
+    idents: BTreeMap<String, String>,
+}
+
+impl<'a> Args<'a> {
+    pub fn new(src: &'a Source<'a>) -> Self {
+        Self { src, names: BTreeMap::new(), idents: BTreeMap::new() }
+    }
+
+    /// An argument the tool always has; added before any field so fields collide with it.
+    pub fn reserve(&mut self, arg: &str, origin: Origin) {
+        self.idents.insert(naming::field_ident(arg), arg.to_owned());
+        self.names.insert(arg.to_owned(), origin);
+    }
+
+    /// Adds every property of `fields` (found under `path` in the file) as `what`
+    /// ("query parameter"), reporting collisions at the property's key.
+    pub fn add_fields(&mut self, path: &[String], fields: &ObjectSchema, what: &str, out: &mut Vec<Diagnostic>) {
+        for upstream in fields.properties.keys() {
+            let pos = self.src.key(&join(path, &[upstream]));
+            let arg = naming::arg_name(upstream);
+            let origin = Origin::Field(format!("{what} `{upstream}`"));
+            if let Some(first) = self.names.get(&arg) {
+                let hint = match first {
+                    Origin::Pagination => "list tools page with `limit` and `next_cursor`; remove this field, or set \
+                                           `pagination: none` on this method if it does not page"
+                        .to_owned(),
+                    Origin::Id => "`id` fills the `{id}` placeholder; remove this field, or mark it `readOnly: true` \
+                                   if the upstream sets it"
+                        .to_owned(),
+                    Origin::Field(_) => "a tool takes one flat set of arguments; remove one of the two, or make a \
+                                         custom method for the other"
+                        .to_owned(),
+                };
+                let message = format!(
+                    "argument `{arg}` would come from both {} and {}",
+                    first.describe(&arg),
+                    origin.describe(&arg)
+                );
+                out.push(self.src.error(pos, message, Some(hint)));
+                continue;
+            }
+            let ident = naming::field_ident(upstream);
+            if let Some(other) = self.idents.get(&ident) {
+                out.push(self.src.error(
+                    pos,
+                    format!("arguments `{other}` and `{arg}` would both become the Rust field `{ident}`"),
+                    Some("keep only one of them; the generated input type cannot hold both".to_owned()),
+                ));
+                continue;
+            }
+            self.idents.insert(ident, arg.clone());
+            self.names.insert(arg, origin);
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! One integration folder: `integration.yaml`, every resource file, and the checks that span
+//! files (duplicate resources, `tool_tags` names, duplicate tool names).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value as Json;
+
+use crate::diagnostics::Diagnostic;
+use crate::docs::{IntegrationDoc, ResourceDoc};
+use crate::load::yaml::Pos;
+use crate::load::{IntegrationFiles, SourceFile};
+use crate::model::{Auth, Credential, Integration, Pagination, RateLimitHeaders};
+
+use super::checks::{self, path};
+use super::method::ToolSite;
+use super::resource::{self, IntegrationContext};
+use super::shape;
+use super::source::Source;
+use super::suggest::did_you_mean;
+
+/// The derived schemas of the two file kinds (computed once per run).
+pub struct Schemas {
+    pub integration: Json,
+    pub resource: Json,
+}
+
+/// Validates a whole folder; `None` if anything in it was reported.
+pub fn validate_folder(folder: &IntegrationFiles, schemas: &Schemas, out: &mut Vec<Diagnostic>) -> Option<Integration> {
+    let before = out.len();
+    let header = folder.integration.as_ref().and_then(|file| {
+        let doc: IntegrationDoc = parse(file, &schemas.integration, out)?;
+        let src = Source::new(&file.path, &file.tree);
+        Some((header(&doc, folder, &src, out), doc, src))
+    });
+    // Resources are checked even when the integration file is broken, with what is known.
+    let name = header.as_ref().map_or(folder.dir_name.as_str(), |(integration, _, _)| integration.name.as_str());
+    let pagination = header.as_ref().map(|(integration, _, _)| &integration.pagination);
+    let cx = IntegrationContext { name, pagination };
+
+    let mut resources = Vec::new();
+    let mut tools: Vec<(&Path, ToolSite)> = Vec::new();
+    let mut names: BTreeMap<String, (&Path, Pos)> = BTreeMap::new();
+    for file in &folder.resources {
+        let Some(doc) = parse::<ResourceDoc>(file, &schemas.resource, out) else { continue };
+        let src = Source::new(&file.path, &file.tree);
+        if let Some((first_file, first_pos)) = names.get(&doc.name) {
+            out.push(src.error(
+                src.value(&path(&["name"])),
+                format!("duplicate resource `{}`", doc.name),
+                Some(format!("`{}` is already defined at {}:{}:{}", doc.name, first_file.display(), first_pos.line, first_pos.column)),
+            ));
+            continue;
+        }
+        names.insert(doc.name.clone(), (&file.path, src.value(&path(&["name"]))));
+        if let Some((resource, sites)) = resource::validate(&doc, &file.stem, &cx, &src, out) {
+            resources.push(resource);
+            tools.extend(sites.into_iter().map(|site| (file.path.as_path(), site)));
+        }
+    }
+    duplicate_tools(&tools, out);
+
+    let (mut integration, doc, src) = header?;
+    let known: BTreeSet<&str> = folder.resource_stems.iter().map(String::as_str).chain(names.keys().map(String::as_str)).collect();
+    for (resource, tags) in &doc.tool_tags {
+        let key = path(&["tool_tags", resource]);
+        if !known.contains(resource.as_str()) {
+            let hint = did_you_mean(resource, known.iter().copied())
+                .unwrap_or_else(|| "`tool_tags` keys are resource names (the file names under `resources/`)".to_owned());
+            out.push(src.error(src.key(&key), format!("`tool_tags` names unknown resource `{resource}`"), Some(hint)));
+        }
+        checks::tags(&src, &key, tags, out);
+    }
+    if out.len() != before {
+        return None;
+    }
+    for resource in &mut resources {
+        let extra = doc.tool_tags.get(&resource.name).into_iter().flatten().cloned();
+        let tags: BTreeSet<String> = resource.tags.drain(..).chain(extra).collect();
+        resource.tags = tags.into_iter().collect();
+    }
+    resources.sort_by(|a, b| a.name.cmp(&b.name));
+    integration.resources = resources;
+    Some(integration)
+}
+
+/// Shape check, then deserialization into the raw doc type.
+fn parse<T: DeserializeOwned>(file: &SourceFile, schema: &Json, out: &mut Vec<Diagnostic>) -> Option<T> {
+    let json = shape::check(schema, &file.tree, &file.path, out)?;
+    match serde_json::from_value(json) {
+        Ok(doc) => Some(doc),
+        Err(error) => {
+            // The shape check mirrors the raw types, so this means the two disagree: a bug.
+            out.push(Diagnostic {
+                file: file.path.clone(),
+                line: file.tree.pos.line,
+                column: file.tree.pos.column,
+                message: format!("could not read this file: {error}"),
+                hint: Some("this is a bug in mcpgen's validation; please report it with this file".to_owned()),
+            });
+            None
+        }
+    }
+}
+
+/// The integration file's own checks; the result has no resources yet.
+fn header(doc: &IntegrationDoc, folder: &IntegrationFiles, src: &Source<'_>, out: &mut Vec<Diagnostic>) -> Integration {
+    if checks::snake_case(src, &path(&["name"]), &doc.name, "integration name", out) && doc.name != folder.dir_name {
+        out.push(src.error(
+            src.value(&path(&["name"])),
+            format!("integration name `{}` does not match its folder `{}`", doc.name, folder.dir_name),
+            Some(format!("rename the folder to `{}`, or set `name: {}`", doc.name, folder.dir_name)),
+        ));
+    }
+    checks::non_empty(src, &path(&["display_name"]), &doc.display_name, "give the name people know the API by", out);
+    checks::non_empty(src, &path(&["description"]), &doc.description, "say what the API is for in a sentence or two", out);
+
+    // Declaration order, as written (the raw map is sorted).
+    let order: Vec<String> = src
+        .node(&path(&["credentials"]))
+        .and_then(|node| node.as_map())
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| entry.key.as_scalar().map(|k| k.text.clone()))
+        .collect();
+    let mut credentials = Vec::new();
+    for name in order {
+        let Some(credential) = doc.credentials.get(&name) else { continue };
+        let key = path(&["credentials", &name]);
+        if !naming::is_snake_case(&name) {
+            out.push(src.error(
+                src.key(&key),
+                format!("credential name `{name}` is not snake_case"),
+                Some(format!("use lowercase letters, digits and single underscores: `{}`", naming::snake_case(&name).trim_matches('_'))),
+            ));
+        }
+        checks::non_empty(src, &checks::path(&["credentials", &name, "description"]), &credential.description, "say what the value is and where to find it", out);
+        credentials.push(Credential { name, description: credential.description.trim().to_owned(), secret: credential.secret });
+    }
+    let declared: BTreeSet<String> = doc.credentials.keys().cloned().collect();
+
+    let base_url = path(&["base_url"]);
+    checks::credential_template(src, &base_url, &doc.base_url, &declared, out);
+    if !(doc.base_url.starts_with("https://") || doc.base_url.starts_with("http://")) {
+        out.push(src.error(
+            src.value(&base_url),
+            format!("`base_url` must start with `https://` or `http://`, found `{}`", doc.base_url),
+            Some("write the full URL, e.g. `https://{tenant}.example.com`".to_owned()),
+        ));
+    }
+
+    let auth = auth(doc, src, &declared, out);
+    let pagination = match &doc.pagination {
+        Some(style) => super::pagination::convert(style, &path(&["pagination"]), src, out),
+        None => Pagination::None,
+    };
+    let rate_limit = match &doc.rate_limit {
+        Some(headers) => {
+            for (key, names) in [("limit", &headers.limit), ("remaining", &headers.remaining), ("reset", &headers.reset)] {
+                for (i, name) in names.iter().enumerate() {
+                    checks::token(src, &path(&["rate_limit", key, &i.to_string()]), name, "header", out);
+                }
+            }
+            RateLimitHeaders { limit: headers.limit.clone(), remaining: headers.remaining.clone(), reset: headers.reset.clone() }
+        }
+        None => RateLimitHeaders::default(),
+    };
+    let error_message_path = doc.errors.as_ref().map(|errors| {
+        checks::dotted(src, &path(&["errors", "message_path"]), &errors.message_path, out);
+        errors.message_path.clone()
+    });
+    Integration {
+        name: doc.name.clone(),
+        display_name: doc.display_name.trim().to_owned(),
+        description: doc.description.trim().to_owned(),
+        base_url: doc.base_url.clone(),
+        credentials,
+        auth,
+        pagination,
+        rate_limit,
+        error_message_path,
+        resources: Vec::new(),
+    }
+}
+
+fn auth(doc: &IntegrationDoc, src: &Source<'_>, declared: &BTreeSet<String>, out: &mut Vec<Diagnostic>) -> Auth {
+    use crate::docs::AuthDoc;
+    let template = |key: &str, value: &str, out: &mut Vec<Diagnostic>| {
+        checks::credential_template(src, &path(&["auth", key]), value, declared, out);
+        value.to_owned()
+    };
+    match &doc.auth {
+        AuthDoc::None => Auth::None,
+        AuthDoc::Header { header, value } => {
+            checks::token(src, &path(&["auth", "header"]), header, "header", out);
+            Auth::Header { name: header.clone(), value: template("value", value, out) }
+        }
+        AuthDoc::Bearer { token } => Auth::Bearer { token: template("token", token, out) },
+        AuthDoc::Basic { username, password } => {
+            Auth::Basic { username: template("username", username, out), password: template("password", password, out) }
+        }
+        AuthDoc::Query { param, value } => {
+            checks::token(src, &path(&["auth", "param"]), param, "query parameter", out);
+            Auth::Query { name: param.clone(), value: template("value", value, out) }
+        }
+    }
+}
+
+/// Two methods of one integration must not produce the same tool name.
+fn duplicate_tools(tools: &[(&Path, ToolSite)], out: &mut Vec<Diagnostic>) {
+    let mut first: BTreeMap<&str, (&Path, &ToolSite)> = BTreeMap::new();
+    for (file, site) in tools {
+        match first.get(site.name.as_str()) {
+            Some((first_file, first_site)) => out.push(Diagnostic {
+                file: file.to_path_buf(),
+                line: site.pos.line,
+                column: site.pos.column,
+                message: format!("duplicate tool name `{}`: {} and {} both produce it", site.name, first_site.method, site.method),
+                hint: Some(format!(
+                    "set `tool_name:` on one of them (the other is at {}:{}:{})",
+                    first_file.display(),
+                    first_site.pos.line,
+                    first_site.pos.column
+                )),
+            }),
+            None => {
+                first.insert(&site.name, (file, site));
+            }
+        }
+    }
+}
+
+use crate::naming;

@@ -1,0 +1,412 @@
+//! One method of a resource: its HTTP call, path placeholders, schemas, body, pagination and
+//! the tool it becomes (name and flat argument list).
+
+use std::collections::BTreeSet;
+
+use crate::diagnostics::Diagnostic;
+use crate::docs::{MethodDoc, PaginationOverride};
+use crate::load::yaml::Pos;
+use crate::model::{HttpVerb, Method, MethodKind, ObjectSchema, Pagination, ParamLocation, Schema, SchemaKind};
+use crate::naming;
+
+use super::args::{Args, Origin};
+use super::checks;
+use super::pagination;
+use super::schema::{KeyPath, convert, convert_object, join};
+use super::source::Source;
+use super::suggest::{did_you_mean, list};
+use super::template::placeholders;
+
+/// What a method needs to know about its resource and integration.
+pub struct MethodContext<'a> {
+    pub integration: &'a str,
+    /// The integration's default pagination; `None` when the integration file is broken.
+    pub default_pagination: Option<&'a Pagination>,
+    pub resource: &'a str,
+    pub singular: &'a str,
+    /// `Some(field)` when the resource declares `id:`.
+    pub id_field: Option<&'a str>,
+    /// The record schema; `None` when it is broken (record-field checks are then skipped).
+    pub record: Option<&'a ObjectSchema>,
+}
+
+/// A tool name and where it comes from, for the integration-wide duplicate check.
+#[derive(Debug, Clone)]
+pub struct ToolSite {
+    pub name: String,
+    pub pos: Pos,
+    /// "`teams.list`".
+    pub method: String,
+}
+
+const VERBS: [(&str, HttpVerb); 5] = [
+    ("GET", HttpVerb::Get),
+    ("POST", HttpVerb::Post),
+    ("PUT", HttpVerb::Put),
+    ("PATCH", HttpVerb::Patch),
+    ("DELETE", HttpVerb::Delete),
+];
+
+/// Validates the method at `base` (`["methods", "list"]` or `["custom_methods", "archive"]`).
+pub fn validate(
+    kind: MethodKind,
+    base: &KeyPath,
+    doc: &MethodDoc,
+    cx: &MethodContext<'_>,
+    src: &Source<'_>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<(Method, ToolSite)> {
+    let before = out.len();
+    let at = |more: &[&str]| join(base, more);
+    checks::non_empty(src, &at(&["description"]), &doc.description, "say what the method does and when to use it", out);
+    checks::tags(src, &at(&["tags"]), &doc.tags, out);
+    let (verb, path) = http(src, &at(&["http"]), &doc.http, out)?;
+
+    let schema = |key: &str, doc: &Option<crate::docs::SchemaDoc>, out: &mut Vec<Diagnostic>| match doc {
+        Some(doc) => convert_object(doc, &at(&[key]), src, out),
+        None => Some(empty_object()),
+    };
+    let query = schema("query_schema", &doc.query_schema, out);
+    let path_params = schema("path_schema", &doc.path_schema, out);
+    let body = schema("body_schema", &doc.body_schema, out);
+    let response_schema = match &doc.response_schema {
+        Some(schema) => Some(convert(schema, &at(&["response_schema"]), src, out)?),
+        None => None,
+    };
+    if let Some(response_path) = &doc.response_path {
+        checks::dotted(src, &at(&["response_path"]), response_path, out);
+    }
+    let (query, path_params, body) = (query?, path_params?, body?);
+    let query_fields = fields(&query);
+    let path_fields = fields(&path_params);
+    let body_fields = fields(&body);
+    check_param_types(src, base, "query_schema", query_fields, out);
+    check_param_types(src, base, "path_schema", path_fields, out);
+
+    let has_id = placeholders_match(src, base, &kind, &path, path_fields, cx, out);
+    let body_record = doc.body_record.unwrap_or(matches!(kind, MethodKind::Create | MethodKind::Update));
+    check_body(src, base, doc, verb, body_record, !body_fields.properties.is_empty(), out);
+    let pagination = effective_pagination(src, base, &kind, doc, verb, cx, out);
+
+    let tool_name = tool_name(src, base, &kind, doc, cx, out);
+    let mut args = Args::new(src);
+    if let Some(pagination) = &pagination {
+        if *pagination != Pagination::None {
+            args.reserve("limit", Origin::Pagination);
+            args.reserve("next_cursor", Origin::Pagination);
+            managed_fields(src, base, pagination, query_fields, body_fields, out);
+        }
+    }
+    if has_id {
+        args.reserve("id", Origin::Id);
+    }
+    args.add_fields(&at(&["path_schema", "properties"]), path_fields, "path parameter", out);
+    args.add_fields(&at(&["query_schema", "properties"]), query_fields, "query parameter", out);
+    args.add_fields(&at(&["body_schema", "properties"]), body_fields, "body field", out);
+    if body_record {
+        if let Some(record) = cx.record {
+            let writable = ObjectSchema {
+                properties: record.properties.iter().filter(|(_, s)| !s.read_only).map(|(k, s)| (k.clone(), s.clone())).collect(),
+                required: Vec::new(),
+            };
+            args.add_fields(&checks::path(&["schema", "properties"]), &writable, "record field", out);
+        }
+    }
+
+    if out.len() != before {
+        return None;
+    }
+    let site = ToolSite { name: tool_name, pos: src.key(base), method: format!("`{}.{}`", cx.resource, base.join(".")) };
+    let method = Method {
+        kind,
+        tool_name: doc.tool_name.clone(),
+        description: doc.description.trim().to_owned(),
+        verb,
+        path,
+        query,
+        path_params,
+        body_record,
+        body_wrapper: doc.body_wrapper.clone(),
+        body,
+        response_path: doc.response_path.clone(),
+        response_schema,
+        pagination: pagination.unwrap_or(Pagination::None),
+        tags: doc.tags.clone(),
+    };
+    Some((method, site))
+}
+
+fn empty_object() -> Schema {
+    Schema { description: None, kind: SchemaKind::Object(ObjectSchema::default()), read_only: false, examples: Vec::new() }
+}
+
+fn fields(schema: &Schema) -> &ObjectSchema {
+    static EMPTY: ObjectSchema = ObjectSchema { properties: std::collections::BTreeMap::new(), required: Vec::new() };
+    match &schema.kind {
+        SchemaKind::Object(object) => object,
+        _ => &EMPTY,
+    }
+}
+
+/// `VERB /path` -> the verb and the path.
+fn http(src: &Source<'_>, path: &[String], text: &str, out: &mut Vec<Diagnostic>) -> Option<(HttpVerb, String)> {
+    let example = "write the call as `VERB /path`, e.g. `GET /api/v1/teams/{id}`".to_owned();
+    let mut words = text.split_whitespace();
+    let Some(verb_text) = words.next() else {
+        out.push(src.error(src.value(path), "`http` is empty", Some(example)));
+        return None;
+    };
+    let Some((_, verb)) = VERBS.iter().find(|(name, _)| *name == verb_text) else {
+        let names: Vec<&str> = VERBS.iter().map(|(name, _)| *name).collect();
+        let hint = did_you_mean(verb_text, names.iter().copied())
+            .unwrap_or_else(|| format!("the verbs are {}", list(&names, "and")));
+        out.push(src.error(src.value(path), format!("unknown HTTP verb `{verb_text}`"), Some(hint)));
+        return None;
+    };
+    let Some(url_path) = words.next() else {
+        out.push(src.error(src.value(path), format!("`http` has no path after `{verb_text}`"), Some(example)));
+        return None;
+    };
+    if let Some(extra) = words.next() {
+        out.push(src.error(
+            src.value(path),
+            format!("`http` has more than a verb and a path (`{extra}`)"),
+            Some("paths cannot contain spaces; put query parameters in `query_schema`".to_owned()),
+        ));
+        return None;
+    }
+    if !url_path.starts_with('/') || url_path.contains('?') {
+        out.push(src.error(
+            src.value(path),
+            format!("path `{url_path}` must start with `/` and have no query string"),
+            Some("the path is relative to `base_url`; put query parameters in `query_schema`".to_owned()),
+        ));
+        return None;
+    }
+    Some((*verb, url_path.to_owned()))
+}
+
+/// Checks every `{placeholder}` against `id:` and `path_schema`; returns whether `{id}` is used.
+fn placeholders_match(
+    src: &Source<'_>,
+    base: &KeyPath,
+    kind: &MethodKind,
+    path: &str,
+    path_fields: &ObjectSchema,
+    cx: &MethodContext<'_>,
+    out: &mut Vec<Diagnostic>,
+) -> bool {
+    let http = join(base, &["http"]);
+    // The path starts after the verb and its spaces in the `http` value.
+    let offset_of_path = src
+        .node(&http)
+        .and_then(|node| node.as_scalar())
+        .and_then(|scalar| scalar.text.find('/').map(|byte| scalar.text[..byte].chars().count()))
+        .unwrap_or_default();
+    let found = match placeholders(path) {
+        Ok(found) => found,
+        Err(error) => {
+            out.push(src.error(
+                src.value_at_char(&http, offset_of_path + error.offset),
+                format!("malformed path: {}", error.message),
+                Some("placeholders look like `{id}`".to_owned()),
+            ));
+            return false;
+        }
+    };
+    let mut seen = BTreeSet::new();
+    let mut has_id = false;
+    for placeholder in &found {
+        let pos = src.value_at_char(&http, offset_of_path + placeholder.offset);
+        let name = placeholder.name.as_str();
+        if !seen.insert(name) {
+            out.push(src.error(pos, format!("path placeholder `{{{name}}}` appears twice"), None));
+            continue;
+        }
+        if name == "id" {
+            has_id = true;
+            if matches!(kind, MethodKind::List | MethodKind::Create) {
+                let which = if *kind == MethodKind::List { "list" } else { "create" };
+                out.push(src.error(
+                    pos,
+                    format!("`{{id}}` in the path of a `{which}` method"),
+                    Some(format!("`{which}` acts on the whole collection; remove `{{id}}` or make this a custom method")),
+                ));
+            } else if cx.id_field.is_none() {
+                out.push(src.error(
+                    pos,
+                    "path placeholder `{id}` but the resource has no `id:`".to_owned(),
+                    Some("declare which record field identifies a record: `id: {field: ..., description: ...}`".to_owned()),
+                ));
+            }
+        } else if !path_fields.properties.contains_key(name) {
+            let hint = did_you_mean(name, path_fields.properties.keys().map(String::as_str))
+                .unwrap_or_else(|| format!("declare `{name}` under `path_schema.properties`"));
+            out.push(src.error(pos, format!("path placeholder `{{{name}}}` has no matching field"), Some(hint)));
+        }
+    }
+    for name in path_fields.properties.keys() {
+        if !seen.contains(name.as_str()) {
+            out.push(src.error(
+                src.key(&join(base, &["path_schema", "properties", name])),
+                format!("path parameter `{name}` does not appear in the path"),
+                Some(format!("use `{{{name}}}` in `http`, or move it to `query_schema`")),
+            ));
+        }
+    }
+    has_id
+}
+
+/// Query and path parameters are sent as text: scalars, or lists of scalars for the query.
+fn check_param_types(src: &Source<'_>, base: &KeyPath, key: &str, fields: &ObjectSchema, out: &mut Vec<Diagnostic>) {
+    for (name, schema) in &fields.properties {
+        let scalar = |kind: &SchemaKind| {
+            matches!(kind, SchemaKind::String { .. } | SchemaKind::Integer | SchemaKind::Number | SchemaKind::Boolean)
+        };
+        let ok = match &schema.kind {
+            SchemaKind::Array(items) => key == "query_schema" && scalar(&items.kind),
+            kind => scalar(kind),
+        };
+        if !ok {
+            let allowed = if key == "query_schema" { "strings, numbers, booleans or lists of them" } else { "strings, numbers or booleans" };
+            out.push(src.error(
+                src.key(&join(base, &[key, "properties", name])),
+                format!("`{name}` cannot be sent in a URL: {} parameters must be {allowed}", &key[..key.len() - 7]),
+                Some("send structured values in `body_schema`".to_owned()),
+            ));
+        }
+    }
+}
+
+fn check_body(
+    src: &Source<'_>,
+    base: &KeyPath,
+    doc: &MethodDoc,
+    verb: HttpVerb,
+    body_record: bool,
+    has_body_fields: bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    let bodyless = matches!(verb, HttpVerb::Get | HttpVerb::Delete);
+    let verb_name = VERBS.iter().find(|(_, v)| *v == verb).map(|(name, _)| *name).unwrap_or_default();
+    if bodyless && body_record {
+        let (pos, hint) = match doc.body_record {
+            Some(_) => (src.value(&join(base, &["body_record"])), "remove `body_record: true`, or use POST, PUT or PATCH"),
+            None => (src.value(&join(base, &["http"])), "use POST, PUT or PATCH, or set `body_record: false`"),
+        };
+        out.push(src.error(pos, format!("this method sends the record as a body, which a {verb_name} request does not carry"), Some(hint.to_owned())));
+    }
+    if bodyless && has_body_fields {
+        out.push(src.error(
+            src.key(&join(base, &["body_schema"])),
+            format!("`body_schema` on a {verb_name} request, which carries no body"),
+            Some("move these fields to `query_schema`, or use POST, PUT or PATCH".to_owned()),
+        ));
+    }
+    if let Some(wrapper) = &doc.body_wrapper {
+        if !body_record {
+            out.push(src.error(
+                src.key(&join(base, &["body_wrapper"])),
+                "`body_wrapper` without a record body",
+                Some("remove `body_wrapper`, or set `body_record: true`".to_owned()),
+            ));
+        } else if wrapper.trim().is_empty() {
+            out.push(src.error(src.value(&join(base, &["body_wrapper"])), "`body_wrapper` is empty", Some("name the key the record goes under, e.g. `team`".to_owned())));
+        }
+    }
+}
+
+/// The pagination of a list (override or default); `None` for other kinds, or when the
+/// integration default is unknown because the integration file is broken.
+fn effective_pagination(
+    src: &Source<'_>,
+    base: &KeyPath,
+    kind: &MethodKind,
+    doc: &MethodDoc,
+    verb: HttpVerb,
+    cx: &MethodContext<'_>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Pagination> {
+    let key = join(base, &["pagination"]);
+    if *kind != MethodKind::List {
+        if doc.pagination.is_some() {
+            out.push(src.error(src.key(&key), "`pagination` only applies to `list` methods", Some("remove it".to_owned())));
+        }
+        return Some(Pagination::None);
+    }
+    let pagination = match &doc.pagination {
+        Some(PaginationOverride::Off(_)) => Pagination::None,
+        Some(PaginationOverride::Style(style)) => pagination::convert(style, &key, src, out),
+        None => cx.default_pagination?.clone(),
+    };
+    if matches!(pagination, Pagination::Cursor { location: ParamLocation::Body, .. }) && matches!(verb, HttpVerb::Get | HttpVerb::Delete) {
+        let pos = if doc.pagination.is_some() { src.key(&key) } else { src.value(&join(base, &["http"])) };
+        out.push(src.error(
+            pos,
+            "cursor pagination `in: body` needs a request body, and this list is a GET".to_owned(),
+            Some("use `in: query`, or the POST search call this API pages through".to_owned()),
+        ));
+    }
+    Some(pagination)
+}
+
+/// Parameters that pagination fills must not also be declared as fields.
+fn managed_fields(
+    src: &Source<'_>,
+    base: &KeyPath,
+    pagination: &Pagination,
+    query: &ObjectSchema,
+    body: &ObjectSchema,
+    out: &mut Vec<Diagnostic>,
+) {
+    let (location, managed) = pagination::managed_params(pagination);
+    let (key, fields) = match location {
+        ParamLocation::Query => ("query_schema", query),
+        ParamLocation::Body => ("body_schema", body),
+    };
+    for param in managed {
+        if fields.properties.contains_key(param) {
+            out.push(src.error(
+                src.key(&join(base, &[key, "properties", param])),
+                format!("`{param}` is set by pagination and cannot also be a field"),
+                Some(format!("remove it from `{key}`; the tool's `limit` and `next_cursor` arguments fill it")),
+            ));
+        }
+    }
+}
+
+fn tool_name(
+    src: &Source<'_>,
+    base: &KeyPath,
+    kind: &MethodKind,
+    doc: &MethodDoc,
+    cx: &MethodContext<'_>,
+    out: &mut Vec<Diagnostic>,
+) -> String {
+    if let Some(explicit) = &doc.tool_name {
+        let pos = src.value(&join(base, &["tool_name"]));
+        if explicit.chars().count() > naming::MAX_TOOL_NAME_LEN {
+            out.push(src.error(
+                pos,
+                format!("tool name `{explicit}` is {} characters long; MCP clients accept at most {}", explicit.chars().count(), naming::MAX_TOOL_NAME_LEN),
+                Some("shorten it".to_owned()),
+            ));
+        } else if !naming::is_valid_tool_name(explicit) {
+            out.push(src.error(
+                pos,
+                format!("tool name `{explicit}` may only use letters, digits, `_` and `-`"),
+                Some(format!("for example `{}`", naming::arg_name(explicit))),
+            ));
+        }
+        return explicit.clone();
+    }
+    let name = naming::tool_name(cx.integration, cx.resource, cx.singular, kind);
+    if name.len() > naming::MAX_TOOL_NAME_LEN {
+        out.push(src.error(
+            src.key(base),
+            format!("tool name `{name}` is {} characters long; MCP clients accept at most {}", name.len(), naming::MAX_TOOL_NAME_LEN),
+            Some("set `tool_name:` on this method to a shorter name".to_owned()),
+        ));
+    }
+    name
+}

@@ -1,0 +1,215 @@
+//! Upstream URLs: resolving an integration's base URL template once per account, and filling a
+//! tool's path template per call.
+//!
+//! Both are where untrusted text meets a URL, so both are strict. A credential that lands in the
+//! host may only hold letters, digits, `-` and `.` (a tenant of `evil.com/x#` must not send the
+//! request, and its credentials, elsewhere); a path argument is percent-encoded as exactly one
+//! segment, and `.`/`..` are refused, so no input can climb out of the resource path.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use url::Url;
+
+use crate::credentials::Credentials;
+use crate::error::{ConfigError, UpstreamError};
+
+/// Everything but RFC 3986 unreserved characters is encoded, `/` and `%` included.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// A resolved base URL, ready to have paths appended.
+#[derive(Debug, Clone)]
+pub(crate) struct BaseUrl {
+    url: Url,
+    /// `url` as text without a trailing `/`, so `prefix + "/api/..."` is the request URL.
+    prefix: String,
+}
+
+impl BaseUrl {
+    /// Fills `{credential}` placeholders in `template` from `credentials` and checks the result
+    /// is an absolute http(s) URL without query or fragment.
+    pub(crate) fn resolve(template: &str, credentials: &Credentials) -> Result<Self, ConfigError> {
+        let invalid = |reason: String| ConfigError::InvalidBaseUrl { template: template.to_owned(), reason };
+        let authority_start = template.find("://").map_or(0, |index| index + 3);
+        let authority_end = template[authority_start..]
+            .find(['/', '?', '#'])
+            .map_or(template.len(), |index| authority_start + index);
+
+        let mut resolved = String::with_capacity(template.len() + 32);
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            let offset = template.len() - rest.len();
+            let close = rest[open..]
+                .find('}')
+                .ok_or_else(|| invalid(format!("unclosed `{{` at byte {}", offset + open)))?;
+            let name = &rest[open + 1..open + close];
+            let value = credentials
+                .get(name)
+                .ok_or_else(|| invalid(format!("placeholder `{{{name}}}` names no supplied credential")))?;
+            resolved.push_str(&rest[..open]);
+            if offset + open < authority_end {
+                check_host_label(name, value).map_err(&invalid)?;
+                resolved.push_str(value);
+            } else {
+                check_segment(value).map_err(|reason| invalid(format!("credential `{name}` {reason}")))?;
+                resolved.extend(utf8_percent_encode(value, SEGMENT));
+            }
+            rest = &rest[open + close + 1..];
+        }
+        resolved.push_str(rest);
+
+        let url = Url::parse(&resolved).map_err(|error| invalid(error.to_string()))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(invalid(format!("the scheme must be http or https, not `{}`", url.scheme())));
+        }
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err(invalid("the URL has no host".to_owned()));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(invalid("a base URL cannot have a query or a fragment".to_owned()));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(invalid("put credentials in the auth settings, not in the base URL".to_owned()));
+        }
+        if url.scheme() == "https" && !cfg!(any(feature = "rustls", feature = "native-tls")) {
+            return Err(ConfigError::TlsUnavailable { template: template.to_owned() });
+        }
+        let prefix = url.as_str().trim_end_matches('/').to_owned();
+        Ok(Self { url, prefix })
+    }
+
+    pub(crate) fn url(&self) -> &Url {
+        &self.url
+    }
+
+    /// Appends `template` (`/api/v1/config/teams/{id}`) to the base URL, each `{placeholder}`
+    /// replaced by `lookup(placeholder)` encoded as one segment.
+    pub(crate) fn join<'v>(
+        &self,
+        template: &str,
+        mut lookup: impl FnMut(&str) -> Option<&'v str>,
+    ) -> Result<Url, UpstreamError> {
+        let mut text = String::with_capacity(self.prefix.len() + template.len() + 32);
+        text.push_str(&self.prefix);
+        if !template.starts_with('/') {
+            text.push('/');
+        }
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}') else { break };
+            let name = &rest[open + 1..open + close];
+            let value = lookup(name).ok_or_else(|| UpstreamError::InvalidInput {
+                message: format!("missing path argument `{name}`"),
+            })?;
+            check_segment(value)
+                .map_err(|reason| UpstreamError::InvalidInput { message: format!("`{name}` {reason}") })?;
+            text.push_str(&rest[..open]);
+            text.extend(utf8_percent_encode(value, SEGMENT));
+            rest = &rest[open + close + 1..];
+        }
+        text.push_str(rest);
+        Url::parse(&text).map_err(|error| UpstreamError::InvalidInput {
+            message: format!("could not build the upstream URL for `{template}`: {error}"),
+        })
+    }
+
+    /// Whether `url` may be requested with this account's credentials: same scheme, host and
+    /// port, and a path under the base path.
+    pub(crate) fn contains(&self, url: &Url) -> bool {
+        if url.origin() != self.url.origin() {
+            return false;
+        }
+        let base_path = self.url.path().trim_end_matches('/');
+        let path = url.path();
+        path.strip_prefix(base_path).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    }
+}
+
+fn check_host_label(name: &str, value: &str) -> Result<(), String> {
+    if value.is_empty() {
+        return Err(format!("credential `{name}` is empty but is part of the host"));
+    }
+    if !value.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'.') {
+        return Err(format!(
+            "credential `{name}` is part of the host, so it may only contain letters, digits, `-` and `.`"
+        ));
+    }
+    Ok(())
+}
+
+/// `.` and `..` are dot segments that URL parsers resolve away, however they are encoded.
+fn check_segment(value: &str) -> Result<(), String> {
+    match value {
+        "" => Err("must not be empty".to_owned()),
+        "." | ".." => Err(format!("must not be `{value}`")),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tenant(value: &str) -> Credentials {
+        Credentials::new().with("tenant", value)
+    }
+
+    #[test]
+    fn tenant_fills_the_host() {
+        let base = BaseUrl::resolve("http://{tenant}.example.com", &tenant("acme-1.eu")).unwrap();
+        assert_eq!(base.url().as_str(), "http://acme-1.eu.example.com/");
+    }
+
+    #[test]
+    fn host_injection_is_rejected_without_echoing_the_value() {
+        for evil in ["evil.com/x#", "evil.com?", "a@evil.com", "evil.com:80", "", "évil"] {
+            let error = BaseUrl::resolve("http://{tenant}.example.com", &tenant(evil)).unwrap_err();
+            let text = error.to_string();
+            assert!(text.contains("may only contain") || text.contains("is empty"), "{evil:?}: {text}");
+        }
+    }
+
+    #[test]
+    fn placeholders_after_the_host_are_encoded_as_one_segment() {
+        let base = BaseUrl::resolve("http://example.com/orgs/{tenant}", &tenant("a/b?c")).unwrap();
+        assert_eq!(base.url().as_str(), "http://example.com/orgs/a%2Fb%3Fc");
+        assert!(BaseUrl::resolve("http://example.com/orgs/{tenant}", &tenant("..")).is_err());
+    }
+
+    #[test]
+    fn unknown_placeholder_and_bad_scheme_are_errors() {
+        let error = BaseUrl::resolve("http://{region}.example.com", &tenant("x")).unwrap_err();
+        assert!(error.to_string().contains("`{region}` names no supplied credential"), "{error}");
+        let error = BaseUrl::resolve("ftp://example.com", &tenant("x")).unwrap_err();
+        assert!(error.to_string().contains("http or https"), "{error}");
+        let error = BaseUrl::resolve("http://example.com/?a=b", &tenant("x")).unwrap_err();
+        assert!(error.to_string().contains("query"), "{error}");
+    }
+
+    #[test]
+    fn join_encodes_each_argument_as_one_segment() {
+        let base = BaseUrl::resolve("http://127.0.0.1:9/prefix/", &Credentials::new()).unwrap();
+        let url = base.join("/teams/{id}/members", |_| Some("../x y%2e")).unwrap();
+        assert_eq!(url.as_str(), "http://127.0.0.1:9/prefix/teams/..%2Fx%20y%252e/members");
+        for bad in ["..", ".", ""] {
+            let error = base.join("/teams/{id}", |_| Some(bad)).unwrap_err();
+            assert!(error.to_string().starts_with("`id` must not be"), "{error}");
+        }
+        let error = base.join("/teams/{id}", |_| None).unwrap_err();
+        assert_eq!(error.to_string(), "missing path argument `id`");
+    }
+
+    #[test]
+    fn contains_requires_same_origin_and_base_path() {
+        let base = BaseUrl::resolve("http://127.0.0.1:9/api", &Credentials::new()).unwrap();
+        let inside = Url::parse("http://127.0.0.1:9/api/teams?page=2").unwrap();
+        assert!(base.contains(&inside));
+        for outside in [
+            "http://127.0.0.1:10/api/teams",
+            "https://127.0.0.1:9/api/teams",
+            "http://evil.com/api/teams",
+            "http://127.0.0.1:9/apix",
+            "http://127.0.0.1:9/admin",
+        ] {
+            assert!(!base.contains(&Url::parse(outside).unwrap()), "{outside}");
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! One upstream exchange: prepare the request, send it under the timeout, read the capped reply
+//! and shape it for decoding. Every error leaves through [`execute`] after secrets are scrubbed.
+
+use std::error::Error as _;
+use std::time::Instant;
+
+use reqwest::Method;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
+use serde_json::Value;
+
+use crate::auth::Auth;
+use crate::client::{Inner, UpstreamClient};
+use crate::error::UpstreamError;
+use crate::pagination;
+use crate::registry::{HttpVerb, RequestPlan};
+use crate::{reply, request};
+
+const JSON: HeaderValue = HeaderValue::from_static("application/json");
+
+/// Runs `plan` with `input` (a JSON object) and returns the value the output type decodes from:
+/// see [`reply::shape`].
+pub(crate) async fn execute(client: &UpstreamClient, plan: &'static RequestPlan, input: Value) -> Result<Value, UpstreamError> {
+    let started = Instant::now();
+    let inner = &*client.inner;
+    let result = exchange(inner, plan, input).await;
+    let elapsed_us = started.elapsed().as_micros() as u64;
+    match &result {
+        Ok((status, _)) => tracing::debug!(
+            integration = inner.integration.name, verb = ?plan.verb, path = plan.path, status, elapsed_us,
+            "upstream call"
+        ),
+        Err(error) => tracing::debug!(
+            integration = inner.integration.name, verb = ?plan.verb, path = plan.path, status = error.status(),
+            kind = error.kind(), elapsed_us, "upstream call failed"
+        ),
+    }
+    result.map(|(_, value)| value).map_err(|error| client.scrub(error))
+}
+
+async fn exchange(inner: &Inner, plan: &'static RequestPlan, input: Value) -> Result<(u16, Value), UpstreamError> {
+    let prepared = request::prepare(&inner.base, &inner.auth, plan, input)?;
+    let mut builder = inner
+        .http
+        .request(method(plan.verb), prepared.url)
+        .timeout(inner.timeout)
+        .header(ACCEPT, JSON);
+    if let Auth::Header(name, value) = &inner.auth {
+        builder = builder.header(name.clone(), value.clone());
+    }
+    if let Some(body) = prepared.body {
+        builder = builder.header(CONTENT_TYPE, JSON).body(body);
+    }
+    let mut response = builder.send().await.map_err(|error| transport_error(inner, error))?;
+
+    let status = response.status();
+    if !status.is_success() {
+        return Err(reply::status_error(inner.integration, response, inner.max_body_bytes).await);
+    }
+    let body = reply::read_capped(&mut response, inner.max_body_bytes)
+        .await
+        .map_err(|error| transport_error(inner, error))?
+        .ok_or(UpstreamError::TooLarge { limit: inner.max_body_bytes })?;
+    let body = reply::parse_success(status.as_u16(), reply::content_type(&response), &body)?;
+    let auth_param = match &inner.auth {
+        Auth::Query(name, _) => Some(name.as_str()),
+        _ => None,
+    };
+    let shaped = reply::shape(plan, body, |body, count| {
+        pagination::next_cursor(prepared.page, body, count, response.headers(), response.url(), auth_param)
+    })?;
+    Ok((status.as_u16(), shaped))
+}
+
+fn method(verb: HttpVerb) -> Method {
+    match verb {
+        HttpVerb::Get => Method::GET,
+        HttpVerb::Post => Method::POST,
+        HttpVerb::Put => Method::PUT,
+        HttpVerb::Patch => Method::PATCH,
+        HttpVerb::Delete => Method::DELETE,
+    }
+}
+
+/// A send or read failure, described by its cause chain without the URL (which may carry a
+/// query-auth token).
+fn transport_error(inner: &Inner, error: reqwest::Error) -> UpstreamError {
+    if error.is_timeout() {
+        return UpstreamError::Timeout { after: inner.timeout };
+    }
+    let is_connect = error.is_connect();
+    let error = error.without_url();
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = cause.source();
+    }
+    if is_connect {
+        UpstreamError::Connect { message: format!("{message} ({})", inner.base.url().origin().ascii_serialization()) }
+    } else {
+        UpstreamError::Transport { message }
+    }
+}

@@ -1,0 +1,107 @@
+//! The one generic path every tool takes: typed input in, upstream request, typed output out.
+//!
+//! Generated code names a monomorphised [`handler`] per tool (`handler::<Input, Output>`), so a
+//! tool adds no functions of its own; the typed client calls [`call`] directly.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::client::UpstreamClient;
+use crate::error::{CallError, UpstreamError};
+use crate::execute::execute;
+use crate::registry::{OutputShape, RequestPlan};
+
+/// A boxed, sendable future, as returned by tool handlers.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The handler stored in each [`crate::Tool`]: decodes MCP arguments and returns the tool's
+/// structured content.
+pub type ToolHandler =
+    for<'a> fn(&'a UpstreamClient, &'static RequestPlan, Map<String, Value>) -> BoxFuture<'a, Result<Value, CallError>>;
+
+/// Decodes `args` as `I` (an invalid argument is [`CallError::InvalidArguments`] naming the
+/// field), runs `plan`, decodes the reply as `O` and returns it as JSON.
+pub fn handler<'a, I, O>(
+    client: &'a UpstreamClient,
+    plan: &'static RequestPlan,
+    args: Map<String, Value>,
+) -> BoxFuture<'a, Result<Value, CallError>>
+where
+    I: DeserializeOwned + Serialize + Send + 'static,
+    O: DeserializeOwned + Serialize + Send + 'static,
+{
+    Box::pin(async move {
+        let input: I = serde_path_to_error::deserialize(Value::Object(args))
+            .map_err(|error| CallError::InvalidArguments(describe(error)))?;
+        // Encode before awaiting, so the future does not hold `&I` (and need `I: Sync`).
+        let input = encode(&input)?;
+        let output: O = run(client, plan, input).await.map_err(|error| match error {
+            UpstreamError::InvalidInput { message } => CallError::InvalidArguments(message),
+            other => CallError::Upstream(other),
+        })?;
+        serde_json::to_value(&output).map_err(|error| {
+            CallError::Upstream(UpstreamError::UnexpectedReply { path: ".".to_owned(), message: error.to_string() })
+        })
+    })
+}
+
+/// The typed client's entry point: runs `plan` with `input` and decodes the reply as `O`.
+pub async fn call<I, O>(client: &UpstreamClient, plan: &'static RequestPlan, input: &I) -> Result<O, UpstreamError>
+where
+    I: Serialize,
+    O: DeserializeOwned,
+{
+    run(client, plan, encode(input)?).await
+}
+
+fn encode<I: Serialize>(input: &I) -> Result<Value, UpstreamError> {
+    serde_json::to_value(input)
+        .map_err(|error| UpstreamError::InvalidInput { message: format!("could not encode the input: {error}") })
+}
+
+async fn run<O: DeserializeOwned>(
+    client: &UpstreamClient,
+    plan: &'static RequestPlan,
+    input: Value,
+) -> Result<O, UpstreamError> {
+    let shaped = execute(client, plan, input).await?;
+    serde_path_to_error::deserialize(shaped).map_err(|error| {
+        let path = reply_path(plan, &error.path().to_string());
+        client.scrub(UpstreamError::UnexpectedReply { path, message: error.into_inner().to_string() })
+    })
+}
+
+/// `` `field`: what is wrong `` for a nested field, serde's own text for the root.
+fn describe(error: serde_path_to_error::Error<serde_json::Error>) -> String {
+    let path = error.path().to_string();
+    let inner = error.into_inner();
+    if path == "." { inner.to_string() } else { format!("`{path}`: {inner}") }
+}
+
+/// Where a decoding error sits in the upstream reply: decoding starts at `response_path`, and a
+/// page's records sit under `result` in the decoded value but at `response_path` upstream.
+fn reply_path(plan: &RequestPlan, decoded: &str) -> String {
+    let base = plan.response_path.unwrap_or("");
+    let relative = match plan.output {
+        OutputShape::Page => match decoded.strip_prefix("result") {
+            Some(rest) => rest,
+            None => return decoded.to_owned(),
+        },
+        OutputShape::Record | OutputShape::Raw => {
+            if decoded == "." {
+                ""
+            } else {
+                return if base.is_empty() { decoded.to_owned() } else { format!("{base}.{decoded}") };
+            }
+        }
+    };
+    match (base.is_empty(), relative.is_empty()) {
+        (true, true) => ".".to_owned(),
+        (true, false) => relative.trim_start_matches('.').to_owned(),
+        (false, _) => format!("{base}{relative}"),
+    }
+}

@@ -1,0 +1,34 @@
+//! The hand-written runtime that mcpgen-generated code runs on.
+//!
+//! Generated crates describe their tools as static data ([`registry`]) and name one generic
+//! [`handler`] per tool; this crate owns everything behind that: building the upstream URL,
+//! applying auth, sending with a pooled client under timeouts and size caps, mapping failures to
+//! tool errors with normalised rate-limit headers, and extracting records and cursors.
+
+mod auth;
+pub mod client;
+mod credentials;
+mod dotted;
+mod endpoint;
+pub mod error;
+mod execute;
+pub mod handler;
+mod pagination;
+pub mod ratelimit;
+pub mod registry;
+mod reply;
+mod request;
+
+pub use client::{Credentials, UpstreamClient, UpstreamConfig};
+pub use credentials::env_var;
+pub use error::{CallError, ConfigError, RateLimit, UpstreamError};
+pub use handler::{BoxFuture, ToolHandler, call, handler};
+pub use registry::*;
+
+/// One page of a list tool's output.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Page<T> {
+    pub result: Vec<T>,
+    /// Pass back unchanged as `next_cursor` to get the next page; `None` on the last page.
+    pub next_cursor: Option<String>,
+}

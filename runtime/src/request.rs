@@ -1,0 +1,255 @@
+//! Turning a tool input (already a JSON object) into an upstream request, following the tool's
+//! [`RequestPlan`]: path arguments into the path, query arguments into the query (arrays repeat
+//! the key), record arguments under the body wrapper, body arguments beside it, pagination where
+//! its spec says, and query auth last.
+//!
+//! Null arguments are left out everywhere: an absent optional field is not sent as `null`.
+
+use serde_json::{Map, Value};
+use url::Url;
+
+use crate::auth::Auth;
+use crate::endpoint::BaseUrl;
+use crate::error::UpstreamError;
+use crate::pagination::{self, PageState};
+use crate::registry::{ArgLocation, PaginationSpec, RequestPlan};
+use crate::{dotted, registry::Arg};
+
+/// The upstream request for one call.
+#[derive(Debug)]
+pub(crate) struct Prepared {
+    pub(crate) url: Url,
+    /// JSON text, present only when the plan sends a body.
+    pub(crate) body: Option<Vec<u8>>,
+    pub(crate) page: PageState,
+}
+
+/// A request under construction.
+#[derive(Debug)]
+pub(crate) struct Parts {
+    url: Url,
+    query: Vec<(&'static str, String)>,
+    body: Option<Map<String, Value>>,
+}
+
+impl Parts {
+    pub(crate) fn new(url: Url) -> Self {
+        Self { url, query: Vec::new(), body: None }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn url(&self) -> &Url {
+        &self.url
+    }
+
+    /// Follows a pagination link: the link already carries the query, so earlier pairs go.
+    pub(crate) fn replace_url(&mut self, url: Url) {
+        self.url = url;
+        self.query.clear();
+    }
+
+    pub(crate) fn query_text(&mut self, name: &'static str, value: String) {
+        self.query.push((name, value));
+    }
+
+    /// Scalars as text, arrays as one pair per element, nulls not at all.
+    pub(crate) fn query_value(&mut self, name: &'static str, value: &Value) {
+        match value {
+            Value::Null => {}
+            Value::Array(items) => {
+                for item in items.iter().filter(|item| !item.is_null()) {
+                    self.query.push((name, scalar_text(item)));
+                }
+            }
+            other => self.query.push((name, scalar_text(other))),
+        }
+    }
+
+    /// Sets a (possibly dotted, hence nested) top-level body field.
+    pub(crate) fn body_field(&mut self, name: &str, value: Value) {
+        dotted::insert(self.body.get_or_insert_with(Map::new), name, value);
+    }
+
+    fn finish(mut self, auth: &Auth) -> Result<(Url, Option<Vec<u8>>), UpstreamError> {
+        let auth_pair = match auth {
+            Auth::Query(name, value) => Some((name.as_str(), value.as_str())),
+            _ => None,
+        };
+        if !self.query.is_empty() || auth_pair.is_some() {
+            let mut pairs = self.url.query_pairs_mut();
+            for (name, value) in &self.query {
+                pairs.append_pair(name, value);
+            }
+            if let Some((name, value)) = auth_pair {
+                pairs.append_pair(name, value);
+            }
+        }
+        let body = self
+            .body
+            .map(|body| serde_json::to_vec(&Value::Object(body)))
+            .transpose()
+            .map_err(|error| UpstreamError::InvalidInput { message: format!("could not encode the body: {error}") })?;
+        Ok((self.url, body))
+    }
+
+    #[cfg(test)]
+    pub(crate) fn query_string(&self) -> String {
+        let mut url = self.url.clone();
+        url.query_pairs_mut().extend_pairs(self.query.iter().map(|(name, value)| (*name, value.as_str())));
+        url.query().unwrap_or_default().to_owned()
+    }
+
+    #[cfg(test)]
+    pub(crate) fn body_json(&self) -> Option<Value> {
+        self.body.clone().map(Value::Object)
+    }
+}
+
+pub(crate) fn prepare(base: &BaseUrl, auth: &Auth, plan: &RequestPlan, input: Value) -> Result<Prepared, UpstreamError> {
+    let Value::Object(mut input) = input else {
+        return Err(UpstreamError::InvalidInput { message: "the tool input must be a JSON object".to_owned() });
+    };
+
+    let mut path_values: Vec<(&Arg, String)> = Vec::new();
+    for arg in plan.args.iter().filter(|arg| arg.location == ArgLocation::Path) {
+        match input.get(arg.name) {
+            None | Some(Value::Null) => {}
+            Some(Value::Object(_) | Value::Array(_)) => {
+                return Err(UpstreamError::InvalidInput { message: format!("`{}` must be a string", arg.name) });
+            }
+            Some(value) => path_values.push((arg, scalar_text(value))),
+        }
+    }
+    let url = base.join(plan.path, |placeholder| {
+        let by_name = path_values.iter().find(|(arg, _)| arg.name == placeholder);
+        let found = by_name.or_else(|| path_values.iter().find(|(arg, _)| arg.upstream == placeholder));
+        found.map(|(_, value)| value.as_str())
+    })?;
+    let mut parts = Parts::new(url);
+
+    let sends_body = plan.record_id_field.is_some()
+        || matches!(plan.pagination, PaginationSpec::Cursor { in_body: true, .. })
+        || plan.args.iter().any(|arg| matches!(arg.location, ArgLocation::Record | ArgLocation::Body));
+    let mut record = Map::new();
+    let mut top = Map::new();
+    for arg in plan.args {
+        match arg.location {
+            ArgLocation::Path => {}
+            ArgLocation::Query => {
+                if let Some(value) = input.get(arg.name) {
+                    parts.query_value(arg.upstream, value);
+                }
+            }
+            ArgLocation::Record | ArgLocation::Body => {
+                let Some(value) = input.remove(arg.name).filter(|value| !value.is_null()) else { continue };
+                let target = if arg.location == ArgLocation::Record { &mut record } else { &mut top };
+                target.insert(arg.upstream.to_owned(), value);
+            }
+        }
+    }
+    if let Some(field) = plan.record_id_field {
+        let id = path_values.iter().find(|(arg, _)| arg.name == "id").or_else(|| path_values.first());
+        if let Some((_, id)) = id {
+            record.entry(field).or_insert_with(|| Value::from(id.as_str()));
+        }
+    }
+    if sends_body {
+        let body = parts.body.get_or_insert_with(Map::new);
+        match plan.body_wrapper {
+            Some(wrapper) => {
+                body.insert(wrapper.to_owned(), Value::Object(record));
+            }
+            None => body.extend(record),
+        }
+        body.extend(top);
+    }
+
+    let limit = input.remove("limit").filter(|value| !value.is_null());
+    let cursor = match input.get("next_cursor") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(cursor)) => Some(cursor.as_str()),
+        Some(_) => {
+            return Err(UpstreamError::InvalidInput { message: "`next_cursor` must be a string".to_owned() });
+        }
+    };
+    let page = pagination::apply(&plan.pagination, base, limit, cursor, &mut parts)?;
+    let (url, body) = parts.finish(auth)?;
+    Ok(Prepared { url, body, page })
+}
+
+fn scalar_text(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        Value::Bool(flag) => flag.to_string(),
+        Value::Number(number) => number.to_string(),
+        // Objects have no standard query encoding; JSON text is at least lossless.
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::Credentials;
+    use crate::registry::{HttpVerb, OutputShape};
+    use serde_json::json;
+
+    fn base() -> BaseUrl {
+        BaseUrl::resolve("http://127.0.0.1:9", &Credentials::new()).unwrap()
+    }
+
+    const UPDATE: RequestPlan = RequestPlan {
+        verb: HttpVerb::Put,
+        path: "/teams/{id}",
+        args: &[
+            Arg { name: "id", upstream: "slug", location: ArgLocation::Path },
+            Arg { name: "name", upstream: "name", location: ArgLocation::Record },
+            Arg { name: "slug", upstream: "slug", location: ArgLocation::Record },
+            Arg { name: "dry_run", upstream: "dry_run", location: ArgLocation::Body },
+            Arg { name: "tags", upstream: "tag", location: ArgLocation::Query },
+        ],
+        body_wrapper: Some("team"),
+        record_id_field: Some("slug"),
+        response_path: Some("team"),
+        pagination: PaginationSpec::None,
+        output: OutputShape::Record,
+    };
+
+    fn body(prepared: &Prepared) -> Value {
+        serde_json::from_slice(prepared.body.as_deref().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn update_wraps_the_record_and_copies_the_id() {
+        let input = json!({"id": "a b", "name": "A", "dry_run": false, "tags": ["x", "y"], "slug": null});
+        let prepared = prepare(&base(), &Auth::None, &UPDATE, input).unwrap();
+        assert_eq!(prepared.url.as_str(), "http://127.0.0.1:9/teams/a%20b?tag=x&tag=y");
+        assert_eq!(body(&prepared), json!({"team": {"name": "A", "slug": "a b"}, "dry_run": false}));
+    }
+
+    #[test]
+    fn an_explicit_record_id_is_kept() {
+        let input = json!({"id": "old", "slug": "new"});
+        let prepared = prepare(&base(), &Auth::None, &UPDATE, input).unwrap();
+        assert_eq!(body(&prepared), json!({"team": {"slug": "new"}}));
+    }
+
+    #[test]
+    fn plans_without_body_arguments_send_no_body_and_query_auth_goes_last() {
+        let plan = RequestPlan { args: &UPDATE.args[..1], record_id_field: None, body_wrapper: None, ..UPDATE };
+        let auth = Auth::Query("key".into(), "s&cret".into());
+        let prepared = prepare(&base(), &auth, &plan, json!({"id": "x"})).unwrap();
+        assert_eq!(prepared.url.as_str(), "http://127.0.0.1:9/teams/x?key=s%26cret");
+        assert!(prepared.body.is_none());
+    }
+
+    #[test]
+    fn missing_or_structured_path_arguments_are_input_errors() {
+        let error = prepare(&base(), &Auth::None, &UPDATE, json!({"name": "A"})).unwrap_err();
+        assert_eq!(error.to_string(), "missing path argument `id`");
+        let error = prepare(&base(), &Auth::None, &UPDATE, json!({"id": ["a"]})).unwrap_err();
+        assert_eq!(error.to_string(), "`id` must be a string");
+        let error = prepare(&base(), &Auth::None, &UPDATE, json!("id")).unwrap_err();
+        assert_eq!(error.to_string(), "the tool input must be a JSON object");
+    }
+}

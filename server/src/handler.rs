@@ -1,0 +1,171 @@
+//! The MCP request handler: rmcp's [`ServerHandler`] implemented by hand over a [`Catalog`].
+//!
+//! rmcp does the protocol work for both eras (the `initialize` handshake and sessions of
+//! 2025-11-25, the per-request `_meta`, `server/discover` and cache hints of 2026-07-28); this
+//! type answers `tools/list` from the precomputed catalog and runs `tools/call` through the
+//! tool's generated handler with the server's upstream client. It is cheap to clone (one `Arc`),
+//! because the HTTP transport asks for a handler per session or stateless request.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Instant;
+
+use futures::FutureExt;
+use mcpgen_runtime::{CallError, UpstreamClient};
+use rmcp::model::{
+    CacheScope, CallToolRequestParams, CallToolResponse, Implementation, ListToolsResult, PaginatedRequestParams,
+    ProtocolVersion, ServerCapabilities, ServerConfig, Tool as McpTool,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData, RoleServer, ServerHandler};
+
+use crate::catalog::Catalog;
+use crate::outcome;
+
+/// How long a 2026-07-28 client may cache `tools/list`, and for whom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListCaching {
+    pub ttl_ms: u64,
+    pub scope: CacheScope,
+}
+
+impl Default for ListCaching {
+    /// The list is fixed for the life of the process and does not depend on who asks, so any
+    /// cache may keep it for a while; a restart with other filters is the only change.
+    fn default() -> Self {
+        Self { ttl_ms: 5 * 60 * 1000, scope: CacheScope::Public }
+    }
+}
+
+/// Serves one catalog with one upstream client.
+#[derive(Clone)]
+pub struct McpHandler {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    catalog: Catalog,
+    client: UpstreamClient,
+    info: ServerConfig,
+    caching: ListCaching,
+}
+
+impl McpHandler {
+    pub fn new(catalog: Catalog, client: UpstreamClient) -> Self {
+        Self::with_caching(catalog, client, ListCaching::default())
+    }
+
+    /// Like [`McpHandler::new`] with explicit `tools/list` cache hints (hosted mode lists differ
+    /// per token, so it uses a private scope).
+    pub fn with_caching(catalog: Catalog, client: UpstreamClient, caching: ListCaching) -> Self {
+        let info = server_config(&catalog);
+        Self { inner: Arc::new(Inner { catalog, client, info, caching }) }
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.inner.catalog
+    }
+}
+
+impl std::fmt::Debug for McpHandler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("McpHandler")
+            .field("integration", &self.inner.catalog.integration().name)
+            .field("tools", &self.inner.catalog.len())
+            .finish_non_exhaustive()
+    }
+}
+
+fn server_config(catalog: &Catalog) -> ServerConfig {
+    let integration = catalog.integration();
+    let implementation = Implementation::new(format!("mcpgen-{}", integration.name), env!("CARGO_PKG_VERSION"))
+        .with_title(integration.display_name)
+        .with_description(integration.description);
+    ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+        // rmcp answers `initialize` with the newest handshake revision the client can take;
+        // naming it here keeps the value truthful when read elsewhere.
+        .with_protocol_version(ProtocolVersion::LATEST_WITH_INITIALIZE)
+        .with_server_info(implementation)
+        .with_instructions(format!(
+            "Tools for the {} API. {} Tool errors from the upstream come back as results with \
+             isError set; nothing is retried for you.",
+            integration.display_name,
+            integration.description.trim_end()
+        ))
+}
+
+impl ServerHandler for McpHandler {
+    fn get_info(&self) -> ServerConfig {
+        self.inner.info.clone()
+    }
+
+    fn get_tool(&self, name: &str) -> Option<McpTool> {
+        self.inner.catalog.get(name).map(|entry| entry.mcp.clone())
+    }
+
+    async fn list_tools(
+        &self,
+        request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        if let Some(cursor) = request.and_then(|params| params.cursor) {
+            return Err(ErrorData::invalid_params(
+                format!("invalid cursor `{cursor}`: this server returns every tool in one page"),
+                None,
+            ));
+        }
+        let mut result = ListToolsResult::with_all_items(self.inner.catalog.mcp_tools());
+        // Older revisions have no cache hints; rmcp fills defaults (0 ms, private) for the newer
+        // one, which would make clients re-list on every use of a list that never changes.
+        let modern = context
+            .protocol_version()
+            .is_some_and(|version| version.as_str() >= ProtocolVersion::V_2026_07_28.as_str());
+        if modern {
+            result.ttl_ms = Some(self.inner.caching.ttl_ms);
+            result.cache_scope = Some(self.inner.caching.scope);
+        }
+        Ok(result)
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let name = request.name.as_ref();
+        let Some(entry) = self.inner.catalog.get(name) else {
+            tracing::info!(tool = name, "call to an unknown or hidden tool");
+            return Err(outcome::unknown_tool(name, &self.inner.catalog));
+        };
+        let tool = entry.tool;
+        let arguments = request.arguments.unwrap_or_default();
+        let started = Instant::now();
+        let call = (tool.handler)(&self.inner.client, &tool.plan, arguments);
+        let result = AssertUnwindSafe(call).catch_unwind().await;
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        match result {
+            Ok(Ok(output)) => {
+                tracing::info!(tool = tool.name, elapsed_ms, "tool call succeeded");
+                Ok(outcome::success(output).into())
+            }
+            Ok(Err(CallError::InvalidArguments(message))) => {
+                tracing::info!(tool = tool.name, elapsed_ms, %message, "tool call rejected: invalid arguments");
+                Err(outcome::invalid_arguments(tool.name, format!("invalid arguments: {message}")))
+            }
+            Ok(Err(CallError::Upstream(error))) => {
+                tracing::warn!(
+                    tool = tool.name,
+                    elapsed_ms,
+                    kind = error.kind(),
+                    status = error.status(),
+                    "tool call failed upstream: {error}"
+                );
+                Ok(outcome::upstream_failure(&error).into())
+            }
+            Err(_) => {
+                tracing::error!(tool = tool.name, elapsed_ms, "tool handler panicked");
+                Err(outcome::handler_panicked(tool.name))
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! Persistence for the hosted mode, behind the [`Store`] trait.
+//!
+//! Handlers and the CLI only see `Arc<dyn Store>`; [`open`] picks the implementation from the
+//! `--database` value. SQLite ([`sqlite::SqliteStore`]) is the embedded default; a PostgreSQL
+//! implementation for several replicas plugs in here without touching handlers. Every query
+//! that serves a request takes `now` so expired servers vanish the moment they expire, before
+//! the purge task deletes them.
+
+mod migrate;
+pub mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::crypto::TokenHash;
+use super::model::{AccountRecord, ApiTokenRecord, ServerRecord};
+
+pub use migrate::MIGRATIONS;
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Another live server of the same account already has this name.
+    #[error("an MCP server named {0:?} already exists for this account")]
+    NameTaken(String),
+    /// The account a server was being created for does not exist (any more).
+    #[error("integrated account {0} does not exist")]
+    NoSuchAccount(String),
+    #[error("unsupported database {0:?}: {1}")]
+    Unsupported(String, &'static str),
+    #[error("database error: {0}")]
+    Backend(String),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        StoreError::Backend(error.to_string())
+    }
+}
+
+/// Accounts, MCP servers and API tokens. Lists are ordered by id (ids sort by creation time)
+/// and start strictly after the `after` id, which is how cursors work.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// The sealed marker that ties the database to one `MCP_SECRET_KEY`, if set.
+    async fn key_check(&self) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Stores the marker unless one is already set (the first key wins).
+    async fn set_key_check(&self, sealed: Vec<u8>) -> Result<(), StoreError>;
+
+    async fn insert_account(&self, account: AccountRecord) -> Result<(), StoreError>;
+    async fn account(&self, id: &str) -> Result<Option<AccountRecord>, StoreError>;
+    async fn accounts(&self, after: Option<&str>, limit: usize) -> Result<Vec<AccountRecord>, StoreError>;
+    /// Deletes the account and all its MCP servers; `false` when there was no such account.
+    async fn delete_account(&self, id: &str) -> Result<bool, StoreError>;
+
+    /// Fails with [`StoreError::NameTaken`] or [`StoreError::NoSuchAccount`].
+    async fn insert_server(&self, server: ServerRecord, now: DateTime<Utc>) -> Result<(), StoreError>;
+    /// A live (unexpired) server by id.
+    async fn server(&self, id: &str, now: DateTime<Utc>) -> Result<Option<ServerRecord>, StoreError>;
+    /// Live servers, all or of one account.
+    async fn servers(
+        &self,
+        account_id: Option<&str>,
+        after: Option<&str>,
+        limit: usize,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ServerRecord>, StoreError>;
+    /// Replaces name, config, expiry and `updated_at` of a live server; `false` when it is gone.
+    async fn update_server(&self, server: ServerRecord, now: DateTime<Utc>) -> Result<bool, StoreError>;
+    async fn delete_server(&self, id: &str) -> Result<bool, StoreError>;
+    /// The live server whose URL token hashes to `token_hash`, with its account.
+    async fn resolve_server(
+        &self,
+        token_hash: &TokenHash,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(ServerRecord, AccountRecord)>, StoreError>;
+    /// Deletes servers expired at `now`; returns their ids.
+    async fn purge_expired(&self, now: DateTime<Utc>) -> Result<Vec<String>, StoreError>;
+
+    async fn insert_api_token(&self, token: ApiTokenRecord) -> Result<(), StoreError>;
+    async fn api_tokens(&self, after: Option<&str>, limit: usize) -> Result<Vec<ApiTokenRecord>, StoreError>;
+    async fn api_token_exists(&self, token_hash: &TokenHash) -> Result<bool, StoreError>;
+    async fn delete_api_token(&self, id: &str) -> Result<bool, StoreError>;
+}
+
+/// Opens (creating and migrating as needed) the store a `--database` value names: a file path,
+/// `sqlite://PATH` or `sqlite:PATH`.
+pub async fn open(database: &str) -> Result<Arc<dyn Store>, StoreError> {
+    let path = if let Some(path) = database.strip_prefix("sqlite://").or_else(|| database.strip_prefix("sqlite:")) {
+        path
+    } else if database.starts_with("postgres://") || database.starts_with("postgresql://") {
+        return Err(StoreError::Unsupported(
+            scheme_of(database),
+            "PostgreSQL is not supported yet; use a SQLite file path",
+        ));
+    } else if database.contains("://") {
+        return Err(StoreError::Unsupported(scheme_of(database), "expected a file path or sqlite://PATH"));
+    } else {
+        database
+    };
+    if path.is_empty() {
+        return Err(StoreError::Unsupported(database.to_owned(), "the SQLite path is empty"));
+    }
+    let store = sqlite::SqliteStore::open(path.into()).await?;
+    Ok(Arc::new(store))
+}
+
+/// Only the scheme, so a URL's password never reaches an error message.
+fn scheme_of(url: &str) -> String {
+    url.split("://").next().map(|scheme| format!("{scheme}://...")).unwrap_or_default()
+}

@@ -1,0 +1,330 @@
+//! Streamable HTTP serving at `/mcp`, with the safe defaults a local server needs.
+//!
+//! rmcp's [`StreamableHttpService`] speaks both protocol eras on one endpoint: an `initialize`
+//! POST opens a 2025-11-25 session (`Mcp-Session-Id`, GET streams, DELETE), and a POST whose
+//! `_meta` names 2026-07-28 (or a `server/discover`) is answered statelessly. This module
+//! configures it: `Host` limited to loopback names plus `--allowed-host`, `Origin` validation
+//! switched on (rmcp leaves it off) with loopback origins plus `--allowed-origin`, a request
+//! body cap (413), and a loopback-only bind unless the operator opts out. rmcp answers a body it
+//! cannot decode with 415; [`json_rpc_errors`] turns that into the 400 and JSON-RPC error
+//! (`-32700` / `-32600` / `-32602`) a client can act on.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
+use http::{HeaderValue, Method, StatusCode, header};
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::error::Error;
+use crate::handler::McpHandler;
+
+/// The path the MCP endpoint is served at.
+pub const MCP_PATH: &str = "/mcp";
+
+/// Largest accepted request body; larger ones get 413.
+pub const DEFAULT_MAX_REQUEST_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+/// Browser origins accepted by default: loopback pages on any port. DNS rebinding is stopped
+/// by the `Host` check; this stops other sites' pages from driving the server.
+const LOOPBACK_ORIGINS: &[&str] = &[
+    "http://localhost:*",
+    "http://127.0.0.1:*",
+    "http://[::1]:*",
+    "https://localhost:*",
+    "https://127.0.0.1:*",
+    "https://[::1]:*",
+];
+
+/// `Host` values accepted by default (any port).
+const LOOPBACK_HOSTS: &[&str] = &["localhost", "127.0.0.1", "::1"];
+
+/// How the HTTP endpoint is exposed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpOptions {
+    pub listen: SocketAddr,
+    /// Extra `Origin` values, as `scheme://host[:port|:*]` or `null`; loopback is always allowed.
+    pub allowed_origins: Vec<String>,
+    /// Extra `Host` values (`name` or `name:port`); loopback is always allowed.
+    pub allowed_hosts: Vec<String>,
+    /// Permit a non-loopback `listen` address.
+    pub allow_non_loopback: bool,
+    pub max_request_body_bytes: usize,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            allowed_origins: Vec::new(),
+            allowed_hosts: Vec::new(),
+            allow_non_loopback: false,
+            max_request_body_bytes: DEFAULT_MAX_REQUEST_BODY_BYTES,
+        }
+    }
+}
+
+impl HttpOptions {
+    pub fn new(listen: SocketAddr) -> Self {
+        Self { listen, ..Self::default() }
+    }
+
+    /// Checks the bind address and origins; run before binding so mistakes stop start-up.
+    pub fn validate(&self) -> Result<(), Error> {
+        if !self.listen.ip().is_loopback() && !self.allow_non_loopback {
+            return Err(Error::NonLoopbackListen { addr: self.listen });
+        }
+        for origin in &self.allowed_origins {
+            normalize_origin(origin)?;
+        }
+        Ok(())
+    }
+
+    fn rmcp_config(&self, shutdown: CancellationToken) -> Result<StreamableHttpServerConfig, Error> {
+        let mut origins: Vec<String> = LOOPBACK_ORIGINS.iter().map(|o| (*o).to_owned()).collect();
+        for origin in &self.allowed_origins {
+            origins.push(normalize_origin(origin)?);
+        }
+        let mut hosts: Vec<String> = LOOPBACK_HOSTS.iter().map(|h| (*h).to_owned()).collect();
+        if !self.listen.ip().is_loopback() && !self.listen.ip().is_unspecified() {
+            // The operator chose this address, so clients will name it in `Host`.
+            hosts.push(self.listen.ip().to_string());
+        }
+        hosts.extend(self.allowed_hosts.iter().cloned());
+        Ok(StreamableHttpServerConfig::default()
+            .with_allowed_hosts(hosts)
+            .with_allowed_origins(origins)
+            .enforce_origin_validation()
+            .with_max_request_body_bytes(self.max_request_body_bytes)
+            // Sessions serve 2025-11-25 clients; 2026-07-28 requests are stateless either way.
+            .with_legacy_session_mode(true)
+            // Stateless answers are single JSON documents unless the handler streams.
+            .with_json_response(true)
+            .with_cancellation_token(shutdown))
+    }
+}
+
+/// The `/mcp` router for `handler`. `shutdown` ends open sessions and streams when cancelled.
+pub fn router(handler: McpHandler, options: &HttpOptions, shutdown: CancellationToken) -> Result<Router, Error> {
+    options.validate()?;
+    let config = options.rmcp_config(shutdown)?;
+    let service: StreamableHttpService<McpHandler, LocalSessionManager> =
+        StreamableHttpService::new(move || Ok(handler.clone()), Arc::default(), config);
+    let limit = options.max_request_body_bytes;
+    Ok(Router::new()
+        .nest_service(MCP_PATH, service)
+        .layer(middleware::from_fn(move |request, next| json_rpc_errors(limit, request, next))))
+}
+
+/// Binds `options.listen`, prints `listening on http://ADDR/mcp` to stderr, and serves until
+/// Ctrl-C or SIGTERM.
+pub async fn serve(handler: McpHandler, options: HttpOptions) -> Result<(), Error> {
+    options.validate()?;
+    let listener =
+        TcpListener::bind(options.listen).await.map_err(|source| Error::Bind { addr: options.listen, source })?;
+    serve_listener(handler, listener, &options, shutdown_signal()).await
+}
+
+/// Serves on an already bound listener until `shutdown` completes.
+pub async fn serve_listener(
+    handler: McpHandler,
+    listener: TcpListener,
+    options: &HttpOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), Error> {
+    let addr = listener.local_addr().map_err(Error::Http)?;
+    let token = CancellationToken::new();
+    let app = router(handler, options, token.clone())?;
+    if !addr.ip().is_loopback() {
+        tracing::warn!(%addr, "serving on a non-loopback address; anyone who can reach it can call the tools");
+    }
+    // Tests and wrappers parse this line, so it is printed whatever the log level.
+    eprintln!("listening on http://{addr}{MCP_PATH}");
+    tracing::info!(%addr, "serving MCP over Streamable HTTP");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            token.cancel();
+        })
+        .await
+        .map_err(Error::Http)
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub(crate) async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down");
+}
+
+/// `scheme://host[:port|:*]` with an explicit port (the scheme default when none is given, so
+/// `https://app.example` means exactly what a browser sends), or `null`.
+fn normalize_origin(origin: &str) -> Result<String, Error> {
+    let invalid = |reason: &str| Error::InvalidOrigin { origin: origin.to_owned(), reason: reason.to_owned() };
+    let trimmed = origin.trim().trim_end_matches('/');
+    if trimmed == "null" {
+        return Ok(trimmed.to_owned());
+    }
+    let Some((scheme, authority)) = trimmed.split_once("://") else {
+        return Err(invalid("expected scheme://host[:port], e.g. https://app.example.com"));
+    };
+    let scheme = scheme.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "http" => 80,
+        "https" => 443,
+        _ => return Err(invalid("the scheme must be http or https")),
+    };
+    if authority.is_empty() || authority.contains(['/', '?', '#', '@', ' ']) {
+        return Err(invalid("an origin is scheme://host[:port] with no path, query or user"));
+    }
+    let has_port = match authority.rsplit_once(':') {
+        // `[::1]` has colons inside the brackets; only a colon after `]` starts a port.
+        Some((host, port)) if !host.is_empty() && !port.contains(']') => {
+            if port != "*" && port.parse::<u16>().is_err() {
+                return Err(invalid("the port must be a number or `*`"));
+            }
+            true
+        }
+        _ => false,
+    };
+    Ok(if has_port {
+        format!("{scheme}://{authority}")
+    } else {
+        format!("{scheme}://{authority}:{default_port}")
+    })
+}
+
+/// Replaces rmcp's 415 for an undecodable `application/json` body with a 400 carrying the
+/// JSON-RPC error a client expects. The body is copied as rmcp reads it, up to `limit`, so the
+/// checks rmcp makes first (Host, Origin, Accept, size) keep their order and status codes.
+async fn json_rpc_errors(limit: usize, request: Request, next: Next) -> Response {
+    if request.method() != Method::POST || !is_json(request.headers().get(header::CONTENT_TYPE)) {
+        return next.run(request).await;
+    }
+    let copy = Arc::new(Mutex::new(Vec::new()));
+    let (parts, body) = request.into_parts();
+    let sink = Arc::clone(&copy);
+    let body = body.into_data_stream().map(move |chunk| {
+        if let Ok(bytes) = &chunk {
+            let mut buffer = sink.lock().unwrap_or_else(PoisonError::into_inner);
+            if buffer.len() + bytes.len() <= limit {
+                buffer.extend_from_slice(bytes);
+            }
+        }
+        chunk
+    });
+    let response = next.run(Request::from_parts(parts, Body::from_stream(body))).await;
+    if response.status() != StatusCode::UNSUPPORTED_MEDIA_TYPE {
+        return response;
+    }
+    let detail = match axum::body::to_bytes(response.into_body(), 64 * 1024).await {
+        Ok(bytes) => {
+            let text = String::from_utf8_lossy(&bytes);
+            text.strip_prefix("fail to deserialize request body").unwrap_or(&text).trim().to_owned()
+        }
+        Err(_) => String::new(),
+    };
+    let copied = std::mem::take(&mut *copy.lock().unwrap_or_else(PoisonError::into_inner));
+    undecodable_body(&copied, &detail).into_response()
+}
+
+fn is_json(content_type: Option<&HeaderValue>) -> bool {
+    content_type.and_then(|value| value.to_str().ok()).is_some_and(|value| {
+        let essence = value.split_once(';').map_or(value, |(essence, _)| essence);
+        essence.trim().eq_ignore_ascii_case("application/json")
+    })
+}
+
+/// The JSON-RPC error for a body rmcp could not decode as a message.
+fn undecodable_body(body: &[u8], detail: &str) -> (StatusCode, [(header::HeaderName, &'static str); 1], String) {
+    let (id, code, message) = match serde_json::from_slice::<Value>(body) {
+        Err(error) => (Value::Null, -32700, format!("Parse error: the body is not valid JSON ({error})")),
+        Ok(Value::Array(_)) => {
+            (Value::Null, -32600, "Invalid Request: JSON-RPC batches are not supported; send one message per POST".to_owned())
+        }
+        Ok(Value::Object(message)) => {
+            let id = message.get("id").filter(|id| id.is_string() || id.is_number()).cloned();
+            match (message.get("method").and_then(Value::as_str), id) {
+                (Some(method), Some(id)) if message.get("jsonrpc") == Some(&json!("2.0")) => {
+                    (id, -32602, format!("Invalid params for `{method}`: {detail}"))
+                }
+                (_, id) => (
+                    id.unwrap_or(Value::Null),
+                    -32600,
+                    format!("Invalid Request: not a JSON-RPC 2.0 request, notification or response ({detail})"),
+                ),
+            }
+        }
+        Ok(_) => (Value::Null, -32600, "Invalid Request: a JSON-RPC message is a JSON object".to_owned()),
+    };
+    let body = json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message } });
+    (StatusCode::BAD_REQUEST, [(header::CONTENT_TYPE, "application/json")], body.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_get_an_explicit_port() {
+        assert_eq!(normalize_origin("https://app.example.com").unwrap(), "https://app.example.com:443");
+        assert_eq!(normalize_origin("http://app.example.com/").unwrap(), "http://app.example.com:80");
+        assert_eq!(normalize_origin("http://localhost:3000").unwrap(), "http://localhost:3000");
+        assert_eq!(normalize_origin("http://[::1]").unwrap(), "http://[::1]:80");
+        assert_eq!(normalize_origin("http://[::1]:*").unwrap(), "http://[::1]:*");
+        assert_eq!(normalize_origin("null").unwrap(), "null");
+    }
+
+    #[test]
+    fn malformed_origins_are_rejected() {
+        for origin in ["app.example.com", "ftp://x", "https://x/path", "https://x:port", "https://"] {
+            assert!(normalize_origin(origin).is_err(), "{origin}");
+        }
+    }
+
+    #[test]
+    fn undecodable_bodies_map_to_json_rpc_codes() {
+        let code = |body: &str| -> i64 {
+            let (status, _, text) = undecodable_body(body.as_bytes(), "detail");
+            assert_eq!(status, StatusCode::BAD_REQUEST);
+            serde_json::from_str::<Value>(&text).unwrap()["error"]["code"].as_i64().unwrap()
+        };
+        assert_eq!(code("{not json"), -32700);
+        assert_eq!(code("[]"), -32600);
+        assert_eq!(code("42"), -32600);
+        assert_eq!(code(r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":5}}"#), -32602);
+        assert_eq!(code(r#"{"hello":"world"}"#), -32600);
+    }
+}

@@ -1,0 +1,38 @@
+//! MCP serving for mcpgen-generated integrations, on rmcp.
+//!
+//! A generated binary is one line, `mcpgen_server::main(&[&mcpgen_chronosphere::INTEGRATION])`,
+//! which gives the `mcp-server` command line ([`cli`]). Embedders use [`Server`]:
+//! [`Server::builder`] picks the tools ([`ToolFilter`]), credentials and upstream settings,
+//! then [`Server::serve_stdio`] or [`Server::serve_http`] serves them. The pieces are public for
+//! hosted mode: [`Catalog`] (the precomputed tool list), [`McpHandler`] (rmcp's
+//! `ServerHandler` over a catalog and an upstream client) and [`http::router`].
+
+pub mod catalog;
+pub mod cli;
+pub mod credentials;
+pub mod error;
+pub mod filter;
+pub mod handler;
+pub mod http;
+mod inventory;
+pub mod logging;
+mod outcome;
+mod server;
+pub mod units;
+
+use std::process::ExitCode;
+
+pub use catalog::{Catalog, CatalogError};
+pub use error::Error;
+pub use filter::{FilterError, MethodSelector, ToolFilter};
+pub use handler::{ListCaching, McpHandler};
+pub use http::HttpOptions;
+use mcpgen_runtime::Integration;
+pub use server::{Server, ServerBuilder};
+
+/// The `mcp-server` binary: parses the process arguments, serves, and returns the exit code
+/// (2 for configuration mistakes, found before serving; 1 for failures while serving).
+pub fn main(integrations: &'static [&'static Integration]) -> ExitCode {
+    logging::init();
+    ExitCode::from(cli::run(integrations, std::env::args_os(), &|name| std::env::var(name).ok()))
+}

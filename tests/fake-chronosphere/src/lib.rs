@@ -1,0 +1,111 @@
+//! A fake Chronosphere Config API v1, teams only, following the public swagger
+//! (`configv1.swagger.json`): `GET/POST /api/v1/config/teams` and
+//! `GET/PUT/DELETE /api/v1/config/teams/{slug}`, `API-Token` header auth, `{code, message}`
+//! errors, `page.max_size`/`page.token` in and `page.next_token` out.
+//!
+//! Choices the swagger leaves open: pages hold 50 teams when `page.max_size` is absent or 0, at
+//! most 1000; the last page has no `next_token` (protojson omits empty strings); unknown query
+//! parameters and unknown body fields are 400 (as protojson is strict), which also catches a
+//! client that sends a misspelt name. A team's slug cannot change: an update whose `team.slug`
+//! differs from the path is 400; only a duplicate slug on create is 409.
+//!
+//! Test controls live under `/_fake/` (see [`controls`]); they are not part of the API. The
+//! fake is in-memory and logs nothing per request, so it can also serve as a benchmark upstream.
+
+mod api;
+pub mod controls;
+mod error;
+mod gate;
+mod state;
+mod store;
+mod time;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::routing::{get, post};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use error::ApiError;
+pub use state::{DelayPlan, FakeConfig, FakeState, RateLimitPlan, RecordedRequest, REQUEST_LOG_CAPACITY};
+pub use store::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Team};
+
+/// The fake as a router: the API (behind auth, forced 429s and the request log) plus the
+/// `/_fake/` controls.
+pub fn app(state: FakeState) -> Router {
+    let api = Router::new()
+        .route("/api/v1/config/teams", get(api::list).post(api::create))
+        .route("/api/v1/config/teams/{slug}", get(api::read).put(api::update).delete(api::delete))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .route_layer(middleware::from_fn_with_state(state.clone(), gate::gate));
+    let controls = Router::new()
+        .route("/_fake/reset", post(controls::reset))
+        .route("/_fake/seed", post(controls::seed))
+        .route("/_fake/rate-limit", post(controls::rate_limit))
+        .route("/_fake/delay", post(controls::delay))
+        .route("/_fake/requests", get(controls::requests));
+    api.merge(controls).with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("Not Found")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError { status: StatusCode::METHOD_NOT_ALLOWED, code: error::code::UNIMPLEMENTED, message: "Method Not Allowed".into() }
+}
+
+/// A running fake; dropping it stops the server.
+#[derive(Debug)]
+pub struct FakeHandle {
+    state: FakeState,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl FakeHandle {
+    pub fn state(&self) -> &FakeState {
+        &self.state
+    }
+
+    /// Stops accepting requests and waits for in-flight ones.
+    pub async fn shutdown(mut self) -> std::io::Result<()> {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        match (&mut self.task).await {
+            Ok(result) => result,
+            Err(error) => Err(std::io::Error::other(error)),
+        }
+    }
+}
+
+impl Drop for FakeHandle {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+/// Binds `config.listen` and serves the fake in a background task.
+pub async fn spawn(config: FakeConfig) -> std::io::Result<(SocketAddr, FakeHandle)> {
+    let listener = TcpListener::bind(config.listen).await?;
+    let addr = listener.local_addr()?;
+    let state = FakeState::new(&config);
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    let router = app(state.clone());
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    Ok((addr, FakeHandle { state, shutdown: Some(shutdown), task }))
+}

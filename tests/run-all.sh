@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Every test mcpgen has, in one command (the README's test command; CI runs it too):
+#
+#   1. Rust: `cargo test --workspace` (unit, integration and doc tests of every crate).
+#   2. Build the `mcp-server` and `fake-chronosphere` binaries (debug).
+#   3. End-to-end: the official Python MCP SDK against the real binaries (tests/e2e), in a
+#      virtualenv at .venv created from tests/requirements.txt.
+#   4. The official MCP conformance suite (tests/conformance/run.sh, Node 22 in tests/node_modules).
+#
+# Everything is installed inside the repository (.venv, tests/node_modules, target/). Every step
+# runs even when an earlier one failed (except those that need the binaries), and the last line
+# says how many tests passed and failed in all. Exits non-zero when anything failed.
+#
+# Environment: CARGO_TARGET_DIR (default: target/), PYTEST_ARGS (extra pytest arguments),
+# MCPGEN_SKIP_CARGO_TEST=1 / MCPGEN_SKIP_CONFORMANCE=1 to leave a step out while iterating.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+logs="$CARGO_TARGET_DIR/test-logs"
+mkdir -p "$logs"
+
+passed=0
+failed=0
+declare -a summary=()
+
+step() { printf '\n==> %s\n' "$*"; }
+record() { # record NAME STATUS DETAIL
+    summary+=("$(printf '%-12s %-4s %s' "$1" "$2" "$3")")
+}
+
+# -- 1. Rust tests --------------------------------------------------------------------------
+if [[ "${MCPGEN_SKIP_CARGO_TEST:-}" != 1 ]]; then
+    step "cargo test --workspace"
+    set +e
+    cargo test --workspace --no-fail-fast 2>&1 | tee "$logs/cargo-test.log"
+    rc=${PIPESTATUS[0]}
+    set -e
+    # Sum every "test result: ok. N passed; M failed; ..." line (one per test binary).
+    read -r cp cf < <(awk '/^test result:/ {for (i = 1; i <= NF; i++) {if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i}} END {print p + 0, f + 0}' "$logs/cargo-test.log")
+    passed=$((passed + cp))
+    failed=$((failed + cf))
+    if [[ $rc -eq 0 && $cp -gt 0 ]]; then
+        record "cargo test" ok "$cp passed"
+    else
+        [[ $cf -eq 0 ]] && failed=$((failed + 1)) # a build failure or no test at all counts once
+        record "cargo test" FAIL "$cp passed, $cf failed (exit $rc)"
+    fi
+fi
+
+# -- 2. Binaries -----------------------------------------------------------------------------
+step "cargo build -p mcp-server -p fake-chronosphere"
+bins_ok=1
+if cargo build -p mcp-server -p fake-chronosphere; then
+    record "build" ok "mcp-server, fake-chronosphere"
+else
+    bins_ok=0
+    failed=$((failed + 1))
+    record "build" FAIL "see above"
+fi
+export MCPGEN_BIN_DIR="$CARGO_TARGET_DIR/debug"
+
+# -- 3. End-to-end -----------------------------------------------------------------------------
+step "end-to-end tests (official Python MCP SDK)"
+venv="$repo/.venv"
+if [[ ! -x "$venv/bin/python" ]]; then
+    python3 -m venv "$venv"
+fi
+if ! cmp -s tests/requirements.txt "$venv/.mcpgen-requirements.txt"; then
+    "$venv/bin/pip" install --quiet -r tests/requirements.txt
+    cp tests/requirements.txt "$venv/.mcpgen-requirements.txt"
+fi
+if [[ $bins_ok -eq 1 ]]; then
+    set +e
+    # shellcheck disable=SC2086 # PYTEST_ARGS is a list of words on purpose
+    "$venv/bin/python" -m pytest tests/e2e -p no:cacheprovider --junitxml="$logs/e2e.xml" ${PYTEST_ARGS:-}
+    rc=$?
+    set -e
+    read -r ep ef < <("$venv/bin/python" - "$logs/e2e.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except (OSError, ET.ParseError):
+    print(0, 0); sys.exit()
+suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+tests = sum(int(s.get("tests", 0)) for s in suites)
+bad = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
+skipped = sum(int(s.get("skipped", 0)) for s in suites)
+print(tests - bad - skipped, bad)
+PY
+    )
+    passed=$((passed + ep))
+    failed=$((failed + ef))
+    # pytest exits 5 when it collected no test: that is a failure here, not a pass.
+    if [[ $rc -eq 0 && $ep -gt 0 ]]; then
+        record "e2e" ok "$ep passed"
+    else
+        [[ $ef -eq 0 ]] && failed=$((failed + 1))
+        record "e2e" FAIL "$ep passed, $ef failed (pytest exit $rc)"
+    fi
+else
+    failed=$((failed + 1))
+    record "e2e" FAIL "not run: the binaries did not build"
+fi
+
+# -- 4. Conformance --------------------------------------------------------------------------
+if [[ "${MCPGEN_SKIP_CONFORMANCE:-}" != 1 ]]; then
+    step "MCP conformance suite"
+    if [[ $bins_ok -eq 1 ]]; then
+        set +e
+        tests/conformance/run.sh --out "$logs/conformance" 2>&1 | tee "$logs/conformance.log"
+        rc=${PIPESTATUS[0]}
+        set -e
+        line="$(grep '^conformance: required' "$logs/conformance.log" | tail -n 1 || true)"
+        read -r rp rf < <(sed -nE 's/^conformance: required ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/p' <<<"$line" | tail -n 1; echo "0 0")
+        passed=$((passed + rp))
+        failed=$((failed + rf))
+        if [[ $rc -eq 0 && $rp -gt 0 ]]; then
+            record "conformance" ok "${line#conformance: }"
+        else
+            [[ $rf -eq 0 ]] && failed=$((failed + 1))
+            record "conformance" FAIL "${line:-no summary} (exit $rc)"
+        fi
+    else
+        failed=$((failed + 1))
+        record "conformance" FAIL "not run: the binaries did not build"
+    fi
+fi
+
+printf '\n==> summary (logs in %s)\n' "$logs"
+printf '  %s\n' "${summary[@]}"
+echo
+echo "run-all: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
