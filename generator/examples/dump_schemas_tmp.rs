@@ -1,1 +1,7 @@
-fn main() { for (k, v) in generator::format_schema::format_schemas() { println!("== {k}\n{v}"); } }
+fn main() {
+    let dir = std::env::args().nth(1).unwrap_or("integrations".into());
+    match generator::validate::load_and_validate(std::path::Path::new(&dir), &Default::default()) {
+        Ok(v) => println!("{:#?}", v),
+        Err(d) => println!("{d}"),
+    }
+}

@@ -86,6 +86,7 @@ impl<'a> IntoIterator for &'a Diagnostics {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

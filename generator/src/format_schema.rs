@@ -27,16 +27,22 @@ pub fn resource_schema() -> Value {
 }
 
 fn schema_of<T: JsonSchema>() -> Value {
-    schemars::generate::SchemaSettings::draft2020_12().into_generator().into_root_schema_for::<T>().to_value()
+    schemars::generate::SchemaSettings::draft2020_12()
+        .into_generator()
+        .into_root_schema_for::<T>()
+        .to_value()
 }
 
 /// File name -> pretty JSON (with a final newline) for every published schema.
 pub fn format_schemas() -> BTreeMap<&'static str, String> {
-    [(INTEGRATION_SCHEMA_FILE, integration_schema()), (RESOURCE_SCHEMA_FILE, resource_schema())]
-        .into_iter()
-        .map(|(name, schema)| {
-            let text = serde_json::to_string_pretty(&schema).unwrap_or_default();
-            (name, text + "\n")
-        })
-        .collect()
+    [
+        (INTEGRATION_SCHEMA_FILE, integration_schema()),
+        (RESOURCE_SCHEMA_FILE, resource_schema()),
+    ]
+    .into_iter()
+    .map(|(name, schema)| {
+        let text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+        (name, text + "\n")
+    })
+    .collect()
 }

@@ -17,3 +17,10 @@ pub mod files;
 pub mod ir;
 pub mod lower;
 pub mod templates;
+pub mod validate;
+pub mod builder;
+
+pub use builder::{Builder, Generation, compile_docs};
+pub use emit::Layout;
+pub use error::Error;
+pub use files::{CheckReport, GeneratedFiles, WriteSummary};

@@ -48,8 +48,15 @@ pub struct Loaded {
 const INTEGRATION_FILES: [&str; 2] = ["integration.yaml", "integration.yml"];
 
 /// Loads every integration folder under `docs_dir` (or only the named ones).
-pub fn load(docs_dir: &Path, only: Option<&BTreeSet<String>>, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
-    let mut loaded = Loaded { inputs: vec![docs_dir.to_path_buf()], ..Loaded::default() };
+pub fn load(
+    docs_dir: &Path,
+    only: Option<&BTreeSet<String>>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Loaded {
+    let mut loaded = Loaded {
+        inputs: vec![docs_dir.to_path_buf()],
+        ..Loaded::default()
+    };
     let Some(entries) = sorted_entries(docs_dir, diagnostics) else {
         return loaded;
     };
@@ -67,7 +74,10 @@ pub fn load(docs_dir: &Path, only: Option<&BTreeSet<String>>, diagnostics: &mut 
         diagnostics.push(whole_file(
             docs_dir,
             "no integrations found".to_owned(),
-            Some("each integration is a folder holding `integration.yaml` and `resources/*.yaml`".to_owned()),
+            Some(
+                "each integration is a folder holding `integration.yaml` and `resources/*.yaml`"
+                    .to_owned(),
+            ),
         ));
     }
     loaded
@@ -111,7 +121,10 @@ fn load_integration(
     }
     inputs.push(resources_dir.clone());
     for (name, path) in sorted_entries(&resources_dir, diagnostics).unwrap_or_default() {
-        let Some(stem) = name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".yml")) else {
+        let Some(stem) = name
+            .strip_suffix(".yaml")
+            .or_else(|| name.strip_suffix(".yml"))
+        else {
             continue;
         };
         if name.starts_with('.') || !path.is_file() {
@@ -142,7 +155,11 @@ fn read_file(path: &Path, stem: String, diagnostics: &mut Vec<Diagnostic>) -> Op
         }
     };
     match yaml::parse(&text) {
-        Ok(tree) => Some(SourceFile { path: path.to_path_buf(), stem, tree }),
+        Ok(tree) => Some(SourceFile {
+            path: path.to_path_buf(),
+            stem,
+            tree,
+        }),
         Err(error) => {
             diagnostics.push(Diagnostic {
                 file: path.to_path_buf(),
@@ -161,18 +178,33 @@ fn sorted_entries(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Vec<(
     let read = match fs::read_dir(dir) {
         Ok(read) => read,
         Err(error) => {
-            diagnostics.push(whole_file(dir, format!("cannot read folder: {error}"), None));
+            diagnostics.push(whole_file(
+                dir,
+                format!("cannot read folder: {error}"),
+                None,
+            ));
             return None;
         }
     };
     let mut entries: Vec<(String, PathBuf)> = read
         .filter_map(Result::ok)
-        .map(|entry| (entry.file_name().to_string_lossy().into_owned(), entry.path()))
+        .map(|entry| {
+            (
+                entry.file_name().to_string_lossy().into_owned(),
+                entry.path(),
+            )
+        })
         .collect();
     entries.sort();
     Some(entries)
 }
 
 fn whole_file(path: &Path, message: String, hint: Option<String>) -> Diagnostic {
-    Diagnostic { file: path.to_path_buf(), line: 0, column: 0, message, hint }
+    Diagnostic {
+        file: path.to_path_buf(),
+        line: 0,
+        column: 0,
+        message,
+        hint,
+    }
 }

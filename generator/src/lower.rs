@@ -149,23 +149,32 @@ fn inputs(
     templates: &Templates,
 ) -> Result<Vec<InputField>, Error> {
     let mut fields = Vec::new();
+    let path_params = match &method.path_params.kind {
+        SchemaKind::Object(object) => Some(&object.properties),
+        _ => None,
+    };
     for placeholder in path_placeholders(&method.path) {
-        let (upstream, description) = if placeholder == "id" {
+        let documented = path_params.and_then(|params| params.get(&placeholder));
+        let (upstream, schema) = if placeholder == "id" {
             let context = IdContext {
                 resource: &words.resource,
                 id_field: resource.id_field.as_deref().unwrap_or("id"),
                 id_description: resource.id_description.as_deref(),
             };
-            (context.id_field.to_owned(), templates.render_text("arg_id.txt.j2", &context)?)
+            (context.id_field.to_owned(), string_schema(templates.render_text("arg_id.txt.j2", &context)?))
+        } else if let Some(schema) = documented.filter(|schema| schema.description.is_some()) {
+            (placeholder.clone(), schema.clone())
         } else {
             let context = PathContext { placeholder: &placeholder, path: &method.path };
-            (placeholder.clone(), templates.render_text("arg_path.txt.j2", &context)?)
+            let mut schema = documented.cloned().unwrap_or_else(|| string_schema(String::new()));
+            schema.description = Some(templates.render_text("arg_path.txt.j2", &context)?);
+            (placeholder.clone(), schema)
         };
         fields.push(InputField {
-            name: placeholder,
+            name: placeholder.clone(),
             upstream,
             location: ArgLocation::Path,
-            schema: string_schema(description),
+            schema,
             required: true,
         });
     }
@@ -352,6 +361,8 @@ struct Words<'a> {
     resource: String,
     /// `teams`, `service accounts`.
     resources: String,
+    /// A resource without an id: there is exactly one record.
+    singleton: bool,
 }
 
 impl<'a> Words<'a> {
@@ -370,6 +381,7 @@ impl<'a> Words<'a> {
             integration: &integration.display_name,
             resource: resource.singular.replace('_', " "),
             resources: resource.name.replace('_', " "),
+            singleton: resource.id_field.is_none(),
         }
     }
 }

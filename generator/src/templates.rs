@@ -141,19 +141,23 @@ mod tests {
         integration: &'a str,
         resource: &'a str,
         resources: &'a str,
+        singleton: bool,
     }
 
     #[test]
     fn titles_read_as_english() {
         let templates = Templates::embedded().unwrap();
         let title = |kind, integration| {
-            let context = Title { kind, method: "archive", integration, resource: "team", resources: "teams" };
+            let singleton = integration == "the";
+            let integration = if singleton { "Acme" } else { integration };
+            let context = Title { kind, method: "archive", integration, resource: "team", resources: "teams", singleton };
             templates.render_text("tool_title.txt.j2", &context).unwrap()
         };
         assert_eq!(title("list", "Chronosphere"), "List all Chronosphere teams");
         assert_eq!(title("get", "Chronosphere"), "Get a Chronosphere team");
         assert_eq!(title("delete", "Acme"), "Delete an Acme team");
         assert_eq!(title("archive", "Chronosphere"), "Archive Chronosphere teams");
+        assert_eq!(title("update", "the"), "Update the Acme team");
     }
 
     #[test]

@@ -18,8 +18,14 @@ pub(crate) enum Auth {
 }
 
 impl Auth {
-    pub(crate) fn resolve(integration: &Integration, credentials: &Credentials) -> Result<Self, ConfigError> {
-        let invalid = |reason: String| ConfigError::InvalidAuth { integration: integration.name, reason };
+    pub(crate) fn resolve(
+        integration: &Integration,
+        credentials: &Credentials,
+    ) -> Result<Self, ConfigError> {
+        let invalid = |reason: String| ConfigError::InvalidAuth {
+            integration: integration.name,
+            reason,
+        };
         let render = |template: &str| render(template, credentials).map_err(&invalid);
         match integration.auth {
             AuthSpec::None => Ok(Auth::None),
@@ -27,19 +33,24 @@ impl Auth {
                 let name = HeaderName::from_bytes(name.as_bytes())
                     .map_err(|_| invalid(format!("`{name}` is not a valid header name")))?;
                 let value = header_value(render(value)?).map_err(|()| {
-                    invalid(format!("the value of header `{name}` is not a valid header value once filled"))
+                    invalid(format!(
+                        "the value of header `{name}` is not a valid header value once filled"
+                    ))
                 })?;
                 Ok(Auth::Header(name, value))
             }
             AuthSpec::Bearer { token } => {
-                let value = header_value(format!("Bearer {}", render(token)?))
-                    .map_err(|()| invalid("the bearer token is not a valid header value".to_owned()))?;
+                let value = header_value(format!("Bearer {}", render(token)?)).map_err(|()| {
+                    invalid("the bearer token is not a valid header value".to_owned())
+                })?;
                 Ok(Auth::Header(AUTHORIZATION, value))
             }
             AuthSpec::Basic { username, password } => {
                 let pair = format!("{}:{}", render(username)?, render(password)?);
-                let value = header_value(format!("Basic {}", base64(pair.as_bytes())))
-                    .map_err(|()| invalid("the basic credentials are not a valid header value".to_owned()))?;
+                let value =
+                    header_value(format!("Basic {}", base64(pair.as_bytes()))).map_err(|()| {
+                        invalid("the basic credentials are not a valid header value".to_owned())
+                    })?;
                 Ok(Auth::Header(AUTHORIZATION, value))
             }
             AuthSpec::Query { name, value } => Ok(Auth::Query(name.to_owned(), render(value)?)),
@@ -52,11 +63,13 @@ fn render(template: &str, credentials: &Credentials) -> Result<String, String> {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
-        let close = rest[open..].find('}').ok_or_else(|| format!("unclosed `{{` in `{template}`"))?;
+        let close = rest[open..]
+            .find('}')
+            .ok_or_else(|| format!("unclosed `{{` in `{template}`"))?;
         let name = &rest[open + 1..open + close];
-        let value = credentials
-            .get(name)
-            .ok_or_else(|| format!("`{template}` names `{{{name}}}`, which is not a supplied credential"))?;
+        let value = credentials.get(name).ok_or_else(|| {
+            format!("`{template}` names `{{{name}}}`, which is not a supplied credential")
+        })?;
         out.push_str(&rest[..open]);
         out.push_str(value);
         rest = &rest[open + close + 1..];
@@ -76,7 +89,11 @@ fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
             if i <= chunk.len() {
@@ -90,6 +107,7 @@ fn base64(bytes: &[u8]) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::registry::{CredentialSpec, RateLimitSpec};
@@ -100,9 +118,17 @@ mod tests {
             display_name: "Acme",
             description: "",
             base_url: "http://127.0.0.1",
-            credentials: &[CredentialSpec { name: "api_token", description: "", secret: true }],
+            credentials: &[CredentialSpec {
+                name: "api_token",
+                description: "",
+                secret: true,
+            }],
             auth,
-            rate_limit: RateLimitSpec { limit: &[], remaining: &[], reset: &[] },
+            rate_limit: RateLimitSpec {
+                limit: &[],
+                remaining: &[],
+                reset: &[],
+            },
             error_message_path: None,
             tools: &[],
         }
@@ -110,7 +136,14 @@ mod tests {
 
     #[test]
     fn base64_matches_rfc_4648_vectors() {
-        let vectors = [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE=")];
+        let vectors = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+        ];
         for (input, expected) in vectors {
             assert_eq!(base64(input.as_bytes()), expected, "{input:?}");
         }
@@ -119,24 +152,60 @@ mod tests {
     #[test]
     fn templates_fill_headers_and_mark_them_sensitive() {
         let credentials = Credentials::new().with("api_token", "tok");
-        let auth = Auth::resolve(&integration(AuthSpec::Header { name: "API-Token", value: "{api_token}" }), &credentials);
-        let Ok(Auth::Header(name, value)) = auth else { panic!("expected a header") };
-        assert_eq!((name.as_str(), value.to_str().unwrap()), ("api-token", "tok"));
+        let auth = Auth::resolve(
+            &integration(AuthSpec::Header {
+                name: "API-Token",
+                value: "{api_token}",
+            }),
+            &credentials,
+        );
+        let Ok(Auth::Header(name, value)) = auth else {
+            panic!("expected a header")
+        };
+        assert_eq!(
+            (name.as_str(), value.to_str().unwrap()),
+            ("api-token", "tok")
+        );
         assert!(value.is_sensitive());
 
-        let auth = Auth::resolve(&integration(AuthSpec::Basic { username: "u", password: "{api_token}" }), &credentials);
-        let Ok(Auth::Header(_, value)) = auth else { panic!("expected a header") };
-        assert_eq!(value.to_str().unwrap(), format!("Basic {}", base64(b"u:tok")));
+        let auth = Auth::resolve(
+            &integration(AuthSpec::Basic {
+                username: "u",
+                password: "{api_token}",
+            }),
+            &credentials,
+        );
+        let Ok(Auth::Header(_, value)) = auth else {
+            panic!("expected a header")
+        };
+        assert_eq!(
+            value.to_str().unwrap(),
+            format!("Basic {}", base64(b"u:tok"))
+        );
     }
 
     #[test]
     fn invalid_values_are_reported_without_the_value() {
         let credentials = Credentials::new().with("api_token", "bad\nsecret");
-        let auth = Auth::resolve(&integration(AuthSpec::Bearer { token: "{api_token}" }), &credentials);
-        let Err(error) = auth else { panic!("expected an error") };
+        let auth = Auth::resolve(
+            &integration(AuthSpec::Bearer {
+                token: "{api_token}",
+            }),
+            &credentials,
+        );
+        let Err(error) = auth else {
+            panic!("expected an error")
+        };
         assert!(!error.to_string().contains("secret"), "{error}");
-        let auth = Auth::resolve(&integration(AuthSpec::Bearer { token: "{apitoken}" }), &credentials);
-        let Err(error) = auth else { panic!("expected an error") };
+        let auth = Auth::resolve(
+            &integration(AuthSpec::Bearer {
+                token: "{apitoken}",
+            }),
+            &credentials,
+        );
+        let Err(error) = auth else {
+            panic!("expected an error")
+        };
         assert!(error.to_string().contains("`{apitoken}`"), "{error}");
     }
 }

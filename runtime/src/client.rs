@@ -30,7 +30,11 @@ pub struct UpstreamConfig {
 
 impl Default for UpstreamConfig {
     fn default() -> Self {
-        Self { base_url: None, timeout: Duration::from_secs(30), max_body_bytes: 10 * 1024 * 1024 }
+        Self {
+            base_url: None,
+            timeout: Duration::from_secs(30),
+            max_body_bytes: 10 * 1024 * 1024,
+        }
     }
 }
 
@@ -84,14 +88,19 @@ impl UpstreamClient {
             timeout: config.timeout,
             max_body_bytes: config.max_body_bytes,
         };
-        Ok(Self { inner: Arc::new(inner) })
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
     }
 
     /// The HTTP client the runtime recommends: pooled, `TCP_NODELAY`, and following redirects
     /// only within the same origin (at most 5), so credentials never leave the upstream host.
     pub fn http_client() -> Result<reqwest::Client, ConfigError> {
         let policy = redirect::Policy::custom(|attempt| {
-            let same_origin = attempt.previous().last().is_some_and(|last| last.origin() == attempt.url().origin());
+            let same_origin = attempt
+                .previous()
+                .last()
+                .is_some_and(|last| last.origin() == attempt.url().origin());
             if attempt.previous().len() > 5 {
                 attempt.error("too many redirects")
             } else if same_origin {
@@ -127,19 +136,34 @@ impl fmt::Debug for UpstreamClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("UpstreamClient")
             .field("integration", &self.inner.integration.name)
-            .field("base_url", &self.inner.secrets.scrub(self.inner.base.url().to_string()))
+            .field(
+                "base_url",
+                &self.inner.secrets.scrub(self.inner.base.url().to_string()),
+            )
             .field("timeout", &self.inner.timeout)
             .field("max_body_bytes", &self.inner.max_body_bytes)
             .finish_non_exhaustive()
     }
 }
 
-fn check_credentials(integration: &'static Integration, credentials: &Credentials) -> Result<(), ConfigError> {
-    if let Some(unknown) = credentials.names().find(|name| !integration.credentials.iter().any(|spec| spec.name == *name)) {
+fn check_credentials(
+    integration: &'static Integration,
+    credentials: &Credentials,
+) -> Result<(), ConfigError> {
+    if let Some(unknown) = credentials.names().find(|name| {
+        !integration
+            .credentials
+            .iter()
+            .any(|spec| spec.name == *name)
+    }) {
         return Err(ConfigError::UnknownCredential {
             integration: integration.name,
             name: unknown.to_owned(),
-            expected: integration.credentials.iter().map(|spec| spec.name).collect(),
+            expected: integration
+                .credentials
+                .iter()
+                .map(|spec| spec.name)
+                .collect(),
         });
     }
     let missing: Vec<&'static str> = integration
@@ -151,7 +175,10 @@ fn check_credentials(integration: &'static Integration, credentials: &Credential
     if !missing.is_empty() {
         return Err(ConfigError::MissingCredentials {
             integration: integration.name,
-            env_vars: missing.iter().map(|name| env_var(integration.name, name)).collect(),
+            env_vars: missing
+                .iter()
+                .map(|name| env_var(integration.name, name))
+                .collect(),
             names: missing,
         });
     }

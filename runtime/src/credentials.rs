@@ -75,7 +75,9 @@ impl fmt::Debug for Credentials {
                 f.write_str("<redacted>")
             }
         }
-        f.debug_map().entries(self.values.keys().map(|name| (name, Redacted))).finish()
+        f.debug_map()
+            .entries(self.values.keys().map(|name| (name, Redacted)))
+            .finish()
     }
 }
 
@@ -143,6 +145,7 @@ impl Secrets {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::registry::{AuthSpec, CredentialSpec, RateLimitSpec};
@@ -153,11 +156,23 @@ mod tests {
         description: "",
         base_url: "https://{tenant}.example.com",
         credentials: &[
-            CredentialSpec { name: "tenant", description: "", secret: false },
-            CredentialSpec { name: "api_token", description: "", secret: true },
+            CredentialSpec {
+                name: "tenant",
+                description: "",
+                secret: false,
+            },
+            CredentialSpec {
+                name: "api_token",
+                description: "",
+                secret: true,
+            },
         ],
         auth: AuthSpec::None,
-        rate_limit: RateLimitSpec { limit: &[], remaining: &[], reset: &[] },
+        rate_limit: RateLimitSpec {
+            limit: &[],
+            remaining: &[],
+            reset: &[],
+        },
         error_message_path: None,
         tools: &[],
     };
@@ -170,7 +185,10 @@ mod tests {
     #[test]
     fn missing_lists_unset_and_empty_credentials_as_env_vars() {
         let credentials = Credentials::new().with("tenant", "");
-        assert_eq!(credentials.missing(&INTEGRATION), ["ACME_CLOUD_TENANT", "ACME_CLOUD_API_TOKEN"]);
+        assert_eq!(
+            credentials.missing(&INTEGRATION),
+            ["ACME_CLOUD_TENANT", "ACME_CLOUD_API_TOKEN"]
+        );
         let credentials = credentials.with("tenant", "acme").with("api_token", "t");
         assert!(credentials.missing(&INTEGRATION).is_empty());
     }
@@ -185,7 +203,9 @@ mod tests {
 
     #[test]
     fn scrub_replaces_raw_and_encoded_secret_values_only() {
-        let credentials = Credentials::new().with("tenant", "acme").with("api_token", "a b/c");
+        let credentials = Credentials::new()
+            .with("tenant", "acme")
+            .with("api_token", "a b/c");
         let secrets = Secrets::new(&INTEGRATION, &credentials);
         let text = secrets.scrub("acme: a b/c, a%20b%2Fc, a+b%2Fc".to_owned());
         assert_eq!(text, "acme: [redacted], [redacted], [redacted]");

@@ -10,11 +10,12 @@ pub(crate) fn get<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
     if path.is_empty() {
         return Some(value);
     }
-    path.split('.').try_fold(value, |value, segment| match value {
-        Value::Object(map) => map.get(segment),
-        Value::Array(items) => items.get(segment.parse::<usize>().ok()?),
-        _ => None,
-    })
+    path.split('.')
+        .try_fold(value, |value, segment| match value {
+            Value::Object(map) => map.get(segment),
+            Value::Array(items) => items.get(segment.parse::<usize>().ok()?),
+            _ => None,
+        })
 }
 
 /// Moves the value at `path` out of `value` (no clone of the records).
@@ -22,14 +23,18 @@ pub(crate) fn take(value: Value, path: &str) -> Option<Value> {
     if path.is_empty() {
         return Some(value);
     }
-    path.split('.').try_fold(value, |value, segment| match value {
-        Value::Object(mut map) => map.remove(segment),
-        Value::Array(mut items) => {
-            let index = segment.parse::<usize>().ok().filter(|index| *index < items.len())?;
-            Some(items.swap_remove(index))
-        }
-        _ => None,
-    })
+    path.split('.')
+        .try_fold(value, |value, segment| match value {
+            Value::Object(mut map) => map.remove(segment),
+            Value::Array(mut items) => {
+                let index = segment
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|index| *index < items.len())?;
+                Some(items.swap_remove(index))
+            }
+            _ => None,
+        })
 }
 
 /// Sets `path` in `map`, creating (or replacing non-object) intermediate objects.
@@ -51,19 +56,24 @@ pub(crate) fn insert(map: &mut Map<String, Value>, path: &str, value: Value) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use serde_json::json;
 
     #[test]
     fn get_and_take_follow_objects_and_array_indexes() {
-        let value = json!({"page": {"next_token": "t"}, "errors": [{"message": "a"}, {"message": "b"}]});
+        let value =
+            json!({"page": {"next_token": "t"}, "errors": [{"message": "a"}, {"message": "b"}]});
         assert_eq!(get(&value, "page.next_token"), Some(&json!("t")));
         assert_eq!(get(&value, "errors.1.message"), Some(&json!("b")));
         assert_eq!(get(&value, "page.missing"), None);
         assert_eq!(get(&value, "page.next_token.deeper"), None);
         assert_eq!(get(&value, ""), Some(&value));
-        assert_eq!(take(value.clone(), "errors.0"), Some(json!({"message": "a"})));
+        assert_eq!(
+            take(value.clone(), "errors.0"),
+            Some(json!({"message": "a"}))
+        );
         assert_eq!(take(value, "errors.5"), None);
     }
 
@@ -73,6 +83,9 @@ mod tests {
         insert(&mut map, "page.token", json!("t"));
         insert(&mut map, "page.max_size", json!(5));
         insert(&mut map, "dry_run", json!(true));
-        assert_eq!(Value::Object(map), json!({"page": {"token": "t", "max_size": 5}, "dry_run": true}));
+        assert_eq!(
+            Value::Object(map),
+            json!({"page": {"token": "t", "max_size": 5}, "dry_run": true})
+        );
     }
 }

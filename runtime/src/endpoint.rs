@@ -13,7 +13,11 @@ use crate::credentials::Credentials;
 use crate::error::{ConfigError, UpstreamError};
 
 /// Everything but RFC 3986 unreserved characters is encoded, `/` and `%` included.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// A resolved base URL, ready to have paths appended.
 #[derive(Debug, Clone)]
@@ -27,7 +31,10 @@ impl BaseUrl {
     /// Fills `{credential}` placeholders in `template` from `credentials` and checks the result
     /// is an absolute http(s) URL without query or fragment.
     pub(crate) fn resolve(template: &str, credentials: &Credentials) -> Result<Self, ConfigError> {
-        let invalid = |reason: String| ConfigError::InvalidBaseUrl { template: template.to_owned(), reason };
+        let invalid = |reason: String| ConfigError::InvalidBaseUrl {
+            template: template.to_owned(),
+            reason,
+        };
         let authority_start = template.find("://").map_or(0, |index| index + 3);
         let authority_end = template[authority_start..]
             .find(['/', '?', '#'])
@@ -41,15 +48,18 @@ impl BaseUrl {
                 .find('}')
                 .ok_or_else(|| invalid(format!("unclosed `{{` at byte {}", offset + open)))?;
             let name = &rest[open + 1..open + close];
-            let value = credentials
-                .get(name)
-                .ok_or_else(|| invalid(format!("placeholder `{{{name}}}` names no supplied credential")))?;
+            let value = credentials.get(name).ok_or_else(|| {
+                invalid(format!(
+                    "placeholder `{{{name}}}` names no supplied credential"
+                ))
+            })?;
             resolved.push_str(&rest[..open]);
             if offset + open < authority_end {
                 check_host_label(name, value).map_err(&invalid)?;
                 resolved.push_str(value);
             } else {
-                check_segment(value).map_err(|reason| invalid(format!("credential `{name}` {reason}")))?;
+                check_segment(value)
+                    .map_err(|reason| invalid(format!("credential `{name}` {reason}")))?;
                 resolved.extend(utf8_percent_encode(value, SEGMENT));
             }
             rest = &rest[open + close + 1..];
@@ -58,19 +68,28 @@ impl BaseUrl {
 
         let url = Url::parse(&resolved).map_err(|error| invalid(error.to_string()))?;
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(invalid(format!("the scheme must be http or https, not `{}`", url.scheme())));
+            return Err(invalid(format!(
+                "the scheme must be http or https, not `{}`",
+                url.scheme()
+            )));
         }
         if url.host_str().is_none_or(str::is_empty) {
             return Err(invalid("the URL has no host".to_owned()));
         }
         if url.query().is_some() || url.fragment().is_some() {
-            return Err(invalid("a base URL cannot have a query or a fragment".to_owned()));
+            return Err(invalid(
+                "a base URL cannot have a query or a fragment".to_owned(),
+            ));
         }
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(invalid("put credentials in the auth settings, not in the base URL".to_owned()));
+            return Err(invalid(
+                "put credentials in the auth settings, not in the base URL".to_owned(),
+            ));
         }
         if url.scheme() == "https" && !cfg!(any(feature = "rustls", feature = "native-tls")) {
-            return Err(ConfigError::TlsUnavailable { template: template.to_owned() });
+            return Err(ConfigError::TlsUnavailable {
+                template: template.to_owned(),
+            });
         }
         let prefix = url.as_str().trim_end_matches('/').to_owned();
         Ok(Self { url, prefix })
@@ -94,13 +113,16 @@ impl BaseUrl {
         }
         let mut rest = template;
         while let Some(open) = rest.find('{') {
-            let Some(close) = rest[open..].find('}') else { break };
+            let Some(close) = rest[open..].find('}') else {
+                break;
+            };
             let name = &rest[open + 1..open + close];
             let value = lookup(name).ok_or_else(|| UpstreamError::InvalidInput {
                 message: format!("missing path argument `{name}`"),
             })?;
-            check_segment(value)
-                .map_err(|reason| UpstreamError::InvalidInput { message: format!("`{name}` {reason}") })?;
+            check_segment(value).map_err(|reason| UpstreamError::InvalidInput {
+                message: format!("`{name}` {reason}"),
+            })?;
             text.push_str(&rest[..open]);
             text.extend(utf8_percent_encode(value, SEGMENT));
             rest = &rest[open + close + 1..];
@@ -119,15 +141,21 @@ impl BaseUrl {
         }
         let base_path = self.url.path().trim_end_matches('/');
         let path = url.path();
-        path.strip_prefix(base_path).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        path.strip_prefix(base_path)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
     }
 }
 
 fn check_host_label(name: &str, value: &str) -> Result<(), String> {
     if value.is_empty() {
-        return Err(format!("credential `{name}` is empty but is part of the host"));
+        return Err(format!(
+            "credential `{name}` is empty but is part of the host"
+        ));
     }
-    if !value.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'.') {
+    if !value
+        .bytes()
+        .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'.')
+    {
         return Err(format!(
             "credential `{name}` is part of the host, so it may only contain letters, digits, `-` and `.`"
         ));
@@ -145,6 +173,7 @@ fn check_segment(value: &str) -> Result<(), String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -160,10 +189,20 @@ mod tests {
 
     #[test]
     fn host_injection_is_rejected_without_echoing_the_value() {
-        for evil in ["evil.com/x#", "evil.com?", "a@evil.com", "evil.com:80", "", "évil"] {
+        for evil in [
+            "evil.com/x#",
+            "evil.com?",
+            "a@evil.com",
+            "evil.com:80",
+            "",
+            "évil",
+        ] {
             let error = BaseUrl::resolve("http://{tenant}.example.com", &tenant(evil)).unwrap_err();
             let text = error.to_string();
-            assert!(text.contains("may only contain") || text.contains("is empty"), "{evil:?}: {text}");
+            assert!(
+                text.contains("may only contain") || text.contains("is empty"),
+                "{evil:?}: {text}"
+            );
         }
     }
 
@@ -177,7 +216,12 @@ mod tests {
     #[test]
     fn unknown_placeholder_and_bad_scheme_are_errors() {
         let error = BaseUrl::resolve("http://{region}.example.com", &tenant("x")).unwrap_err();
-        assert!(error.to_string().contains("`{region}` names no supplied credential"), "{error}");
+        assert!(
+            error
+                .to_string()
+                .contains("`{region}` names no supplied credential"),
+            "{error}"
+        );
         let error = BaseUrl::resolve("ftp://example.com", &tenant("x")).unwrap_err();
         assert!(error.to_string().contains("http or https"), "{error}");
         let error = BaseUrl::resolve("http://example.com/?a=b", &tenant("x")).unwrap_err();
@@ -187,8 +231,13 @@ mod tests {
     #[test]
     fn join_encodes_each_argument_as_one_segment() {
         let base = BaseUrl::resolve("http://127.0.0.1:9/prefix/", &Credentials::new()).unwrap();
-        let url = base.join("/teams/{id}/members", |_| Some("../x y%2e")).unwrap();
-        assert_eq!(url.as_str(), "http://127.0.0.1:9/prefix/teams/..%2Fx%20y%252e/members");
+        let url = base
+            .join("/teams/{id}/members", |_| Some("../x y%2e"))
+            .unwrap();
+        assert_eq!(
+            url.as_str(),
+            "http://127.0.0.1:9/prefix/teams/..%2Fx%20y%252e/members"
+        );
         for bad in ["..", ".", ""] {
             let error = base.join("/teams/{id}", |_| Some(bad)).unwrap_err();
             assert!(error.to_string().starts_with("`id` must not be"), "{error}");

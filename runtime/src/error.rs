@@ -20,15 +20,33 @@ pub enum ConfigError {
         quoted(names),
         env_vars.join(", ")
     )]
-    MissingCredentials { integration: &'static str, names: Vec<&'static str>, env_vars: Vec<String> },
-    #[error("unknown credential `{name}` for {integration}; expected one of {}", quoted(expected))]
-    UnknownCredential { integration: &'static str, name: String, expected: Vec<&'static str> },
+    MissingCredentials {
+        integration: &'static str,
+        names: Vec<&'static str>,
+        env_vars: Vec<String>,
+    },
+    #[error(
+        "unknown credential `{name}` for {integration}; expected one of {}",
+        quoted(expected)
+    )]
+    UnknownCredential {
+        integration: &'static str,
+        name: String,
+        expected: Vec<&'static str>,
+    },
     #[error("credential `{name}` of {integration} {reason}")]
-    InvalidCredential { integration: &'static str, name: &'static str, reason: String },
+    InvalidCredential {
+        integration: &'static str,
+        name: &'static str,
+        reason: String,
+    },
     #[error("invalid base URL `{template}`: {reason}")]
     InvalidBaseUrl { template: String, reason: String },
     #[error("invalid auth settings for {integration}: {reason}")]
-    InvalidAuth { integration: &'static str, reason: String },
+    InvalidAuth {
+        integration: &'static str,
+        reason: String,
+    },
     #[error(
         "base URL `{template}` uses HTTPS, but mcpgen-runtime was built without TLS; \
          enable its `rustls` or `native-tls` feature"
@@ -90,18 +108,29 @@ impl fmt::Display for RateLimit {
 pub enum UpstreamError {
     /// The upstream answered with a non-2xx status.
     #[error("{}", status_text(*status, message, rate_limit))]
-    Status { status: u16, message: String, rate_limit: RateLimit },
+    Status {
+        status: u16,
+        message: String,
+        rate_limit: RateLimit,
+    },
     #[error(
         "the upstream did not answer within {} (the upstream timeout is configurable)",
         seconds(*after)
     )]
     Timeout { after: Duration },
-    #[error("could not connect to the upstream: {message}")]
+    /// `message` starts with the upstream origin.
+    #[error("could not connect to the upstream at {message}")]
     Connect { message: String },
     #[error("the upstream request failed: {message}")]
     Transport { message: String },
-    #[error("the upstream replied with HTTP {status} and a body that is not JSON ({detail}): {snippet}")]
-    NotJson { status: u16, detail: String, snippet: String },
+    #[error(
+        "the upstream replied with HTTP {status} and a body that is not JSON ({detail}): {snippet}"
+    )]
+    NotJson {
+        status: u16,
+        detail: String,
+        snippet: String,
+    },
     #[error(
         "the upstream reply is larger than {limit} bytes, the configured limit; narrow the request \
          (a smaller `limit`, more filters) or raise the limit"
@@ -146,7 +175,11 @@ impl UpstreamError {
         let mut error = Map::new();
         error.insert("kind".to_owned(), Value::from(self.kind()));
         match self {
-            UpstreamError::Status { status, message, rate_limit } => {
+            UpstreamError::Status {
+                status,
+                message,
+                rate_limit,
+            } => {
                 error.insert("status".to_owned(), Value::from(*status));
                 error.insert("message".to_owned(), Value::from(message.as_str()));
                 rate_limit.write_to(&mut error);
@@ -167,18 +200,37 @@ impl UpstreamError {
     /// Applies `f` to every free-text field, so the client can scrub secrets in one place.
     pub(crate) fn map_text(self, f: impl Fn(String) -> String) -> Self {
         match self {
-            UpstreamError::Status { status, message, rate_limit } => {
-                UpstreamError::Status { status, message: f(message), rate_limit }
-            }
-            UpstreamError::Connect { message } => UpstreamError::Connect { message: f(message) },
-            UpstreamError::Transport { message } => UpstreamError::Transport { message: f(message) },
-            UpstreamError::NotJson { status, detail, snippet } => {
-                UpstreamError::NotJson { status, detail: f(detail), snippet: f(snippet) }
-            }
-            UpstreamError::UnexpectedReply { path, message } => {
-                UpstreamError::UnexpectedReply { path: f(path), message: f(message) }
-            }
-            UpstreamError::InvalidInput { message } => UpstreamError::InvalidInput { message: f(message) },
+            UpstreamError::Status {
+                status,
+                message,
+                rate_limit,
+            } => UpstreamError::Status {
+                status,
+                message: f(message),
+                rate_limit,
+            },
+            UpstreamError::Connect { message } => UpstreamError::Connect {
+                message: f(message),
+            },
+            UpstreamError::Transport { message } => UpstreamError::Transport {
+                message: f(message),
+            },
+            UpstreamError::NotJson {
+                status,
+                detail,
+                snippet,
+            } => UpstreamError::NotJson {
+                status,
+                detail: f(detail),
+                snippet: f(snippet),
+            },
+            UpstreamError::UnexpectedReply { path, message } => UpstreamError::UnexpectedReply {
+                path: f(path),
+                message: f(message),
+            },
+            UpstreamError::InvalidInput { message } => UpstreamError::InvalidInput {
+                message: f(message),
+            },
             other @ (UpstreamError::Timeout { .. } | UpstreamError::TooLarge { .. }) => other,
         }
     }
@@ -218,7 +270,11 @@ fn status_text(status: u16, message: &str, rate_limit: &RateLimit) -> String {
 
 fn seconds(duration: Duration) -> String {
     let millis = duration.as_millis();
-    if millis % 1000 == 0 { format!("{} s", millis / 1000) } else { format!("{millis} ms") }
+    if millis.is_multiple_of(1000) {
+        format!("{} s", millis / 1000)
+    } else {
+        format!("{millis} ms")
+    }
 }
 
 fn plural(count: usize) -> &'static str {
@@ -226,11 +282,15 @@ fn plural(count: usize) -> &'static str {
 }
 
 fn quoted<S: AsRef<str>>(names: &[S]) -> String {
-    let quoted: Vec<String> = names.iter().map(|name| format!("`{}`", name.as_ref())).collect();
+    let quoted: Vec<String> = names
+        .iter()
+        .map(|name| format!("`{}`", name.as_ref()))
+        .collect();
     quoted.join(", ")
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -239,7 +299,11 @@ mod tests {
         let error = UpstreamError::Status {
             status: 429,
             message: "slow down".into(),
-            rate_limit: RateLimit { limit: None, remaining: Some(0), reset: Some(30) },
+            rate_limit: RateLimit {
+                limit: None,
+                remaining: Some(0),
+                reset: Some(30),
+            },
         };
         assert_eq!(
             error.to_json(),
@@ -254,8 +318,15 @@ mod tests {
 
     #[test]
     fn status_text_does_not_repeat_the_reason_phrase() {
-        let error = UpstreamError::Status { status: 404, message: "Not Found".into(), rate_limit: RateLimit::default() };
-        assert_eq!(error.to_string(), "the upstream returned HTTP 404 Not Found");
+        let error = UpstreamError::Status {
+            status: 404,
+            message: "Not Found".into(),
+            rate_limit: RateLimit::default(),
+        };
+        assert_eq!(
+            error.to_string(),
+            "the upstream returned HTTP 404 Not Found"
+        );
     }
 
     #[test]
@@ -263,7 +334,10 @@ mod tests {
         let error = ConfigError::MissingCredentials {
             integration: "chronosphere",
             names: vec!["tenant", "api_token"],
-            env_vars: vec!["CHRONOSPHERE_TENANT".into(), "CHRONOSPHERE_API_TOKEN".into()],
+            env_vars: vec![
+                "CHRONOSPHERE_TENANT".into(),
+                "CHRONOSPHERE_API_TOKEN".into(),
+            ],
         };
         assert_eq!(
             error.to_string(),

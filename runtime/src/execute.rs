@@ -19,7 +19,11 @@ const JSON: HeaderValue = HeaderValue::from_static("application/json");
 
 /// Runs `plan` with `input` (a JSON object) and returns the value the output type decodes from:
 /// see [`reply::shape`].
-pub(crate) async fn execute(client: &UpstreamClient, plan: &'static RequestPlan, input: Value) -> Result<Value, UpstreamError> {
+pub(crate) async fn execute(
+    client: &UpstreamClient,
+    plan: &'static RequestPlan,
+    input: Value,
+) -> Result<Value, UpstreamError> {
     let started = Instant::now();
     let inner = &*client.inner;
     let result = exchange(inner, plan, input).await;
@@ -34,10 +38,16 @@ pub(crate) async fn execute(client: &UpstreamClient, plan: &'static RequestPlan,
             kind = error.kind(), elapsed_us, "upstream call failed"
         ),
     }
-    result.map(|(_, value)| value).map_err(|error| client.scrub(error))
+    result
+        .map(|(_, value)| value)
+        .map_err(|error| client.scrub(error))
 }
 
-async fn exchange(inner: &Inner, plan: &'static RequestPlan, input: Value) -> Result<(u16, Value), UpstreamError> {
+async fn exchange(
+    inner: &Inner,
+    plan: &'static RequestPlan,
+    input: Value,
+) -> Result<(u16, Value), UpstreamError> {
     let prepared = request::prepare(&inner.base, &inner.auth, plan, input)?;
     let mut builder = inner
         .http
@@ -50,7 +60,10 @@ async fn exchange(inner: &Inner, plan: &'static RequestPlan, input: Value) -> Re
     if let Some(body) = prepared.body {
         builder = builder.header(CONTENT_TYPE, JSON).body(body);
     }
-    let mut response = builder.send().await.map_err(|error| transport_error(inner, error))?;
+    let mut response = builder
+        .send()
+        .await
+        .map_err(|error| transport_error(inner, error))?;
 
     let status = response.status();
     if !status.is_success() {
@@ -59,14 +72,23 @@ async fn exchange(inner: &Inner, plan: &'static RequestPlan, input: Value) -> Re
     let body = reply::read_capped(&mut response, inner.max_body_bytes)
         .await
         .map_err(|error| transport_error(inner, error))?
-        .ok_or(UpstreamError::TooLarge { limit: inner.max_body_bytes })?;
+        .ok_or(UpstreamError::TooLarge {
+            limit: inner.max_body_bytes,
+        })?;
     let body = reply::parse_success(status.as_u16(), reply::content_type(&response), &body)?;
     let auth_param = match &inner.auth {
         Auth::Query(name, _) => Some(name.as_str()),
         _ => None,
     };
     let shaped = reply::shape(plan, body, |body, count| {
-        pagination::next_cursor(prepared.page, body, count, response.headers(), response.url(), auth_param)
+        pagination::next_cursor(
+            prepared.page,
+            body,
+            count,
+            response.headers(),
+            response.url(),
+            auth_param,
+        )
     })?;
     Ok((status.as_u16(), shaped))
 }
@@ -85,7 +107,9 @@ fn method(verb: HttpVerb) -> Method {
 /// query-auth token).
 fn transport_error(inner: &Inner, error: reqwest::Error) -> UpstreamError {
     if error.is_timeout() {
-        return UpstreamError::Timeout { after: inner.timeout };
+        return UpstreamError::Timeout {
+            after: inner.timeout,
+        };
     }
     let is_connect = error.is_connect();
     let error = error.without_url();
@@ -100,7 +124,12 @@ fn transport_error(inner: &Inner, error: reqwest::Error) -> UpstreamError {
         source = cause.source();
     }
     if is_connect {
-        UpstreamError::Connect { message: format!("{message} ({})", inner.base.url().origin().ascii_serialization()) }
+        UpstreamError::Connect {
+            message: format!(
+                "{}: {message}",
+                inner.base.url().origin().ascii_serialization()
+            ),
+        }
     } else {
         UpstreamError::Transport { message }
     }

@@ -20,8 +20,11 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// The handler stored in each [`crate::Tool`]: decodes MCP arguments and returns the tool's
 /// structured content.
-pub type ToolHandler =
-    for<'a> fn(&'a UpstreamClient, &'static RequestPlan, Map<String, Value>) -> BoxFuture<'a, Result<Value, CallError>>;
+pub type ToolHandler = for<'a> fn(
+    &'a UpstreamClient,
+    &'static RequestPlan,
+    Map<String, Value>,
+) -> BoxFuture<'a, Result<Value, CallError>>;
 
 /// Decodes `args` as `I` (an invalid argument is [`CallError::InvalidArguments`] naming the
 /// field), runs `plan`, decodes the reply as `O` and returns it as JSON.
@@ -39,18 +42,27 @@ where
             .map_err(|error| CallError::InvalidArguments(describe(error)))?;
         // Encode before awaiting, so the future does not hold `&I` (and need `I: Sync`).
         let input = encode(&input)?;
-        let output: O = run(client, plan, input).await.map_err(|error| match error {
-            UpstreamError::InvalidInput { message } => CallError::InvalidArguments(message),
-            other => CallError::Upstream(other),
-        })?;
+        let output: O = run(client, plan, input)
+            .await
+            .map_err(|error| match error {
+                UpstreamError::InvalidInput { message } => CallError::InvalidArguments(message),
+                other => CallError::Upstream(other),
+            })?;
         serde_json::to_value(&output).map_err(|error| {
-            CallError::Upstream(UpstreamError::UnexpectedReply { path: ".".to_owned(), message: error.to_string() })
+            CallError::Upstream(UpstreamError::UnexpectedReply {
+                path: ".".to_owned(),
+                message: error.to_string(),
+            })
         })
     })
 }
 
 /// The typed client's entry point: runs `plan` with `input` and decodes the reply as `O`.
-pub async fn call<I, O>(client: &UpstreamClient, plan: &'static RequestPlan, input: &I) -> Result<O, UpstreamError>
+pub async fn call<I, O>(
+    client: &UpstreamClient,
+    plan: &'static RequestPlan,
+    input: &I,
+) -> Result<O, UpstreamError>
 where
     I: Serialize,
     O: DeserializeOwned,
@@ -59,8 +71,9 @@ where
 }
 
 fn encode<I: Serialize>(input: &I) -> Result<Value, UpstreamError> {
-    serde_json::to_value(input)
-        .map_err(|error| UpstreamError::InvalidInput { message: format!("could not encode the input: {error}") })
+    serde_json::to_value(input).map_err(|error| UpstreamError::InvalidInput {
+        message: format!("could not encode the input: {error}"),
+    })
 }
 
 async fn run<O: DeserializeOwned>(
@@ -71,15 +84,36 @@ async fn run<O: DeserializeOwned>(
     let shaped = execute(client, plan, input).await?;
     serde_path_to_error::deserialize(shaped).map_err(|error| {
         let path = reply_path(plan, &error.path().to_string());
-        client.scrub(UpstreamError::UnexpectedReply { path, message: error.into_inner().to_string() })
+        client.scrub(UpstreamError::UnexpectedReply {
+            path,
+            message: error.into_inner().to_string(),
+        })
     })
 }
 
 /// `` `field`: what is wrong `` for a nested field, serde's own text for the root.
 fn describe(error: serde_path_to_error::Error<serde_json::Error>) -> String {
-    let path = error.path().to_string();
-    let inner = error.into_inner();
-    if path == "." { inner.to_string() } else { format!("`{path}`: {inner}") }
+    let mut path = error.path().to_string();
+    let inner = error.into_inner().to_string();
+    // serde names an unknown field itself; the path would repeat it.
+    if let Some(field) = inner
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split('`').next())
+    {
+        if path == field {
+            path = ".".to_owned();
+        } else if let Some(parent) = path
+            .strip_suffix(field)
+            .and_then(|parent| parent.strip_suffix('.'))
+        {
+            path = parent.to_owned();
+        }
+    }
+    if path == "." {
+        inner
+    } else {
+        format!("`{path}`: {inner}")
+    }
 }
 
 /// Where a decoding error sits in the upstream reply: decoding starts at `response_path`, and a
@@ -95,7 +129,11 @@ fn reply_path(plan: &RequestPlan, decoded: &str) -> String {
             if decoded == "." {
                 ""
             } else {
-                return if base.is_empty() { decoded.to_owned() } else { format!("{base}.{decoded}") };
+                return if base.is_empty() {
+                    decoded.to_owned()
+                } else {
+                    format!("{base}.{decoded}")
+                };
             }
         }
     };

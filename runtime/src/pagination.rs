@@ -38,9 +38,18 @@ pub(crate) fn apply(
     let limit_number = limit.as_ref().and_then(Value::as_u64);
     match *spec {
         PaginationSpec::None => Ok(PageState::None),
-        PaginationSpec::Cursor { in_body, cursor_param, limit_param, next_cursor_path } => {
+        PaginationSpec::Cursor {
+            in_body,
+            cursor_param,
+            limit_param,
+            next_cursor_path,
+        } => {
             let place = |parts: &mut Parts, name: &'static str, value: Value| {
-                if in_body { parts.body_field(name, value) } else { parts.query_value(name, &value) }
+                if in_body {
+                    parts.body_field(name, value)
+                } else {
+                    parts.query_value(name, &value)
+                }
             };
             if let (Some(name), Some(limit)) = (limit_param, limit) {
                 place(parts, name, limit);
@@ -50,15 +59,25 @@ pub(crate) fn apply(
             }
             Ok(PageState::Cursor { next_cursor_path })
         }
-        PaginationSpec::Page { page_param, limit_param, first_page } => {
+        PaginationSpec::Page {
+            page_param,
+            limit_param,
+            first_page,
+        } => {
             let current = cursor.map(parse_number).transpose()?.unwrap_or(first_page);
             parts.query_text(page_param, current.to_string());
             if let (Some(name), Some(limit)) = (limit_param, &limit) {
                 parts.query_value(name, limit);
             }
-            Ok(PageState::Page { current, limit: limit_number })
+            Ok(PageState::Page {
+                current,
+                limit: limit_number,
+            })
         }
-        PaginationSpec::Offset { offset_param, limit_param } => {
+        PaginationSpec::Offset {
+            offset_param,
+            limit_param,
+        } => {
             let offset = cursor.map(parse_number).transpose()?.unwrap_or(0);
             if offset > 0 {
                 parts.query_text(offset_param, offset.to_string());
@@ -66,7 +85,10 @@ pub(crate) fn apply(
             if let (Some(name), Some(limit)) = (limit_param, &limit) {
                 parts.query_value(name, limit);
             }
-            Ok(PageState::Offset { offset, limit: limit_number })
+            Ok(PageState::Offset {
+                offset,
+                limit: limit_number,
+            })
         }
         PaginationSpec::LinkHeader { limit_param } => {
             match cursor {
@@ -92,7 +114,8 @@ pub(crate) fn next_cursor(
     request_url: &Url,
     auth_param: Option<&str>,
 ) -> Option<String> {
-    let more = |limit: Option<u64>| records > 0 && limit.is_none_or(|limit| records as u64 >= limit);
+    let more =
+        |limit: Option<u64>| records > 0 && limit.is_none_or(|limit| records as u64 >= limit);
     match state {
         PageState::None => None,
         PageState::Cursor { next_cursor_path } => match dotted::get(body, next_cursor_path)? {
@@ -100,10 +123,18 @@ pub(crate) fn next_cursor(
             Value::Number(number) => Some(number.to_string()),
             _ => None,
         },
-        PageState::Page { current, limit } => more(limit).then(|| current.saturating_add(1).to_string()),
-        PageState::Offset { offset, limit } => more(limit).then(|| offset.saturating_add(records as u64).to_string()),
+        PageState::Page { current, limit } => {
+            more(limit).then(|| current.saturating_add(1).to_string())
+        }
+        PageState::Offset { offset, limit } => {
+            more(limit).then(|| offset.saturating_add(records as u64).to_string())
+        }
         PageState::Link => {
-            let link = headers.get_all(LINK).iter().filter_map(|value| value.to_str().ok()).find_map(next_link)?;
+            let link = headers
+                .get_all(LINK)
+                .iter()
+                .filter_map(|value| value.to_str().ok())
+                .find_map(next_link)?;
             let mut url = request_url.join(link).ok()?;
             if let Some(param) = auth_param {
                 remove_query_param(&mut url, param);
@@ -124,9 +155,10 @@ fn parse_number(cursor: &str) -> Result<u64, UpstreamError> {
 
 fn follow_link(base: &BaseUrl, cursor: &str) -> Result<Url, UpstreamError> {
     let url = Url::parse(cursor).map_err(|_| UpstreamError::InvalidInput {
-        message: "`next_cursor` is not a URL this tool returned; pass the previous page's `next_cursor` \
+        message:
+            "`next_cursor` is not a URL this tool returned; pass the previous page's `next_cursor` \
                   back unchanged"
-            .to_owned(),
+                .to_owned(),
     })?;
     if !base.contains(&url) {
         return Err(UpstreamError::InvalidInput {
@@ -148,16 +180,19 @@ fn next_link(header: &str) -> Option<&str> {
         let target = &rest[open + 1..close];
         rest = &rest[close + 1..];
         let params = &rest[..rest.find('<').unwrap_or(rest.len())];
-        let is_next = params.split(';').filter_map(|param| param.split_once('=')).any(|(key, value)| {
-            key.trim().eq_ignore_ascii_case("rel")
-                && value
-                    .trim()
-                    .trim_end_matches(',')
-                    .trim()
-                    .trim_matches('"')
-                    .split_ascii_whitespace()
-                    .any(|rel| rel.eq_ignore_ascii_case("next"))
-        });
+        let is_next = params
+            .split(';')
+            .filter_map(|param| param.split_once('='))
+            .any(|(key, value)| {
+                key.trim().eq_ignore_ascii_case("rel")
+                    && value
+                        .trim()
+                        .trim_end_matches(',')
+                        .trim()
+                        .trim_matches('"')
+                        .split_ascii_whitespace()
+                        .any(|rel| rel.eq_ignore_ascii_case("next"))
+            });
         if is_next {
             return Some(target);
         }
@@ -181,6 +216,7 @@ fn remove_query_param(url: &mut Url, name: &str) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::credentials::Credentials;
@@ -205,16 +241,49 @@ mod tests {
 
     #[test]
     fn cursor_in_query_and_body() {
-        let spec =
-            PaginationSpec::Cursor { in_body: false, cursor_param: "page.token", limit_param: Some("page.max_size"), next_cursor_path: "page.next_token" };
+        let spec = PaginationSpec::Cursor {
+            in_body: false,
+            cursor_param: "page.token",
+            limit_param: Some("page.max_size"),
+            next_cursor_path: "page.next_token",
+        };
         let mut query = parts();
         let state = apply(&spec, &base(), Some(json!(2)), Some("abc"), &mut query).unwrap();
         assert_eq!(query.query_string(), "page.max_size=2&page.token=abc");
-        assert_eq!(next_cursor(state, &json!({"page": {"next_token": "n"}}), 2, &no_headers(), &url(), None).as_deref(), Some("n"));
-        assert_eq!(next_cursor(state, &json!({"page": {"next_token": ""}}), 2, &no_headers(), &url(), None), None);
-        assert_eq!(next_cursor(state, &json!({"page": {}}), 2, &no_headers(), &url(), None), None);
+        assert_eq!(
+            next_cursor(
+                state,
+                &json!({"page": {"next_token": "n"}}),
+                2,
+                &no_headers(),
+                &url(),
+                None
+            )
+            .as_deref(),
+            Some("n")
+        );
+        assert_eq!(
+            next_cursor(
+                state,
+                &json!({"page": {"next_token": ""}}),
+                2,
+                &no_headers(),
+                &url(),
+                None
+            ),
+            None
+        );
+        assert_eq!(
+            next_cursor(state, &json!({"page": {}}), 2, &no_headers(), &url(), None),
+            None
+        );
 
-        let spec = PaginationSpec::Cursor { in_body: true, cursor_param: "cursor", limit_param: Some("limit"), next_cursor_path: "next" };
+        let spec = PaginationSpec::Cursor {
+            in_body: true,
+            cursor_param: "cursor",
+            limit_param: Some("limit"),
+            next_cursor_path: "next",
+        };
         let mut body = parts();
         apply(&spec, &base(), Some(json!(5)), Some("c1"), &mut body).unwrap();
         assert_eq!(body.body_json(), Some(json!({"limit": 5, "cursor": "c1"})));
@@ -222,41 +291,76 @@ mod tests {
 
     #[test]
     fn page_style_counts_pages_and_stops_on_a_short_page() {
-        let spec = PaginationSpec::Page { page_param: "page", limit_param: Some("per_page"), first_page: 1 };
+        let spec = PaginationSpec::Page {
+            page_param: "page",
+            limit_param: Some("per_page"),
+            first_page: 1,
+        };
         let mut first = parts();
         let state = apply(&spec, &base(), Some(json!(10)), None, &mut first).unwrap();
         assert_eq!(first.query_string(), "page=1&per_page=10");
-        assert_eq!(next_cursor(state, &json!([]), 10, &no_headers(), &url(), None).as_deref(), Some("2"));
-        assert_eq!(next_cursor(state, &json!([]), 3, &no_headers(), &url(), None), None);
+        assert_eq!(
+            next_cursor(state, &json!([]), 10, &no_headers(), &url(), None).as_deref(),
+            Some("2")
+        );
+        assert_eq!(
+            next_cursor(state, &json!([]), 3, &no_headers(), &url(), None),
+            None
+        );
 
         let mut third = parts();
         let state = apply(&spec, &base(), None, Some("3"), &mut third).unwrap();
         assert_eq!(third.query_string(), "page=3");
-        assert_eq!(next_cursor(state, &json!([]), 1, &no_headers(), &url(), None).as_deref(), Some("4"));
-        assert_eq!(next_cursor(state, &json!([]), 0, &no_headers(), &url(), None), None);
+        assert_eq!(
+            next_cursor(state, &json!([]), 1, &no_headers(), &url(), None).as_deref(),
+            Some("4")
+        );
+        assert_eq!(
+            next_cursor(state, &json!([]), 0, &no_headers(), &url(), None),
+            None
+        );
 
         let error = apply(&spec, &base(), None, Some("x"), &mut parts()).unwrap_err();
-        assert!(error.to_string().contains("pass the previous page's `next_cursor` back unchanged"), "{error}");
+        assert!(
+            error
+                .to_string()
+                .contains("pass the previous page's `next_cursor` back unchanged"),
+            "{error}"
+        );
     }
 
     #[test]
     fn offset_style_advances_by_the_records_received() {
-        let spec = PaginationSpec::Offset { offset_param: "offset", limit_param: Some("limit") };
+        let spec = PaginationSpec::Offset {
+            offset_param: "offset",
+            limit_param: Some("limit"),
+        };
         let mut first = parts();
         let state = apply(&spec, &base(), Some(json!(2)), None, &mut first).unwrap();
         assert_eq!(first.query_string(), "limit=2");
-        assert_eq!(next_cursor(state, &json!([]), 2, &no_headers(), &url(), None).as_deref(), Some("2"));
+        assert_eq!(
+            next_cursor(state, &json!([]), 2, &no_headers(), &url(), None).as_deref(),
+            Some("2")
+        );
 
         let mut later = parts();
         let state = apply(&spec, &base(), Some(json!(2)), Some("4"), &mut later).unwrap();
         assert_eq!(later.query_string(), "offset=4&limit=2");
-        assert_eq!(next_cursor(state, &json!([]), 2, &no_headers(), &url(), None).as_deref(), Some("6"));
-        assert_eq!(next_cursor(state, &json!([]), 1, &no_headers(), &url(), None), None);
+        assert_eq!(
+            next_cursor(state, &json!([]), 2, &no_headers(), &url(), None).as_deref(),
+            Some("6")
+        );
+        assert_eq!(
+            next_cursor(state, &json!([]), 1, &no_headers(), &url(), None),
+            None
+        );
     }
 
     #[test]
     fn link_header_cursor_is_the_next_url_without_auth() {
-        let spec = PaginationSpec::LinkHeader { limit_param: Some("per_page") };
+        let spec = PaginationSpec::LinkHeader {
+            limit_param: Some("per_page"),
+        };
         let mut headers = HeaderMap::new();
         headers.append(
             LINK,
@@ -273,17 +377,34 @@ mod tests {
         assert_eq!(follow.url().as_str(), next);
 
         let mut relative = HeaderMap::new();
-        relative.insert(LINK, HeaderValue::from_static("</api/items?page=2>; rel=next"));
-        assert_eq!(next_cursor(state, &Value::Null, 1, &relative, &url(), None).as_deref(), Some("http://127.0.0.1:9/api/items?page=2"));
-        assert_eq!(next_cursor(state, &Value::Null, 1, &no_headers(), &url(), None), None);
+        relative.insert(
+            LINK,
+            HeaderValue::from_static("</api/items?page=2>; rel=next"),
+        );
+        assert_eq!(
+            next_cursor(state, &Value::Null, 1, &relative, &url(), None).as_deref(),
+            Some("http://127.0.0.1:9/api/items?page=2")
+        );
+        assert_eq!(
+            next_cursor(state, &Value::Null, 1, &no_headers(), &url(), None),
+            None
+        );
     }
 
     #[test]
     fn link_header_cursor_to_another_origin_is_refused() {
         let spec = PaginationSpec::LinkHeader { limit_param: None };
-        for foreign in ["http://evil.example/api/items?page=2", "http://127.0.0.1:10/api/items", "http://127.0.0.1:9/other", "not a url"] {
+        for foreign in [
+            "http://evil.example/api/items?page=2",
+            "http://127.0.0.1:10/api/items",
+            "http://127.0.0.1:9/other",
+            "not a url",
+        ] {
             let error = apply(&spec, &base(), None, Some(foreign), &mut parts()).unwrap_err();
-            assert!(matches!(error, UpstreamError::InvalidInput { .. }), "{foreign}: {error}");
+            assert!(
+                matches!(error, UpstreamError::InvalidInput { .. }),
+                "{foreign}: {error}"
+            );
         }
     }
 }

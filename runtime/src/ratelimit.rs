@@ -17,14 +17,24 @@ const EPOCH_SECONDS_FLOOR: u64 = 1_000_000_000;
 /// Numbers above this are timestamps in milliseconds.
 const EPOCH_MILLIS_FLOOR: u64 = 1_000_000_000_000;
 
-pub(crate) fn from_headers(spec: &RateLimitSpec, headers: &HeaderMap, now: SystemTime) -> RateLimit {
+pub(crate) fn from_headers(
+    spec: &RateLimitSpec,
+    headers: &HeaderMap,
+    now: SystemTime,
+) -> RateLimit {
     let first = |names: &[&str], ietf: &str| {
-        names.iter().copied().chain([ietf]).find_map(|name| headers.get(name)?.to_str().ok().and_then(parse_number))
+        names
+            .iter()
+            .copied()
+            .chain([ietf])
+            .find_map(|name| headers.get(name)?.to_str().ok().and_then(parse_number))
     };
-    let reset = first(spec.reset, "ratelimit-reset").map(|value| seconds_until(value, now)).or_else(|| {
-        let value = headers.get(RETRY_AFTER)?.to_str().ok()?;
-        parse_retry_after(value, now)
-    });
+    let reset = first(spec.reset, "ratelimit-reset")
+        .map(|value| seconds_until(value, now))
+        .or_else(|| {
+            let value = headers.get(RETRY_AFTER)?.to_str().ok()?;
+            parse_retry_after(value, now)
+        });
     RateLimit {
         limit: first(spec.limit, "ratelimit-limit"),
         remaining: first(spec.remaining, "ratelimit-remaining"),
@@ -40,7 +50,7 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<u64> {
         return Some(seconds);
     }
     let date = httpdate::parse_http_date(value).ok()?;
-    Some(date.duration_since(now).map_or(0, |delta| round_up(delta)))
+    Some(date.duration_since(now).map_or(0, round_up))
 }
 
 /// A header number: an integer, or a decimal rounded up (`1.5` -> 2). Negative or non-numeric
@@ -50,7 +60,10 @@ fn parse_number(value: &str) -> Option<u64> {
     if let Ok(number) = value.parse::<u64>() {
         return Some(number);
     }
-    let float = value.parse::<f64>().ok().filter(|float| float.is_finite() && *float >= 0.0)?;
+    let float = value
+        .parse::<f64>()
+        .ok()
+        .filter(|float| float.is_finite() && *float >= 0.0)?;
     Some(float.ceil() as u64)
 }
 
@@ -70,6 +83,7 @@ fn round_up(duration: Duration) -> u64 {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use reqwest::header::HeaderValue;
@@ -100,7 +114,10 @@ mod tests {
         assert_eq!(parse_retry_after(&in_90_s, now), Some(90));
         let past = httpdate::fmt_http_date(now - Duration::from_secs(5));
         assert_eq!(parse_retry_after(&past, now), Some(0));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now), Some(0));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now),
+            Some(0)
+        );
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-3", now), None);
     }
@@ -114,7 +131,14 @@ mod tests {
             ("x-ratelimit-reset", "1784000042"),
             ("retry-after", "7"),
         ]);
-        assert_eq!(from_headers(&SPEC, &map, now), RateLimit { limit: Some(100), remaining: Some(0), reset: Some(42) });
+        assert_eq!(
+            from_headers(&SPEC, &map, now),
+            RateLimit {
+                limit: Some(100),
+                remaining: Some(0),
+                reset: Some(42)
+            }
+        );
         let millis = headers(&[("x-ratelimit-reset", "1784000001500")]);
         assert_eq!(from_headers(&SPEC, &millis, now).reset, Some(2));
     }
@@ -122,7 +146,14 @@ mod tests {
     #[test]
     fn retry_after_stands_in_for_a_missing_reset() {
         let map = headers(&[("retry-after", "30"), ("ratelimit-limit", "10")]);
-        assert_eq!(from_headers(&SPEC, &map, at(0)), RateLimit { limit: Some(10), remaining: None, reset: Some(30) });
+        assert_eq!(
+            from_headers(&SPEC, &map, at(0)),
+            RateLimit {
+                limit: Some(10),
+                remaining: None,
+                reset: Some(30)
+            }
+        );
         assert!(from_headers(&SPEC, &HeaderMap::new(), at(0)).is_empty());
     }
 

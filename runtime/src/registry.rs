@@ -38,10 +38,21 @@ pub struct CredentialSpec {
 #[derive(Debug, Clone, Copy)]
 pub enum AuthSpec {
     None,
-    Header { name: &'static str, value: &'static str },
-    Bearer { token: &'static str },
-    Basic { username: &'static str, password: &'static str },
-    Query { name: &'static str, value: &'static str },
+    Header {
+        name: &'static str,
+        value: &'static str,
+    },
+    Bearer {
+        token: &'static str,
+    },
+    Basic {
+        username: &'static str,
+        password: &'static str,
+    },
+    Query {
+        name: &'static str,
+        value: &'static str,
+    },
 }
 
 /// Upstream header names mapped to the IETF `ratelimit-*` names, each tried in order.
@@ -85,7 +96,10 @@ impl MethodKind {
 
     /// create, update and delete.
     pub fn is_write(self) -> bool {
-        matches!(self, MethodKind::Create | MethodKind::Update | MethodKind::Delete)
+        matches!(
+            self,
+            MethodKind::Create | MethodKind::Update | MethodKind::Delete
+        )
     }
 
     pub fn is_custom(self) -> bool {
@@ -197,7 +211,16 @@ pub enum PaginationSpec {
         /// Dotted path in the reply body; empty or null ends the list.
         next_cursor_path: &'static str,
     },
-    Page { page_param: &'static str, limit_param: Option<&'static str>, first_page: u64 },
-    Offset { offset_param: &'static str, limit_param: Option<&'static str> },
-    LinkHeader { limit_param: Option<&'static str> },
+    Page {
+        page_param: &'static str,
+        limit_param: Option<&'static str>,
+        first_page: u64,
+    },
+    Offset {
+        offset_param: &'static str,
+        limit_param: Option<&'static str>,
+    },
+    LinkHeader {
+        limit_param: Option<&'static str>,
+    },
 }

@@ -20,7 +20,10 @@ const ERROR_BODY_CAP: usize = 64 * 1024;
 const SNIPPET_CHARS: usize = 200;
 
 /// Reads at most `cap` bytes of body. `Ok(None)` means the body was larger.
-pub(crate) async fn read_capped(response: &mut reqwest::Response, cap: usize) -> Result<Option<Vec<u8>>, reqwest::Error> {
+pub(crate) async fn read_capped(
+    response: &mut reqwest::Response,
+    cap: usize,
+) -> Result<Option<Vec<u8>>, reqwest::Error> {
     let declared = response.content_length().unwrap_or(0);
     if declared > cap as u64 {
         return Ok(None);
@@ -42,21 +45,34 @@ pub(crate) async fn status_error(
     max_body_bytes: usize,
 ) -> UpstreamError {
     let status = response.status();
-    let rate_limit: RateLimit = ratelimit::from_headers(&integration.rate_limit, response.headers(), SystemTime::now());
+    let rate_limit: RateLimit = ratelimit::from_headers(
+        &integration.rate_limit,
+        response.headers(),
+        SystemTime::now(),
+    );
     // A body that cannot be read still leaves the status and rate-limit headers to report.
-    let body = read_capped(&mut response, ERROR_BODY_CAP.min(max_body_bytes)).await.ok().flatten();
+    let body = read_capped(&mut response, ERROR_BODY_CAP.min(max_body_bytes))
+        .await
+        .ok()
+        .flatten();
     let message = body
         .as_deref()
         .and_then(|body| error_message(body, integration.error_message_path))
         .unwrap_or_else(|| status.canonical_reason().unwrap_or("no message").to_owned());
-    UpstreamError::Status { status: status.as_u16(), message, rate_limit }
+    UpstreamError::Status {
+        status: status.as_u16(),
+        message,
+        rate_limit,
+    }
 }
 
 /// The message at `path` in a JSON error body, else a short quote of the body.
 fn error_message(body: &[u8], path: Option<&str>) -> Option<String> {
     if let (Some(path), Ok(json)) = (path, serde_json::from_slice::<Value>(body)) {
         match dotted::get(&json, path) {
-            Some(Value::String(message)) if !message.trim().is_empty() => return Some(message.clone()),
+            Some(Value::String(message)) if !message.trim().is_empty() => {
+                return Some(message.clone());
+            }
             Some(Value::Null) | None => {}
             Some(other) if !other.is_string() => return Some(other.to_string()),
             Some(_) => {}
@@ -89,25 +105,39 @@ pub(crate) fn snippet(body: &[u8]) -> String {
 }
 
 /// Parses a 2xx body (empty is `{}`), reporting a non-JSON body with its content type.
-pub(crate) fn parse_success(status: u16, content_type: Option<&str>, body: &[u8]) -> Result<Value, UpstreamError> {
+pub(crate) fn parse_success(
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<Value, UpstreamError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Object(Map::new()));
     }
     serde_json::from_slice(body).map_err(|error| UpstreamError::NotJson {
         status,
-        detail: format!("content-type {}, {error}", content_type.unwrap_or("missing")),
+        detail: format!(
+            "content-type {}, {error}",
+            content_type.unwrap_or("missing")
+        ),
         snippet: snippet(body),
     })
 }
 
 pub(crate) fn content_type(response: &reqwest::Response) -> Option<&str> {
-    response.headers().get(CONTENT_TYPE).and_then(|value| value.to_str().ok())
+    response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
 }
 
 /// The value an output type is decoded from: the record at `response_path`, the whole body, or
 /// for pages `{"result": [...], "next_cursor": ...}`. A missing or null record is `{}` (the
 /// "partial response" of a dry run); a missing or null list is empty.
-pub(crate) fn shape(plan: &RequestPlan, body: Value, next: impl FnOnce(&Value, usize) -> Option<String>) -> Result<Value, UpstreamError> {
+pub(crate) fn shape(
+    plan: &RequestPlan,
+    body: Value,
+    next: impl FnOnce(&Value, usize) -> Option<String>,
+) -> Result<Value, UpstreamError> {
     let at_path = |body: Value| match plan.response_path {
         Some(path) => dotted::take(body, path).filter(|value| !value.is_null()),
         None => Some(body),
@@ -134,7 +164,10 @@ pub(crate) fn shape(plan: &RequestPlan, body: Value, next: impl FnOnce(&Value, u
             let records = at_path(body).unwrap_or_else(|| Value::Array(Vec::new()));
             let mut page = Map::with_capacity(2);
             page.insert("result".to_owned(), records);
-            page.insert("next_cursor".to_owned(), next_cursor.map_or(Value::Null, Value::String));
+            page.insert(
+                "next_cursor".to_owned(),
+                next_cursor.map_or(Value::Null, Value::String),
+            );
             Ok(Value::Object(page))
         }
     }
@@ -152,6 +185,7 @@ fn json_type(value: &Value) -> &'static str {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use serde_json::json;
@@ -159,9 +193,18 @@ mod tests {
     #[test]
     fn error_message_prefers_the_documented_path_then_a_snippet() {
         let body = br#"{"code": 5, "message": "team \"x\" not found"}"#;
-        assert_eq!(error_message(body, Some("message")).as_deref(), Some("team \"x\" not found"));
-        assert_eq!(error_message(br#"{"error": {"code": 7}}"#, Some("error")).as_deref(), Some(r#"{"code":7}"#));
-        assert_eq!(error_message(b"<h1>Bad\n  Gateway</h1>", Some("message")).as_deref(), Some("<h1>Bad Gateway</h1>"));
+        assert_eq!(
+            error_message(body, Some("message")).as_deref(),
+            Some("team \"x\" not found")
+        );
+        assert_eq!(
+            error_message(br#"{"error": {"code": 7}}"#, Some("error")).as_deref(),
+            Some(r#"{"code":7}"#)
+        );
+        assert_eq!(
+            error_message(b"<h1>Bad\n  Gateway</h1>", Some("message")).as_deref(),
+            Some("<h1>Bad Gateway</h1>")
+        );
         assert_eq!(error_message(b"  ", Some("message")), None);
     }
 
@@ -178,6 +221,11 @@ mod tests {
         assert_eq!(parse_success(200, None, b"").unwrap(), json!({}));
         let error = parse_success(200, Some("text/html"), b"<html>hi</html>").unwrap_err();
         let text = error.to_string();
-        assert!(text.contains("not JSON") && text.contains("text/html") && text.contains("<html>hi</html>"), "{text}");
+        assert!(
+            text.contains("not JSON")
+                && text.contains("text/html")
+                && text.contains("<html>hi</html>"),
+            "{text}"
+        );
     }
 }

@@ -34,7 +34,11 @@ pub(crate) struct Parts {
 
 impl Parts {
     pub(crate) fn new(url: Url) -> Self {
-        Self { url, query: Vec::new(), body: None }
+        Self {
+            url,
+            query: Vec::new(),
+            body: None,
+        }
     }
 
     #[cfg(test)]
@@ -88,14 +92,20 @@ impl Parts {
             .body
             .map(|body| serde_json::to_vec(&Value::Object(body)))
             .transpose()
-            .map_err(|error| UpstreamError::InvalidInput { message: format!("could not encode the body: {error}") })?;
+            .map_err(|error| UpstreamError::InvalidInput {
+                message: format!("could not encode the body: {error}"),
+            })?;
         Ok((self.url, body))
     }
 
     #[cfg(test)]
     pub(crate) fn query_string(&self) -> String {
         let mut url = self.url.clone();
-        url.query_pairs_mut().extend_pairs(self.query.iter().map(|(name, value)| (*name, value.as_str())));
+        url.query_pairs_mut().extend_pairs(
+            self.query
+                .iter()
+                .map(|(name, value)| (*name, value.as_str())),
+        );
         url.query().unwrap_or_default().to_owned()
     }
 
@@ -105,31 +115,54 @@ impl Parts {
     }
 }
 
-pub(crate) fn prepare(base: &BaseUrl, auth: &Auth, plan: &RequestPlan, input: Value) -> Result<Prepared, UpstreamError> {
+pub(crate) fn prepare(
+    base: &BaseUrl,
+    auth: &Auth,
+    plan: &RequestPlan,
+    input: Value,
+) -> Result<Prepared, UpstreamError> {
     let Value::Object(mut input) = input else {
-        return Err(UpstreamError::InvalidInput { message: "the tool input must be a JSON object".to_owned() });
+        return Err(UpstreamError::InvalidInput {
+            message: "the tool input must be a JSON object".to_owned(),
+        });
     };
 
     let mut path_values: Vec<(&Arg, String)> = Vec::new();
-    for arg in plan.args.iter().filter(|arg| arg.location == ArgLocation::Path) {
+    for arg in plan
+        .args
+        .iter()
+        .filter(|arg| arg.location == ArgLocation::Path)
+    {
         match input.get(arg.name) {
             None | Some(Value::Null) => {}
             Some(Value::Object(_) | Value::Array(_)) => {
-                return Err(UpstreamError::InvalidInput { message: format!("`{}` must be a string", arg.name) });
+                return Err(UpstreamError::InvalidInput {
+                    message: format!("`{}` must be a string", arg.name),
+                });
             }
             Some(value) => path_values.push((arg, scalar_text(value))),
         }
     }
     let url = base.join(plan.path, |placeholder| {
         let by_name = path_values.iter().find(|(arg, _)| arg.name == placeholder);
-        let found = by_name.or_else(|| path_values.iter().find(|(arg, _)| arg.upstream == placeholder));
+        let found = by_name.or_else(|| {
+            path_values
+                .iter()
+                .find(|(arg, _)| arg.upstream == placeholder)
+        });
         found.map(|(_, value)| value.as_str())
     })?;
     let mut parts = Parts::new(url);
 
     let sends_body = plan.record_id_field.is_some()
-        || matches!(plan.pagination, PaginationSpec::Cursor { in_body: true, .. })
-        || plan.args.iter().any(|arg| matches!(arg.location, ArgLocation::Record | ArgLocation::Body));
+        || matches!(
+            plan.pagination,
+            PaginationSpec::Cursor { in_body: true, .. }
+        )
+        || plan
+            .args
+            .iter()
+            .any(|arg| matches!(arg.location, ArgLocation::Record | ArgLocation::Body));
     let mut record = Map::new();
     let mut top = Map::new();
     for arg in plan.args {
@@ -141,16 +174,27 @@ pub(crate) fn prepare(base: &BaseUrl, auth: &Auth, plan: &RequestPlan, input: Va
                 }
             }
             ArgLocation::Record | ArgLocation::Body => {
-                let Some(value) = input.remove(arg.name).filter(|value| !value.is_null()) else { continue };
-                let target = if arg.location == ArgLocation::Record { &mut record } else { &mut top };
+                let Some(value) = input.remove(arg.name).filter(|value| !value.is_null()) else {
+                    continue;
+                };
+                let target = if arg.location == ArgLocation::Record {
+                    &mut record
+                } else {
+                    &mut top
+                };
                 target.insert(arg.upstream.to_owned(), value);
             }
         }
     }
     if let Some(field) = plan.record_id_field {
-        let id = path_values.iter().find(|(arg, _)| arg.name == "id").or_else(|| path_values.first());
+        let id = path_values
+            .iter()
+            .find(|(arg, _)| arg.name == "id")
+            .or_else(|| path_values.first());
         if let Some((_, id)) = id {
-            record.entry(field).or_insert_with(|| Value::from(id.as_str()));
+            record
+                .entry(field)
+                .or_insert_with(|| Value::from(id.as_str()));
         }
     }
     if sends_body {
@@ -169,7 +213,9 @@ pub(crate) fn prepare(base: &BaseUrl, auth: &Auth, plan: &RequestPlan, input: Va
         None | Some(Value::Null) => None,
         Some(Value::String(cursor)) => Some(cursor.as_str()),
         Some(_) => {
-            return Err(UpstreamError::InvalidInput { message: "`next_cursor` must be a string".to_owned() });
+            return Err(UpstreamError::InvalidInput {
+                message: "`next_cursor` must be a string".to_owned(),
+            });
         }
     };
     let page = pagination::apply(&plan.pagination, base, limit, cursor, &mut parts)?;
@@ -188,6 +234,7 @@ fn scalar_text(value: &Value) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::credentials::Credentials;
@@ -202,11 +249,31 @@ mod tests {
         verb: HttpVerb::Put,
         path: "/teams/{id}",
         args: &[
-            Arg { name: "id", upstream: "slug", location: ArgLocation::Path },
-            Arg { name: "name", upstream: "name", location: ArgLocation::Record },
-            Arg { name: "slug", upstream: "slug", location: ArgLocation::Record },
-            Arg { name: "dry_run", upstream: "dry_run", location: ArgLocation::Body },
-            Arg { name: "tags", upstream: "tag", location: ArgLocation::Query },
+            Arg {
+                name: "id",
+                upstream: "slug",
+                location: ArgLocation::Path,
+            },
+            Arg {
+                name: "name",
+                upstream: "name",
+                location: ArgLocation::Record,
+            },
+            Arg {
+                name: "slug",
+                upstream: "slug",
+                location: ArgLocation::Record,
+            },
+            Arg {
+                name: "dry_run",
+                upstream: "dry_run",
+                location: ArgLocation::Body,
+            },
+            Arg {
+                name: "tags",
+                upstream: "tag",
+                location: ArgLocation::Query,
+            },
         ],
         body_wrapper: Some("team"),
         record_id_field: Some("slug"),
@@ -221,10 +288,17 @@ mod tests {
 
     #[test]
     fn update_wraps_the_record_and_copies_the_id() {
-        let input = json!({"id": "a b", "name": "A", "dry_run": false, "tags": ["x", "y"], "slug": null});
+        let input =
+            json!({"id": "a b", "name": "A", "dry_run": false, "tags": ["x", "y"], "slug": null});
         let prepared = prepare(&base(), &Auth::None, &UPDATE, input).unwrap();
-        assert_eq!(prepared.url.as_str(), "http://127.0.0.1:9/teams/a%20b?tag=x&tag=y");
-        assert_eq!(body(&prepared), json!({"team": {"name": "A", "slug": "a b"}, "dry_run": false}));
+        assert_eq!(
+            prepared.url.as_str(),
+            "http://127.0.0.1:9/teams/a%20b?tag=x&tag=y"
+        );
+        assert_eq!(
+            body(&prepared),
+            json!({"team": {"name": "A", "slug": "a b"}, "dry_run": false})
+        );
     }
 
     #[test]
@@ -236,10 +310,18 @@ mod tests {
 
     #[test]
     fn plans_without_body_arguments_send_no_body_and_query_auth_goes_last() {
-        let plan = RequestPlan { args: &UPDATE.args[..1], record_id_field: None, body_wrapper: None, ..UPDATE };
+        let plan = RequestPlan {
+            args: &UPDATE.args[..1],
+            record_id_field: None,
+            body_wrapper: None,
+            ..UPDATE
+        };
         let auth = Auth::Query("key".into(), "s&cret".into());
         let prepared = prepare(&base(), &auth, &plan, json!({"id": "x"})).unwrap();
-        assert_eq!(prepared.url.as_str(), "http://127.0.0.1:9/teams/x?key=s%26cret");
+        assert_eq!(
+            prepared.url.as_str(),
+            "http://127.0.0.1:9/teams/x?key=s%26cret"
+        );
         assert!(prepared.body.is_none());
     }
 

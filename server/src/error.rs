@@ -5,7 +5,7 @@
 
 use std::net::SocketAddr;
 
-use mcpgen_runtime::client::ConfigError;
+use mcpgen_runtime::ConfigError;
 
 use crate::catalog::CatalogError;
 use crate::credentials::CredentialsError;

@@ -90,7 +90,7 @@ impl HttpOptions {
         Ok(())
     }
 
-    fn rmcp_config(&self, shutdown: CancellationToken) -> Result<StreamableHttpServerConfig, Error> {
+    pub(crate) fn rmcp_config(&self, shutdown: CancellationToken) -> Result<StreamableHttpServerConfig, Error> {
         let mut origins: Vec<String> = LOOPBACK_ORIGINS.iter().map(|o| (*o).to_owned()).collect();
         for origin in &self.allowed_origins {
             origins.push(normalize_origin(origin)?);
@@ -229,7 +229,7 @@ fn normalize_origin(origin: &str) -> Result<String, Error> {
 /// Replaces rmcp's 415 for an undecodable `application/json` body with a 400 carrying the
 /// JSON-RPC error a client expects. The body is copied as rmcp reads it, up to `limit`, so the
 /// checks rmcp makes first (Host, Origin, Accept, size) keep their order and status codes.
-async fn json_rpc_errors(limit: usize, request: Request, next: Next) -> Response {
+pub(crate) async fn json_rpc_errors(limit: usize, request: Request, next: Next) -> Response {
     if request.method() != Method::POST || !is_json(request.headers().get(header::CONTENT_TYPE)) {
         return next.run(request).await;
     }
@@ -294,6 +294,7 @@ fn undecodable_body(body: &[u8], detail: &str) -> (StatusCode, [(header::HeaderN
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -13,6 +13,7 @@ pub mod credentials;
 pub mod error;
 pub mod filter;
 pub mod handler;
+pub mod hosted;
 pub mod http;
 mod inventory;
 pub mod logging;

@@ -44,6 +44,7 @@ pub fn parse_byte_size(text: &str) -> Result<usize, String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -192,12 +192,34 @@ async def test_path_id_cannot_escape_the_resource(connect, upstream):
 async def test_rate_limited_call_reports_normalized_headers(connect, upstream):
     async with connect() as client:
         await client.list_tools()
-        upstream.fail_next(1, 429, {"Retry-After": "17"})
+        upstream.rate_limit(1, retry_after="17")
+        before, _ = upstream.requests()
         result = await client.call_tool(LIST, {"limit": 2})
         error = upstream_error(result, 429)
-        assert int(error["ratelimit-reset"]) == 17, error
-        # The server does not retry on its own: the caller decides, and the next call succeeds.
+        assert error["ratelimit-reset"] == 17, error
+        # The server does not retry on its own (the caller decides): one upstream request.
+        after, _ = upstream.requests()
+        assert after - before == 1
         assert len(ok(await client.call_tool(LIST, {"limit": 2}))["result"]) == 2
+
+
+async def test_rate_limit_headers_are_mapped_to_ietf_names(connect, upstream):
+    async with connect() as client:
+        upstream.rate_limit(1, limit=100, remaining=0, reset=42)
+        error = upstream_error(await client.call_tool(GET, {"id": "team-0001"}), 429)
+    assert (error["ratelimit-limit"], error["ratelimit-remaining"], error["ratelimit-reset"]) == (100, 0, 42), error
+
+
+async def test_requests_carry_the_token_and_encode_list_filters(connect, upstream):
+    async with connect() as client:
+        ok(await client.call_tool(LIST, {"limit": 2, "slugs": ["team-0001", "a b&c"]}))
+    _, log = upstream.requests()
+    req = log[-1]
+    assert req["method"] == "GET" and req["path"] == "/api/v1/config/teams", req
+    assert req["headers"].get("api-token") == TOKEN
+    query = req["query"] or ""
+    assert "page.max_size=2" in query, query
+    assert "slugs=team-0001" in query and ("slugs=a%20b%26c" in query or "slugs=a+b%26c" in query), query
 
 
 async def test_wrong_credentials_are_401_without_leaking_the_token(connect):

@@ -53,17 +53,31 @@ class FakeUpstream:
         r.raise_for_status()
         return r.json()["team"]
 
-    # -- test controls -----------------------------------------------------------------------
+    # -- test controls (tests/fake-chronosphere/src/controls.rs) ---------------------------
 
-    def control(self, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
+    def control(self, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         with httpx.Client(base_url=self.url, timeout=10.0) as c:
             r = c.post(f"/_fake/{path}", json=body or {})
         r.raise_for_status()
-        return r
+        return r.json()
 
     def reset(self, seed_teams: int = 0) -> None:
-        self.control("reset", {"seed_teams": seed_teams})
+        self.control("reset")
+        if seed_teams:
+            self.control("seed", {"count": seed_teams})
 
-    def fail_next(self, count: int, status: int = 429, headers: dict[str, str] | None = None) -> None:
-        """The next `count` API requests get `status` with `headers` (e.g. Retry-After)."""
-        self.control("fail-next", {"count": count, "status": status, "headers": headers or {}})
+    def rate_limit(self, requests: int, retry_after: str | None = None, **ietf: int) -> None:
+        """The next `requests` API requests get 429, with `Retry-After` and `X-RateLimit-{limit,
+        remaining,reset}` headers for whichever are given."""
+        plan: dict[str, Any] = {"requests": requests, **ietf}
+        if retry_after is not None:
+            plan["retry_after"] = retry_after
+        self.control("rate-limit", plan)
+
+    def requests(self) -> tuple[int, list[dict[str, Any]]]:
+        """How many API requests the fake has served, and the last 100 of them."""
+        with httpx.Client(base_url=self.url, timeout=10.0) as c:
+            r = c.get("/_fake/requests")
+        r.raise_for_status()
+        body = r.json()
+        return body["count"], body["requests"]

@@ -11,6 +11,8 @@ mod integration;
 mod resource;
 mod schema;
 
-pub use integration::{AuthDoc, CredentialDoc, ErrorsDoc, IntegrationDoc, LocationDoc, PaginationDoc, RateLimitDoc};
+pub use integration::{
+    AuthDoc, CredentialDoc, ErrorsDoc, IntegrationDoc, LocationDoc, PaginationDoc, RateLimitDoc,
+};
 pub use resource::{IdDoc, MethodDoc, MethodsDoc, NoneKeyword, PaginationOverride, ResourceDoc};
 pub use schema::{SchemaDoc, SchemaTypeDoc};

@@ -58,7 +58,9 @@ pub fn output_schema(tool: &Tool, record: &Schema) -> Value {
             "type": "object",
             "properties": {
                 "result": {"type": "array", "items": record_json(record)},
-                "next_cursor": {"type": "string", "description": next_cursor_description},
+                // A string, or null on the last page. No `type`: the exact spelling would be a
+                // type array or a nullable `anyOf`, which several clients reject.
+                "next_cursor": {"description": next_cursor_description},
             },
             "required": ["result"],
         }),

@@ -45,7 +45,7 @@ impl ModuleTypes {
             SchemaKind::Object(object) => self.record_struct(name, object, schema.description.as_deref().unwrap_or(fallback_doc)),
             _ => {
                 let type_ident = ident(name)?;
-                let ty = self.rust_type(schema, name)?;
+                let ty = self.rust_type(schema, name, &format!("[`{name}`]"), Strictness::Output)?;
                 let docs = doc(schema.description.as_deref().unwrap_or(fallback_doc));
                 self.items.push(quote!(#docs pub type #type_ident = #ty;));
                 Ok(FieldTypes::new())
@@ -62,7 +62,11 @@ impl ModuleTypes {
         for input in &tool.inputs {
             let ty = match (input.location, record_fields.get(&input.upstream)) {
                 (ArgLocation::Record, Some(ty)) => ty.clone(),
-                _ => self.rust_type(&input.schema, &format!("{}{}", tool.input_type, naming::type_name(&input.name)))?,
+                _ => {
+                    let name = format!("{}{}", tool.input_type, naming::type_name(&input.name));
+                    let origin = format!("`{}` of `{}`", input.name, tool.name);
+                    self.rust_type(&input.schema, &name, &origin, Strictness::Input)?
+                }
             };
             let description = input.schema.description.as_deref().unwrap_or_default();
             fields.push(input_field(&mut idents, &input.name, ty, input.required, description)?);
@@ -92,7 +96,8 @@ impl ModuleTypes {
         let mut fields = Vec::new();
         let mut idents = UniqueNames::default();
         for (upstream, schema) in &object.properties {
-            let ty = self.rust_type(schema, &format!("{name}{}", naming::type_name(upstream)))?;
+            let origin = format!("`{upstream}` of [`{name}`]");
+            let ty = self.rust_type(schema, &format!("{name}{}", naming::type_name(upstream)), &origin, Strictness::Output)?;
             let field = ident(&idents.take(&naming::snake_field_ident(upstream)))?;
             let rename = (field != upstream.as_str()).then(|| str_lit(upstream)).transpose()?.map(|lit| quote!(rename = #lit,));
             let docs = doc(schema.description.as_deref().unwrap_or_default());
@@ -120,11 +125,13 @@ impl ModuleTypes {
     }
 
     /// The Rust type of `schema`; nested objects and enums become types named from `hint`.
-    fn rust_type(&mut self, schema: &Schema, hint: &str) -> Result<TokenStream, Error> {
+    /// `origin` says where the type is used, for the docs of types without a description.
+    fn rust_type(&mut self, schema: &Schema, hint: &str, origin: &str, strictness: Strictness) -> Result<TokenStream, Error> {
         Ok(match &schema.kind {
             SchemaKind::String { enum_values, .. } if !enum_values.is_empty() => {
                 let name = self.names.take(hint);
-                self.string_enum(&name, enum_values, schema.description.as_deref())?;
+                let fallback = format!("The values of {origin}.");
+                self.string_enum(&name, enum_values, schema.description.as_deref().unwrap_or(&fallback), strictness)?;
                 let name = ident(&name)?;
                 quote!(#name)
             }
@@ -133,7 +140,7 @@ impl ModuleTypes {
             SchemaKind::Number => quote!(f64),
             SchemaKind::Boolean => quote!(bool),
             SchemaKind::Array(items) => {
-                let item = self.rust_type(items, &format!("{hint}Item"))?;
+                let item = self.rust_type(items, &format!("{hint}Item"), &format!("an item of {origin}"), strictness)?;
                 quote!(Vec<#item>)
             }
             SchemaKind::Object(object) if object.properties.is_empty() => {
@@ -141,7 +148,7 @@ impl ModuleTypes {
             }
             SchemaKind::Object(object) => {
                 let name = self.names.take(hint);
-                let fallback = format!("Part of `{hint}`.");
+                let fallback = capitalized(origin);
                 self.record_struct(&name, object, schema.description.as_deref().unwrap_or(&fallback))?;
                 let name = ident(&name)?;
                 quote!(#name)
@@ -150,7 +157,10 @@ impl ModuleTypes {
         })
     }
 
-    fn string_enum(&mut self, name: &str, values: &[String], description: Option<&str>) -> Result<(), Error> {
+    /// A string enum. Output enums keep values the docs do not list (`Other`), so a newer
+    /// upstream never breaks a reply; input enums reject them, so a wrong argument is an error
+    /// that lists the allowed values before any upstream call.
+    fn string_enum(&mut self, name: &str, values: &[String], description: &str, strictness: Strictness) -> Result<(), Error> {
         let mut variants_names = UniqueNames::default();
         let mut variants = Vec::with_capacity(values.len());
         for value in values {
@@ -158,18 +168,29 @@ impl ModuleTypes {
             let lit = str_lit(value)?;
             variants.push(quote!(#[serde(rename = #lit)] #variant,));
         }
-        let other = ident(&variants_names.take("Other"))?;
         let type_ident = ident(name)?;
-        let docs = doc(description.unwrap_or("One of the values the docs list."));
-        self.items.push(quote! {
-            #docs
-            #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
-            pub enum #type_ident {
-                #(#variants)*
-                /// A value the docs do not list, kept as the upstream sent it.
-                #[serde(untagged)]
-                #other(String),
+        let docs = doc(description);
+        self.items.push(match strictness {
+            Strictness::Output => {
+                let other = ident(&variants_names.take("Other"))?;
+                quote! {
+                    #docs
+                    #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+                    pub enum #type_ident {
+                        #(#variants)*
+                        /// A value the docs do not list, kept as the upstream sent it.
+                        #[serde(untagged)]
+                        #other(String),
+                    }
+                }
             }
+            Strictness::Input => quote! {
+                #docs
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+                pub enum #type_ident {
+                    #(#variants)*
+                }
+            },
         });
         Ok(())
     }
@@ -178,6 +199,21 @@ impl ModuleTypes {
     fn reserve_slot(&mut self) -> usize {
         self.items.push(TokenStream::new());
         self.items.len() - 1
+    }
+}
+
+/// Whether a type describes what the upstream sends (lenient) or what a caller sends (strict).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Strictness {
+    Output,
+    Input,
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
     }
 }
 

@@ -74,11 +74,14 @@ impl Scalar {
         if let Some(int) = parse_int(text) {
             return Resolved::Int(int);
         }
-        let float_chars = text.chars().all(|c| c.is_ascii_digit() || "+-.eE".contains(c));
-        if float_chars && text.chars().any(|c| c.is_ascii_digit()) {
-            if let Ok(float) = text.parse::<f64>() {
-                return Resolved::Float(float);
-            }
+        let float_chars = text
+            .chars()
+            .all(|c| c.is_ascii_digit() || "+-.eE".contains(c));
+        if float_chars
+            && text.chars().any(|c| c.is_ascii_digit())
+            && let Ok(float) = text.parse::<f64>()
+        {
+            return Resolved::Float(float);
         }
         Resolved::Str(text)
     }
@@ -122,7 +125,9 @@ impl Node {
 
     /// The first entry with this key (keys are compared as text).
     pub fn entry(&self, key: &str) -> Option<&Entry> {
-        self.as_map()?.iter().find(|entry| entry.key.as_scalar().is_some_and(|k| k.text == key))
+        self.as_map()?
+            .iter()
+            .find(|entry| entry.key.as_scalar().is_some_and(|k| k.text == key))
     }
 
     pub fn is_null(&self) -> bool {
@@ -173,11 +178,17 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
         let (event, span) = event.map_err(scan_error)?;
         builder.on_event(event, span)?;
     }
-    Ok(builder.root.unwrap_or(Node { pos: Pos { line: 1, column: 1 }, value: Value::Map(Vec::new()) }))
+    Ok(builder.root.unwrap_or(Node {
+        pos: Pos { line: 1, column: 1 },
+        value: Value::Map(Vec::new()),
+    }))
 }
 
 fn pos(span: &Span) -> Pos {
-    Pos { line: span.start.line(), column: span.start.col() + 1 }
+    Pos {
+        line: span.start.line(),
+        column: span.start.col() + 1,
+    }
 }
 
 fn scan_error(error: ScanError) -> SyntaxError {
@@ -186,20 +197,34 @@ fn scan_error(error: ScanError) -> SyntaxError {
     let hint = if info.contains("mapping values are not allowed") {
         Some("quote values that contain `: `, and check the indentation of this line".to_owned())
     } else if info.contains("did not find expected") || info.contains("while parsing") {
-        Some("check the indentation and any unclosed quote, `[` or `{` before this point".to_owned())
+        Some(
+            "check the indentation and any unclosed quote, `[` or `{` before this point".to_owned(),
+        )
     } else {
         None
     };
     SyntaxError {
-        pos: Pos { line: marker.line(), column: marker.col() + 1 },
+        pos: Pos {
+            line: marker.line(),
+            column: marker.col() + 1,
+        },
         message: format!("invalid YAML: {info}"),
         hint,
     }
 }
 
 enum Frame {
-    Seq { pos: Pos, anchor: usize, items: Vec<Node> },
-    Map { pos: Pos, anchor: usize, entries: Vec<Entry>, key: Option<Node> },
+    Seq {
+        pos: Pos,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        pos: Pos,
+        anchor: usize,
+        entries: Vec<Entry>,
+        key: Option<Node>,
+    },
 }
 
 #[derive(Default)]
@@ -222,7 +247,10 @@ impl Builder {
                         pos: at,
                         message: "found a second YAML document; a doc file holds exactly one"
                             .to_owned(),
-                        hint: Some("remove the `---` line, or move this document to its own file".to_owned()),
+                        hint: Some(
+                            "remove the `---` line, or move this document to its own file"
+                                .to_owned(),
+                        ),
                     });
                 }
             }
@@ -235,27 +263,62 @@ impl Builder {
                     } else {
                         return Err(SyntaxError {
                             pos: at,
-                            message: format!("YAML tag `{tag}` is not supported"),
-                            hint: Some("remove the tag; quote the value to make it a string".to_owned()),
+                            message: format!("unsupported YAML tag `{tag}`"),
+                            hint: Some(
+                                "remove the tag; quote the value to make it a string".to_owned(),
+                            ),
                         });
                     }
                 }
-                let node = Node { pos: at, value: Value::Scalar(Scalar { text: text.into_owned(), plain, block }) };
+                let node = Node {
+                    pos: at,
+                    value: Value::Scalar(Scalar {
+                        text: text.into_owned(),
+                        plain,
+                        block,
+                    }),
+                };
                 self.complete(node, anchor, 1);
             }
             Event::SequenceStart(anchor, tag) => {
                 reject_collection_tag(tag.is_some(), at)?;
-                self.stack.push(Frame::Seq { pos: at, anchor, items: Vec::new() });
+                self.stack.push(Frame::Seq {
+                    pos: at,
+                    anchor,
+                    items: Vec::new(),
+                });
             }
             Event::MappingStart(anchor, tag) => {
                 reject_collection_tag(tag.is_some(), at)?;
-                self.stack.push(Frame::Map { pos: at, anchor, entries: Vec::new(), key: None });
+                self.stack.push(Frame::Map {
+                    pos: at,
+                    anchor,
+                    entries: Vec::new(),
+                    key: None,
+                });
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 if let Some(frame) = self.stack.pop() {
                     let (node, anchor) = match frame {
-                        Frame::Seq { pos, anchor, items } => (Node { pos, value: Value::Seq(items) }, anchor),
-                        Frame::Map { pos, anchor, entries, .. } => (Node { pos, value: Value::Map(entries) }, anchor),
+                        Frame::Seq { pos, anchor, items } => (
+                            Node {
+                                pos,
+                                value: Value::Seq(items),
+                            },
+                            anchor,
+                        ),
+                        Frame::Map {
+                            pos,
+                            anchor,
+                            entries,
+                            ..
+                        } => (
+                            Node {
+                                pos,
+                                value: Value::Map(entries),
+                            },
+                            anchor,
+                        ),
                     };
                     let size = count(&node);
                     self.complete(node, anchor, size);
@@ -263,14 +326,21 @@ impl Builder {
             }
             Event::Alias(id) => {
                 let Some((node, size)) = self.anchors.get(&id).cloned() else {
-                    return Err(SyntaxError { pos: at, message: "unknown YAML alias".to_owned(), hint: None });
+                    return Err(SyntaxError {
+                        pos: at,
+                        message: "unknown YAML alias".to_owned(),
+                        hint: None,
+                    });
                 };
                 self.alias_nodes += size;
                 if self.alias_nodes > ALIAS_BUDGET {
                     return Err(SyntaxError {
                         pos: at,
-                        message: format!("YAML aliases expand to more than {ALIAS_BUDGET} nodes"),
-                        hint: Some("write the repeated content out, or use fewer nested aliases".to_owned()),
+                        message: format!("aliases expand to more than {ALIAS_BUDGET} nodes"),
+                        hint: Some(
+                            "write the repeated content out, or use fewer nested aliases"
+                                .to_owned(),
+                        ),
                     });
                 }
                 self.complete(node, 0, size);
@@ -300,7 +370,7 @@ fn reject_collection_tag(tagged: bool, at: Pos) -> Result<(), SyntaxError> {
     if tagged {
         return Err(SyntaxError {
             pos: at,
-            message: "YAML tags are not supported".to_owned(),
+            message: "unsupported YAML tag on a list or mapping".to_owned(),
             hint: Some("remove the tag".to_owned()),
         });
     }
@@ -311,11 +381,15 @@ fn count(node: &Node) -> usize {
     1 + match &node.value {
         Value::Scalar(_) => 0,
         Value::Seq(items) => items.iter().map(count).sum(),
-        Value::Map(entries) => entries.iter().map(|e| count(&e.key) + count(&e.value)).sum(),
+        Value::Map(entries) => entries
+            .iter()
+            .map(|e| count(&e.key) + count(&e.value))
+            .sum(),
     }
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -328,7 +402,13 @@ mod tests {
         let doc = parse("# comment\nname: teams\nmethods:\n  list:\n    http: GET /x\n").unwrap();
         assert_eq!(doc.entry("name").unwrap().key.pos, at(2, 1));
         assert_eq!(doc.entry("name").unwrap().value.pos, at(2, 7));
-        let list = &doc.entry("methods").unwrap().value.entry("list").unwrap().value;
+        let list = &doc
+            .entry("methods")
+            .unwrap()
+            .value
+            .entry("list")
+            .unwrap()
+            .value;
         assert_eq!(list.entry("http").unwrap().key.pos, at(5, 5));
         assert_eq!(list.entry("http").unwrap().value.pos, at(5, 11));
     }
@@ -336,7 +416,12 @@ mod tests {
     #[test]
     fn duplicates_are_kept_in_order() {
         let doc = parse("a: 1\nb: 2\na: 3\n").unwrap();
-        let keys: Vec<_> = doc.as_map().unwrap().iter().map(|e| e.key.as_scalar().unwrap().text.clone()).collect();
+        let keys: Vec<_> = doc
+            .as_map()
+            .unwrap()
+            .iter()
+            .map(|e| e.key.as_scalar().unwrap().text.clone())
+            .collect();
         assert_eq!(keys, ["a", "b", "a"]);
     }
 
@@ -357,11 +442,26 @@ mod tests {
     #[test]
     fn aliases_expand_and_syntax_errors_have_positions() {
         let doc = parse("a: &x {k: v}\nb: *x\n").unwrap();
-        assert_eq!(doc.entry("b").unwrap().value.entry("k").unwrap().value.as_scalar().unwrap().text, "v");
+        assert_eq!(
+            doc.entry("b")
+                .unwrap()
+                .value
+                .entry("k")
+                .unwrap()
+                .value
+                .as_scalar()
+                .unwrap()
+                .text,
+            "v"
+        );
 
         let error = parse("a: b\n  c: d\n").unwrap_err();
         assert_eq!(error.pos.line, 2);
-        assert!(error.message.starts_with("invalid YAML: "), "{}", error.message);
+        assert!(
+            error.message.starts_with("invalid YAML: "),
+            "{}",
+            error.message
+        );
 
         let error = parse("a: 1\n---\nb: 2\n").unwrap_err();
         assert_eq!(error.pos, at(2, 1));

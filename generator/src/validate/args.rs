@@ -41,7 +41,11 @@ pub struct Args<'a> {
 
 impl<'a> Args<'a> {
     pub fn new(src: &'a Source<'a>) -> Self {
-        Self { src, names: BTreeMap::new(), idents: BTreeMap::new() }
+        Self {
+            src,
+            names: BTreeMap::new(),
+            idents: BTreeMap::new(),
+        }
     }
 
     /// An argument the tool always has; added before any field so fields collide with it.
@@ -52,7 +56,13 @@ impl<'a> Args<'a> {
 
     /// Adds every property of `fields` (found under `path` in the file) as `what`
     /// ("query parameter"), reporting collisions at the property's key.
-    pub fn add_fields(&mut self, path: &[String], fields: &ObjectSchema, what: &str, out: &mut Vec<Diagnostic>) {
+    pub fn add_fields(
+        &mut self,
+        path: &[String],
+        fields: &ObjectSchema,
+        what: &str,
+        out: &mut Vec<Diagnostic>,
+    ) {
         for upstream in fields.properties.keys() {
             let pos = self.src.key(&join(path, &[upstream]));
             let arg = naming::arg_name(upstream);

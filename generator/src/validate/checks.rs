@@ -11,7 +11,13 @@ use super::suggest::did_you_mean;
 use super::template::placeholders;
 
 /// `what` (e.g. "resource name") must be snake_case.
-pub fn snake_case(src: &Source<'_>, path: &[String], name: &str, what: &str, out: &mut Vec<Diagnostic>) -> bool {
+pub fn snake_case(
+    src: &Source<'_>,
+    path: &[String],
+    name: &str,
+    what: &str,
+    out: &mut Vec<Diagnostic>,
+) -> bool {
     if naming::is_snake_case(name) {
         return true;
     }
@@ -22,15 +28,29 @@ pub fn snake_case(src: &Source<'_>, path: &[String], name: &str, what: &str, out
     } else {
         "use lowercase letters, digits and single underscores, starting with a letter".to_owned()
     };
-    out.push(src.error(src.value(path), format!("{what} `{name}` is not snake_case"), Some(hint)));
+    out.push(src.error(
+        src.value(path),
+        format!("{what} `{name}` is not snake_case"),
+        Some(hint),
+    ));
     false
 }
 
 /// Prose that reaches users and models must say something.
-pub fn non_empty(src: &Source<'_>, path: &[String], text: &str, hint: &str, out: &mut Vec<Diagnostic>) {
+pub fn non_empty(
+    src: &Source<'_>,
+    path: &[String],
+    text: &str,
+    hint: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     if text.trim().is_empty() {
         let key = path.last().map(String::as_str).unwrap_or("value");
-        out.push(src.error(src.value(path), format!("`{key}` is empty"), Some(hint.to_owned())));
+        out.push(src.error(
+            src.value(path),
+            format!("`{key}` is empty"),
+            Some(hint.to_owned()),
+        ));
     }
 }
 
@@ -41,7 +61,9 @@ pub fn tags(src: &Source<'_>, path: &[String], tags: &[String], out: &mut Vec<Di
             out.push(src.error(
                 src.value(&super::schema::join(path, &[&i.to_string()])),
                 format!("tag `{tag}` must be a non-empty word without commas or spaces"),
-                Some("tags are matched by `--tags a,b`; write `rbac` or `access-control`".to_owned()),
+                Some(
+                    "tags are matched by `--tags a,b`; write `rbac` or `access-control`".to_owned(),
+                ),
             ));
         }
     }
@@ -51,17 +73,31 @@ pub fn tags(src: &Source<'_>, path: &[String], tags: &[String], out: &mut Vec<Di
 pub fn dotted(src: &Source<'_>, path: &[String], value: &str, out: &mut Vec<Diagnostic>) {
     if value.split('.').any(str::is_empty) {
         let key = path.last().map(String::as_str).unwrap_or("path");
-        out.push(src.error(
-            src.value(path),
-            format!("`{key}` must be a dotted path like `data.items`, found `{value}`"),
-            Some("separate keys with single dots; leave the key out to mean the whole body".to_owned()),
-        ));
+        out.push(
+            src.error(
+                src.value(path),
+                format!("`{key}` must be a dotted path like `data.items`, found `{value}`"),
+                Some(
+                    "separate keys with single dots; leave the key out to mean the whole body"
+                        .to_owned(),
+                ),
+            ),
+        );
     }
 }
 
 /// A header or parameter name: a non-empty HTTP token.
-pub fn token(src: &Source<'_>, path: &[String], value: &str, what: &str, out: &mut Vec<Diagnostic>) {
-    let valid = !value.is_empty() && value.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c));
+pub fn token(
+    src: &Source<'_>,
+    path: &[String],
+    value: &str,
+    what: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let valid = !value.is_empty()
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c));
     if !valid {
         out.push(src.error(
             src.value(path),
@@ -91,9 +127,13 @@ pub fn credential_template(
                 if credentials.contains(&placeholder.name) {
                     continue;
                 }
-                let hint = did_you_mean(&placeholder.name, credentials.iter().map(String::as_str)).unwrap_or_else(|| {
-                    format!("declare `{}` under `credentials`, or fix the placeholder", placeholder.name)
-                });
+                let hint = did_you_mean(&placeholder.name, credentials.iter().map(String::as_str))
+                    .unwrap_or_else(|| {
+                        format!(
+                            "declare `{}` under `credentials`, or fix the placeholder",
+                            placeholder.name
+                        )
+                    });
                 out.push(src.error(
                     src.value_at_char(path, placeholder.offset),
                     format!("unknown credential `{{{}}}` in `{key}`", placeholder.name),

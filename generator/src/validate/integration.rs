@@ -12,6 +12,7 @@ use crate::docs::{IntegrationDoc, ResourceDoc};
 use crate::load::yaml::Pos;
 use crate::load::{IntegrationFiles, SourceFile};
 use crate::model::{Auth, Credential, Integration, Pagination, RateLimitHeaders};
+use crate::naming;
 
 use super::checks::{self, path};
 use super::method::ToolSite;
@@ -27,34 +28,57 @@ pub struct Schemas {
 }
 
 /// Validates a whole folder; `None` if anything in it was reported.
-pub fn validate_folder(folder: &IntegrationFiles, schemas: &Schemas, out: &mut Vec<Diagnostic>) -> Option<Integration> {
+pub fn validate_folder(
+    folder: &IntegrationFiles,
+    schemas: &Schemas,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Integration> {
     let before = out.len();
     let header = folder.integration.as_ref().and_then(|file| {
-        let doc: IntegrationDoc = parse(file, &schemas.integration, out)?;
+        let (doc, missing_at) = parse::<IntegrationDoc>(file, &schemas.integration, out);
+        let doc = doc?;
         let src = Source::new(&file.path, &file.tree);
-        Some((header(&doc, folder, &src, out), doc, src))
+        let from = out.len();
+        let integration = header(&doc, folder, &src, out);
+        forget_repeats(out, from, &file.path, &missing_at);
+        Some((integration, doc, src))
     });
     // Resources are checked even when the integration file is broken, with what is known.
-    let name = header.as_ref().map_or(folder.dir_name.as_str(), |(integration, _, _)| integration.name.as_str());
-    let pagination = header.as_ref().map(|(integration, _, _)| &integration.pagination);
+    let name = header
+        .as_ref()
+        .map_or(folder.dir_name.as_str(), |(integration, _, _)| {
+            integration.name.as_str()
+        });
+    let pagination = header
+        .as_ref()
+        .map(|(integration, _, _)| &integration.pagination);
     let cx = IntegrationContext { name, pagination };
 
     let mut resources = Vec::new();
     let mut tools: Vec<(&Path, ToolSite)> = Vec::new();
     let mut names: BTreeMap<String, (&Path, Pos)> = BTreeMap::new();
     for file in &folder.resources {
-        let Some(doc) = parse::<ResourceDoc>(file, &schemas.resource, out) else { continue };
+        let (doc, missing_at) = parse::<ResourceDoc>(file, &schemas.resource, out);
+        let Some(doc) = doc else { continue };
         let src = Source::new(&file.path, &file.tree);
+        let from = out.len();
         if let Some((first_file, first_pos)) = names.get(&doc.name) {
             out.push(src.error(
                 src.value(&path(&["name"])),
                 format!("duplicate resource `{}`", doc.name),
-                Some(format!("`{}` is already defined at {}:{}:{}", doc.name, first_file.display(), first_pos.line, first_pos.column)),
+                Some(format!(
+                    "`{}` is already defined in {}, line {}",
+                    doc.name,
+                    first_file.display(),
+                    first_pos.line
+                )),
             ));
             continue;
         }
         names.insert(doc.name.clone(), (&file.path, src.value(&path(&["name"]))));
-        if let Some((resource, sites)) = resource::validate(&doc, &file.stem, &cx, &src, out) {
+        let validated = resource::validate(&doc, &file.stem, &cx, &src, out);
+        forget_repeats(out, from, &file.path, &missing_at);
+        if let Some((resource, sites)) = validated {
             resources.push(resource);
             tools.extend(sites.into_iter().map(|site| (file.path.as_path(), site)));
         }
@@ -62,13 +86,23 @@ pub fn validate_folder(folder: &IntegrationFiles, schemas: &Schemas, out: &mut V
     duplicate_tools(&tools, out);
 
     let (mut integration, doc, src) = header?;
-    let known: BTreeSet<&str> = folder.resource_stems.iter().map(String::as_str).chain(names.keys().map(String::as_str)).collect();
+    let known: BTreeSet<&str> = folder
+        .resource_stems
+        .iter()
+        .map(String::as_str)
+        .chain(names.keys().map(String::as_str))
+        .collect();
     for (resource, tags) in &doc.tool_tags {
         let key = path(&["tool_tags", resource]);
         if !known.contains(resource.as_str()) {
-            let hint = did_you_mean(resource, known.iter().copied())
-                .unwrap_or_else(|| "`tool_tags` keys are resource names (the file names under `resources/`)".to_owned());
-            out.push(src.error(src.key(&key), format!("`tool_tags` names unknown resource `{resource}`"), Some(hint)));
+            let hint = did_you_mean(resource, known.iter().copied()).unwrap_or_else(|| {
+                "`tool_tags` keys are resource names (the file names under `resources/`)".to_owned()
+            });
+            out.push(src.error(
+                src.key(&key),
+                format!("`tool_tags` names unknown resource `{resource}`"),
+                Some(hint),
+            ));
         }
         checks::tags(&src, &key, tags, out);
     }
@@ -76,7 +110,12 @@ pub fn validate_folder(folder: &IntegrationFiles, schemas: &Schemas, out: &mut V
         return None;
     }
     for resource in &mut resources {
-        let extra = doc.tool_tags.get(&resource.name).into_iter().flatten().cloned();
+        let extra = doc
+            .tool_tags
+            .get(&resource.name)
+            .into_iter()
+            .flatten()
+            .cloned();
         let tags: BTreeSet<String> = resource.tags.drain(..).chain(extra).collect();
         resource.tags = tags.into_iter().collect();
     }
@@ -85,11 +124,19 @@ pub fn validate_folder(folder: &IntegrationFiles, schemas: &Schemas, out: &mut V
     Some(integration)
 }
 
-/// Shape check, then deserialization into the raw doc type.
-fn parse<T: DeserializeOwned>(file: &SourceFile, schema: &Json, out: &mut Vec<Diagnostic>) -> Option<T> {
-    let json = shape::check(schema, &file.tree, &file.path, out)?;
+/// Shape check, then deserialization into the raw doc type; also returns where "missing key"
+/// was reported (see [`forget_repeats`]).
+fn parse<T: DeserializeOwned>(
+    file: &SourceFile,
+    schema: &Json,
+    out: &mut Vec<Diagnostic>,
+) -> (Option<T>, Vec<Pos>) {
+    let checked = shape::check(schema, &file.tree, &file.path, out);
+    let Some(json) = checked.json else {
+        return (None, checked.missing_at);
+    };
     match serde_json::from_value(json) {
-        Ok(doc) => Some(doc),
+        Ok(doc) => (Some(doc), checked.missing_at),
         Err(error) => {
             // The shape check mirrors the raw types, so this means the two disagree: a bug.
             out.push(Diagnostic {
@@ -97,24 +144,70 @@ fn parse<T: DeserializeOwned>(file: &SourceFile, schema: &Json, out: &mut Vec<Di
                 line: file.tree.pos.line,
                 column: file.tree.pos.column,
                 message: format!("could not read this file: {error}"),
-                hint: Some("this is a bug in mcpgen's validation; please report it with this file".to_owned()),
+                hint: Some(
+                    "this is a bug in mcpgen's validation; please report it with this file"
+                        .to_owned(),
+                ),
             });
-            None
+            (None, checked.missing_at)
         }
     }
 }
 
+/// A missing text key is filled with `""` so its file is still checked; the later checks then
+/// complain about that empty value at the same place ("`http` is empty"). Drops those repeats:
+/// diagnostics from index `from` on, in `file`, at a position where "missing key" was reported.
+fn forget_repeats(out: &mut Vec<Diagnostic>, from: usize, file: &Path, missing_at: &[Pos]) {
+    if missing_at.is_empty() {
+        return;
+    }
+    let mut index = 0;
+    out.retain(|d| {
+        index += 1;
+        index <= from
+            || d.file != file
+            || !missing_at
+                .iter()
+                .any(|p| p.line == d.line && p.column == d.column)
+    });
+}
+
 /// The integration file's own checks; the result has no resources yet.
-fn header(doc: &IntegrationDoc, folder: &IntegrationFiles, src: &Source<'_>, out: &mut Vec<Diagnostic>) -> Integration {
-    if checks::snake_case(src, &path(&["name"]), &doc.name, "integration name", out) && doc.name != folder.dir_name {
+fn header(
+    doc: &IntegrationDoc,
+    folder: &IntegrationFiles,
+    src: &Source<'_>,
+    out: &mut Vec<Diagnostic>,
+) -> Integration {
+    if checks::snake_case(src, &path(&["name"]), &doc.name, "integration name", out)
+        && doc.name != folder.dir_name
+    {
         out.push(src.error(
             src.value(&path(&["name"])),
-            format!("integration name `{}` does not match its folder `{}`", doc.name, folder.dir_name),
-            Some(format!("rename the folder to `{}`, or set `name: {}`", doc.name, folder.dir_name)),
+            format!(
+                "integration name `{}` does not match its folder `{}`",
+                doc.name, folder.dir_name
+            ),
+            Some(format!(
+                "rename the folder to `{}`, or set `name: {}`",
+                doc.name, folder.dir_name
+            )),
         ));
     }
-    checks::non_empty(src, &path(&["display_name"]), &doc.display_name, "give the name people know the API by", out);
-    checks::non_empty(src, &path(&["description"]), &doc.description, "say what the API is for in a sentence or two", out);
+    checks::non_empty(
+        src,
+        &path(&["display_name"]),
+        &doc.display_name,
+        "give the name people know the API by",
+        out,
+    );
+    checks::non_empty(
+        src,
+        &path(&["description"]),
+        &doc.description,
+        "say what the API is for in a sentence or two",
+        out,
+    );
 
     // Declaration order, as written (the raw map is sorted).
     let order: Vec<String> = src
@@ -126,17 +219,32 @@ fn header(doc: &IntegrationDoc, folder: &IntegrationFiles, src: &Source<'_>, out
         .collect();
     let mut credentials = Vec::new();
     for name in order {
-        let Some(credential) = doc.credentials.get(&name) else { continue };
+        let Some(credential) = doc.credentials.get(&name) else {
+            continue;
+        };
         let key = path(&["credentials", &name]);
         if !naming::is_snake_case(&name) {
             out.push(src.error(
                 src.key(&key),
                 format!("credential name `{name}` is not snake_case"),
-                Some(format!("use lowercase letters, digits and single underscores: `{}`", naming::snake_case(&name).trim_matches('_'))),
+                Some(format!(
+                    "use lowercase letters, digits and single underscores: `{}`",
+                    naming::snake_case(&name).trim_matches('_')
+                )),
             ));
         }
-        checks::non_empty(src, &checks::path(&["credentials", &name, "description"]), &credential.description, "say what the value is and where to find it", out);
-        credentials.push(Credential { name, description: credential.description.trim().to_owned(), secret: credential.secret });
+        checks::non_empty(
+            src,
+            &checks::path(&["credentials", &name, "description"]),
+            &credential.description,
+            "say what the value is and where to find it",
+            out,
+        );
+        credentials.push(Credential {
+            name,
+            description: credential.description.trim().to_owned(),
+            secret: credential.secret,
+        });
     }
     let declared: BTreeSet<String> = doc.credentials.keys().cloned().collect();
 
@@ -145,7 +253,10 @@ fn header(doc: &IntegrationDoc, folder: &IntegrationFiles, src: &Source<'_>, out
     if !(doc.base_url.starts_with("https://") || doc.base_url.starts_with("http://")) {
         out.push(src.error(
             src.value(&base_url),
-            format!("`base_url` must start with `https://` or `http://`, found `{}`", doc.base_url),
+            format!(
+                "`base_url` must start with `https://` or `http://`, found `{}`",
+                doc.base_url
+            ),
             Some("write the full URL, e.g. `https://{tenant}.example.com`".to_owned()),
         ));
     }
@@ -157,17 +268,36 @@ fn header(doc: &IntegrationDoc, folder: &IntegrationFiles, src: &Source<'_>, out
     };
     let rate_limit = match &doc.rate_limit {
         Some(headers) => {
-            for (key, names) in [("limit", &headers.limit), ("remaining", &headers.remaining), ("reset", &headers.reset)] {
+            for (key, names) in [
+                ("limit", &headers.limit),
+                ("remaining", &headers.remaining),
+                ("reset", &headers.reset),
+            ] {
                 for (i, name) in names.iter().enumerate() {
-                    checks::token(src, &path(&["rate_limit", key, &i.to_string()]), name, "header", out);
+                    checks::token(
+                        src,
+                        &path(&["rate_limit", key, &i.to_string()]),
+                        name,
+                        "header",
+                        out,
+                    );
                 }
             }
-            RateLimitHeaders { limit: headers.limit.clone(), remaining: headers.remaining.clone(), reset: headers.reset.clone() }
+            RateLimitHeaders {
+                limit: headers.limit.clone(),
+                remaining: headers.remaining.clone(),
+                reset: headers.reset.clone(),
+            }
         }
         None => RateLimitHeaders::default(),
     };
     let error_message_path = doc.errors.as_ref().map(|errors| {
-        checks::dotted(src, &path(&["errors", "message_path"]), &errors.message_path, out);
+        checks::dotted(
+            src,
+            &path(&["errors", "message_path"]),
+            &errors.message_path,
+            out,
+        );
         errors.message_path.clone()
     });
     Integration {
@@ -184,7 +314,12 @@ fn header(doc: &IntegrationDoc, folder: &IntegrationFiles, src: &Source<'_>, out
     }
 }
 
-fn auth(doc: &IntegrationDoc, src: &Source<'_>, declared: &BTreeSet<String>, out: &mut Vec<Diagnostic>) -> Auth {
+fn auth(
+    doc: &IntegrationDoc,
+    src: &Source<'_>,
+    declared: &BTreeSet<String>,
+    out: &mut Vec<Diagnostic>,
+) -> Auth {
     use crate::docs::AuthDoc;
     let template = |key: &str, value: &str, out: &mut Vec<Diagnostic>| {
         checks::credential_template(src, &path(&["auth", key]), value, declared, out);
@@ -194,15 +329,30 @@ fn auth(doc: &IntegrationDoc, src: &Source<'_>, declared: &BTreeSet<String>, out
         AuthDoc::None => Auth::None,
         AuthDoc::Header { header, value } => {
             checks::token(src, &path(&["auth", "header"]), header, "header", out);
-            Auth::Header { name: header.clone(), value: template("value", value, out) }
+            Auth::Header {
+                name: header.clone(),
+                value: template("value", value, out),
+            }
         }
-        AuthDoc::Bearer { token } => Auth::Bearer { token: template("token", token, out) },
-        AuthDoc::Basic { username, password } => {
-            Auth::Basic { username: template("username", username, out), password: template("password", password, out) }
-        }
+        AuthDoc::Bearer { token } => Auth::Bearer {
+            token: template("token", token, out),
+        },
+        AuthDoc::Basic { username, password } => Auth::Basic {
+            username: template("username", username, out),
+            password: template("password", password, out),
+        },
         AuthDoc::Query { param, value } => {
-            checks::token(src, &path(&["auth", "param"]), param, "query parameter", out);
-            Auth::Query { name: param.clone(), value: template("value", value, out) }
+            checks::token(
+                src,
+                &path(&["auth", "param"]),
+                param,
+                "query parameter",
+                out,
+            );
+            Auth::Query {
+                name: param.clone(),
+                value: template("value", value, out),
+            }
         }
     }
 }
@@ -216,13 +366,22 @@ fn duplicate_tools(tools: &[(&Path, ToolSite)], out: &mut Vec<Diagnostic>) {
                 file: file.to_path_buf(),
                 line: site.pos.line,
                 column: site.pos.column,
-                message: format!("duplicate tool name `{}`: {} and {} both produce it", site.name, first_site.method, site.method),
-                hint: Some(format!(
-                    "set `tool_name:` on one of them (the other is at {}:{}:{})",
-                    first_file.display(),
-                    first_site.pos.line,
-                    first_site.pos.column
-                )),
+                message: format!(
+                    "duplicate tool name `{}`: {} and {} both produce it",
+                    site.name, first_site.method, site.method
+                ),
+                hint: Some(if first_file == file {
+                    format!(
+                        "set `tool_name:` on one of them (the other is on line {})",
+                        first_site.pos.line
+                    )
+                } else {
+                    format!(
+                        "set `tool_name:` on one of them (the other is in {}, line {})",
+                        first_file.display(),
+                        first_site.pos.line
+                    )
+                }),
             }),
             None => {
                 first.insert(&site.name, (file, site));
@@ -230,5 +389,3 @@ fn duplicate_tools(tools: &[(&Path, ToolSite)], out: &mut Vec<Diagnostic>) {
         }
     }
 }
-
-use crate::naming;

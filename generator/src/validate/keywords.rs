@@ -53,7 +53,9 @@ const UNSUPPORTED: &[&str] = &[
 pub fn check(walker: &mut Walker<'_, '_>, entries: &[Entry], _at: &At<'_>) -> BTreeSet<String> {
     let mut reported = BTreeSet::new();
     for entry in entries {
-        let Some(key) = entry.key.as_scalar().map(|k| k.text.as_str()) else { continue };
+        let Some(key) = entry.key.as_scalar().map(|k| k.text.as_str()) else {
+            continue;
+        };
         let at_key = |(message, hint)| (entry.key.pos, message, hint);
         let refused = match key {
             "$ref" | "$defs" | "definitions" => Some(at_key((
@@ -79,7 +81,8 @@ pub fn check(walker: &mut Walker<'_, '_>, entries: &[Entry], _at: &At<'_>) -> BT
             _ => None,
         };
         if let Some((pos, message, hint)) = refused {
-            walker.error(pos, message, Some(hint));
+            // Dropping the keyword loses nothing the rest of the checks need, so they still run.
+            walker.warn(pos, message, Some(hint));
             reported.insert(key.to_owned());
         }
     }
@@ -99,13 +102,19 @@ pub fn unsupported_hint(key: &str) -> String {
 
 fn type_problem(value: &Node) -> Option<(Pos, String, String)> {
     if let Some(items) = value.as_seq() {
-        let nullable = items.iter().any(|item| item.as_scalar().is_some_and(|s| s.text == "null"));
+        let nullable = items
+            .iter()
+            .any(|item| item.as_scalar().is_some_and(|s| s.text == "null"));
         let hint = if nullable {
             "use one type; to allow a missing value, leave the property out of `required`"
         } else {
             "use one type, or `{}` for any JSON value"
         };
-        return Some((value.pos, "type arrays are not supported".to_owned(), hint.to_owned()));
+        return Some((
+            value.pos,
+            "type arrays are not supported".to_owned(),
+            hint.to_owned(),
+        ));
     }
     let scalar = value.as_scalar()?;
     (scalar.resolve() == Resolved::Null && !scalar.text.is_empty()).then(|| {
@@ -119,10 +128,16 @@ fn type_problem(value: &Node) -> Option<(Pos, String, String)> {
 
 fn enum_problem(value: &Node) -> Option<(Pos, String, String)> {
     let items = value.as_seq()?;
-    let bad = items.iter().find(|item| !matches!(item.as_scalar().map(|s| s.resolve()), Some(Resolved::Str(_))))?;
+    let bad = items.iter().find(|item| {
+        !matches!(
+            item.as_scalar().map(|s| s.resolve()),
+            Some(Resolved::Str(_))
+        )
+    })?;
     Some((
         bad.pos,
         format!("enum values must be strings, found {}", bad.describe()),
-        "quote the values (`\"1\"`) and use `type: string`; MCP clients only agree on string enums".to_owned(),
+        "quote the values (`\"1\"`) and use `type: string`; MCP clients only agree on string enums"
+            .to_owned(),
     ))
 }

@@ -6,7 +6,9 @@ use std::collections::BTreeSet;
 use crate::diagnostics::Diagnostic;
 use crate::docs::{MethodDoc, PaginationOverride};
 use crate::load::yaml::Pos;
-use crate::model::{HttpVerb, Method, MethodKind, ObjectSchema, Pagination, ParamLocation, Schema, SchemaKind};
+use crate::model::{
+    HttpVerb, Method, MethodKind, ObjectSchema, Pagination, ParamLocation, Schema, SchemaKind,
+};
 use crate::naming;
 
 use super::args::{Args, Origin};
@@ -58,14 +60,21 @@ pub fn validate(
 ) -> Option<(Method, ToolSite)> {
     let before = out.len();
     let at = |more: &[&str]| join(base, more);
-    checks::non_empty(src, &at(&["description"]), &doc.description, "say what the method does and when to use it", out);
+    checks::non_empty(
+        src,
+        &at(&["description"]),
+        &doc.description,
+        "say what the method does and when to use it",
+        out,
+    );
     checks::tags(src, &at(&["tags"]), &doc.tags, out);
     let (verb, path) = http(src, &at(&["http"]), &doc.http, out)?;
 
-    let schema = |key: &str, doc: &Option<crate::docs::SchemaDoc>, out: &mut Vec<Diagnostic>| match doc {
-        Some(doc) => convert_object(doc, &at(&[key]), src, out),
-        None => Some(empty_object()),
-    };
+    let schema =
+        |key: &str, doc: &Option<crate::docs::SchemaDoc>, out: &mut Vec<Diagnostic>| match doc {
+            Some(doc) => convert_object(doc, &at(&[key]), src, out),
+            None => Some(empty_object()),
+        };
     let query = schema("query_schema", &doc.query_schema, out);
     let path_params = schema("path_schema", &doc.path_schema, out);
     let body = schema("body_schema", &doc.body_schema, out);
@@ -84,39 +93,77 @@ pub fn validate(
     check_param_types(src, base, "path_schema", path_fields, out);
 
     let has_id = placeholders_match(src, base, &kind, &path, path_fields, cx, out);
-    let body_record = doc.body_record.unwrap_or(matches!(kind, MethodKind::Create | MethodKind::Update));
-    check_body(src, base, doc, verb, body_record, !body_fields.properties.is_empty(), out);
+    let body_record = doc
+        .body_record
+        .unwrap_or(matches!(kind, MethodKind::Create | MethodKind::Update));
+    check_body(
+        src,
+        base,
+        doc,
+        verb,
+        body_record,
+        !body_fields.properties.is_empty(),
+        out,
+    );
     let pagination = effective_pagination(src, base, &kind, doc, verb, cx, out);
 
     let tool_name = tool_name(src, base, &kind, doc, cx, out);
     let mut args = Args::new(src);
-    if let Some(pagination) = &pagination {
-        if *pagination != Pagination::None {
-            args.reserve("limit", Origin::Pagination);
-            args.reserve("next_cursor", Origin::Pagination);
-            managed_fields(src, base, pagination, query_fields, body_fields, out);
-        }
+    if let Some(pagination) = &pagination
+        && *pagination != Pagination::None
+    {
+        args.reserve("limit", Origin::Pagination);
+        args.reserve("next_cursor", Origin::Pagination);
+        managed_fields(src, base, pagination, query_fields, body_fields, out);
     }
     if has_id {
         args.reserve("id", Origin::Id);
     }
-    args.add_fields(&at(&["path_schema", "properties"]), path_fields, "path parameter", out);
-    args.add_fields(&at(&["query_schema", "properties"]), query_fields, "query parameter", out);
-    args.add_fields(&at(&["body_schema", "properties"]), body_fields, "body field", out);
-    if body_record {
-        if let Some(record) = cx.record {
-            let writable = ObjectSchema {
-                properties: record.properties.iter().filter(|(_, s)| !s.read_only).map(|(k, s)| (k.clone(), s.clone())).collect(),
-                required: Vec::new(),
-            };
-            args.add_fields(&checks::path(&["schema", "properties"]), &writable, "record field", out);
-        }
+    args.add_fields(
+        &at(&["path_schema", "properties"]),
+        path_fields,
+        "path parameter",
+        out,
+    );
+    args.add_fields(
+        &at(&["query_schema", "properties"]),
+        query_fields,
+        "query parameter",
+        out,
+    );
+    args.add_fields(
+        &at(&["body_schema", "properties"]),
+        body_fields,
+        "body field",
+        out,
+    );
+    if body_record && let Some(record) = cx.record {
+        let writable = ObjectSchema {
+            properties: record
+                .properties
+                .iter()
+                .filter(|(_, s)| !s.read_only)
+                .map(|(k, s)| (k.clone(), s.clone()))
+                .collect(),
+            required: Vec::new(),
+        };
+        args.add_fields(
+            &checks::path(&["schema", "properties"]),
+            &writable,
+            "record field",
+            out,
+        );
     }
 
     if out.len() != before {
         return None;
     }
-    let site = ToolSite { name: tool_name, pos: src.key(base), method: format!("`{}.{}`", cx.resource, base.join(".")) };
+    let method_name = base.last().map(String::as_str).unwrap_or_default();
+    let site = ToolSite {
+        name: tool_name,
+        pos: src.key(base),
+        method: format!("`{}.{method_name}`", cx.resource),
+    };
     let method = Method {
         kind,
         tool_name: doc.tool_name.clone(),
@@ -137,11 +184,19 @@ pub fn validate(
 }
 
 fn empty_object() -> Schema {
-    Schema { description: None, kind: SchemaKind::Object(ObjectSchema::default()), read_only: false, examples: Vec::new() }
+    Schema {
+        description: None,
+        kind: SchemaKind::Object(ObjectSchema::default()),
+        read_only: false,
+        examples: Vec::new(),
+    }
 }
 
 fn fields(schema: &Schema) -> &ObjectSchema {
-    static EMPTY: ObjectSchema = ObjectSchema { properties: std::collections::BTreeMap::new(), required: Vec::new() };
+    static EMPTY: ObjectSchema = ObjectSchema {
+        properties: std::collections::BTreeMap::new(),
+        required: Vec::new(),
+    };
     match &schema.kind {
         SchemaKind::Object(object) => object,
         _ => &EMPTY,
@@ -149,7 +204,12 @@ fn fields(schema: &Schema) -> &ObjectSchema {
 }
 
 /// `VERB /path` -> the verb and the path.
-fn http(src: &Source<'_>, path: &[String], text: &str, out: &mut Vec<Diagnostic>) -> Option<(HttpVerb, String)> {
+fn http(
+    src: &Source<'_>,
+    path: &[String],
+    text: &str,
+    out: &mut Vec<Diagnostic>,
+) -> Option<(HttpVerb, String)> {
     let example = "write the call as `VERB /path`, e.g. `GET /api/v1/teams/{id}`".to_owned();
     let mut words = text.split_whitespace();
     let Some(verb_text) = words.next() else {
@@ -160,11 +220,19 @@ fn http(src: &Source<'_>, path: &[String], text: &str, out: &mut Vec<Diagnostic>
         let names: Vec<&str> = VERBS.iter().map(|(name, _)| *name).collect();
         let hint = did_you_mean(verb_text, names.iter().copied())
             .unwrap_or_else(|| format!("the verbs are {}", list(&names, "and")));
-        out.push(src.error(src.value(path), format!("unknown HTTP verb `{verb_text}`"), Some(hint)));
+        out.push(src.error(
+            src.value(path),
+            format!("unknown HTTP verb `{verb_text}`"),
+            Some(hint),
+        ));
         return None;
     };
     let Some(url_path) = words.next() else {
-        out.push(src.error(src.value(path), format!("`http` has no path after `{verb_text}`"), Some(example)));
+        out.push(src.error(
+            src.value(path),
+            format!("`http` has no path after `{verb_text}`"),
+            Some(example),
+        ));
         return None;
     };
     if let Some(extra) = words.next() {
@@ -176,11 +244,16 @@ fn http(src: &Source<'_>, path: &[String], text: &str, out: &mut Vec<Diagnostic>
         return None;
     }
     if !url_path.starts_with('/') || url_path.contains('?') {
-        out.push(src.error(
-            src.value(path),
-            format!("path `{url_path}` must start with `/` and have no query string"),
-            Some("the path is relative to `base_url`; put query parameters in `query_schema`".to_owned()),
-        ));
+        out.push(
+            src.error(
+                src.value(path),
+                format!("path `{url_path}` must start with `/` and have no query string"),
+                Some(
+                    "the path is relative to `base_url`; put query parameters in `query_schema`"
+                        .to_owned(),
+                ),
+            ),
+        );
         return None;
     }
     Some((*verb, url_path.to_owned()))
@@ -201,7 +274,12 @@ fn placeholders_match(
     let offset_of_path = src
         .node(&http)
         .and_then(|node| node.as_scalar())
-        .and_then(|scalar| scalar.text.find('/').map(|byte| scalar.text[..byte].chars().count()))
+        .and_then(|scalar| {
+            scalar
+                .text
+                .find('/')
+                .map(|byte| scalar.text[..byte].chars().count())
+        })
         .unwrap_or_default();
     let found = match placeholders(path) {
         Ok(found) => found,
@@ -220,13 +298,21 @@ fn placeholders_match(
         let pos = src.value_at_char(&http, offset_of_path + placeholder.offset);
         let name = placeholder.name.as_str();
         if !seen.insert(name) {
-            out.push(src.error(pos, format!("path placeholder `{{{name}}}` appears twice"), None));
+            out.push(src.error(
+                pos,
+                format!("path placeholder `{{{name}}}` appears twice"),
+                None,
+            ));
             continue;
         }
         if name == "id" {
             has_id = true;
             if matches!(kind, MethodKind::List | MethodKind::Create) {
-                let which = if *kind == MethodKind::List { "list" } else { "create" };
+                let which = if *kind == MethodKind::List {
+                    "list"
+                } else {
+                    "create"
+                };
                 out.push(src.error(
                     pos,
                     format!("`{{id}}` in the path of a `{which}` method"),
@@ -242,7 +328,11 @@ fn placeholders_match(
         } else if !path_fields.properties.contains_key(name) {
             let hint = did_you_mean(name, path_fields.properties.keys().map(String::as_str))
                 .unwrap_or_else(|| format!("declare `{name}` under `path_schema.properties`"));
-            out.push(src.error(pos, format!("path placeholder `{{{name}}}` has no matching field"), Some(hint)));
+            out.push(src.error(
+                pos,
+                format!("path placeholder `{{{name}}}` has no matching field"),
+                Some(hint),
+            ));
         }
     }
     for name in path_fields.properties.keys() {
@@ -250,7 +340,9 @@ fn placeholders_match(
             out.push(src.error(
                 src.key(&join(base, &["path_schema", "properties", name])),
                 format!("path parameter `{name}` does not appear in the path"),
-                Some(format!("use `{{{name}}}` in `http`, or move it to `query_schema`")),
+                Some(format!(
+                    "use `{{{name}}}` in `http`, or move it to `query_schema`"
+                )),
             ));
         }
     }
@@ -258,20 +350,39 @@ fn placeholders_match(
 }
 
 /// Query and path parameters are sent as text: scalars, or lists of scalars for the query.
-fn check_param_types(src: &Source<'_>, base: &KeyPath, key: &str, fields: &ObjectSchema, out: &mut Vec<Diagnostic>) {
+fn check_param_types(
+    src: &Source<'_>,
+    base: &KeyPath,
+    key: &str,
+    fields: &ObjectSchema,
+    out: &mut Vec<Diagnostic>,
+) {
     for (name, schema) in &fields.properties {
         let scalar = |kind: &SchemaKind| {
-            matches!(kind, SchemaKind::String { .. } | SchemaKind::Integer | SchemaKind::Number | SchemaKind::Boolean)
+            matches!(
+                kind,
+                SchemaKind::String { .. }
+                    | SchemaKind::Integer
+                    | SchemaKind::Number
+                    | SchemaKind::Boolean
+            )
         };
         let ok = match &schema.kind {
             SchemaKind::Array(items) => key == "query_schema" && scalar(&items.kind),
             kind => scalar(kind),
         };
         if !ok {
-            let allowed = if key == "query_schema" { "strings, numbers, booleans or lists of them" } else { "strings, numbers or booleans" };
+            let allowed = if key == "query_schema" {
+                "strings, numbers, booleans or lists of them"
+            } else {
+                "strings, numbers or booleans"
+            };
             out.push(src.error(
                 src.key(&join(base, &[key, "properties", name])),
-                format!("`{name}` cannot be sent in a URL: {} parameters must be {allowed}", &key[..key.len() - 7]),
+                format!(
+                    "`{name}` cannot be sent in a URL: {} parameters must be {allowed}",
+                    &key[..key.len() - 7]
+                ),
                 Some("send structured values in `body_schema`".to_owned()),
             ));
         }
@@ -288,13 +399,29 @@ fn check_body(
     out: &mut Vec<Diagnostic>,
 ) {
     let bodyless = matches!(verb, HttpVerb::Get | HttpVerb::Delete);
-    let verb_name = VERBS.iter().find(|(_, v)| *v == verb).map(|(name, _)| *name).unwrap_or_default();
+    let verb_name = VERBS
+        .iter()
+        .find(|(_, v)| *v == verb)
+        .map(|(name, _)| *name)
+        .unwrap_or_default();
     if bodyless && body_record {
         let (pos, hint) = match doc.body_record {
-            Some(_) => (src.value(&join(base, &["body_record"])), "remove `body_record: true`, or use POST, PUT or PATCH"),
-            None => (src.value(&join(base, &["http"])), "use POST, PUT or PATCH, or set `body_record: false`"),
+            Some(_) => (
+                src.value(&join(base, &["body_record"])),
+                "remove `body_record: true`, or use POST, PUT or PATCH",
+            ),
+            None => (
+                src.value(&join(base, &["http"])),
+                "use POST, PUT or PATCH, or set `body_record: false`",
+            ),
         };
-        out.push(src.error(pos, format!("this method sends the record as a body, which a {verb_name} request does not carry"), Some(hint.to_owned())));
+        out.push(src.error(
+            pos,
+            format!(
+                "this method sends the record as a body, which a {verb_name} request does not carry"
+            ),
+            Some(hint.to_owned()),
+        ));
     }
     if bodyless && has_body_fields {
         out.push(src.error(
@@ -311,7 +438,11 @@ fn check_body(
                 Some("remove `body_wrapper`, or set `body_record: true`".to_owned()),
             ));
         } else if wrapper.trim().is_empty() {
-            out.push(src.error(src.value(&join(base, &["body_wrapper"])), "`body_wrapper` is empty", Some("name the key the record goes under, e.g. `team`".to_owned())));
+            out.push(src.error(
+                src.value(&join(base, &["body_wrapper"])),
+                "`body_wrapper` is empty",
+                Some("name the key the record goes under, e.g. `team`".to_owned()),
+            ));
         }
     }
 }
@@ -330,7 +461,11 @@ fn effective_pagination(
     let key = join(base, &["pagination"]);
     if *kind != MethodKind::List {
         if doc.pagination.is_some() {
-            out.push(src.error(src.key(&key), "`pagination` only applies to `list` methods", Some("remove it".to_owned())));
+            out.push(src.error(
+                src.key(&key),
+                "`pagination` only applies to `list` methods",
+                Some("remove it".to_owned()),
+            ));
         }
         return Some(Pagination::None);
     }
@@ -339,8 +474,19 @@ fn effective_pagination(
         Some(PaginationOverride::Style(style)) => pagination::convert(style, &key, src, out),
         None => cx.default_pagination?.clone(),
     };
-    if matches!(pagination, Pagination::Cursor { location: ParamLocation::Body, .. }) && matches!(verb, HttpVerb::Get | HttpVerb::Delete) {
-        let pos = if doc.pagination.is_some() { src.key(&key) } else { src.value(&join(base, &["http"])) };
+    if matches!(
+        pagination,
+        Pagination::Cursor {
+            location: ParamLocation::Body,
+            ..
+        }
+    ) && matches!(verb, HttpVerb::Get | HttpVerb::Delete)
+    {
+        let pos = if doc.pagination.is_some() {
+            src.key(&key)
+        } else {
+            src.value(&join(base, &["http"]))
+        };
         out.push(src.error(
             pos,
             "cursor pagination `in: body` needs a request body, and this list is a GET".to_owned(),
@@ -369,7 +515,9 @@ fn managed_fields(
             out.push(src.error(
                 src.key(&join(base, &[key, "properties", param])),
                 format!("`{param}` is set by pagination and cannot also be a field"),
-                Some(format!("remove it from `{key}`; the tool's `limit` and `next_cursor` arguments fill it")),
+                Some(format!(
+                    "remove it from `{key}`; the tool's `limit` and `next_cursor` arguments fill it"
+                )),
             ));
         }
     }
@@ -388,7 +536,11 @@ fn tool_name(
         if explicit.chars().count() > naming::MAX_TOOL_NAME_LEN {
             out.push(src.error(
                 pos,
-                format!("tool name `{explicit}` is {} characters long; MCP clients accept at most {}", explicit.chars().count(), naming::MAX_TOOL_NAME_LEN),
+                format!(
+                    "tool name `{explicit}` is {} characters long; MCP clients accept at most {}",
+                    explicit.chars().count(),
+                    naming::MAX_TOOL_NAME_LEN
+                ),
                 Some("shorten it".to_owned()),
             ));
         } else if !naming::is_valid_tool_name(explicit) {
@@ -404,7 +556,11 @@ fn tool_name(
     if name.len() > naming::MAX_TOOL_NAME_LEN {
         out.push(src.error(
             src.key(base),
-            format!("tool name `{name}` is {} characters long; MCP clients accept at most {}", name.len(), naming::MAX_TOOL_NAME_LEN),
+            format!(
+                "tool name `{name}` is {} characters long; MCP clients accept at most {}",
+                name.len(),
+                naming::MAX_TOOL_NAME_LEN
+            ),
             Some("set `tool_name:` on this method to a shorter name".to_owned()),
         ));
     }

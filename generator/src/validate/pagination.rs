@@ -2,14 +2,19 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::docs::{LocationDoc, PaginationDoc};
-use crate::model::{ParamLocation, Pagination};
+use crate::model::{Pagination, ParamLocation};
 
 use super::checks;
 use super::schema::join;
 use super::source::Source;
 
 /// Converts a pagination style found at `path`, reporting empty or malformed parameter names.
-pub fn convert(doc: &PaginationDoc, path: &[String], src: &Source<'_>, out: &mut Vec<Diagnostic>) -> Pagination {
+pub fn convert(
+    doc: &PaginationDoc,
+    path: &[String],
+    src: &Source<'_>,
+    out: &mut Vec<Diagnostic>,
+) -> Pagination {
     let param = |key: &str, value: &str, out: &mut Vec<Diagnostic>| {
         if value.trim().is_empty() {
             out.push(src.error(
@@ -27,9 +32,19 @@ pub fn convert(doc: &PaginationDoc, path: &[String], src: &Source<'_>, out: &mut
     };
     match doc {
         PaginationDoc::None => Pagination::None,
-        PaginationDoc::Cursor { location, cursor_param, limit_param, next_cursor_path } => {
+        PaginationDoc::Cursor {
+            location,
+            cursor_param,
+            limit_param,
+            next_cursor_path,
+        } => {
             param("cursor_param", cursor_param, out);
-            checks::dotted(src, &join(path, &["next_cursor_path"]), next_cursor_path, out);
+            checks::dotted(
+                src,
+                &join(path, &["next_cursor_path"]),
+                next_cursor_path,
+                out,
+            );
             Pagination::Cursor {
                 location: match location {
                     LocationDoc::Query => ParamLocation::Query,
@@ -40,15 +55,31 @@ pub fn convert(doc: &PaginationDoc, path: &[String], src: &Source<'_>, out: &mut
                 next_cursor_path: next_cursor_path.clone(),
             }
         }
-        PaginationDoc::Page { page_param, limit_param, first_page } => {
+        PaginationDoc::Page {
+            page_param,
+            limit_param,
+            first_page,
+        } => {
             param("page_param", page_param, out);
-            Pagination::Page { page_param: page_param.clone(), limit_param: limit(limit_param, out), first_page: *first_page }
+            Pagination::Page {
+                page_param: page_param.clone(),
+                limit_param: limit(limit_param, out),
+                first_page: *first_page,
+            }
         }
-        PaginationDoc::Offset { offset_param, limit_param } => {
+        PaginationDoc::Offset {
+            offset_param,
+            limit_param,
+        } => {
             param("offset_param", offset_param, out);
-            Pagination::Offset { offset_param: offset_param.clone(), limit_param: limit(limit_param, out) }
+            Pagination::Offset {
+                offset_param: offset_param.clone(),
+                limit_param: limit(limit_param, out),
+            }
         }
-        PaginationDoc::LinkHeader { limit_param } => Pagination::LinkHeader { limit_param: limit(limit_param, out) },
+        PaginationDoc::LinkHeader { limit_param } => Pagination::LinkHeader {
+            limit_param: limit(limit_param, out),
+        },
     }
 }
 
@@ -56,16 +87,42 @@ pub fn convert(doc: &PaginationDoc, path: &[String], src: &Source<'_>, out: &mut
 pub fn managed_params(pagination: &Pagination) -> (ParamLocation, Vec<&str>) {
     match pagination {
         Pagination::None => (ParamLocation::Query, Vec::new()),
-        Pagination::Cursor { location, cursor_param, limit_param, .. } => {
-            (*location, [Some(cursor_param.as_str()), limit_param.as_deref()].into_iter().flatten().collect())
-        }
-        Pagination::Page { page_param, limit_param, .. } => {
-            (ParamLocation::Query, [Some(page_param.as_str()), limit_param.as_deref()].into_iter().flatten().collect())
-        }
-        Pagination::Offset { offset_param, limit_param } => (
-            ParamLocation::Query,
-            [Some(offset_param.as_str()), limit_param.as_deref()].into_iter().flatten().collect(),
+        Pagination::Cursor {
+            location,
+            cursor_param,
+            limit_param,
+            ..
+        } => (
+            *location,
+            [Some(cursor_param.as_str()), limit_param.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect(),
         ),
-        Pagination::LinkHeader { limit_param } => (ParamLocation::Query, limit_param.iter().map(String::as_str).collect()),
+        Pagination::Page {
+            page_param,
+            limit_param,
+            ..
+        } => (
+            ParamLocation::Query,
+            [Some(page_param.as_str()), limit_param.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect(),
+        ),
+        Pagination::Offset {
+            offset_param,
+            limit_param,
+        } => (
+            ParamLocation::Query,
+            [Some(offset_param.as_str()), limit_param.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect(),
+        ),
+        Pagination::LinkHeader { limit_param } => (
+            ParamLocation::Query,
+            limit_param.iter().map(String::as_str).collect(),
+        ),
     }
 }

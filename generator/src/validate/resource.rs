@@ -30,15 +30,35 @@ pub fn validate(
     out: &mut Vec<Diagnostic>,
 ) -> Option<(Resource, Vec<ToolSite>)> {
     let before = out.len();
-    if checks::snake_case(src, &path(&["name"]), &doc.name, "resource name", out) && doc.name != stem {
+    if checks::snake_case(src, &path(&["name"]), &doc.name, "resource name", out)
+        && doc.name != stem
+    {
         out.push(src.error(
             src.value(&path(&["name"])),
-            format!("resource name `{}` does not match its file name `{stem}`", doc.name),
-            Some(format!("rename the file to `{}.yaml`, or set `name: {stem}`", doc.name)),
+            format!(
+                "resource name `{}` does not match its file name `{stem}`",
+                doc.name
+            ),
+            Some(format!(
+                "rename the file to `{}.yaml`, or set `name: {stem}`",
+                doc.name
+            )),
         ));
     }
-    checks::snake_case(src, &path(&["singular"]), &doc.singular, "singular name", out);
-    checks::non_empty(src, &path(&["description"]), &doc.description, "say what the resource is in a sentence or two", out);
+    checks::snake_case(
+        src,
+        &path(&["singular"]),
+        &doc.singular,
+        "singular name",
+        out,
+    );
+    checks::non_empty(
+        src,
+        &path(&["description"]),
+        &doc.description,
+        "say what the resource is in a sentence or two",
+        out,
+    );
     checks::tags(src, &path(&["tags"]), &doc.tags, out);
 
     let record = convert_object(&doc.schema, &path(&["schema"]), src, out);
@@ -56,23 +76,37 @@ pub fn validate(
     };
 
     if let Some(id) = &doc.id {
-        checks::non_empty(src, &path(&["id", "description"]), &id.description, "say which value callers pass as `id`", out);
+        checks::non_empty(
+            src,
+            &path(&["id", "description"]),
+            &id.description,
+            "say which value callers pass as `id`",
+            out,
+        );
         if let Some(properties) = properties {
             match properties.properties.get(&id.field) {
                 None => {
-                    let hint = did_you_mean(&id.field, properties.properties.keys().map(String::as_str))
-                        .unwrap_or_else(|| "name a property of the record schema".to_owned());
+                    let hint =
+                        did_you_mean(&id.field, properties.properties.keys().map(String::as_str))
+                            .unwrap_or_else(|| "name a property of the record schema".to_owned());
                     out.push(src.error(
                         src.value(&path(&["id", "field"])),
-                        format!("`id.field` names `{}`, which is not a record property", id.field),
+                        format!(
+                            "`id.field` names `{}`, which is not a record property",
+                            id.field
+                        ),
                         Some(hint),
                     ));
                 }
-                Some(field) if !matches!(field.kind, SchemaKind::String { .. } | SchemaKind::Integer) => out.push(src.error(
-                    src.value(&path(&["id", "field"])),
-                    format!("the id field `{}` must be a string or an integer", id.field),
-                    Some("an id goes into the URL path".to_owned()),
-                )),
+                Some(field)
+                    if !matches!(field.kind, SchemaKind::String { .. } | SchemaKind::Integer) =>
+                {
+                    out.push(src.error(
+                        src.value(&path(&["id", "field"])),
+                        format!("the id field `{}` must be a string or an integer", id.field),
+                        Some("an id goes into the URL path".to_owned()),
+                    ))
+                }
                 Some(_) => {}
             }
         }
@@ -96,8 +130,17 @@ pub fn validate(
     let mut methods = Vec::new();
     let mut tools = Vec::new();
     for ((kind, method_doc), name) in standard.into_iter().zip(STANDARD) {
-        let Some(method_doc) = method_doc else { continue };
-        if let Some((method, site)) = method::validate(kind, &path(&["methods", name]), method_doc, &method_cx, src, out) {
+        let Some(method_doc) = method_doc else {
+            continue;
+        };
+        if let Some((method, site)) = method::validate(
+            kind,
+            &path(&["methods", name]),
+            method_doc,
+            &method_cx,
+            src,
+            out,
+        ) {
             methods.push(method);
             tools.push(site);
         }
@@ -108,7 +151,9 @@ pub fn validate(
             out.push(src.error(
                 src.key(&base),
                 format!("custom method `{name}` has the name of a standard method"),
-                Some(format!("move it to `methods.{name}`, or give it another name")),
+                Some(format!(
+                    "move it to `methods.{name}`, or give it another name"
+                )),
             ));
             continue;
         }
@@ -117,12 +162,17 @@ pub fn validate(
             out.push(src.error(
                 src.key(&base),
                 format!("custom method name `{name}` is not snake_case"),
-                Some(format!("use lowercase letters, digits and single underscores: `{}`", fixed.trim_matches('_'))),
+                Some(format!(
+                    "use lowercase letters, digits and single underscores: `{}`",
+                    fixed.trim_matches('_')
+                )),
             ));
             continue;
         }
         let kind = MethodKind::Custom(name.clone());
-        if let Some((method, site)) = method::validate(kind, &base, method_doc, &method_cx, src, out) {
+        if let Some((method, site)) =
+            method::validate(kind, &base, method_doc, &method_cx, src, out)
+        {
             methods.push(method);
             tools.push(site);
         }
@@ -130,7 +180,10 @@ pub fn validate(
     if methods.is_empty() && doc.methods == Default::default() && doc.custom_methods.is_empty() {
         out.push(src.error(
             src.key(&join(&[], &["name"])),
-            format!("resource `{}` has no methods, so it would give no tools", doc.name),
+            format!(
+                "resource `{}` has no methods, so it would give no tools",
+                doc.name
+            ),
             Some("document at least one method under `methods` or `custom_methods`".to_owned()),
         ));
     }
@@ -152,4 +205,3 @@ pub fn validate(
     };
     Some((resource, tools))
 }
-

@@ -13,11 +13,19 @@ pub type KeyPath = Vec<String>;
 
 /// `base` followed by `more`.
 pub fn join(base: &[String], more: &[&str]) -> KeyPath {
-    base.iter().cloned().chain(more.iter().map(|s| (*s).to_owned())).collect()
+    base.iter()
+        .cloned()
+        .chain(more.iter().map(|s| (*s).to_owned()))
+        .collect()
 }
 
 /// Converts `doc` (found at `path` in `src`), reporting every problem; `None` if there was one.
-pub fn convert(doc: &SchemaDoc, path: &[String], src: &Source<'_>, out: &mut Vec<Diagnostic>) -> Option<Schema> {
+pub fn convert(
+    doc: &SchemaDoc,
+    path: &[String],
+    src: &Source<'_>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Schema> {
     let before = out.len();
     let kind = kind(doc, path, src, out);
     let schema = Schema {
@@ -39,7 +47,10 @@ pub fn convert_object(
 ) -> Option<Schema> {
     if doc.type_ != Some(SchemaTypeDoc::Object) {
         let (pos, found) = match doc.type_ {
-            Some(other) => (src.value(&join(path, &["type"])), format!("`type: {}`", type_name(other))),
+            Some(other) => (
+                src.value(&join(path, &["type"])),
+                format!("`type: {}`", type_name(other)),
+            ),
             None => (src.key(path), "no `type`".to_owned()),
         };
         let name = path.last().map(String::as_str).unwrap_or("schema");
@@ -57,7 +68,12 @@ pub fn convert_object(
     Some(schema)
 }
 
-fn kind(doc: &SchemaDoc, path: &[String], src: &Source<'_>, out: &mut Vec<Diagnostic>) -> Option<SchemaKind> {
+fn kind(
+    doc: &SchemaDoc,
+    path: &[String],
+    src: &Source<'_>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<SchemaKind> {
     let Some(ty) = doc.type_ else {
         return untyped(doc, path, src, out);
     };
@@ -70,17 +86,40 @@ fn kind(doc: &SchemaDoc, path: &[String], src: &Source<'_>, out: &mut Vec<Diagno
             };
             out.push(src.error(
                 src.key(&join(path, &[keyword])),
-                format!("`{keyword}` only applies to {applies}, and this schema has `type: {}`", type_name(ty)),
+                format!(
+                    "`{keyword}` only applies to {applies}, and this schema has `type: {}`",
+                    type_name(ty)
+                ),
                 Some(format!("remove `{keyword}`, or change `type`")),
             ));
         }
     };
     let is = |t: SchemaTypeDoc| ty == t;
-    misplaced("items", doc.items.is_some() && !is(SchemaTypeDoc::Array), out);
-    misplaced("enum", doc.enum_.is_some() && !is(SchemaTypeDoc::String), out);
-    misplaced("properties", doc.properties.is_some() && !is(SchemaTypeDoc::Object), out);
-    misplaced("required", doc.required.is_some() && !is(SchemaTypeDoc::Object), out);
-    misplaced("additionalProperties", doc.additional_properties.is_some() && !is(SchemaTypeDoc::Object), out);
+    misplaced(
+        "items",
+        doc.items.is_some() && !is(SchemaTypeDoc::Array),
+        out,
+    );
+    misplaced(
+        "enum",
+        doc.enum_.is_some() && !is(SchemaTypeDoc::String),
+        out,
+    );
+    misplaced(
+        "properties",
+        doc.properties.is_some() && !is(SchemaTypeDoc::Object),
+        out,
+    );
+    misplaced(
+        "required",
+        doc.required.is_some() && !is(SchemaTypeDoc::Object),
+        out,
+    );
+    misplaced(
+        "additionalProperties",
+        doc.additional_properties.is_some() && !is(SchemaTypeDoc::Object),
+        out,
+    );
     match ty {
         SchemaTypeDoc::String => {
             let enum_values = doc.enum_.clone().unwrap_or_default();
@@ -93,7 +132,10 @@ fn kind(doc: &SchemaDoc, path: &[String], src: &Source<'_>, out: &mut Vec<Diagno
             }
             // Only `date-time` changes the Rust type; other formats are documentation at best.
             let date_time = doc.format.as_deref() == Some("date-time");
-            Some(SchemaKind::String { enum_values, date_time })
+            Some(SchemaKind::String {
+                enum_values,
+                date_time,
+            })
         }
         SchemaTypeDoc::Integer => Some(SchemaKind::Integer),
         SchemaTypeDoc::Number => Some(SchemaKind::Number),
@@ -114,8 +156,16 @@ fn kind(doc: &SchemaDoc, path: &[String], src: &Source<'_>, out: &mut Vec<Diagno
     }
 }
 
-fn untyped(doc: &SchemaDoc, path: &[String], src: &Source<'_>, out: &mut Vec<Diagnostic>) -> Option<SchemaKind> {
-    let implied = if doc.properties.is_some() || doc.required.is_some() || doc.additional_properties.is_some() {
+fn untyped(
+    doc: &SchemaDoc,
+    path: &[String],
+    src: &Source<'_>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<SchemaKind> {
+    let implied = if doc.properties.is_some()
+        || doc.required.is_some()
+        || doc.additional_properties.is_some()
+    {
         Some("object")
     } else if doc.items.is_some() {
         Some("array")
@@ -130,14 +180,21 @@ fn untyped(doc: &SchemaDoc, path: &[String], src: &Source<'_>, out: &mut Vec<Dia
             out.push(src.error(
                 src.key(path),
                 "schema without `type`",
-                Some(format!("add `type: {implied}`; only `{{}}` (no keywords) means any JSON value")),
+                Some(format!(
+                    "add `type: {implied}`; only `{{}}` (no keywords) means any JSON value"
+                )),
             ));
             None
         }
     }
 }
 
-fn object(doc: &SchemaDoc, path: &[String], src: &Source<'_>, out: &mut Vec<Diagnostic>) -> Option<SchemaKind> {
+fn object(
+    doc: &SchemaDoc,
+    path: &[String],
+    src: &Source<'_>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<SchemaKind> {
     let mut object = ObjectSchema::default();
     let mut sound = true;
     for (name, property) in doc.properties.iter().flatten() {
@@ -149,10 +206,16 @@ fn object(doc: &SchemaDoc, path: &[String], src: &Source<'_>, out: &mut Vec<Diag
         }
     }
     for (i, name) in doc.required.iter().flatten().enumerate() {
-        let known = doc.properties.as_ref().is_some_and(|p| p.contains_key(name));
+        let known = doc
+            .properties
+            .as_ref()
+            .is_some_and(|p| p.contains_key(name));
         if !known {
-            let hint = did_you_mean(name, doc.properties.iter().flatten().map(|(k, _)| k.as_str()))
-                .or_else(|| Some("list only names declared under `properties`".to_owned()));
+            let hint = did_you_mean(
+                name,
+                doc.properties.iter().flatten().map(|(k, _)| k.as_str()),
+            )
+            .or_else(|| Some("list only names declared under `properties`".to_owned()));
             out.push(src.error(
                 src.value(&join(path, &["required", &i.to_string()])),
                 format!("required property `{name}` is not declared in `properties`"),

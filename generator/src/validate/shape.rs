@@ -15,7 +15,7 @@ use std::path::Path;
 use serde_json::{Map, Number, Value as Json};
 
 use super::keywords;
-use super::suggest::{did_you_mean, list};
+use super::suggest::{closest, did_you_mean, list};
 use crate::diagnostics::Diagnostic;
 use crate::load::yaml::{Node, Pos, Resolved, Value};
 
@@ -25,13 +25,40 @@ static ANY: Json = Json::Bool(true);
 /// The `$defs` entry that holds the doc's JSON Schema subset (gets extra keyword checks).
 pub const SCHEMA_DEF: &str = "Schema";
 
-/// Checks `tree` against `schema` (a root schema with `$defs`). Returns the JSON to deserialize,
-/// or `None` when a problem (already in `diagnostics`) leaves the file's meaning uncertain.
-pub fn check(schema: &Json, tree: &Node, file: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Json> {
-    let mut walker = Walker { root: schema, file, diagnostics, sound: true };
-    let at = At { path: Vec::new(), owner: tree.pos, def: None };
+/// The result of checking one file.
+pub struct Checked {
+    /// The JSON to deserialize, or `None` when a problem (already reported) leaves the file's
+    /// meaning uncertain.
+    pub json: Option<Json>,
+    /// Where "missing key" was reported. A missing text key is filled with `""` so the rest of
+    /// the file is still checked; later checks must not report the same hole again there.
+    pub missing_at: Vec<Pos>,
+}
+
+/// Checks `tree` against `schema` (a root schema with `$defs`).
+pub fn check(
+    schema: &Json,
+    tree: &Node,
+    file: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Checked {
+    let mut walker = Walker {
+        root: schema,
+        file,
+        diagnostics,
+        sound: true,
+        missing_at: Vec::new(),
+    };
+    let at = At {
+        path: Vec::new(),
+        owner: tree.pos,
+        def: None,
+    };
     let value = walker.walk(tree, schema, &at);
-    if walker.sound { value } else { None }
+    Checked {
+        json: if walker.sound { value } else { None },
+        missing_at: walker.missing_at,
+    }
 }
 
 /// Where the walker is: the key path (for messages), the position of the key that holds the
@@ -48,7 +75,11 @@ impl<'s> At<'s> {
     fn child(&self, key: &str, owner: Pos) -> Self {
         let mut path = self.path.clone();
         path.push(key.to_owned());
-        Self { path, owner, def: None }
+        Self {
+            path,
+            owner,
+            def: None,
+        }
     }
 
     /// "`methods.list`", for messages.
@@ -71,6 +102,7 @@ pub struct Walker<'s, 'd> {
     diagnostics: &'d mut Vec<Diagnostic>,
     /// False once a problem makes the file's meaning uncertain.
     sound: bool,
+    missing_at: Vec<Pos>,
 }
 
 impl<'s> Walker<'s, '_> {
@@ -99,10 +131,17 @@ impl<'s> Walker<'s, '_> {
         };
         if let Some(reference) = schema.get("$ref").and_then(Json::as_str) {
             let (def, target) = self.resolve(reference)?;
-            let at = At { def: Some(def), ..at.clone() };
+            let at = At {
+                def: Some(def),
+                ..at.clone()
+            };
             return self.walk(node, target, &at);
         }
-        if let Some(branches) = schema.get("oneOf").or_else(|| schema.get("anyOf")).and_then(Json::as_array) {
+        if let Some(branches) = schema
+            .get("oneOf")
+            .or_else(|| schema.get("anyOf"))
+            .and_then(Json::as_array)
+        {
             return self.choose(node, branches, at);
         }
         let types = types_of(schema);
@@ -144,19 +183,31 @@ impl<'s> Walker<'s, '_> {
         let Some(entries) = node.as_map() else {
             return self.mismatch(node, "a mapping", at);
         };
-        let skip = if at.def == Some(SCHEMA_DEF) { keywords::check(self, entries, at) } else { BTreeSet::new() };
+        let skip = if at.def == Some(SCHEMA_DEF) {
+            keywords::check(self, entries, at)
+        } else {
+            BTreeSet::new()
+        };
         let properties = schema.get("properties").and_then(Json::as_object);
         let additional = schema.get("additionalProperties");
         let mut out = Map::new();
         let mut seen: HashMap<String, Pos> = HashMap::new();
+        let mut misspelled: BTreeSet<&str> = BTreeSet::new();
         let mut sound = true;
         for entry in entries {
             let Some(key) = entry.key.as_scalar().map(|k| k.text.clone()) else {
-                self.error(entry.key.pos, "keys must be plain names, not lists or mappings".to_owned(), None);
+                self.error(
+                    entry.key.pos,
+                    "keys must be plain names, not lists or mappings".to_owned(),
+                    None,
+                );
                 continue;
             };
             if let Some(first) = seen.get(&key) {
-                let hint = format!("the first `{key}` is on line {}; remove one of them", first.line);
+                let hint = format!(
+                    "the first `{key}` is on line {}; remove one of them",
+                    first.line
+                );
                 self.error(entry.key.pos, format!("duplicate key `{key}`"), Some(hint));
                 continue;
             }
@@ -169,8 +220,10 @@ impl<'s> Walker<'s, '_> {
                 (None, Some(extra @ (Json::Object(_) | Json::Bool(true)))) => extra,
                 (None, None) => &ANY,
                 (None, Some(_)) => {
-                    let known: Vec<&str> = properties.map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default();
-                    self.unknown_key(entry, &key, &known, at);
+                    let known: Vec<&str> = properties
+                        .map(|p| p.keys().map(String::as_str).collect())
+                        .unwrap_or_default();
+                    misspelled.extend(self.unknown_key(entry, &key, &known, at));
                     continue;
                 }
             };
@@ -181,39 +234,94 @@ impl<'s> Walker<'s, '_> {
                 None => sound = false,
             }
         }
-        for required in schema.get("required").and_then(Json::as_array).into_iter().flatten() {
-            let Some(required) = required.as_str() else { continue };
-            if !seen.contains_key(required) {
-                let place = if at.path.is_empty() { String::new() } else { format!(" in `{}`", at.dotted()) };
+        for required in schema
+            .get("required")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let Some(required) = required.as_str() else {
+                continue;
+            };
+            if seen.contains_key(required) {
+                continue;
+            }
+            let text = properties
+                .and_then(|p| p.get(required))
+                .is_some_and(|p| types_of_json(p) == ["string"]);
+            // A misspelling of the key was reported already, with "did you mean".
+            if !misspelled.contains(required) {
+                let place = if at.path.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in `{}`", at.dotted())
+                };
+                let message = format!("missing key `{required}`{place}");
                 let hint = missing_hint(at.def, required);
-                self.error(at.owner, format!("missing key `{required}`{place}"), hint);
+                if text {
+                    self.warn(at.owner, message, hint)
+                } else {
+                    self.error(at.owner, message, hint)
+                }
+            }
+            if text {
+                self.missing_at.push(at.owner);
+                out.insert(required.to_owned(), Json::String(String::new()));
+            } else {
                 sound = false;
             }
         }
         sound.then_some(Json::Object(out))
     }
 
-    fn unknown_key(&mut self, entry: &crate::load::yaml::Entry, key: &str, known: &[&str], at: &At<'s>) {
-        let suggestion = did_you_mean(key, known.iter().copied());
+    /// Reports an unknown key; returns the known key it is probably a misspelling of.
+    fn unknown_key<'k>(
+        &mut self,
+        entry: &crate::load::yaml::Entry,
+        key: &str,
+        known: &[&'k str],
+        at: &At<'s>,
+    ) -> Option<&'k str> {
+        let closest = closest(key, known.iter().copied());
+        let suggestion = closest.map(|c| format!("did you mean `{c}`?"));
         match at.def {
             Some("Methods") => {
                 let hint = suggestion.unwrap_or_else(|| {
-                    format!("the method kinds are {}; put other methods under `custom_methods`", list(known, "and"))
+                    format!(
+                        "the method kinds are {}; put other methods under `custom_methods`",
+                        list(known, "and")
+                    )
                 });
-                self.warn(entry.key.pos, format!("unknown method kind `{key}`"), Some(hint));
+                self.warn(
+                    entry.key.pos,
+                    format!("unknown method kind `{key}`"),
+                    Some(hint),
+                );
             }
             Some(SCHEMA_DEF) => {
                 let hint = suggestion.unwrap_or_else(|| keywords::unsupported_hint(key));
-                self.warn(entry.key.pos, format!("unknown schema keyword `{key}`"), Some(hint));
+                self.warn(
+                    entry.key.pos,
+                    format!("unknown schema keyword `{key}`"),
+                    Some(hint),
+                );
             }
             _ => {
                 let hint = suggestion.or_else(|| {
-                    let place = if at.path.is_empty() { "here".to_owned() } else { format!("in `{}`", at.dotted()) };
-                    Some(format!("the keys allowed {place} are {}", list(known, "and")))
+                    let place = if at.path.is_empty() {
+                        "here".to_owned()
+                    } else {
+                        format!("in `{}`", at.dotted())
+                    };
+                    Some(format!(
+                        "the keys allowed {place} are {}",
+                        list(known, "and")
+                    ))
                 });
                 self.warn(entry.key.pos, format!("unknown key `{key}`"), hint);
             }
         }
+        closest
     }
 
     fn array(&mut self, node: &Node, schema: &'s Map<String, Json>, at: &At<'s>) -> Option<Json> {
@@ -236,7 +344,9 @@ impl<'s> Walker<'s, '_> {
         match &node.value {
             Value::Scalar(scalar) => match scalar.resolve() {
                 // Plain numbers are kept as written: `version: 1.10` means the text "1.10".
-                Resolved::Str(_) | Resolved::Int(_) | Resolved::Float(_) => Some(Json::String(scalar.text.clone())),
+                Resolved::Str(_) | Resolved::Int(_) | Resolved::Float(_) => {
+                    Some(Json::String(scalar.text.clone()))
+                }
                 Resolved::Bool(_) | Resolved::Null => self.mismatch(node, "a string", at),
             },
             _ => self.mismatch(node, "a string", at),
@@ -247,12 +357,12 @@ impl<'s> Walker<'s, '_> {
         let Some(Resolved::Int(value)) = scalar(node) else {
             return self.mismatch(node, "an integer", at);
         };
-        if let Some(minimum) = schema.get("minimum").and_then(Json::as_i64) {
-            if value < minimum {
-                let message = format!("{} must be at least {minimum}, found `{value}`", at.name());
-                self.error(node.pos, message, None);
-                return None;
-            }
+        if let Some(minimum) = schema.get("minimum").and_then(Json::as_i64)
+            && value < minimum
+        {
+            let message = format!("{} must be at least {minimum}, found `{value}`", at.name());
+            self.error(node.pos, message, None);
+            return None;
         }
         Some(Json::from(value))
     }
@@ -267,7 +377,11 @@ impl<'s> Walker<'s, '_> {
         }
         let hint = did_you_mean(text, words.iter().copied())
             .unwrap_or_else(|| format!("expected {}", list(words, "or")));
-        self.error(node.pos, format!("unknown value `{text}` for {}", at.name()), Some(hint));
+        self.error(
+            node.pos,
+            format!("unknown value `{text}` for {}", at.name()),
+            Some(hint),
+        );
         None
     }
 
@@ -285,47 +399,99 @@ impl<'s> Walker<'s, '_> {
             };
             resolved.push(target);
         }
-        let (nulls, real): (Vec<_>, Vec<_>) = resolved.into_iter().partition(|(_, s)| types_of_json(s) == ["null"]);
+        let (nulls, real): (Vec<_>, Vec<_>) = resolved
+            .into_iter()
+            .partition(|(_, s)| types_of_json(s) == ["null"]);
         if node.is_null() && !nulls.is_empty() {
             return Some(Json::Null);
         }
         if let [(def, schema)] = real.as_slice() {
-            return self.walk(node, schema, &At { def: *def, ..at.clone() });
+            return self.walk(
+                node,
+                schema,
+                &At {
+                    def: *def,
+                    ..at.clone()
+                },
+            );
         }
         if let Some(tag) = discriminator(&real) {
             return self.tagged(node, tag, &real, at);
         }
-        let fitting: Vec<_> = real.iter().filter(|(_, s)| self.accepts_kind(s, node)).collect();
+        let fitting: Vec<_> = real
+            .iter()
+            .filter(|(_, s)| self.accepts_kind(s, node))
+            .collect();
         match fitting.as_slice() {
             [] => {
                 let kinds: Vec<&str> = real.iter().map(|(_, s)| self.kind_name(s)).collect();
                 self.mismatch(node, &kinds.join(" or "), at)
             }
-            [(def, schema), ..] => self.walk(node, schema, &At { def: *def, ..at.clone() }),
+            [(def, schema), ..] => self.walk(
+                node,
+                schema,
+                &At {
+                    def: *def,
+                    ..at.clone()
+                },
+            ),
         }
     }
 
-    fn tagged(&mut self, node: &Node, tag: &str, variants: &[(Option<&'s str>, &'s Json)], at: &At<'s>) -> Option<Json> {
-        let words: Vec<&str> = variants.iter().filter_map(|(_, s)| tag_value(s, tag)).collect();
+    fn tagged(
+        &mut self,
+        node: &Node,
+        tag: &str,
+        variants: &[(Option<&'s str>, &'s Json)],
+        at: &At<'s>,
+    ) -> Option<Json> {
+        let words: Vec<&str> = variants
+            .iter()
+            .filter_map(|(_, s)| tag_value(s, tag))
+            .collect();
         if node.as_map().is_none() {
             return self.mismatch(node, &format!("a mapping with `{tag}`"), at);
         }
         let Some(entry) = node.entry(tag) else {
             let hint = format!("`{tag}` is one of {}", list(&words, "or"));
-            self.error(at.owner, format!("missing key `{tag}` in `{}`", at.dotted()), Some(hint));
+            self.error(
+                at.owner,
+                format!("missing key `{tag}` in `{}`", at.dotted()),
+                Some(hint),
+            );
             return None;
         };
         let value = match scalar(&entry.value) {
             Some(Resolved::Str(value)) => value,
-            _ => return self.mismatch(&entry.value, &list(&words, "or"), &at.child(tag, entry.key.pos)),
+            _ => {
+                return self.mismatch(
+                    &entry.value,
+                    &list(&words, "or"),
+                    &at.child(tag, entry.key.pos),
+                );
+            }
         };
-        let Some((def, schema)) = variants.iter().find(|(_, s)| tag_value(s, tag) == Some(value)) else {
+        let Some((def, schema)) = variants
+            .iter()
+            .find(|(_, s)| tag_value(s, tag) == Some(value))
+        else {
             let hint = did_you_mean(value, words.iter().copied())
                 .unwrap_or_else(|| format!("expected {}", list(&words, "or")));
-            self.error(entry.value.pos, format!("unknown {tag} `{value}` for {}", at.name()), Some(hint));
+            self.error(
+                entry.value.pos,
+                format!("unknown {tag} `{value}` for {}", at.name()),
+                Some(hint),
+            );
             return None;
         };
-        self.walk(node, schema, &At { def: *def, ..at.clone() })
+        self.walk(
+            node,
+            schema,
+            &At {
+                def: *def,
+                ..at.clone()
+            },
+        )
     }
 
     fn accepts_kind(&mut self, schema: &'s Json, node: &Node) -> bool {
@@ -359,7 +525,11 @@ impl<'s> Walker<'s, '_> {
     }
 
     fn mismatch(&mut self, node: &Node, expected: &str, at: &At<'s>) -> Option<Json> {
-        let message = format!("expected {expected} for {}, found {}", at.name(), node.describe());
+        let message = format!(
+            "expected {expected} for {}, found {}",
+            at.name(),
+            node.describe()
+        );
         self.error(node.pos, message, mismatch_hint(node, expected));
         None
     }
@@ -371,15 +541,24 @@ impl<'s> Walker<'s, '_> {
                 Resolved::Null => Json::Null,
                 Resolved::Bool(b) => Json::Bool(b),
                 Resolved::Int(i) => Json::from(i),
-                Resolved::Float(f) => Number::from_f64(f).map_or_else(|| Json::String(scalar.text.clone()), Json::Number),
+                Resolved::Float(f) => Number::from_f64(f)
+                    .map_or_else(|| Json::String(scalar.text.clone()), Json::Number),
                 Resolved::Str(s) => Json::String(s.to_owned()),
             }),
-            Value::Seq(items) => items.iter().map(|item| self.any(item)).collect::<Option<Vec<_>>>().map(Json::Array),
+            Value::Seq(items) => items
+                .iter()
+                .map(|item| self.any(item))
+                .collect::<Option<Vec<_>>>()
+                .map(Json::Array),
             Value::Map(entries) => {
                 let mut out = Map::new();
                 for entry in entries {
                     let Some(key) = entry.key.as_scalar() else {
-                        self.error(entry.key.pos, "keys must be plain names, not lists or mappings".to_owned(), None);
+                        self.error(
+                            entry.key.pos,
+                            "keys must be plain names, not lists or mappings".to_owned(),
+                            None,
+                        );
                         return None;
                     };
                     if out.contains_key(&key.text) {
@@ -415,10 +594,11 @@ fn types_of_json(schema: &Json) -> Vec<&str> {
 fn discriminator<'s>(branches: &[(Option<&'s str>, &'s Json)]) -> Option<&'s str> {
     let (_, first) = branches.first()?;
     let properties = first.get("properties")?.as_object()?;
-    properties
-        .keys()
-        .map(String::as_str)
-        .find(|tag| branches.iter().all(|(_, branch)| tag_value(branch, tag).is_some()))
+    properties.keys().map(String::as_str).find(|tag| {
+        branches
+            .iter()
+            .all(|(_, branch)| tag_value(branch, tag).is_some())
+    })
 }
 
 fn tag_value<'s>(branch: &'s Json, tag: &str) -> Option<&'s str> {
@@ -427,19 +607,39 @@ fn tag_value<'s>(branch: &'s Json, tag: &str) -> Option<&'s str> {
 
 fn mismatch_hint(node: &Node, expected: &str) -> Option<String> {
     // `value: {api_token}` is a YAML mapping, not a template.
-    if let Some([entry]) = node.as_map() {
-        if entry.value.is_null() && expected == "a string" {
-            if let Some(key) = entry.key.as_scalar() {
-                return Some(format!("quote values that start with `{{`: `\"{{{}}}\"`", key.text));
-            }
-        }
+    if let Some([entry]) = node.as_map()
+        && entry.value.is_null()
+        && expected == "a string"
+        && let Some(key) = entry.key.as_scalar()
+    {
+        return Some(format!(
+            "quote values that start with `{{`: `\"{{{}}}\"`",
+            key.text
+        ));
     }
     match (expected, scalar(node)) {
         ("a string", Some(Resolved::Bool(_))) => {
-            let text = node.as_scalar().map(|s| s.text.as_str()).unwrap_or_default();
+            let text = node
+                .as_scalar()
+                .map(|s| s.text.as_str())
+                .unwrap_or_default();
             Some(format!("quote it to make it a string: `\"{text}\"`"))
         }
         ("a list", Some(Resolved::Str(text))) => Some(format!("write a list: `[{text}]`")),
+        ("`true` or `false`", Some(Resolved::Str(_)))
+            if node.as_scalar().is_some_and(|s| !s.plain) =>
+        {
+            Some("write `true` or `false` without quotes".to_owned())
+        }
+        ("`true` or `false`", Some(Resolved::Str(text))) => Some(match text {
+            "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "y" | "Y" => {
+                "write `true`: YAML 1.2 reads this word as text".to_owned()
+            }
+            "no" | "No" | "NO" | "off" | "Off" | "OFF" | "n" | "N" => {
+                "write `false`: YAML 1.2 reads this word as text".to_owned()
+            }
+            _ => "write `true` or `false`".to_owned(),
+        }),
         (_, Some(Resolved::Null)) => Some("give it a value, or remove the key".to_owned()),
         _ => None,
     }
@@ -451,9 +651,15 @@ fn missing_hint(def: Option<&str>, key: &str) -> Option<String> {
         (Some("Method"), "description") => {
             "only documented methods become tools: say what the method does and when to use it"
         }
-        (Some("Method"), "http") => "write the upstream call as `VERB /path`, e.g. `GET /api/v1/things/{id}`",
-        (None, "description") => "describe it in a sentence or two; the text reaches tool descriptions",
-        (Some("Id"), "description") => "say which value callers pass as `id`, e.g. \"the team's slug, not its name\"",
+        (Some("Method"), "http") => {
+            "write the upstream call as `VERB /path`, e.g. `GET /api/v1/things/{id}`"
+        }
+        (None, "description") => {
+            "describe it in a sentence or two; the text reaches tool descriptions"
+        }
+        (Some("Id"), "description") => {
+            "say which value callers pass as `id`, e.g. \"the team's slug, not its name\""
+        }
         (Some("Credential"), "description") => "say what the value is and where a user finds it",
         _ => return None,
     };

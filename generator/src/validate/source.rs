@@ -46,7 +46,10 @@ impl<'a> Source<'a> {
             Some(scalar) if scalar.block || scalar.text.contains(['\\', '\'', '\n']) => pos,
             Some(scalar) => {
                 let quote = usize::from(!scalar.plain);
-                Pos { line: pos.line, column: pos.column + quote + offset }
+                Pos {
+                    line: pos.line,
+                    column: pos.column + quote + offset,
+                }
             }
             None => pos,
         }
@@ -79,7 +82,11 @@ impl<'a> Source<'a> {
                 return pos;
             };
             let last = i + 1 == path.len();
-            pos = if last && part == Part::Value { next.pos } else { key_pos };
+            pos = if last && part == Part::Value {
+                next.pos
+            } else {
+                key_pos
+            };
             node = next;
         }
         pos
@@ -97,6 +104,7 @@ fn child<'n>(node: &'n Node, segment: &str) -> Option<(Pos, &'n Node)> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::load::yaml::parse;
@@ -107,8 +115,17 @@ mod tests {
         let source = Source::new(Path::new("f.yaml"), &tree);
         assert_eq!(source.key(&["a", "c"]), Pos { line: 3, column: 3 });
         assert_eq!(source.value(&["a", "c"]), Pos { line: 3, column: 6 });
-        assert_eq!(source.value(&["a", "b", "1"]), Pos { line: 2, column: 10 });
-        assert_eq!(source.value(&["a", "missing", "deeper"]), Pos { line: 1, column: 1 });
+        assert_eq!(
+            source.value(&["a", "b", "1"]),
+            Pos {
+                line: 2,
+                column: 10
+            }
+        );
+        assert_eq!(
+            source.value(&["a", "missing", "deeper"]),
+            Pos { line: 1, column: 1 }
+        );
         assert!(source.node(&["a", "b", "0"]).is_some());
     }
 }

@@ -10,7 +10,10 @@ pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
         if squash(candidate) == squashed {
             return Some(candidate);
         }
-        let distance = strsim::damerau_levenshtein(&wrong.to_ascii_lowercase(), &candidate.to_ascii_lowercase());
+        let distance = strsim::damerau_levenshtein(
+            &wrong.to_ascii_lowercase(),
+            &candidate.to_ascii_lowercase(),
+        );
         let limit = (candidate.chars().count() / 3).max(1);
         if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, candidate));
@@ -20,7 +23,10 @@ pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
 }
 
 /// `did you mean `x`?` when something is close, else `None`.
-pub fn did_you_mean<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    wrong: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     closest(wrong, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
@@ -35,22 +41,34 @@ pub fn list(items: &[&str], conjunction: &str) -> String {
 }
 
 fn squash(name: &str) -> String {
-    name.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase).collect()
+    name.chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
     #[test]
     fn typos_find_their_key() {
-        let keys = ["response_path", "response_schema", "pagination", "description"];
+        let keys = [
+            "response_path",
+            "response_schema",
+            "pagination",
+            "description",
+        ];
         assert_eq!(closest("reponse_path", keys), Some("response_path"));
         assert_eq!(closest("responsePath", keys), Some("response_path"));
         assert_eq!(closest("descripton", keys), Some("description"));
         assert_eq!(closest("lsit", ["list", "get", "create"]), Some("list"));
         assert_eq!(closest("GTE", ["GET", "PUT"]), Some("GET"));
-        assert_eq!(closest("archive", ["list", "get", "create", "update", "delete"]), None);
+        assert_eq!(
+            closest("archive", ["list", "get", "create", "update", "delete"]),
+            None
+        );
     }
 
     #[test]

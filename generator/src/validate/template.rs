@@ -27,12 +27,18 @@ pub fn placeholders(text: &str) -> Result<Vec<Placeholder>, TemplateError> {
                 if name.is_empty() {
                     return Err(error(*start, "empty placeholder `{}`"));
                 }
-                found.push(Placeholder { name: std::mem::take(name), offset: *start });
+                found.push(Placeholder {
+                    name: std::mem::take(name),
+                    offset: *start,
+                });
                 open = None;
             }
             (c, Some((start, name))) => {
                 if !(c.is_ascii_alphanumeric() || "_.-".contains(c)) {
-                    return Err(error(*start, "placeholder names may only use letters, digits, `_`, `.` and `-`"));
+                    return Err(error(
+                        *start,
+                        "placeholder names may only use letters, digits, `_`, `.` and `-`",
+                    ));
                 }
                 name.push(c);
             }
@@ -46,10 +52,14 @@ pub fn placeholders(text: &str) -> Result<Vec<Placeholder>, TemplateError> {
 }
 
 fn error(offset: usize, message: &str) -> TemplateError {
-    TemplateError { offset, message: message.to_owned() }
+    TemplateError {
+        offset,
+        message: message.to_owned(),
+    }
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -65,7 +75,10 @@ mod tests {
     fn rejects_malformed_templates() {
         assert_eq!(placeholders("/a/{id").unwrap_err().offset, 3);
         assert_eq!(placeholders("/a/}").unwrap_err().offset, 3);
-        assert_eq!(placeholders("/a/{}").unwrap_err().message, "empty placeholder `{}`");
+        assert_eq!(
+            placeholders("/a/{}").unwrap_err().message,
+            "empty placeholder `{}`"
+        );
         assert!(placeholders("/a/{b c}").is_err());
     }
 }

@@ -3,13 +3,15 @@
 //! the fake upstream.
 
 #![allow(dead_code)]
+#![allow(clippy::unwrap_used)]
 
 use std::time::Duration;
 
 use fake_chronosphere::{FakeConfig, FakeHandle};
 use mcpgen_runtime::{
-    Annotations, Arg, ArgLocation, AuthSpec, CallError, CredentialSpec, Credentials, HttpVerb, Integration, MethodKind,
-    OutputShape, Page, PaginationSpec, RateLimitSpec, RequestPlan, Tool, UpstreamClient, UpstreamConfig, handler,
+    Annotations, Arg, ArgLocation, AuthSpec, CallError, CredentialSpec, Credentials, HttpVerb,
+    Integration, MethodKind, OutputShape, Page, PaginationSpec, RateLimitSpec, RequestPlan, Tool,
+    UpstreamClient, UpstreamConfig, handler,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -86,14 +88,39 @@ pub struct UpdateTeamInput {
 }
 
 const RECORD_FIELDS: [Arg; 4] = [
-    Arg { name: "slug", upstream: "slug", location: ArgLocation::Record },
-    Arg { name: "name", upstream: "name", location: ArgLocation::Record },
-    Arg { name: "description", upstream: "description", location: ArgLocation::Record },
-    Arg { name: "user_emails", upstream: "user_emails", location: ArgLocation::Record },
+    Arg {
+        name: "slug",
+        upstream: "slug",
+        location: ArgLocation::Record,
+    },
+    Arg {
+        name: "name",
+        upstream: "name",
+        location: ArgLocation::Record,
+    },
+    Arg {
+        name: "description",
+        upstream: "description",
+        location: ArgLocation::Record,
+    },
+    Arg {
+        name: "user_emails",
+        upstream: "user_emails",
+        location: ArgLocation::Record,
+    },
 ];
-const ID: Arg = Arg { name: "id", upstream: "slug", location: ArgLocation::Path };
+const ID: Arg = Arg {
+    name: "id",
+    upstream: "slug",
+    location: ArgLocation::Path,
+};
 
-const READ: Annotations = Annotations { read_only: true, destructive: false, idempotent: true, open_world: true };
+const READ: Annotations = Annotations {
+    read_only: true,
+    destructive: false,
+    idempotent: true,
+    open_world: true,
+};
 
 pub static LIST: Tool = Tool {
     name: "list_all_chronosphere_teams",
@@ -109,8 +136,16 @@ pub static LIST: Tool = Tool {
         verb: HttpVerb::Get,
         path: "/api/v1/config/teams",
         args: &[
-            Arg { name: "slugs", upstream: "slugs", location: ArgLocation::Query },
-            Arg { name: "names", upstream: "names", location: ArgLocation::Query },
+            Arg {
+                name: "slugs",
+                upstream: "slugs",
+                location: ArgLocation::Query,
+            },
+            Arg {
+                name: "names",
+                upstream: "names",
+                location: ArgLocation::Query,
+            },
         ],
         body_wrapper: None,
         record_id_field: None,
@@ -158,7 +193,12 @@ pub static CREATE: Tool = Tool {
     tags: &["rbac", "teams"],
     input_schema: "{}",
     output_schema: "{}",
-    annotations: Annotations { read_only: false, destructive: false, idempotent: false, open_world: true },
+    annotations: Annotations {
+        read_only: false,
+        destructive: false,
+        idempotent: false,
+        open_world: true,
+    },
     plan: RequestPlan {
         verb: HttpVerb::Post,
         path: "/api/v1/config/teams",
@@ -167,7 +207,11 @@ pub static CREATE: Tool = Tool {
             RECORD_FIELDS[1],
             RECORD_FIELDS[2],
             RECORD_FIELDS[3],
-            Arg { name: "dry_run", upstream: "dry_run", location: ArgLocation::Body },
+            Arg {
+                name: "dry_run",
+                upstream: "dry_run",
+                location: ArgLocation::Body,
+            },
         ],
         body_wrapper: Some("team"),
         record_id_field: None,
@@ -187,7 +231,12 @@ pub static UPDATE: Tool = Tool {
     tags: &["rbac", "teams"],
     input_schema: "{}",
     output_schema: "{}",
-    annotations: Annotations { read_only: false, destructive: false, idempotent: true, open_world: true },
+    annotations: Annotations {
+        read_only: false,
+        destructive: false,
+        idempotent: true,
+        open_world: true,
+    },
     plan: RequestPlan {
         verb: HttpVerb::Put,
         path: "/api/v1/config/teams/{id}",
@@ -196,8 +245,16 @@ pub static UPDATE: Tool = Tool {
             RECORD_FIELDS[1],
             RECORD_FIELDS[2],
             RECORD_FIELDS[3],
-            Arg { name: "create_if_missing", upstream: "create_if_missing", location: ArgLocation::Body },
-            Arg { name: "dry_run", upstream: "dry_run", location: ArgLocation::Body },
+            Arg {
+                name: "create_if_missing",
+                upstream: "create_if_missing",
+                location: ArgLocation::Body,
+            },
+            Arg {
+                name: "dry_run",
+                upstream: "dry_run",
+                location: ArgLocation::Body,
+            },
         ],
         body_wrapper: Some("team"),
         record_id_field: Some("slug"),
@@ -217,7 +274,12 @@ pub static DELETE: Tool = Tool {
     tags: &["rbac", "teams"],
     input_schema: "{}",
     output_schema: "{}",
-    annotations: Annotations { read_only: false, destructive: true, idempotent: true, open_world: true },
+    annotations: Annotations {
+        read_only: false,
+        destructive: true,
+        idempotent: true,
+        open_world: true,
+    },
     plan: RequestPlan {
         verb: HttpVerb::Delete,
         path: "/api/v1/config/teams/{id}",
@@ -237,10 +299,21 @@ pub static CHRONOSPHERE: Integration = Integration {
     description: "Chronosphere Config API v1.",
     base_url: "https://{tenant}.chronosphere.io",
     credentials: &[
-        CredentialSpec { name: "tenant", description: "The tenant.", secret: false },
-        CredentialSpec { name: "api_token", description: "An API token.", secret: true },
+        CredentialSpec {
+            name: "tenant",
+            description: "The tenant.",
+            secret: false,
+        },
+        CredentialSpec {
+            name: "api_token",
+            description: "An API token.",
+            secret: true,
+        },
     ],
-    auth: AuthSpec::Header { name: "API-Token", value: "{api_token}" },
+    auth: AuthSpec::Header {
+        name: "API-Token",
+        value: "{api_token}",
+    },
     rate_limit: RateLimitSpec {
         limit: &["X-RateLimit-Limit"],
         remaining: &["X-RateLimit-Remaining"],
@@ -251,24 +324,51 @@ pub static CHRONOSPHERE: Integration = Integration {
 };
 
 pub fn credentials(token: &str) -> Credentials {
-    Credentials::new().with("tenant", "acme").with("api_token", token)
+    Credentials::new()
+        .with("tenant", "acme")
+        .with("api_token", token)
 }
 
-pub fn client_for(base_url: String, token: &str, timeout: Duration, max_body_bytes: usize) -> UpstreamClient {
-    let config = UpstreamConfig { base_url: Some(base_url), timeout, max_body_bytes };
+pub fn client_for(
+    base_url: String,
+    token: &str,
+    timeout: Duration,
+    max_body_bytes: usize,
+) -> UpstreamClient {
+    let config = UpstreamConfig {
+        base_url: Some(base_url),
+        timeout,
+        max_body_bytes,
+    };
     UpstreamClient::new(&CHRONOSPHERE, credentials(token), config).unwrap()
 }
 
 /// A fake with `seed` teams and a client for it.
 pub async fn fake(seed: usize) -> (FakeHandle, UpstreamClient) {
-    let (addr, handle) = fake_chronosphere::spawn(FakeConfig { seed_teams: seed, ..FakeConfig::new(TOKEN) }).await.unwrap();
-    let client = client_for(format!("http://{addr}"), TOKEN, Duration::from_secs(5), 1024 * 1024);
+    let (addr, handle) = fake_chronosphere::spawn(FakeConfig {
+        seed_teams: seed,
+        ..FakeConfig::new(TOKEN)
+    })
+    .await
+    .unwrap();
+    let client = client_for(
+        format!("http://{addr}"),
+        TOKEN,
+        Duration::from_secs(5),
+        1024 * 1024,
+    );
     (handle, client)
 }
 
 /// Calls `tool` the way the server does: JSON arguments in, structured content out.
-pub async fn call_tool(client: &UpstreamClient, tool: &'static Tool, args: Value) -> Result<Value, CallError> {
-    let Value::Object(args) = args else { panic!("arguments must be an object") };
+pub async fn call_tool(
+    client: &UpstreamClient,
+    tool: &'static Tool,
+    args: Value,
+) -> Result<Value, CallError> {
+    let Value::Object(args) = args else {
+        panic!("arguments must be an object")
+    };
     (tool.handler)(client, &tool.plan, args).await
 }
 

@@ -55,9 +55,15 @@ struct UpdateBody {
 }
 
 /// `UpdateTeam`: `{"team": {...}, "create_if_missing": bool, "dry_run": bool}`.
-pub(crate) async fn update(State(state): State<FakeState>, Path(slug): Path<String>, body: Bytes) -> Reply {
+pub(crate) async fn update(
+    State(state): State<FakeState>,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> Reply {
     let body: UpdateBody = parse_body(&body)?;
-    let team = state.store_mut().update(&slug, body.team, body.create_if_missing, body.dry_run)?;
+    let team = state
+        .store_mut()
+        .update(&slug, body.team, body.create_if_missing, body.dry_run)?;
     Ok(Json(team_reply(team)))
 }
 
@@ -77,9 +83,12 @@ fn team_reply(team: Option<crate::store::Team>) -> Value {
 
 fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::invalid("the request body is empty; send a JSON object"));
+        return Err(ApiError::invalid(
+            "the request body is empty; send a JSON object",
+        ));
     }
-    serde_json::from_slice(body).map_err(|error| ApiError::invalid(format!("invalid request body: {error}")))
+    serde_json::from_slice(body)
+        .map_err(|error| ApiError::invalid(format!("invalid request body: {error}")))
 }
 
 fn parse_filters(query: &str) -> Result<Filters, ApiError> {
@@ -87,16 +96,20 @@ fn parse_filters(query: &str) -> Result<Filters, ApiError> {
     for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
         match &*key {
             "page.max_size" => {
-                let size: i64 = value
-                    .parse()
-                    .map_err(|_| ApiError::invalid(format!("page.max_size: invalid integer \"{value}\"")))?;
+                let size: i64 = value.parse().map_err(|_| {
+                    ApiError::invalid(format!("page.max_size: invalid integer \"{value}\""))
+                })?;
                 filters.max_size = usize::try_from(size)
                     .map_err(|_| ApiError::invalid("page.max_size must not be negative"))?;
             }
             "page.token" => filters.token = value.into_owned(),
             "slugs" => filters.slugs.push(value.into_owned()),
             "names" => filters.names.push(value.into_owned()),
-            other => return Err(ApiError::invalid(format!("unknown query parameter \"{other}\""))),
+            other => {
+                return Err(ApiError::invalid(format!(
+                    "unknown query parameter \"{other}\""
+                )));
+            }
         }
     }
     Ok(filters)

@@ -10,11 +10,22 @@
 //!   (method, raw path, raw query, headers, body), oldest first.
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::State;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
+use crate::error::ApiError;
 use crate::state::{DelayPlan, FakeState, RateLimitPlan};
+
+type Reply = Result<Json<Value>, ApiError>;
+
+/// Control bodies are JSON whatever the content type says, so `curl -d` works.
+fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body)
+        .map_err(|error| ApiError::invalid(format!("invalid control body: {error}")))
+}
 
 pub(crate) async fn reset(State(state): State<FakeState>) -> Json<Value> {
     state.reset();
@@ -27,19 +38,20 @@ pub(crate) struct Seed {
     count: usize,
 }
 
-pub(crate) async fn seed(State(state): State<FakeState>, Json(seed): Json<Seed>) -> Json<Value> {
+pub(crate) async fn seed(State(state): State<FakeState>, body: Bytes) -> Reply {
+    let seed: Seed = parse(&body)?;
     state.seed(seed.count);
-    Json(json!({"teams": state.team_count()}))
+    Ok(Json(json!({"teams": state.team_count()})))
 }
 
-pub(crate) async fn rate_limit(State(state): State<FakeState>, Json(plan): Json<RateLimitPlan>) -> Json<Value> {
-    state.set_rate_limit(plan);
-    Json(json!({}))
+pub(crate) async fn rate_limit(State(state): State<FakeState>, body: Bytes) -> Reply {
+    state.set_rate_limit(parse::<RateLimitPlan>(&body)?);
+    Ok(Json(json!({})))
 }
 
-pub(crate) async fn delay(State(state): State<FakeState>, Json(plan): Json<DelayPlan>) -> Json<Value> {
-    state.set_delay(plan);
-    Json(json!({}))
+pub(crate) async fn delay(State(state): State<FakeState>, body: Bytes) -> Reply {
+    state.set_delay(parse::<DelayPlan>(&body)?);
+    Ok(Json(json!({})))
 }
 
 pub(crate) async fn requests(State(state): State<FakeState>) -> Json<Value> {

@@ -24,15 +24,27 @@ pub struct ApiError {
 
 impl ApiError {
     pub(crate) fn invalid(message: impl Into<String>) -> Self {
-        Self { status: StatusCode::BAD_REQUEST, code: code::INVALID_ARGUMENT, message: message.into() }
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            code: code::INVALID_ARGUMENT,
+            message: message.into(),
+        }
     }
 
     pub(crate) fn not_found(message: impl Into<String>) -> Self {
-        Self { status: StatusCode::NOT_FOUND, code: code::NOT_FOUND, message: message.into() }
+        Self {
+            status: StatusCode::NOT_FOUND,
+            code: code::NOT_FOUND,
+            message: message.into(),
+        }
     }
 
     pub(crate) fn conflict(message: impl Into<String>) -> Self {
-        Self { status: StatusCode::CONFLICT, code: code::ALREADY_EXISTS, message: message.into() }
+        Self {
+            status: StatusCode::CONFLICT,
+            code: code::ALREADY_EXISTS,
+            message: message.into(),
+        }
     }
 
     pub(crate) fn unauthenticated() -> Self {
@@ -46,6 +58,10 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(json!({"code": self.code, "message": self.message}))).into_response()
+        (
+            self.status,
+            Json(json!({"code": self.code, "message": self.message})),
+        )
+            .into_response()
     }
 }

@@ -52,7 +52,9 @@ pub(crate) async fn gate(State(state): State<FakeState>, request: Request, next:
 }
 
 fn authorized(headers: &HeaderMap, token: &str) -> bool {
-    headers.get("api-token").is_some_and(|value| value.as_bytes() == token.as_bytes())
+    headers
+        .get("api-token")
+        .is_some_and(|value| value.as_bytes() == token.as_bytes())
 }
 
 fn rate_limited(plan: &RateLimitPlan) -> Response {
@@ -63,7 +65,11 @@ fn rate_limited(plan: &RateLimitPlan) -> Response {
     };
     let mut response = error.into_response();
     let headers = response.headers_mut();
-    if let Some(value) = plan.retry_after.as_deref().and_then(|value| HeaderValue::from_str(value).ok()) {
+    if let Some(value) = plan
+        .retry_after
+        .as_deref()
+        .and_then(|value| HeaderValue::from_str(value).ok())
+    {
         headers.insert(header::RETRY_AFTER, value);
     }
     for (name, value) in [
@@ -96,5 +102,6 @@ fn body_value(bytes: &[u8]) -> Value {
     if bytes.is_empty() {
         return Value::Null;
     }
-    serde_json::from_slice(bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()))
+    serde_json::from_slice(bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()))
 }

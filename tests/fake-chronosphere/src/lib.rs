@@ -31,7 +31,9 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use error::ApiError;
-pub use state::{DelayPlan, FakeConfig, FakeState, RateLimitPlan, RecordedRequest, REQUEST_LOG_CAPACITY};
+pub use state::{
+    DelayPlan, FakeConfig, FakeState, REQUEST_LOG_CAPACITY, RateLimitPlan, RecordedRequest,
+};
 pub use store::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Team};
 
 /// The fake as a router: the API (behind auth, forced 429s and the request log) plus the
@@ -39,7 +41,10 @@ pub use store::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Team};
 pub fn app(state: FakeState) -> Router {
     let api = Router::new()
         .route("/api/v1/config/teams", get(api::list).post(api::create))
-        .route("/api/v1/config/teams/{slug}", get(api::read).put(api::update).delete(api::delete))
+        .route(
+            "/api/v1/config/teams/{slug}",
+            get(api::read).put(api::update).delete(api::delete),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .route_layer(middleware::from_fn_with_state(state.clone(), gate::gate));
@@ -57,18 +62,32 @@ async fn not_found() -> ApiError {
 }
 
 async fn method_not_allowed() -> ApiError {
-    ApiError { status: StatusCode::METHOD_NOT_ALLOWED, code: error::code::UNIMPLEMENTED, message: "Method Not Allowed".into() }
+    ApiError {
+        status: StatusCode::METHOD_NOT_ALLOWED,
+        code: error::code::UNIMPLEMENTED,
+        message: "Method Not Allowed".into(),
+    }
 }
 
 /// A running fake; dropping it stops the server.
 #[derive(Debug)]
 pub struct FakeHandle {
+    addr: SocketAddr,
     state: FakeState,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
 }
 
 impl FakeHandle {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://ADDR`, the base URL to give a client.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
     pub fn state(&self) -> &FakeState {
         &self.state
     }
@@ -107,5 +126,13 @@ pub async fn spawn(config: FakeConfig) -> std::io::Result<(SocketAddr, FakeHandl
             })
             .await
     });
-    Ok((addr, FakeHandle { state, shutdown: Some(shutdown), task }))
+    Ok((
+        addr,
+        FakeHandle {
+            addr,
+            state,
+            shutdown: Some(shutdown),
+            task,
+        },
+    ))
 }

@@ -86,7 +86,9 @@ impl RecordedRequest {
     /// Decoded query pairs, in order (repeated keys repeat).
     pub fn query_pairs(&self) -> Vec<(String, String)> {
         let query = self.query.as_deref().unwrap_or_default();
-        url::form_urlencoded::parse(query.as_bytes()).into_owned().collect()
+        url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect()
     }
 }
 
@@ -163,7 +165,9 @@ impl FakeState {
 
     pub fn set_rate_limit(&self, plan: RateLimitPlan) {
         let mut current = lock(&self.shared.rate_limit);
-        self.shared.rate_limited.store(plan.requests, Ordering::SeqCst);
+        self.shared
+            .rate_limited
+            .store(plan.requests, Ordering::SeqCst);
         *current = plan;
     }
 
@@ -188,11 +192,17 @@ impl FakeState {
     }
 
     pub(crate) fn store(&self) -> RwLockReadGuard<'_, Store> {
-        self.shared.store.read().unwrap_or_else(PoisonError::into_inner)
+        self.shared
+            .store
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     pub(crate) fn store_mut(&self) -> RwLockWriteGuard<'_, Store> {
-        self.shared.store.write().unwrap_or_else(PoisonError::into_inner)
+        self.shared
+            .store
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     pub(crate) fn records(&self) -> bool {
@@ -232,7 +242,11 @@ impl FakeState {
 
 /// Decrements `counter` unless it is already 0; true when it did.
 fn take_one(counter: &AtomicU32) -> bool {
-    counter.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| left.checked_sub(1)).is_ok()
+    counter
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| {
+            left.checked_sub(1)
+        })
+        .is_ok()
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

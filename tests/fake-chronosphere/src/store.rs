@@ -91,10 +91,14 @@ impl Store {
         } else {
             Bound::Excluded(decode_token(&filters.token)?)
         };
-        let mut matching = self.teams.range::<String, _>((start, Bound::Unbounded)).map(|(_, team)| team).filter(|team| {
-            (filters.slugs.is_empty() || filters.slugs.contains(&team.slug))
-                && (filters.names.is_empty() || filters.names.contains(&team.name))
-        });
+        let mut matching = self
+            .teams
+            .range::<String, _>((start, Bound::Unbounded))
+            .map(|(_, team)| team)
+            .filter(|team| {
+                (filters.slugs.is_empty() || filters.slugs.contains(&team.slug))
+                    && (filters.names.is_empty() || filters.names.contains(&team.name))
+            });
         let teams: Vec<Team> = matching.by_ref().take(size).cloned().collect();
         let more = matching.next().is_some();
         let next_token = match teams.last() {
@@ -105,7 +109,11 @@ impl Store {
     }
 
     /// `CreateTeam`. `None` when `dry_run` validated without creating.
-    pub(crate) fn create(&mut self, input: Option<TeamInput>, dry_run: bool) -> Result<Option<Team>, ApiError> {
+    pub(crate) fn create(
+        &mut self,
+        input: Option<TeamInput>,
+        dry_run: bool,
+    ) -> Result<Option<Team>, ApiError> {
         let input = input.ok_or_else(|| ApiError::invalid("team is required"))?;
         let name = required_name(input.name.as_deref())?;
         let slug = match input.slug.as_deref() {
@@ -114,7 +122,9 @@ impl Store {
         };
         let emails = check_emails(input.user_emails.unwrap_or_default())?;
         if self.teams.contains_key(&slug) {
-            return Err(ApiError::conflict(format!("team with slug \"{slug}\" already exists")));
+            return Err(ApiError::conflict(format!(
+                "team with slug \"{slug}\" already exists"
+            )));
         }
         if dry_run {
             return Ok(None);
@@ -141,12 +151,14 @@ impl Store {
         dry_run: bool,
     ) -> Result<Option<Team>, ApiError> {
         let input = input.ok_or_else(|| ApiError::invalid("team is required"))?;
-        if let Some(body_slug) = input.slug.as_deref().filter(|body_slug| !body_slug.is_empty()) {
-            if body_slug != slug {
-                return Err(ApiError::invalid(format!(
-                    "team.slug \"{body_slug}\" does not match the slug in the path \"{slug}\"; a slug cannot be changed"
-                )));
-            }
+        if let Some(body_slug) = input
+            .slug
+            .as_deref()
+            .filter(|body_slug| !body_slug.is_empty() && *body_slug != slug)
+        {
+            return Err(ApiError::invalid(format!(
+                "team.slug \"{body_slug}\" does not match the slug in the path \"{slug}\"; a slug cannot be changed"
+            )));
         }
         let name = required_name(input.name.as_deref())?;
         let emails = check_emails(input.user_emails.unwrap_or_default())?;
@@ -174,7 +186,10 @@ impl Store {
     }
 
     pub(crate) fn delete(&mut self, slug: &str) -> Result<(), ApiError> {
-        self.teams.remove(slug).map(drop).ok_or_else(|| not_found(slug))
+        self.teams
+            .remove(slug)
+            .map(drop)
+            .ok_or_else(|| not_found(slug))
     }
 }
 
@@ -183,12 +198,15 @@ fn not_found(slug: &str) -> ApiError {
 }
 
 fn required_name(name: Option<&str>) -> Result<&str, ApiError> {
-    name.filter(|name| !name.trim().is_empty()).ok_or_else(|| ApiError::invalid("team.name is required"))
+    name.filter(|name| !name.trim().is_empty())
+        .ok_or_else(|| ApiError::invalid("team.name is required"))
 }
 
 fn check_slug(slug: &str) -> Result<&str, ApiError> {
     let valid = slug.len() <= 255
-        && slug.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-' || byte == b'_');
+        && slug.bytes().all(|byte| {
+            byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-' || byte == b'_'
+        });
     if valid {
         Ok(slug)
     } else {
@@ -200,7 +218,9 @@ fn check_slug(slug: &str) -> Result<&str, ApiError> {
 
 fn check_emails(emails: Vec<String>) -> Result<Vec<String>, ApiError> {
     match emails.iter().find(|email| !email.contains('@')) {
-        Some(bad) => Err(ApiError::invalid(format!("invalid email in team.user_emails: \"{bad}\""))),
+        Some(bad) => Err(ApiError::invalid(format!(
+            "invalid email in team.user_emails: \"{bad}\""
+        ))),
         None => Ok(emails),
     }
 }
@@ -217,7 +237,9 @@ pub(crate) fn slug_from_name(name: &str) -> Result<String, ApiError> {
     }
     let slug = slug.trim_end_matches('-').to_owned();
     if slug.is_empty() {
-        return Err(ApiError::invalid(format!("cannot generate a slug from name \"{name}\"; give team.slug")));
+        return Err(ApiError::invalid(format!(
+            "cannot generate a slug from name \"{name}\"; give team.slug"
+        )));
     }
     Ok(slug)
 }
@@ -228,35 +250,49 @@ fn encode_token(slug: &str) -> String {
 
 fn decode_token(token: &str) -> Result<String, ApiError> {
     let invalid = || ApiError::invalid(format!("invalid page.token \"{token}\""));
-    if token.len() % 2 != 0 {
+    if !token.len().is_multiple_of(2) {
         return Err(invalid());
     }
     let bytes = (0..token.len())
         .step_by(2)
-        .map(|index| token.get(index..index + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok()))
+        .map(|index| {
+            token
+                .get(index..index + 2)
+                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+        })
         .collect::<Option<Vec<u8>>>()
         .ok_or_else(invalid)?;
     String::from_utf8(bytes).map_err(|_| invalid())
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
     fn input(name: &str) -> Option<TeamInput> {
-        Some(TeamInput { name: Some(name.to_owned()), ..TeamInput::default() })
+        Some(TeamInput {
+            name: Some(name.to_owned()),
+            ..TeamInput::default()
+        })
     }
 
     #[test]
     fn slugs_are_generated_from_names() {
-        assert_eq!(slug_from_name("Backend Platform!").unwrap(), "backend-platform");
+        assert_eq!(
+            slug_from_name("Backend Platform!").unwrap(),
+            "backend-platform"
+        );
         assert_eq!(slug_from_name("  SRE -- On call ").unwrap(), "sre-on-call");
         assert!(slug_from_name("!!!").is_err());
     }
 
     #[test]
     fn tokens_round_trip_and_garbage_is_rejected() {
-        assert_eq!(decode_token(&encode_token("team-0001")).unwrap(), "team-0001");
+        assert_eq!(
+            decode_token(&encode_token("team-0001")).unwrap(),
+            "team-0001"
+        );
         assert!(decode_token("zz").is_err());
         assert!(decode_token("abc").is_err());
     }
@@ -265,10 +301,15 @@ mod tests {
     fn list_pages_through_everything_once() {
         let mut store = Store::default();
         for index in 0..5 {
-            store.create(input(&format!("Team {index}")), false).unwrap();
+            store
+                .create(input(&format!("Team {index}")), false)
+                .unwrap();
         }
         let mut seen = Vec::new();
-        let mut filters = Filters { max_size: 2, ..Filters::default() };
+        let mut filters = Filters {
+            max_size: 2,
+            ..Filters::default()
+        };
         loop {
             let page = store.list(&filters).unwrap();
             seen.extend(page.teams.into_iter().map(|team| team.slug));
@@ -286,18 +327,47 @@ mod tests {
         assert!(store.create(input("A"), true).unwrap().is_none());
         assert_eq!(store.len(), 0);
         store.create(input("A"), false).unwrap();
-        assert_eq!(store.create(input("A"), false).unwrap_err().status.as_u16(), 409);
-        assert_eq!(store.create(input(""), false).unwrap_err().status.as_u16(), 400);
+        assert_eq!(
+            store.create(input("A"), false).unwrap_err().status.as_u16(),
+            409
+        );
+        assert_eq!(
+            store.create(input(""), false).unwrap_err().status.as_u16(),
+            400
+        );
     }
 
     #[test]
     fn update_follows_create_if_missing_and_keeps_created_at() {
         let mut store = Store::default();
-        assert_eq!(store.update("x", input("X"), false, false).unwrap_err().status.as_u16(), 404);
+        assert_eq!(
+            store
+                .update("x", input("X"), false, false)
+                .unwrap_err()
+                .status
+                .as_u16(),
+            404
+        );
         let created = store.update("x", input("X"), true, false).unwrap().unwrap();
-        let updated = store.update("x", input("Y"), false, false).unwrap().unwrap();
-        assert_eq!((updated.name.as_str(), &updated.created_at), ("Y", &created.created_at));
-        let mismatch = TeamInput { slug: Some("y".into()), ..input("X").unwrap() };
-        assert_eq!(store.update("x", Some(mismatch), false, false).unwrap_err().status.as_u16(), 400);
+        let updated = store
+            .update("x", input("Y"), false, false)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (updated.name.as_str(), &updated.created_at),
+            ("Y", &created.created_at)
+        );
+        let mismatch = TeamInput {
+            slug: Some("y".into()),
+            ..input("X").unwrap()
+        };
+        assert_eq!(
+            store
+                .update("x", Some(mismatch), false, false)
+                .unwrap_err()
+                .status
+                .as_u16(),
+            400
+        );
     }
 }

@@ -1,0 +1,142 @@
+//! `cargo run -p generator`: regenerates `generated/` from `integrations/`, or with `--check`
+//! reports what is out of date without writing anything.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+use generator::{Builder, Error, Layout};
+
+/// Regenerates the MCP tool crates in `generated/` from the integration docs in
+/// `integrations/`.
+///
+/// Each `integrations/<name>/` folder becomes the crate `generated/<name>/` (typed Rust, JSON
+/// Schemas, README), and `generated/mcp-server/` is the binary that serves them all. Only files
+/// whose contents change are written; generated files nothing produces any more are removed.
+/// Problems in the docs are all reported, with file:line:column, and nothing is written.
+#[derive(Debug, Parser)]
+#[command(name = "generator", version)]
+struct Args {
+    /// The folder of integration docs: one subfolder per integration.
+    #[arg(long, value_name = "DIR", default_value_os_t = workspace_root().join("integrations"))]
+    docs: PathBuf,
+
+    /// Where the generated crates go.
+    #[arg(long, value_name = "DIR", default_value_os_t = workspace_root().join("generated"))]
+    out: PathBuf,
+
+    /// A folder of `.j2` templates that replace the built-in ones of the same name.
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+
+    /// Write nothing; exit with status 1, naming each stale, missing or extra file, when the
+    /// output is not what the docs produce (for CI).
+    #[arg(long)]
+    check: bool,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(&args) {
+        Ok(code) => code,
+        Err(Error::Diagnostics(diagnostics)) => {
+            eprintln!("{diagnostics}");
+            eprintln!("nothing was written");
+            ExitCode::FAILURE
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &Args) -> Result<ExitCode, Error> {
+    let mut builder = Builder::new();
+    builder.docs_dir(&args.docs).out_dir(&args.out).layout(Layout::Crates).emit_rerun_if_changed(false);
+    if let Some(dir) = &args.templates {
+        builder.templates_dir(dir);
+    }
+    let generation = builder.run()?;
+    let names: Vec<&str> = generation.integrations.iter().map(|integration| integration.name.as_str()).collect();
+    let summary = format!(
+        "{} ({}), {}, {}",
+        plural(names.len(), "integration"),
+        names.join(", "),
+        plural(generation.resource_count(), "resource"),
+        plural(generation.tool_count(), "tool"),
+    );
+
+    if args.check {
+        let report = generation.files.check(&args.out)?;
+        if report.is_fresh() {
+            println!("{} is up to date: {summary}", shown(&args.out));
+            return Ok(ExitCode::SUCCESS);
+        }
+        eprintln!("error: {} is out of date with {}:", shown(&args.out), shown(&args.docs));
+        for (label, paths) in [("stale", &report.stale), ("missing", &report.missing), ("extra", &report.extra)] {
+            for path in paths {
+                eprintln!("  {label:<8} {}", shown(path));
+            }
+        }
+        eprintln!("run `{}` to update it", fix_command(args));
+        return Ok(ExitCode::FAILURE);
+    }
+
+    let written = generation.files.write(&args.out)?;
+    println!("generated {summary}");
+    for path in &written.written {
+        println!("  wrote    {}", shown(path));
+    }
+    for path in &written.removed {
+        println!("  removed  {}", shown(path));
+    }
+    println!(
+        "{}: {} written, {} unchanged, {} removed",
+        shown(&args.out),
+        written.written.len(),
+        written.unchanged,
+        written.removed.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The workspace root: this package's parent when the source tree is still there (so the
+/// defaults work from any directory under `cargo run`), else the current directory.
+fn workspace_root() -> PathBuf {
+    let compiled = Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf);
+    match compiled {
+        Some(root) if root.join("Cargo.toml").is_file() => root,
+        _ => PathBuf::from("."),
+    }
+}
+
+/// The command that brings the output up to date, with the same folders as this run.
+fn fix_command(args: &Args) -> String {
+    let mut command = String::from("cargo run -p generator");
+    let root = workspace_root();
+    let mut extra = Vec::new();
+    if args.docs != root.join("integrations") {
+        extra.push(format!("--docs {}", shown(&args.docs)));
+    }
+    if args.out != root.join("generated") {
+        extra.push(format!("--out {}", shown(&args.out)));
+    }
+    if let Some(dir) = &args.templates {
+        extra.push(format!("--templates {}", shown(dir)));
+    }
+    if !extra.is_empty() {
+        command = format!("{command} -- {}", extra.join(" "));
+    }
+    command
+}
+
+/// A path relative to the current directory when it is under it, as people type paths.
+fn shown(path: &Path) -> String {
+    let relative = std::env::current_dir().ok().and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
+    relative.unwrap_or_else(|| path.to_path_buf()).display().to_string()
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
+}
