@@ -45,15 +45,24 @@ pub struct Builder {
 pub struct Generation {
     pub files: GeneratedFiles,
     pub integrations: Vec<ir::Integration>,
+    /// Every doc file and folder read: what `cargo:rerun-if-changed` names.
+    pub inputs: Vec<PathBuf>,
 }
 
 impl Generation {
     pub fn resource_count(&self) -> usize {
-        self.integrations.iter().map(|integration| integration.resources.len()).sum()
+        self.integrations
+            .iter()
+            .map(|integration| integration.resources.len())
+            .sum()
     }
 
     pub fn tool_count(&self) -> usize {
-        self.integrations.iter().flat_map(|integration| &integration.resources).map(|resource| resource.tools.len()).sum()
+        self.integrations
+            .iter()
+            .flat_map(|integration| &integration.resources)
+            .map(|resource| resource.tools.len())
+            .sum()
     }
 }
 
@@ -79,13 +88,17 @@ impl Builder {
 
     /// Generates only this integration (may be called repeatedly). Default: all of them.
     pub fn integration(&mut self, name: impl Into<String>) -> &mut Self {
-        self.integrations.get_or_insert_with(BTreeSet::new).insert(name.into());
+        self.integrations
+            .get_or_insert_with(BTreeSet::new)
+            .insert(name.into());
         self
     }
 
     /// Generates only this resource (plural name; may be called repeatedly). Default: all.
     pub fn resource(&mut self, name: impl Into<String>) -> &mut Self {
-        self.resources.get_or_insert_with(BTreeSet::new).insert(name.into());
+        self.resources
+            .get_or_insert_with(BTreeSet::new)
+            .insert(name.into());
         self
     }
 
@@ -115,8 +128,14 @@ impl Builder {
 
     /// Like [`Builder::generate`], keeping the IR alongside the files.
     pub fn run(&self) -> Result<Generation, Error> {
-        let docs_dir = self.docs_dir.clone().unwrap_or_else(|| PathBuf::from("integrations"));
-        let selection = Selection { integrations: self.integrations.clone(), resources: self.resources.clone() };
+        let docs_dir = self
+            .docs_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("integrations"));
+        let selection = Selection {
+            integrations: self.integrations.clone(),
+            resources: self.resources.clone(),
+        };
         let validated = validate::load_and_validate(&docs_dir, &selection)?;
         let templates = match &self.templates_dir {
             Some(dir) => Templates::with_overrides(dir)?,
@@ -129,7 +148,11 @@ impl Builder {
         let mut files = emit::emit(&integrations, &templates, self.layout)?;
         // Regenerating everything into crates also clears out crates of removed integrations.
         files.sweep_stale_crates(self.layout == Layout::Crates && self.integrations.is_none());
-        Ok(Generation { files, integrations })
+        Ok(Generation {
+            files,
+            integrations,
+            inputs: validated.inputs,
+        })
     }
 
     /// Generates, then writes what changed to the output directory.
@@ -148,7 +171,9 @@ impl Builder {
     pub fn resolved_out_dir(&self) -> Result<PathBuf, Error> {
         match &self.out_dir {
             Some(dir) => Ok(dir.clone()),
-            None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or(Error::MissingOutDir),
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or(Error::MissingOutDir),
         }
     }
 

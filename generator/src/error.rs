@@ -38,7 +38,10 @@ pub enum Error {
 
     /// Two generated names collide (two arguments of one tool, say): the docs need a rename.
     #[error("{integration}: {message}")]
-    Conflict { integration: String, message: String },
+    Conflict {
+        integration: String,
+        message: String,
+    },
 
     /// Emitted Rust did not parse, so it cannot be formatted: a generator bug, reported rather
     /// than written.
@@ -55,6 +58,10 @@ pub enum Error {
 
 impl Error {
     pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: io::Error) -> Self {
-        Error::Io { action, path: path.into(), source }
+        Error::Io {
+            action,
+            path: path.into(),
+            source,
+        }
     }
 }

@@ -54,7 +54,11 @@ impl CheckReport {
 
 impl fmt::Display for CheckReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let groups = [("stale", &self.stale), ("missing", &self.missing), ("extra", &self.extra)];
+        let groups = [
+            ("stale", &self.stale),
+            ("missing", &self.missing),
+            ("extra", &self.extra),
+        ];
         for (label, paths) in groups {
             for path in paths {
                 writeln!(f, "  {label:<8} {}", path.display())?;
@@ -87,7 +91,9 @@ impl GeneratedFiles {
 
     /// Paths and contents, in path order.
     pub fn iter(&self) -> impl Iterator<Item = (&Path, &str)> {
-        self.files.iter().map(|(path, contents)| (path.as_path(), contents.as_str()))
+        self.files
+            .iter()
+            .map(|(path, contents)| (path.as_path(), contents.as_str()))
     }
 
     pub fn len(&self) -> usize {
@@ -109,17 +115,20 @@ impl GeneratedFiles {
                 continue;
             }
             if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent).map_err(|err| Error::io("create directory", parent, err))?;
+                fs::create_dir_all(parent)
+                    .map_err(|err| Error::io("create directory", parent, err))?;
             }
             fs::write(&path, contents).map_err(|err| Error::io("write", &path, err))?;
             summary.written.push(path);
         }
-        for orphan in self.orphans(out_dir)? {
+        // Roots first: removing a stale crate's manifest would hide the crate from a second look.
+        let roots = self.owned_roots(out_dir)?;
+        for orphan in self.orphans(out_dir, &roots)? {
             fs::remove_file(&orphan).map_err(|err| Error::io("remove", &orphan, err))?;
             summary.removed.push(orphan);
         }
-        for dir in self.owned_roots(out_dir)? {
-            remove_empty_dirs(&dir)?;
+        for dir in &roots {
+            remove_empty_dirs(dir)?;
         }
         Ok(summary)
     }
@@ -135,13 +144,17 @@ impl GeneratedFiles {
                 Some(_) => {}
             }
         }
-        report.extra = self.orphans(out_dir)?;
+        report.extra = self.orphans(out_dir, &self.owned_roots(out_dir)?)?;
         Ok(report)
     }
 
     /// Owned directories (absolute), including stale generated crates when sweeping.
     fn owned_roots(&self, out_dir: &Path) -> Result<Vec<PathBuf>, Error> {
-        let mut roots: BTreeSet<PathBuf> = self.owned_dirs.iter().map(|dir| out_dir.join(dir)).collect();
+        let mut roots: BTreeSet<PathBuf> = self
+            .owned_dirs
+            .iter()
+            .map(|dir| out_dir.join(dir))
+            .collect();
         if self.sweep_stale_crates && out_dir.is_dir() {
             for entry in read_dir(out_dir)? {
                 let manifest = entry.join("Cargo.toml");
@@ -154,10 +167,14 @@ impl GeneratedFiles {
     }
 
     /// Generated files on disk, under owned directories, that this set does not contain.
-    fn orphans(&self, out_dir: &Path) -> Result<Vec<PathBuf>, Error> {
-        let known: BTreeSet<PathBuf> = self.files.keys().map(|relative| out_dir.join(relative)).collect();
+    fn orphans(&self, out_dir: &Path, roots: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+        let known: BTreeSet<PathBuf> = self
+            .files
+            .keys()
+            .map(|relative| out_dir.join(relative))
+            .collect();
         let mut orphans = Vec::new();
-        for root in self.owned_roots(out_dir)? {
+        for root in roots {
             let mut stack = vec![root.clone()];
             while let Some(dir) = stack.pop() {
                 for path in read_dir(&dir)? {
@@ -166,7 +183,7 @@ impl GeneratedFiles {
                         if path.file_name().is_some_and(|name| name != "target") {
                             stack.push(path);
                         }
-                    } else if !known.contains(&path) && is_managed(&root, &path)? {
+                    } else if !known.contains(&path) && is_managed(root, &path)? {
                         orphans.push(path);
                     }
                 }
@@ -189,7 +206,11 @@ fn is_managed(root: &Path, path: &Path) -> Result<bool, Error> {
 
 /// Whether the file's first line carries the marker (false when it does not exist).
 fn is_generated(path: &Path) -> Result<bool, Error> {
-    Ok(read_normalized(path)?.is_some_and(|text| text.lines().next().is_some_and(|line| line.contains(GENERATED_MARKER))))
+    Ok(read_normalized(path)?.is_some_and(|text| {
+        text.lines()
+            .next()
+            .is_some_and(|line| line.contains(GENERATED_MARKER))
+    }))
 }
 
 /// The file's text with `\r\n` as `\n` (a Windows checkout is not stale), or `None` when it

@@ -133,7 +133,10 @@ pub struct PaginationArg {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Output {
     /// `{"result": [records], "next_cursor": ...}`.
-    Page { record: OutputRecord, next_cursor_description: String },
+    Page {
+        record: OutputRecord,
+        next_cursor_description: String,
+    },
     /// One record.
     Record(OutputRecord),
     /// The upstream body as it is (`serde_json::Value`).

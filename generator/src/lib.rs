@@ -5,20 +5,20 @@
 //! [`model`]) -> `lower` (produces the tool IR in [`ir`]) -> `emit` (Rust, JSON Schemas,
 //! templated prose) -> `files` (write only what changed, or check).
 
-pub mod model;
-pub mod naming;
+pub mod builder;
 pub mod diagnostics;
 pub mod docs;
-pub mod format_schema;
-pub mod load;
 pub mod emit;
 pub mod error;
 pub mod files;
+pub mod format_schema;
 pub mod ir;
+pub mod load;
 pub mod lower;
+pub mod model;
+pub mod naming;
 pub mod templates;
 pub mod validate;
-pub mod builder;
 
 pub use builder::{Builder, Generation, compile_docs};
 pub use emit::Layout;

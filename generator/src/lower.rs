@@ -16,12 +16,21 @@ use crate::naming;
 use crate::templates::Templates;
 
 /// Lowers every integration; output order follows input order.
-pub fn lower_all(integrations: &[model::Integration], templates: &Templates) -> Result<Vec<ir::Integration>, Error> {
-    integrations.iter().map(|integration| lower(integration, templates)).collect()
+pub fn lower_all(
+    integrations: &[model::Integration],
+    templates: &Templates,
+) -> Result<Vec<ir::Integration>, Error> {
+    integrations
+        .iter()
+        .map(|integration| lower(integration, templates))
+        .collect()
 }
 
 /// Lowers one integration.
-pub fn lower(integration: &model::Integration, templates: &Templates) -> Result<ir::Integration, Error> {
+pub fn lower(
+    integration: &model::Integration,
+    templates: &Templates,
+) -> Result<ir::Integration, Error> {
     let mut resources = Vec::with_capacity(integration.resources.len());
     for resource in &integration.resources {
         let mut tools = Vec::with_capacity(resource.methods.len());
@@ -73,21 +82,40 @@ fn lower_tool(
     templates: &Templates,
 ) -> Result<ir::Tool, Error> {
     let name = method.tool_name.clone().unwrap_or_else(|| {
-        naming::tool_name(&integration.name, &resource.name, &resource.singular, &method.kind)
+        naming::tool_name(
+            &integration.name,
+            &resource.name,
+            &resource.singular,
+            &method.kind,
+        )
     });
     let words = Words::new(integration, resource, method);
     let inputs = inputs(resource, method, &words, templates)?;
     let is_list = method.kind == MethodKind::List;
-    let pagination = if is_list { method.pagination.clone() } else { Pagination::None };
+    let pagination = if is_list {
+        method.pagination.clone()
+    } else {
+        Pagination::None
+    };
     let next_cursor = match pagination {
         Pagination::None => None,
-        _ => Some(PaginationArg { description: templates.render_text("arg_next_cursor.txt.j2", &words)? }),
+        _ => Some(PaginationArg {
+            description: templates.render_text("arg_next_cursor.txt.j2", &words)?,
+        }),
     };
     let limit = match limit_param(&pagination) {
-        Some(_) => Some(PaginationArg { description: templates.render_text("arg_limit.txt.j2", &words)? }),
+        Some(_) => Some(PaginationArg {
+            description: templates.render_text("arg_limit.txt.j2", &words)?,
+        }),
         None => None,
     };
-    check_unique_args(&integration.name, &name, &inputs, limit.is_some(), next_cursor.is_some())?;
+    check_unique_args(
+        &integration.name,
+        &name,
+        &inputs,
+        limit.is_some(),
+        next_cursor.is_some(),
+    )?;
 
     let id_description = inputs
         .iter()
@@ -106,7 +134,9 @@ fn lower_tool(
     )?;
     let title = templates.render_text("tool_title.txt.j2", &words)?;
     let output = output(&name, method, &pagination, templates)?;
-    let has_path_id = inputs.iter().any(|field| field.location == ArgLocation::Path && field.name == "id");
+    let has_path_id = inputs
+        .iter()
+        .any(|field| field.location == ArgLocation::Path && field.name == "id");
     let record_id_field = match (&method.kind, method.body_record, has_path_id) {
         (MethodKind::Update, true, true) => resource.id_field.clone(),
         _ => None,
@@ -161,12 +191,20 @@ fn inputs(
                 id_field: resource.id_field.as_deref().unwrap_or("id"),
                 id_description: resource.id_description.as_deref(),
             };
-            (context.id_field.to_owned(), string_schema(templates.render_text("arg_id.txt.j2", &context)?))
+            (
+                context.id_field.to_owned(),
+                string_schema(templates.render_text("arg_id.txt.j2", &context)?),
+            )
         } else if let Some(schema) = documented.filter(|schema| schema.description.is_some()) {
             (placeholder.clone(), schema.clone())
         } else {
-            let context = PathContext { placeholder: &placeholder, path: &method.path };
-            let mut schema = documented.cloned().unwrap_or_else(|| string_schema(String::new()));
+            let context = PathContext {
+                placeholder: &placeholder,
+                path: &method.path,
+            };
+            let mut schema = documented
+                .cloned()
+                .unwrap_or_else(|| string_schema(String::new()));
             schema.description = Some(templates.render_text("arg_path.txt.j2", &context)?);
             (placeholder.clone(), schema)
         };
@@ -192,19 +230,26 @@ fn inputs(
     Ok(fields)
 }
 
-fn object_fields(schema: &Schema, location: ArgLocation, honour_required: bool) -> impl Iterator<Item = InputField> + '_ {
+fn object_fields(
+    schema: &Schema,
+    location: ArgLocation,
+    honour_required: bool,
+) -> impl Iterator<Item = InputField> + '_ {
     let object = match &schema.kind {
         SchemaKind::Object(object) => Some(object),
         _ => None,
     };
     object.into_iter().flat_map(move |object| {
-        object.properties.iter().map(move |(upstream, schema)| InputField {
-            name: naming::arg_name(upstream),
-            upstream: upstream.clone(),
-            location,
-            schema: schema.clone(),
-            required: honour_required && object.required.contains(upstream),
-        })
+        object
+            .properties
+            .iter()
+            .map(move |(upstream, schema)| InputField {
+                name: naming::arg_name(upstream),
+                upstream: upstream.clone(),
+                location,
+                schema: schema.clone(),
+                required: honour_required && object.required.contains(upstream),
+            })
     })
 }
 
@@ -215,21 +260,30 @@ fn output(
     templates: &Templates,
 ) -> Result<Output, Error> {
     let custom = |suffix: &str| {
-        method.response_schema.as_ref().map(|schema| OutputRecord::Custom {
-            type_name: format!("{}{suffix}", naming::type_name(tool)),
-            schema: schema.clone(),
-        })
+        method
+            .response_schema
+            .as_ref()
+            .map(|schema| OutputRecord::Custom {
+                type_name: format!("{}{suffix}", naming::type_name(tool)),
+                schema: schema.clone(),
+            })
     };
     Ok(match method.kind {
         MethodKind::List => Output::Page {
             record: custom("Item").unwrap_or(OutputRecord::Resource),
-            next_cursor_description: templates
-                .render_text("output_next_cursor.txt.j2", &PaginationContext { paginated: *pagination != Pagination::None })?,
+            next_cursor_description: templates.render_text(
+                "output_next_cursor.txt.j2",
+                &PaginationContext {
+                    paginated: *pagination != Pagination::None,
+                },
+            )?,
         },
         MethodKind::Get | MethodKind::Create | MethodKind::Update => {
             Output::Record(custom("Output").unwrap_or(OutputRecord::Resource))
         }
-        MethodKind::Delete | MethodKind::Custom(_) => custom("Output").map_or(Output::Raw, Output::Record),
+        MethodKind::Delete | MethodKind::Custom(_) => {
+            custom("Output").map_or(Output::Raw, Output::Record)
+        }
     })
 }
 
@@ -274,13 +328,22 @@ pub fn path_placeholders(path: &str) -> Vec<String> {
 fn string_schema(description: String) -> Schema {
     Schema {
         description: Some(description),
-        kind: SchemaKind::String { enum_values: Vec::new(), date_time: false },
+        kind: SchemaKind::String {
+            enum_values: Vec::new(),
+            date_time: false,
+        },
         read_only: false,
         examples: Vec::new(),
     }
 }
 
-fn check_unique_args(integration: &str, tool: &str, inputs: &[InputField], limit: bool, cursor: bool) -> Result<(), Error> {
+fn check_unique_args(
+    integration: &str,
+    tool: &str,
+    inputs: &[InputField],
+    limit: bool,
+    cursor: bool,
+) -> Result<(), Error> {
     let mut seen: BTreeMap<&str, String> = BTreeMap::new();
     let pagination = [("limit", limit), ("next_cursor", cursor)];
     for (name, present) in pagination {
@@ -289,7 +352,11 @@ fn check_unique_args(integration: &str, tool: &str, inputs: &[InputField], limit
         }
     }
     for field in inputs {
-        let origin = format!("{} field `{}`", location_name(field.location), field.upstream);
+        let origin = format!(
+            "{} field `{}`",
+            location_name(field.location),
+            field.upstream
+        );
         if let Some(previous) = seen.insert(&field.name, origin.clone()) {
             return Err(Error::Conflict {
                 integration: integration.to_owned(),
@@ -309,7 +376,10 @@ fn check_unique_tool_names(integration: &str, resources: &[ir::Resource]) -> Res
         if !seen.insert(tool.static_name.as_str()) {
             return Err(Error::Conflict {
                 integration: integration.to_owned(),
-                message: format!("two tools would be named like `{}`; give one a `tool_name`", tool.name),
+                message: format!(
+                    "two tools would be named like `{}`; give one a `tool_name`",
+                    tool.name
+                ),
             });
         }
     }
@@ -323,8 +393,14 @@ fn dedupe_client_methods(resources: &mut [ir::Resource]) {
     for tool in resources.iter().flat_map(|resource| &resource.tools) {
         *counts.entry(tool.client_method.clone()).or_default() += 1;
     }
-    for tool in resources.iter_mut().flat_map(|resource| &mut resource.tools) {
-        if counts.get(&tool.client_method).is_some_and(|count| *count > 1) {
+    for tool in resources
+        .iter_mut()
+        .flat_map(|resource| &mut resource.tools)
+    {
+        if counts
+            .get(&tool.client_method)
+            .is_some_and(|count| *count > 1)
+        {
             tool.client_method = naming::field_ident(&tool.name);
         }
     }
@@ -366,7 +442,11 @@ struct Words<'a> {
 }
 
 impl<'a> Words<'a> {
-    fn new(integration: &'a model::Integration, resource: &model::Resource, method: &model::Method) -> Self {
+    fn new(
+        integration: &'a model::Integration,
+        resource: &model::Resource,
+        method: &model::Method,
+    ) -> Self {
         let (kind, method) = match &method.kind {
             MethodKind::List => ("list", "list"),
             MethodKind::Get => ("get", "get"),

@@ -53,12 +53,20 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> Result<ExitCode, Error> {
     let mut builder = Builder::new();
-    builder.docs_dir(&args.docs).out_dir(&args.out).layout(Layout::Crates).emit_rerun_if_changed(false);
+    builder
+        .docs_dir(&args.docs)
+        .out_dir(&args.out)
+        .layout(Layout::Crates)
+        .emit_rerun_if_changed(false);
     if let Some(dir) = &args.templates {
         builder.templates_dir(dir);
     }
     let generation = builder.run()?;
-    let names: Vec<&str> = generation.integrations.iter().map(|integration| integration.name.as_str()).collect();
+    let names: Vec<&str> = generation
+        .integrations
+        .iter()
+        .map(|integration| integration.name.as_str())
+        .collect();
     let summary = format!(
         "{} ({}), {}, {}",
         plural(names.len(), "integration"),
@@ -73,8 +81,16 @@ fn run(args: &Args) -> Result<ExitCode, Error> {
             println!("{} is up to date: {summary}", shown(&args.out));
             return Ok(ExitCode::SUCCESS);
         }
-        eprintln!("error: {} is out of date with {}:", shown(&args.out), shown(&args.docs));
-        for (label, paths) in [("stale", &report.stale), ("missing", &report.missing), ("extra", &report.extra)] {
+        eprintln!(
+            "error: {} is out of date with {}:",
+            shown(&args.out),
+            shown(&args.docs)
+        );
+        for (label, paths) in [
+            ("stale", &report.stale),
+            ("missing", &report.missing),
+            ("extra", &report.extra),
+        ] {
             for path in paths {
                 eprintln!("  {label:<8} {}", shown(path));
             }
@@ -104,7 +120,9 @@ fn run(args: &Args) -> Result<ExitCode, Error> {
 /// The workspace root: this package's parent when the source tree is still there (so the
 /// defaults work from any directory under `cargo run`), else the current directory.
 fn workspace_root() -> PathBuf {
-    let compiled = Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf);
+    let compiled = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf);
     match compiled {
         Some(root) if root.join("Cargo.toml").is_file() => root,
         _ => PathBuf::from("."),
@@ -133,10 +151,19 @@ fn fix_command(args: &Args) -> String {
 
 /// A path relative to the current directory when it is under it, as people type paths.
 fn shown(path: &Path) -> String {
-    let relative = std::env::current_dir().ok().and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
-    relative.unwrap_or_else(|| path.to_path_buf()).display().to_string()
+    let relative = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
+    relative
+        .unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string()
 }
 
 fn plural(count: usize, noun: &str) -> String {
-    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
 }

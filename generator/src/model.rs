@@ -66,11 +66,20 @@ pub enum Pagination {
         next_cursor_path: String,
     },
     /// Page numbers; the next cursor is `page + 1` while a page comes back full.
-    Page { page_param: String, limit_param: Option<String>, first_page: u64 },
+    Page {
+        page_param: String,
+        limit_param: Option<String>,
+        first_page: u64,
+    },
     /// Offsets; the next cursor is `offset + records returned` while a page comes back full.
-    Offset { offset_param: String, limit_param: Option<String> },
+    Offset {
+        offset_param: String,
+        limit_param: Option<String>,
+    },
     /// RFC 8288 `Link: <...>; rel="next"`; the cursor is the next URL.
-    LinkHeader { limit_param: Option<String> },
+    LinkHeader {
+        limit_param: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -163,7 +172,10 @@ pub struct Schema {
 #[derive(Debug, Clone, PartialEq)]
 pub enum SchemaKind {
     /// `format: date-time` is the only format kept (other formats are dropped at validation).
-    String { enum_values: Vec<String>, date_time: bool },
+    String {
+        enum_values: Vec<String>,
+        date_time: bool,
+    },
     Integer,
     Number,
     Boolean,

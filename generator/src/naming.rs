@@ -28,7 +28,9 @@ pub fn tool_name(integration: &str, resources: &str, resource: &str, kind: &Meth
 pub fn is_valid_tool_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= MAX_TOOL_NAME_LEN
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// Whether `name` is snake_case: lowercase ASCII letters and digits separated by single
@@ -38,7 +40,9 @@ pub fn is_snake_case(name: &str) -> bool {
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase())
         && !name.ends_with('_')
         && !name.contains("__")
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// `list_all_chronosphere_teams` -> `ListAllChronosphereTeams`.
@@ -59,8 +63,16 @@ pub fn pascal_case(snake: &str) -> String {
 /// A tool argument name for an upstream parameter name: `page.max_size` -> `page_max_size`.
 /// Anything outside `[A-Za-z0-9_]` becomes `_`, so names stay valid in every client and in Rust.
 pub fn arg_name(upstream: &str) -> String {
-    let mut name: String =
-        upstream.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    let mut name: String = upstream
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, '_');
     }
@@ -77,8 +89,8 @@ pub fn snake_case(name: &str) -> String {
             let prev = i.checked_sub(1).map(|j| chars[j]);
             let next = chars.get(i + 1);
             let after_word = prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit());
-            let ends_acronym =
-                prev.is_some_and(|p| p.is_ascii_uppercase()) && next.is_some_and(|n| n.is_ascii_lowercase());
+            let ends_acronym = prev.is_some_and(|p| p.is_ascii_uppercase())
+                && next.is_some_and(|n| n.is_ascii_lowercase());
             if (after_word || ends_acronym) && !out.ends_with('_') {
                 out.push('_');
             }
@@ -96,16 +108,20 @@ pub fn snake_case(name: &str) -> String {
 /// serde rename keeps the wire name).
 pub fn field_ident(name: &str) -> String {
     let snake = arg_name(&snake_case(name));
-    if is_rust_keyword(&snake) { format!("{snake}_") } else { snake }
+    if is_rust_keyword(&snake) {
+        format!("{snake}_")
+    } else {
+        snake
+    }
 }
 
 fn is_rust_keyword(word: &str) -> bool {
     const KEYWORDS: &[&str] = &[
-        "as", "async", "await", "box", "break", "const", "continue", "crate", "dyn", "else", "enum",
-        "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod",
-        "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
-        "true", "try", "type", "unsafe", "use", "where", "while", "yield", "abstract", "become",
-        "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual",
+        "as", "async", "await", "box", "break", "const", "continue", "crate", "dyn", "else",
+        "enum", "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match",
+        "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super",
+        "trait", "true", "try", "type", "unsafe", "use", "where", "while", "yield", "abstract",
+        "become", "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual",
     ];
     KEYWORDS.contains(&word)
 }
@@ -171,11 +187,49 @@ pub fn schema_file(tool: &str, direction: &str) -> String {
 /// resource called `option` cannot shadow `Option` in its own module.
 pub fn type_name(name: &str) -> String {
     const PRELUDE: &[&str] = &[
-        "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "ToString",
-        "ToOwned", "Default", "Clone", "Copy", "Send", "Sync", "Sized", "Unpin", "Drop", "Fn",
-        "FnMut", "FnOnce", "Iterator", "IntoIterator", "Extend", "Eq", "PartialEq", "Ord",
-        "PartialOrd", "AsRef", "AsMut", "Into", "From", "TryFrom", "TryInto", "Debug", "Hash",
-        "Self", "Serialize", "Deserialize", "Value", "Map", "Page",
+        "Option",
+        "Some",
+        "None",
+        "Result",
+        "Ok",
+        "Err",
+        "String",
+        "Vec",
+        "Box",
+        "ToString",
+        "ToOwned",
+        "Default",
+        "Clone",
+        "Copy",
+        "Send",
+        "Sync",
+        "Sized",
+        "Unpin",
+        "Drop",
+        "Fn",
+        "FnMut",
+        "FnOnce",
+        "Iterator",
+        "IntoIterator",
+        "Extend",
+        "Eq",
+        "PartialEq",
+        "Ord",
+        "PartialOrd",
+        "AsRef",
+        "AsMut",
+        "Into",
+        "From",
+        "TryFrom",
+        "TryInto",
+        "Debug",
+        "Hash",
+        "Self",
+        "Serialize",
+        "Deserialize",
+        "Value",
+        "Map",
+        "Page",
     ];
     let mut pascal = upper_camel(name);
     if pascal.is_empty() || pascal.starts_with(|c: char| c.is_ascii_digit()) {
@@ -232,9 +286,14 @@ fn upper_camel(name: &str) -> String {
         .map(|part| {
             let all_caps = !part.chars().any(|c| c.is_ascii_lowercase());
             let mut chars = part.chars();
-            let Some(first) = chars.next() else { return String::new() };
-            let rest: String =
-                if all_caps { chars.as_str().to_ascii_lowercase() } else { chars.as_str().to_owned() };
+            let Some(first) = chars.next() else {
+                return String::new();
+            };
+            let rest: String = if all_caps {
+                chars.as_str().to_ascii_lowercase()
+            } else {
+                chars.as_str().to_owned()
+            };
             format!("{}{rest}", first.to_ascii_uppercase())
         })
         .collect()
@@ -252,7 +311,10 @@ mod tests {
             (MethodKind::Create, "create_a_chronosphere_team"),
             (MethodKind::Update, "update_a_chronosphere_team_by_id"),
             (MethodKind::Delete, "delete_a_chronosphere_team_by_id"),
-            (MethodKind::Custom("archive".into()), "archive_chronosphere_teams"),
+            (
+                MethodKind::Custom("archive".into()),
+                "archive_chronosphere_teams",
+            ),
         ];
         for (kind, expected) in cases {
             assert_eq!(tool_name("chronosphere", "teams", "team", &kind), expected);
@@ -279,7 +341,10 @@ mod tests {
 
     #[test]
     fn derived_names() {
-        assert_eq!(pascal_case("list_all_chronosphere_teams"), "ListAllChronosphereTeams");
+        assert_eq!(
+            pascal_case("list_all_chronosphere_teams"),
+            "ListAllChronosphereTeams"
+        );
         assert_eq!(arg_name("page.max_size"), "page_max_size");
         assert_eq!(arg_name("1st"), "_1st");
         assert_eq!(field_ident("type"), "type_");
@@ -295,8 +360,14 @@ mod tests {
         assert_eq!(crate_name("chronosphere"), "mcpgen-chronosphere");
         assert_eq!(lib_name("chronosphere"), "mcpgen_chronosphere");
         assert_eq!(client_type("chronosphere"), "ChronosphereClient");
-        assert_eq!(credential_env_var("chronosphere", "api_token"), "CHRONOSPHERE_API_TOKEN");
-        assert_eq!(tool_static("list_all_chronosphere_teams"), "LIST_ALL_CHRONOSPHERE_TEAMS");
+        assert_eq!(
+            credential_env_var("chronosphere", "api_token"),
+            "CHRONOSPHERE_API_TOKEN"
+        );
+        assert_eq!(
+            tool_static("list_all_chronosphere_teams"),
+            "LIST_ALL_CHRONOSPHERE_TEAMS"
+        );
         assert_eq!(plan_const("get-x"), "GET_X_PLAN");
         assert_eq!(module_name("type"), "type_");
         let methods = [

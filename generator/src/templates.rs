@@ -15,16 +15,43 @@ use crate::error::Error;
 
 /// Every template, by name, with its embedded source.
 pub const EMBEDDED: &[(&str, &str)] = &[
-    ("tool_title.txt.j2", include_str!("../../templates/tool_title.txt.j2")),
-    ("tool_description.md.j2", include_str!("../../templates/tool_description.md.j2")),
-    ("arg_id.txt.j2", include_str!("../../templates/arg_id.txt.j2")),
-    ("arg_path.txt.j2", include_str!("../../templates/arg_path.txt.j2")),
-    ("arg_limit.txt.j2", include_str!("../../templates/arg_limit.txt.j2")),
-    ("arg_next_cursor.txt.j2", include_str!("../../templates/arg_next_cursor.txt.j2")),
-    ("output_next_cursor.txt.j2", include_str!("../../templates/output_next_cursor.txt.j2")),
+    (
+        "tool_title.txt.j2",
+        include_str!("../../templates/tool_title.txt.j2"),
+    ),
+    (
+        "tool_description.md.j2",
+        include_str!("../../templates/tool_description.md.j2"),
+    ),
+    (
+        "arg_id.txt.j2",
+        include_str!("../../templates/arg_id.txt.j2"),
+    ),
+    (
+        "arg_path.txt.j2",
+        include_str!("../../templates/arg_path.txt.j2"),
+    ),
+    (
+        "arg_limit.txt.j2",
+        include_str!("../../templates/arg_limit.txt.j2"),
+    ),
+    (
+        "arg_next_cursor.txt.j2",
+        include_str!("../../templates/arg_next_cursor.txt.j2"),
+    ),
+    (
+        "output_next_cursor.txt.j2",
+        include_str!("../../templates/output_next_cursor.txt.j2"),
+    ),
     ("README.md.j2", include_str!("../../templates/README.md.j2")),
-    ("Cargo.toml.j2", include_str!("../../templates/Cargo.toml.j2")),
-    ("server.Cargo.toml.j2", include_str!("../../templates/server.Cargo.toml.j2")),
+    (
+        "Cargo.toml.j2",
+        include_str!("../../templates/Cargo.toml.j2"),
+    ),
+    (
+        "server.Cargo.toml.j2",
+        include_str!("../../templates/server.Cargo.toml.j2"),
+    ),
 ];
 
 /// The template environment of one generator run.
@@ -38,7 +65,8 @@ impl Templates {
     pub fn embedded() -> Result<Self, Error> {
         let mut env = new_environment();
         for (name, source) in EMBEDDED {
-            env.add_template(name, source).map_err(|err| template_error(name, &err))?;
+            env.add_template(name, source)
+                .map_err(|err| template_error(name, &err))?;
         }
         Ok(Templates { env })
     }
@@ -48,12 +76,20 @@ impl Templates {
     pub fn with_overrides(dir: &Path) -> Result<Self, Error> {
         let mut templates = Templates::embedded()?;
         for path in override_files(dir)? {
-            let name = path.file_name().and_then(|name| name.to_str()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .and_then(|name| name.to_str())
+                .unwrap_or_default();
             if !EMBEDDED.iter().any(|(known, _)| *known == name) {
-                let known = EMBEDDED.iter().map(|(known, _)| *known).collect::<Vec<_>>().join(", ");
+                let known = EMBEDDED
+                    .iter()
+                    .map(|(known, _)| *known)
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 return Err(Error::UnknownTemplate { path, known });
             }
-            let source = std::fs::read_to_string(&path).map_err(|err| Error::io("read", &path, err))?;
+            let source =
+                std::fs::read_to_string(&path).map_err(|err| Error::io("read", &path, err))?;
             templates
                 .env
                 .add_template_owned(name.to_owned(), source)
@@ -64,8 +100,13 @@ impl Templates {
 
     /// Renders `name` with a typed context.
     pub fn render<C: Serialize>(&self, name: &str, context: &C) -> Result<String, Error> {
-        let template = self.env.get_template(name).map_err(|err| template_error(name, &err))?;
-        template.render(Serde(context)).map_err(|err| template_error(name, &err))
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|err| template_error(name, &err))?;
+        template
+            .render(Serde(context))
+            .map_err(|err| template_error(name, &err))
     }
 
     /// Renders `name` and trims surrounding whitespace: for one-line and one-paragraph prose.
@@ -76,10 +117,13 @@ impl Templates {
 
 /// The `.j2` files in a custom templates folder, sorted.
 pub fn override_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, Error> {
-    let entries = std::fs::read_dir(dir).map_err(|err| Error::io("read the templates folder", dir, err))?;
+    let entries =
+        std::fs::read_dir(dir).map_err(|err| Error::io("read the templates folder", dir, err))?;
     let mut paths = Vec::new();
     for entry in entries {
-        let path = entry.map_err(|err| Error::io("read the templates folder", dir, err))?.path();
+        let path = entry
+            .map_err(|err| Error::io("read the templates folder", dir, err))?
+            .path();
         if path.extension().is_some_and(|ext| ext == "j2") {
             paths.push(path);
         }
@@ -101,20 +145,26 @@ fn new_environment() -> Environment<'static> {
 
 fn template_error(name: &str, err: &minijinja::Error) -> Error {
     let mut message = err.to_string();
-    if let Some(detail) = err.detail() {
-        if !message.contains(detail) {
-            message = format!("{message}: {detail}");
-        }
+    if let Some(detail) = err.detail().filter(|detail| !message.contains(detail)) {
+        message = format!("{message}: {detail}");
     }
     if let Some(line) = err.line() {
         message = format!("{message} (line {line})");
     }
-    Error::Template { name: name.to_owned(), message }
+    Error::Template {
+        name: name.to_owned(),
+        message,
+    }
 }
 
 /// Makes text safe inside one Markdown table cell: one line, pipes escaped.
 fn md_cell(text: &str) -> String {
-    text.split('\n').map(str::trim).filter(|line| !line.is_empty()).collect::<Vec<_>>().join("<br>").replace('|', "\\|")
+    text.split('\n')
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("<br>")
+        .replace('|', "\\|")
 }
 
 /// A TOML basic string. JSON string escapes are a subset of TOML's, so serde_json does the work.
@@ -131,6 +181,7 @@ fn indefinite_article(word: &str) -> &'static str {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -150,13 +201,25 @@ mod tests {
         let title = |kind, integration| {
             let singleton = integration == "the";
             let integration = if singleton { "Acme" } else { integration };
-            let context = Title { kind, method: "archive", integration, resource: "team", resources: "teams", singleton };
-            templates.render_text("tool_title.txt.j2", &context).unwrap()
+            let context = Title {
+                kind,
+                method: "archive",
+                integration,
+                resource: "team",
+                resources: "teams",
+                singleton,
+            };
+            templates
+                .render_text("tool_title.txt.j2", &context)
+                .unwrap()
         };
         assert_eq!(title("list", "Chronosphere"), "List all Chronosphere teams");
         assert_eq!(title("get", "Chronosphere"), "Get a Chronosphere team");
         assert_eq!(title("delete", "Acme"), "Delete an Acme team");
-        assert_eq!(title("archive", "Chronosphere"), "Archive Chronosphere teams");
+        assert_eq!(
+            title("archive", "Chronosphere"),
+            "Archive Chronosphere teams"
+        );
         assert_eq!(title("update", "the"), "Update the Acme team");
     }
 
@@ -165,7 +228,9 @@ mod tests {
         #[derive(Serialize)]
         struct Empty {}
         let templates = Templates::embedded().unwrap();
-        let err = templates.render("tool_title.txt.j2", &Empty {}).unwrap_err();
+        let err = templates
+            .render("tool_title.txt.j2", &Empty {})
+            .unwrap_err();
         assert!(err.to_string().contains("tool_title.txt.j2"), "{err}");
     }
 

@@ -5,6 +5,8 @@
 //! The crate snapshot is also a workspace member, so `cargo build --workspace` proves that what
 //! the generator emits for every feature of the docs compiles.
 
+#![allow(clippy::unwrap_used)] // Tests unwrap: a panic is a failed test.
+
 mod common;
 
 use std::path::Path;
@@ -14,19 +16,28 @@ use generator::{GeneratedFiles, Layout};
 #[test]
 fn crate_layout_matches_the_snapshots() {
     let files = common::generate(&common::fixture_docs(), Layout::Crates);
-    assert_snapshot(&files, &common::root().join("generator/tests/snapshots/petstore/crates"));
+    assert_snapshot(
+        &files,
+        &common::root().join("generator/tests/snapshots/petstore/crates"),
+    );
 }
 
 #[test]
 fn single_file_layout_matches_the_snapshots() {
     let files = common::generate(&common::fixture_docs(), Layout::SingleFile);
-    assert_snapshot(&files, &common::root().join("generator/tests/snapshots/petstore/single_file"));
+    assert_snapshot(
+        &files,
+        &common::root().join("generator/tests/snapshots/petstore/single_file"),
+    );
 }
 
 fn assert_snapshot(files: &GeneratedFiles, dir: &Path) {
     let on_disk = common::read_tree(dir);
     if std::env::var_os("MCPGEN_BLESS").is_some_and(|value| value == "1") {
-        for relative in on_disk.keys().filter(|relative| files.get(relative).is_none()) {
+        for relative in on_disk
+            .keys()
+            .filter(|relative| files.get(relative).is_none())
+        {
             std::fs::remove_file(dir.join(relative)).unwrap();
         }
         files.write(dir).unwrap();
@@ -38,12 +49,18 @@ fn assert_snapshot(files: &GeneratedFiles, dir: &Path) {
             None => problems.push(format!("missing  {}", relative.display())),
             Some(actual) if actual != expected => {
                 let line = first_difference(actual, expected);
-                problems.push(format!("differs  {} (first at line {line})", relative.display()));
+                problems.push(format!(
+                    "differs  {} (first at line {line})",
+                    relative.display()
+                ));
             }
             Some(_) => {}
         }
     }
-    for relative in on_disk.keys().filter(|relative| files.get(relative).is_none()) {
+    for relative in on_disk
+        .keys()
+        .filter(|relative| files.get(relative).is_none())
+    {
         problems.push(format!("extra    {}", relative.display()));
     }
     assert!(

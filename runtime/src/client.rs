@@ -111,6 +111,7 @@ impl UpstreamClient {
         });
         reqwest::Client::builder()
             .redirect(policy)
+            .user_agent(concat!("mcpgen-runtime/", env!("CARGO_PKG_VERSION")))
             .tcp_nodelay(true)
             .pool_idle_timeout(Duration::from_secs(90))
             .build()

@@ -27,20 +27,39 @@ pub(crate) async fn execute(
     let started = Instant::now();
     let inner = &*client.inner;
     let result = exchange(inner, plan, input).await;
-    let elapsed_us = started.elapsed().as_micros() as u64;
-    match &result {
-        Ok((status, _)) => tracing::debug!(
-            integration = inner.integration.name, verb = ?plan.verb, path = plan.path, status, elapsed_us,
-            "upstream call"
-        ),
-        Err(error) => tracing::debug!(
-            integration = inner.integration.name, verb = ?plan.verb, path = plan.path, status = error.status(),
-            kind = error.kind(), elapsed_us, "upstream call failed"
-        ),
+    if tracing::enabled!(tracing::Level::DEBUG) {
+        trace_call(inner, plan, &result, started);
     }
     result
         .map(|(_, value)| value)
         .map_err(|error| client.scrub(error))
+}
+
+/// One debug event per call: tool, verb, path template, status, elapsed. Never arguments, URLs
+/// or bodies, which may carry secrets or personal data.
+fn trace_call(
+    inner: &Inner,
+    plan: &'static RequestPlan,
+    result: &Result<(u16, Value), UpstreamError>,
+    started: Instant,
+) {
+    let elapsed_us = started.elapsed().as_micros() as u64;
+    let tool = inner
+        .integration
+        .tools
+        .iter()
+        .find(|tool| std::ptr::eq(&tool.plan, plan))
+        .map_or("", |tool| tool.name);
+    let integration = inner.integration.name;
+    match result {
+        Ok((status, _)) => tracing::debug!(
+            integration, tool, verb = ?plan.verb, path = plan.path, status, elapsed_us, "upstream call"
+        ),
+        Err(error) => tracing::debug!(
+            integration, tool, verb = ?plan.verb, path = plan.path, status = error.status(), kind = error.kind(),
+            elapsed_us, "upstream call failed"
+        ),
+    }
 }
 
 async fn exchange(

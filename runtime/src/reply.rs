@@ -58,11 +58,27 @@ pub(crate) async fn status_error(
     let message = body
         .as_deref()
         .and_then(|body| error_message(body, integration.error_message_path))
+        .or_else(|| status.is_redirection().then(|| redirect_message(&response)))
         .unwrap_or_else(|| status.canonical_reason().unwrap_or("no message").to_owned());
     UpstreamError::Status {
         status: status.as_u16(),
         message,
         rate_limit,
+    }
+}
+
+/// A redirect reaches the caller only when it leaves the upstream's origin: the client follows
+/// same-origin redirects and refuses others, so credentials stay with the upstream.
+fn redirect_message(response: &reqwest::Response) -> String {
+    let target = response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|location| response.url().join(location).ok())
+        .map(|url| url.origin().ascii_serialization());
+    match target {
+        Some(origin) => format!("not following a redirect to another origin ({origin})"),
+        None => "not following a redirect without a usable Location".to_owned(),
     }
 }
 

@@ -374,6 +374,12 @@ async fn redirects_are_followed_only_within_the_upstream_origin() {
             .unwrap_err(),
     );
     assert_eq!(error.status(), Some(307), "{error:?}");
+    assert!(
+        error.to_string().ends_with(&format!(
+            "not following a redirect to another origin (http://{elsewhere})"
+        )),
+        "{error}"
+    );
     assert_eq!(
         *elsewhere_hits.lock().unwrap(),
         0,

@@ -44,6 +44,16 @@ enum Command {
     Http(HttpArgs),
     /// Print the tools an integration provides (after --methods/--tags), without serving.
     Tools(ToolsArgs),
+    /// Hosted mode: integrated accounts and their MCP servers at /mcp/<token>, managed through
+    /// an admin API (see docs/hosted.md).
+    ///
+    /// Needs MCP_ADMIN_TOKEN and MCP_SECRET_KEY (or --dev). Prints `listening on http://ADDR`
+    /// to stderr once bound.
+    Serve(crate::hosted::ServeArgs),
+    /// Manage the hosted database's integrated accounts.
+    Accounts(crate::hosted::AccountsArgs),
+    /// Manage the hosted database's MCP servers.
+    Servers(crate::hosted::ServersArgs),
 }
 
 #[derive(Debug, Args)]
@@ -148,6 +158,9 @@ where
 
 fn execute(integrations: &'static [&'static Integration], cli: Cli, env: &dyn Fn(&str) -> Option<String>) -> Result<(), Error> {
     match cli.command {
+        Command::Serve(args) => block_on(async { Ok(crate::hosted::serve::run(args, integrations).await?) }),
+        Command::Accounts(args) => block_on(async { Ok(crate::hosted::run_accounts(args, integrations).await?) }),
+        Command::Servers(args) => block_on(async { Ok(crate::hosted::run_servers(args, integrations).await?) }),
         Command::Tools(args) => {
             let (_, catalog) = select(integrations, &args.select)?;
             let text = if args.json { inventory::json(&catalog) } else { inventory::table(&catalog) };

@@ -42,6 +42,9 @@ pub enum Error {
     Stdio(String),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
+    /// A hosted-mode command (`serve`, `accounts`, `servers`) failed.
+    #[error(transparent)]
+    Hosted(Box<crate::hosted::CommandError>),
 }
 
 impl Error {
@@ -57,6 +60,7 @@ impl Error {
             | Error::NonLoopbackListen { .. }
             | Error::InvalidOrigin { .. } => 2,
             Error::Bind { .. } | Error::Http(_) | Error::Stdio(_) | Error::Runtime(_) => 1,
+            Error::Hosted(error) => error.exit_code(),
         }
     }
 }

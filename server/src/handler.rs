@@ -13,8 +13,8 @@ use std::time::Instant;
 use futures::FutureExt;
 use mcpgen_runtime::{CallError, UpstreamClient};
 use rmcp::model::{
-    CacheScope, CallToolRequestParams, CallToolResponse, Implementation, ListToolsResult, PaginatedRequestParams,
-    ProtocolVersion, ServerCapabilities, ServerConfig, Tool as McpTool,
+    CacheScope, CallToolRequestParams, CallToolResponse, CustomRequest, CustomResult, Implementation, ListToolsResult,
+    PaginatedRequestParams, ProtocolVersion, ServerCapabilities, ServerConfig, Tool as McpTool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
@@ -153,13 +153,13 @@ impl ServerHandler for McpHandler {
                 Err(outcome::invalid_arguments(tool.name, format!("invalid arguments: {message}")))
             }
             Ok(Err(CallError::Upstream(error))) => {
-                tracing::warn!(
-                    tool = tool.name,
-                    elapsed_ms,
-                    kind = error.kind(),
-                    status = error.status(),
-                    "tool call failed upstream: {error}"
-                );
+                // A 4xx is an answer the agent acts on; timeouts, refused connections and 5xx
+                // are what an operator wants to see.
+                if error.status().is_some_and(|status| status < 500) {
+                    tracing::info!(tool = tool.name, elapsed_ms, kind = error.kind(), status = error.status(), "tool call failed upstream: {error}");
+                } else {
+                    tracing::warn!(tool = tool.name, elapsed_ms, kind = error.kind(), status = error.status(), "tool call failed upstream: {error}");
+                }
                 Ok(outcome::upstream_failure(&error).into())
             }
             Err(_) => {
@@ -167,5 +167,15 @@ impl ServerHandler for McpHandler {
                 Err(outcome::handler_panicked(tool.name))
             }
         }
+    }
+
+    /// rmcp decodes a standard method with malformed params (`"name": 5`) as a custom request;
+    /// answer those with `-32602` naming the problem instead of "method not found".
+    async fn on_custom_request(
+        &self,
+        request: CustomRequest,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CustomResult, ErrorData> {
+        Err(outcome::unroutable(&request.method, request.params.as_ref()))
     }
 }

@@ -227,9 +227,18 @@ fn normalize_origin(origin: &str) -> Result<String, Error> {
 }
 
 /// Replaces rmcp's 415 for an undecodable `application/json` body with a 400 carrying the
-/// JSON-RPC error a client expects. The body is copied as rmcp reads it, up to `limit`, so the
+/// JSON-RPC error a client expects (and its 202 for a session DELETE with 204). The body is copied as rmcp reads it, up to `limit`, so the
 /// checks rmcp makes first (Host, Origin, Accept, size) keep their order and status codes.
 pub(crate) async fn json_rpc_errors(limit: usize, request: Request, next: Next) -> Response {
+    if request.method() == Method::DELETE {
+        // rmcp ends a session with 202; clients (the official Python SDK among them) expect a
+        // plain success for DELETE and warn otherwise.
+        let mut response = next.run(request).await;
+        if response.status() == StatusCode::ACCEPTED {
+            *response.status_mut() = StatusCode::NO_CONTENT;
+        }
+        return response;
+    }
     if request.method() != Method::POST || !is_json(request.headers().get(header::CONTENT_TYPE)) {
         return next.run(request).await;
     }
@@ -249,15 +258,8 @@ pub(crate) async fn json_rpc_errors(limit: usize, request: Request, next: Next) 
     if response.status() != StatusCode::UNSUPPORTED_MEDIA_TYPE {
         return response;
     }
-    let detail = match axum::body::to_bytes(response.into_body(), 64 * 1024).await {
-        Ok(bytes) => {
-            let text = String::from_utf8_lossy(&bytes);
-            text.strip_prefix("fail to deserialize request body").unwrap_or(&text).trim().to_owned()
-        }
-        Err(_) => String::new(),
-    };
     let copied = std::mem::take(&mut *copy.lock().unwrap_or_else(PoisonError::into_inner));
-    undecodable_body(&copied, &detail).into_response()
+    undecodable_body(&copied).into_response()
 }
 
 fn is_json(content_type: Option<&HeaderValue>) -> bool {
@@ -268,7 +270,7 @@ fn is_json(content_type: Option<&HeaderValue>) -> bool {
 }
 
 /// The JSON-RPC error for a body rmcp could not decode as a message.
-fn undecodable_body(body: &[u8], detail: &str) -> (StatusCode, [(header::HeaderName, &'static str); 1], String) {
+fn undecodable_body(body: &[u8]) -> (StatusCode, [(header::HeaderName, &'static str); 1], String) {
     let (id, code, message) = match serde_json::from_slice::<Value>(body) {
         Err(error) => (Value::Null, -32700, format!("Parse error: the body is not valid JSON ({error})")),
         Ok(Value::Array(_)) => {
@@ -276,14 +278,19 @@ fn undecodable_body(body: &[u8], detail: &str) -> (StatusCode, [(header::HeaderN
         }
         Ok(Value::Object(message)) => {
             let id = message.get("id").filter(|id| id.is_string() || id.is_number()).cloned();
-            match (message.get("method").and_then(Value::as_str), id) {
-                (Some(method), Some(id)) if message.get("jsonrpc") == Some(&json!("2.0")) => {
-                    (id, -32602, format!("Invalid params for `{method}`: {detail}"))
-                }
-                (_, id) => (
+            let well_formed = message.get("jsonrpc") == Some(&json!("2.0")) && id.is_some();
+            match (message.get("method").and_then(Value::as_str), message.get("params")) {
+                (Some(method), Some(params)) if well_formed && !params.is_object() => (
+                    id.unwrap_or(Value::Null),
+                    -32602,
+                    format!("Invalid params for `{method}`: `params` must be an object"),
+                ),
+                _ => (
                     id.unwrap_or(Value::Null),
                     -32600,
-                    format!("Invalid Request: not a JSON-RPC 2.0 request, notification or response ({detail})"),
+                    "Invalid Request: a JSON-RPC 2.0 message needs `\"jsonrpc\": \"2.0\"`, a string or \
+                     number `id` for requests, and a string `method` (or a `result`/`error` for responses)"
+                        .to_owned(),
                 ),
             }
         }
@@ -318,14 +325,16 @@ mod tests {
     #[test]
     fn undecodable_bodies_map_to_json_rpc_codes() {
         let code = |body: &str| -> i64 {
-            let (status, _, text) = undecodable_body(body.as_bytes(), "detail");
+            let (status, _, text) = undecodable_body(body.as_bytes());
             assert_eq!(status, StatusCode::BAD_REQUEST);
             serde_json::from_str::<Value>(&text).unwrap()["error"]["code"].as_i64().unwrap()
         };
         assert_eq!(code("{not json"), -32700);
         assert_eq!(code("[]"), -32600);
         assert_eq!(code("42"), -32600);
-        assert_eq!(code(r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":5}}"#), -32602);
+        assert_eq!(code(r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":[1]}"#), -32602);
+        assert_eq!(code(r#"{"jsonrpc":"1.0","id":1,"method":"tools/call","params":[1]}"#), -32600);
+        assert_eq!(code(r#"{"jsonrpc":"2.0","id":{},"method":"tools/list"}"#), -32600);
         assert_eq!(code(r#"{"hello":"world"}"#), -32600);
     }
 }

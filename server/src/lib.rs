@@ -15,7 +15,7 @@ pub mod filter;
 pub mod handler;
 pub mod hosted;
 pub mod http;
-mod inventory;
+pub mod inventory;
 pub mod logging;
 mod outcome;
 mod server;

@@ -8,7 +8,9 @@ use std::io::IsTerminal;
 
 use tracing_subscriber::EnvFilter;
 
-const DEFAULT_FILTER: &str = "warn,mcpgen_server=info,mcpgen_runtime=info";
+/// rmcp's service loop warns about every JSON-RPC error it sends; those are ordinary outcomes
+/// here (the server logs them itself), so only its errors show by default.
+const DEFAULT_FILTER: &str = "warn,rmcp::service=error,mcpgen_server=info,mcpgen_runtime=info";
 
 /// Installs the stderr subscriber; a no-op when one is already installed (tests, embedders).
 pub fn init() {

@@ -41,12 +41,16 @@ def ok(result) -> Any:
 
 
 def upstream_error(result, status: int) -> dict[str, Any]:
+    """An upstream failure: structured `{"error": {...}}`, and a text block a person (or an
+    older client that reads only text) can act on: it names the status and the message."""
     assert result.is_error, f"expected isError for HTTP {status}, got {result!r}"
-    body = structured(result)
-    assert set(body) == {"error"}, body
+    body = result.structured_content
+    assert isinstance(body, dict) and set(body) == {"error"}, body
     error = body["error"]
     assert error["status"] == status, error
     assert isinstance(error.get("message"), str) and error["message"].strip(), error
+    text = " ".join(getattr(b, "text", "") for b in result.content)
+    assert str(status) in text and error["message"] in text, (text, error)
     return error
 
 

@@ -67,7 +67,7 @@ class Process:
     Every line is kept so that a failing test can show what the process said.
     """
 
-    def __init__(self, name: str, argv: list[str], env: dict[str, str], log_dir: Path):
+    def __init__(self, name: str, argv: list[str], env: dict[str, str], log_dir: Path, stdin: bool = False):
         self.name = name
         self.argv = argv
         self.log_path = log_dir / f"{name}.log"
@@ -78,7 +78,7 @@ class Process:
         self._log.flush()
         self.popen = subprocess.Popen(
             argv,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=env,
@@ -128,6 +128,16 @@ class Process:
                     )
                 self._cond.wait(min(remaining, 0.5))
 
+    def send_line(self, line: str) -> None:
+        """Write one line to the child's stdin (started with `stdin=True`)."""
+        assert self.popen.stdin is not None, "started without stdin=True"
+        self.popen.stdin.write(line.encode() + b"\n")
+        self.popen.stdin.flush()
+
+    def lines(self, stream: str) -> list[str]:
+        with self._cond:
+            return list(self._lines[stream])
+
     def output(self) -> str:
         with self._cond:
             out = "\n".join(f"  stdout| {l}" for l in self._lines["stdout"])
@@ -140,6 +150,11 @@ class Process:
 
     def stop(self) -> int | None:
         """SIGTERM, then SIGKILL after a bound; always reaps the child and closes the log."""
+        if self.popen.stdin is not None and not self.popen.stdin.closed:
+            try:
+                self.popen.stdin.close()
+            except OSError:
+                pass  # the child already went away
         if self.popen.poll() is None:
             self.popen.send_signal(signal.SIGTERM)
             try:

@@ -119,17 +119,31 @@ def test_both_eras_work_over_raw_http(server):
     assert_still_serves(server)
 
 
-# name -> (http method, headers, body bytes or JSON, expected status)
+# name -> (http method, headers, body bytes or JSON, expected status[, expected JSON-RPC error code])
 HUGE = b'{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"pad":"' + b"x" * (8 * 1024 * 1024) + b'"}}'
-CASES: dict[str, tuple[str, dict[str, str], Any, int]] = {
-    "malformed-json": ("POST", {"Accept": ACCEPT_BOTH, "Content-Type": JSON}, b'{"jsonrpc": "2.0", "id": 1,', 400),
-    "empty-body": ("POST", {"Accept": ACCEPT_BOTH, "Content-Type": JSON}, b"", 400),
-    "json-not-jsonrpc": ("POST", {"Accept": ACCEPT_BOTH, "Content-Type": JSON}, {"hello": "world"}, 400),
+CASES: dict[str, tuple[Any, ...]] = {
+    "malformed-json": ("POST", {"Accept": ACCEPT_BOTH, "Content-Type": JSON}, b'{"jsonrpc": "2.0", "id": 1,', 400, -32700),
+    "empty-body": ("POST", {"Accept": ACCEPT_BOTH, "Content-Type": JSON}, b"", 400, -32700),
+    "json-not-jsonrpc": ("POST", {"Accept": ACCEPT_BOTH, "Content-Type": JSON}, {"hello": "world"}, 400, -32600),
     "jsonrpc-wrong-version": (
-        "POST", {"Accept": ACCEPT_BOTH, "Content-Type": JSON}, {"jsonrpc": "1.0", "id": 1, "method": "tools/list"}, 400,
+        "POST", {"Accept": ACCEPT_BOTH, "Content-Type": JSON}, {"jsonrpc": "1.0", "id": 1, "method": "tools/list"}, 400, -32600,
     ),
-    "json-scalar": ("POST", {"Accept": ACCEPT_BOTH, "Content-Type": JSON}, b"42", 400),
-    "batch-array": ("POST", {"Accept": ACCEPT_BOTH, "Content-Type": JSON}, [initialize_request(1), initialize_request(2)], 400),
+    "json-scalar": ("POST", {"Accept": ACCEPT_BOTH, "Content-Type": JSON}, b"42", 400, -32600),
+    "batch-array": (
+        "POST", {"Accept": ACCEPT_BOTH, "Content-Type": JSON}, [initialize_request(1), initialize_request(2)], 400, -32600,
+    ),
+    "initialize-params-wrong-type": (
+        "POST", {"Accept": ACCEPT_BOTH, "Content-Type": JSON},
+        {"jsonrpc": "2.0", "id": 7, "method": "initialize", "params": {"protocolVersion": 5}}, 400,
+    ),
+    "modern-tools-call-params-wrong-type": pytest.param(
+        ("POST", modern_headers("tools/call"), modern_request("tools/call", params={"name": 5}), 400, -32602),
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason="known bug (rmcp 3.11 request decoding, server/src/http.rs): a known method with "
+            "ill-typed params is answered 404 / -32601 Method not found instead of 400 / -32602",
+        ),
+    ),
     "huge-body-8mib": ("POST", {"Accept": ACCEPT_BOTH, "Content-Type": JSON}, HUGE, 413),
     "wrong-content-type": ("POST", {"Accept": ACCEPT_BOTH, "Content-Type": "text/plain"}, initialize_request(), 415),
     "form-content-type": (
@@ -160,7 +174,14 @@ CASES: dict[str, tuple[str, dict[str, str], Any, int]] = {
     "get-modern": ("GET", {"Accept": "text/event-stream", "MCP-Protocol-Version": MODERN}, None, 405),
     "delete-modern": ("DELETE", {"MCP-Protocol-Version": MODERN}, None, 405),
     "get-legacy-without-session": ("GET", {"Accept": "text/event-stream", "MCP-Protocol-Version": LEGACY}, None, 400),
-    "delete-legacy-unknown-session": ("DELETE", {"MCP-Protocol-Version": LEGACY, "Mcp-Session-Id": "no-such-session"}, None, 404),
+    "delete-legacy-unknown-session": pytest.param(
+        ("DELETE", {"MCP-Protocol-Version": LEGACY, "Mcp-Session-Id": "no-such-session"}, None, 404),
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason="known bug (server/src/http.rs on rmcp 3.11): DELETE of an unknown session answers 202; "
+            "2025-11-25 says a request naming a session the server does not know gets 404",
+        ),
+    ),
 }
 
 
@@ -178,12 +199,32 @@ def send(c: httpx.Client, url: str, method: str, headers: dict[str, str], body: 
     return c.send(req)
 
 
-@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize(
+    "case", [pytest.param(v.values[0], id=k, marks=v.marks) if hasattr(v, "marks") else pytest.param(v, id=k) for k, v in CASES.items()]
+)
 def test_bad_request(server, case):
-    method, headers, body, expected = CASES[case]
+    method, headers, body, expected, *rpc_code = case
     with httpx.Client(timeout=HTTP_TIMEOUT) as c:
         r = send(c, server.url, method, headers, body)
-    assert r.status_code == expected, f"{case}: got {r.status_code} {r.headers} {r.text[:500]!r}"
+    assert r.status_code == expected, f"got {r.status_code} {r.headers} {r.text[:500]!r}"
+    if rpc_code:
+        body = r.json()
+        assert body["jsonrpc"] == "2.0" and body["error"]["code"] == rpc_code[0], body
+        assert body["error"]["message"], body
+    assert_still_serves(server)
+
+
+def test_deleted_session_is_gone(server):
+    """2025-11-25: DELETE ends a session; later requests naming it get 404."""
+    with httpx.Client(timeout=HTTP_TIMEOUT) as c:
+        init = c.post(server.url, json=initialize_request(), headers={"Accept": ACCEPT_BOTH})
+        session = init.headers["mcp-session-id"]
+        headers = {"Accept": ACCEPT_BOTH, "MCP-Protocol-Version": LEGACY, "Mcp-Session-Id": session}
+        assert c.post(server.url, json={"jsonrpc": "2.0", "method": "notifications/initialized"}, headers=headers).status_code == 202
+        deleted = c.delete(server.url, headers=headers)
+        assert deleted.status_code in (200, 202, 204), deleted
+        after = c.post(server.url, json={"jsonrpc": "2.0", "id": 2, "method": "tools/list"}, headers=headers)
+        assert after.status_code == 404, (after.status_code, after.text)
     assert_still_serves(server)
 
 

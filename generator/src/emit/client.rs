@@ -21,7 +21,10 @@ pub fn client(integration: &ir::Integration) -> Result<[TokenStream; 2], Error> 
             let input = ident(&tool.input_type)?;
             let output = output_type(tool, &resource.record_type, Some(&module))?;
             let plan = ident(&tool.plan_name)?;
-            let docs = doc(&format!("{}: the typed form of the `{}` tool.\n\n{}", tool.title, tool.name, tool.description));
+            let docs = doc(&format!(
+                "{}: the typed form of the `{}` tool.\n\n{}",
+                tool.title, tool.name, tool.description
+            ));
             methods.push(quote! {
                 #docs
                 pub async fn #method(

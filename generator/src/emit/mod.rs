@@ -35,7 +35,11 @@ pub enum Layout {
 }
 
 /// Emits every file of `integrations` in `layout`.
-pub fn emit(integrations: &[ir::Integration], templates: &Templates, layout: Layout) -> Result<GeneratedFiles, Error> {
+pub fn emit(
+    integrations: &[ir::Integration],
+    templates: &Templates,
+    layout: Layout,
+) -> Result<GeneratedFiles, Error> {
     let mut files = GeneratedFiles::default();
     match layout {
         Layout::Crates => {
@@ -66,7 +70,10 @@ fn resource_items(resource: &ir::Resource) -> Result<Vec<TokenStream>, Error> {
             types.reserve(name);
         }
     }
-    let record_doc = format!("A {} record, as the upstream returns it.", resource.singular.replace('_', " "));
+    let record_doc = format!(
+        "A {} record, as the upstream returns it.",
+        resource.singular.replace('_', " ")
+    );
     let record_fields = types.record(&resource.record_type, &resource.record, &record_doc)?;
     let mut items = types.drain();
     for tool in &resource.tools {
@@ -82,8 +89,13 @@ fn resource_items(resource: &ir::Resource) -> Result<Vec<TokenStream>, Error> {
 
 fn custom_output(tool: &ir::Tool) -> Option<(&str, &crate::model::Schema)> {
     match &tool.output {
-        ir::Output::Page { record: ir::OutputRecord::Custom { type_name, schema }, .. }
-        | ir::Output::Record(ir::OutputRecord::Custom { type_name, schema }) => Some((type_name, schema)),
+        ir::Output::Page {
+            record: ir::OutputRecord::Custom { type_name, schema },
+            ..
+        }
+        | ir::Output::Record(ir::OutputRecord::Custom { type_name, schema }) => {
+            Some((type_name, schema))
+        }
         _ => None,
     }
 }

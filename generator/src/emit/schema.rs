@@ -31,10 +31,16 @@ pub fn input_schema(tool: &Tool) -> Value {
         }
     }
     if let Some(limit) = &tool.limit {
-        properties.insert("limit".into(), json!({"type": "integer", "minimum": 1, "description": limit.description}));
+        properties.insert(
+            "limit".into(),
+            json!({"type": "integer", "minimum": 1, "description": limit.description}),
+        );
     }
     if let Some(cursor) = &tool.next_cursor {
-        properties.insert("next_cursor".into(), json!({"type": "string", "description": cursor.description}));
+        properties.insert(
+            "next_cursor".into(),
+            json!({"type": "string", "description": cursor.description}),
+        );
     }
     let mut root = Map::new();
     root.insert("$schema".into(), DIALECT.into());
@@ -54,7 +60,10 @@ pub fn output_schema(tool: &Tool, record: &Schema) -> Value {
         OutputRecord::Custom { schema, .. } => schema_json(schema, Side::Output),
     };
     let body = match &tool.output {
-        Output::Page { record, next_cursor_description } => json!({
+        Output::Page {
+            record,
+            next_cursor_description,
+        } => json!({
             "type": "object",
             "properties": {
                 "result": {"type": "array", "items": record_json(record)},
@@ -85,13 +94,19 @@ fn with_dialect(schema: Value) -> Value {
 fn schema_json(schema: &Schema, side: Side) -> Value {
     let mut out = Map::new();
     match &schema.kind {
-        SchemaKind::String { enum_values, date_time } => {
+        SchemaKind::String {
+            enum_values,
+            date_time,
+        } => {
             out.insert("type".into(), "string".into());
             if *date_time {
                 out.insert("format".into(), "date-time".into());
             }
             if side == Side::Input && !enum_values.is_empty() {
-                out.insert("enum".into(), enum_values.iter().cloned().map(Value::String).collect());
+                out.insert(
+                    "enum".into(),
+                    enum_values.iter().cloned().map(Value::String).collect(),
+                );
             }
         }
         SchemaKind::Integer => {

@@ -15,7 +15,11 @@ use crate::model::{Auth, HttpVerb, MethodKind, Pagination, ParamLocation, Schema
 
 /// The output type of a tool: named inside its resource module, or from outside it through
 /// `module`.
-pub fn output_type(tool: &ir::Tool, record_type: &str, module: Option<&Ident>) -> Result<TokenStream, Error> {
+pub fn output_type(
+    tool: &ir::Tool,
+    record_type: &str,
+    module: Option<&Ident>,
+) -> Result<TokenStream, Error> {
     let record = |record: &OutputRecord| {
         let name = match record {
             OutputRecord::Resource => ident(record_type)?,
@@ -54,7 +58,12 @@ pub fn tool_items(tool: &ir::Tool, resource: &ir::Resource) -> Result<[TokenStre
     let tags = str_slice(&tool.tags)?;
     let input_schema = json_lit(&schema::input_schema(tool))?;
     let output_schema = json_lit(&schema::output_schema(tool, &resource.record))?;
-    let ir::Annotations { read_only, destructive, idempotent, open_world } = tool.annotations;
+    let ir::Annotations {
+        read_only,
+        destructive,
+        idempotent,
+        open_world,
+    } = tool.annotations;
     let plan_doc = doc(&format!("How `{}` calls the upstream.", tool.name));
     let tool_doc = doc(&format!("`{}`: {}.", tool.name, tool.title));
     let plan = quote! {
@@ -142,7 +151,12 @@ fn plan(tool: &ir::Tool) -> Result<TokenStream, Error> {
 fn pagination(pagination: &Pagination) -> Result<TokenStream, Error> {
     Ok(match pagination {
         Pagination::None => quote!(::mcpgen_runtime::PaginationSpec::None),
-        Pagination::Cursor { location, cursor_param, limit_param, next_cursor_path } => {
+        Pagination::Cursor {
+            location,
+            cursor_param,
+            limit_param,
+            next_cursor_path,
+        } => {
             let in_body = *location == ParamLocation::Body;
             let cursor_param = str_lit(cursor_param)?;
             let limit_param = opt_str(limit_param.as_deref())?;
@@ -156,7 +170,11 @@ fn pagination(pagination: &Pagination) -> Result<TokenStream, Error> {
                 }
             }
         }
-        Pagination::Page { page_param, limit_param, first_page } => {
+        Pagination::Page {
+            page_param,
+            limit_param,
+            first_page,
+        } => {
             let page_param = str_lit(page_param)?;
             let limit_param = opt_str(limit_param.as_deref())?;
             quote! {
@@ -167,7 +185,10 @@ fn pagination(pagination: &Pagination) -> Result<TokenStream, Error> {
                 }
             }
         }
-        Pagination::Offset { offset_param, limit_param } => {
+        Pagination::Offset {
+            offset_param,
+            limit_param,
+        } => {
             let offset_param = str_lit(offset_param)?;
             let limit_param = opt_str(limit_param.as_deref())?;
             quote! {
@@ -277,8 +298,10 @@ fn auth(auth: &Auth) -> Result<TokenStream, Error> {
 
 /// Pretty JSON text as a raw string literal.
 fn json_lit(value: &serde_json::Value) -> Result<proc_macro2::Literal, Error> {
-    let text = serde_json::to_string_pretty(value)
-        .map_err(|err| Error::Format { path: "JSON Schema".to_owned(), message: err.to_string() })?;
+    let text = serde_json::to_string_pretty(value).map_err(|err| Error::Format {
+        path: "JSON Schema".to_owned(),
+        message: err.to_string(),
+    })?;
     str_lit(&text)
 }
 
@@ -288,10 +311,19 @@ pub fn schema_files(tool: &ir::Tool, record: &Schema) -> Result<[(String, String
     let render = |value: serde_json::Value| {
         serde_json::to_string_pretty(&value)
             .map(|text| text + "\n")
-            .map_err(|err| Error::Format { path: "JSON Schema".to_owned(), message: err.to_string() })
+            .map_err(|err| Error::Format {
+                path: "JSON Schema".to_owned(),
+                message: err.to_string(),
+            })
     };
     Ok([
-        (crate::naming::schema_file(&tool.name, "input"), render(schema::input_schema(tool))?),
-        (crate::naming::schema_file(&tool.name, "output"), render(schema::output_schema(tool, record))?),
+        (
+            crate::naming::schema_file(&tool.name, "input"),
+            render(schema::input_schema(tool))?,
+        ),
+        (
+            crate::naming::schema_file(&tool.name, "output"),
+            render(schema::output_schema(tool, record))?,
+        ),
     ])
 }

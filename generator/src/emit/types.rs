@@ -40,12 +40,22 @@ impl ModuleTypes {
 
     /// Emits a lenient type named `name` (already reserved) for `schema`: a struct for an
     /// object, a type alias otherwise. Returns the Rust type of each top-level property.
-    pub fn record(&mut self, name: &str, schema: &Schema, fallback_doc: &str) -> Result<FieldTypes, Error> {
+    pub fn record(
+        &mut self,
+        name: &str,
+        schema: &Schema,
+        fallback_doc: &str,
+    ) -> Result<FieldTypes, Error> {
         match &schema.kind {
-            SchemaKind::Object(object) => self.record_struct(name, object, schema.description.as_deref().unwrap_or(fallback_doc)),
+            SchemaKind::Object(object) => self.record_struct(
+                name,
+                object,
+                schema.description.as_deref().unwrap_or(fallback_doc),
+            ),
             _ => {
                 let type_ident = ident(name)?;
-                let ty = self.rust_type(schema, name, &format!("[`{name}`]"), Strictness::Output)?;
+                let ty =
+                    self.rust_type(schema, name, &format!("[`{name}`]"), Strictness::Output)?;
                 let docs = doc(schema.description.as_deref().unwrap_or(fallback_doc));
                 self.items.push(quote!(#docs pub type #type_ident = #ty;));
                 Ok(FieldTypes::new())
@@ -69,13 +79,31 @@ impl ModuleTypes {
                 }
             };
             let description = input.schema.description.as_deref().unwrap_or_default();
-            fields.push(input_field(&mut idents, &input.name, ty, input.required, description)?);
+            fields.push(input_field(
+                &mut idents,
+                &input.name,
+                ty,
+                input.required,
+                description,
+            )?);
         }
         if let Some(limit) = &tool.limit {
-            fields.push(input_field(&mut idents, "limit", quote!(u64), false, &limit.description)?);
+            fields.push(input_field(
+                &mut idents,
+                "limit",
+                quote!(u64),
+                false,
+                &limit.description,
+            )?);
         }
         if let Some(cursor) = &tool.next_cursor {
-            fields.push(input_field(&mut idents, "next_cursor", quote!(String), false, &cursor.description)?);
+            fields.push(input_field(
+                &mut idents,
+                "next_cursor",
+                quote!(String),
+                false,
+                &cursor.description,
+            )?);
         }
         let derive_default = !tool.inputs.iter().any(|input| input.required);
         let default = derive_default.then(|| quote!(Default,));
@@ -90,16 +118,29 @@ impl ModuleTypes {
         Ok(())
     }
 
-    fn record_struct(&mut self, name: &str, object: &ObjectSchema, description: &str) -> Result<FieldTypes, Error> {
+    fn record_struct(
+        &mut self,
+        name: &str,
+        object: &ObjectSchema,
+        description: &str,
+    ) -> Result<FieldTypes, Error> {
         let slot = self.reserve_slot();
         let mut field_types = FieldTypes::new();
         let mut fields = Vec::new();
         let mut idents = UniqueNames::default();
         for (upstream, schema) in &object.properties {
             let origin = format!("`{upstream}` of [`{name}`]");
-            let ty = self.rust_type(schema, &format!("{name}{}", naming::type_name(upstream)), &origin, Strictness::Output)?;
+            let ty = self.rust_type(
+                schema,
+                &format!("{name}{}", naming::type_name(upstream)),
+                &origin,
+                Strictness::Output,
+            )?;
             let field = ident(&idents.take(&naming::snake_field_ident(upstream)))?;
-            let rename = (field != upstream.as_str()).then(|| str_lit(upstream)).transpose()?.map(|lit| quote!(rename = #lit,));
+            let rename = (field != upstream.as_str())
+                .then(|| str_lit(upstream))
+                .transpose()?
+                .map(|lit| quote!(rename = #lit,));
             let docs = doc(schema.description.as_deref().unwrap_or_default());
             fields.push(quote! {
                 #docs
@@ -126,12 +167,23 @@ impl ModuleTypes {
 
     /// The Rust type of `schema`; nested objects and enums become types named from `hint`.
     /// `origin` says where the type is used, for the docs of types without a description.
-    fn rust_type(&mut self, schema: &Schema, hint: &str, origin: &str, strictness: Strictness) -> Result<TokenStream, Error> {
+    fn rust_type(
+        &mut self,
+        schema: &Schema,
+        hint: &str,
+        origin: &str,
+        strictness: Strictness,
+    ) -> Result<TokenStream, Error> {
         Ok(match &schema.kind {
             SchemaKind::String { enum_values, .. } if !enum_values.is_empty() => {
                 let name = self.names.take(hint);
                 let fallback = format!("The values of {origin}.");
-                self.string_enum(&name, enum_values, schema.description.as_deref().unwrap_or(&fallback), strictness)?;
+                self.string_enum(
+                    &name,
+                    enum_values,
+                    schema.description.as_deref().unwrap_or(&fallback),
+                    strictness,
+                )?;
                 let name = ident(&name)?;
                 quote!(#name)
             }
@@ -140,7 +192,12 @@ impl ModuleTypes {
             SchemaKind::Number => quote!(f64),
             SchemaKind::Boolean => quote!(bool),
             SchemaKind::Array(items) => {
-                let item = self.rust_type(items, &format!("{hint}Item"), &format!("an item of {origin}"), strictness)?;
+                let item = self.rust_type(
+                    items,
+                    &format!("{hint}Item"),
+                    &format!("an item of {origin}"),
+                    strictness,
+                )?;
                 quote!(Vec<#item>)
             }
             SchemaKind::Object(object) if object.properties.is_empty() => {
@@ -149,7 +206,11 @@ impl ModuleTypes {
             SchemaKind::Object(object) => {
                 let name = self.names.take(hint);
                 let fallback = capitalized(origin);
-                self.record_struct(&name, object, schema.description.as_deref().unwrap_or(&fallback))?;
+                self.record_struct(
+                    &name,
+                    object,
+                    schema.description.as_deref().unwrap_or(&fallback),
+                )?;
                 let name = ident(&name)?;
                 quote!(#name)
             }
@@ -160,7 +221,13 @@ impl ModuleTypes {
     /// A string enum. Output enums keep values the docs do not list (`Other`), so a newer
     /// upstream never breaks a reply; input enums reject them, so a wrong argument is an error
     /// that lists the allowed values before any upstream call.
-    fn string_enum(&mut self, name: &str, values: &[String], description: &str, strictness: Strictness) -> Result<(), Error> {
+    fn string_enum(
+        &mut self,
+        name: &str,
+        values: &[String],
+        description: &str,
+        strictness: Strictness,
+    ) -> Result<(), Error> {
         let mut variants_names = UniqueNames::default();
         let mut variants = Vec::with_capacity(values.len());
         for value in values {
@@ -225,7 +292,10 @@ fn input_field(
     description: &str,
 ) -> Result<TokenStream, Error> {
     let field = ident(&idents.take(&naming::snake_field_ident(name)))?;
-    let rename = (field != name).then(|| str_lit(name)).transpose()?.map(|lit| quote!(rename = #lit));
+    let rename = (field != name)
+        .then(|| str_lit(name))
+        .transpose()?
+        .map(|lit| quote!(rename = #lit));
     let docs = doc(description);
     Ok(if required {
         let attr = rename.map(|rename| quote!(#[serde(#rename)]));

@@ -33,6 +33,8 @@ impl Origin {
 
 pub struct Args<'a> {
     src: &'a Source<'a>,
+    /// The method, for messages (`update`, `archive`).
+    method: &'a str,
     /// Argument name -> where it came from.
     names: BTreeMap<String, Origin>,
     /// Rust field -> argument name.
@@ -40,9 +42,10 @@ pub struct Args<'a> {
 }
 
 impl<'a> Args<'a> {
-    pub fn new(src: &'a Source<'a>) -> Self {
+    pub fn new(src: &'a Source<'a>, method: &'a str) -> Self {
         Self {
             src,
+            method,
             names: BTreeMap::new(),
             idents: BTreeMap::new(),
         }
@@ -80,7 +83,8 @@ impl<'a> Args<'a> {
                         .to_owned(),
                 };
                 let message = format!(
-                    "argument `{arg}` would come from both {} and {}",
+                    "argument `{arg}` of `{}` would come from both {} and {}",
+                    self.method,
                     first.describe(&arg),
                     origin.describe(&arg)
                 );
@@ -91,7 +95,7 @@ impl<'a> Args<'a> {
             if let Some(other) = self.idents.get(&ident) {
                 out.push(self.src.error(
                     pos,
-                    format!("arguments `{other}` and `{arg}` would both become the Rust field `{ident}`"),
+                    format!("arguments `{other}` and `{arg}` of `{}` would both become the Rust field `{ident}`", self.method),
                     Some("keep only one of them; the generated input type cannot hold both".to_owned()),
                 ));
                 continue;

@@ -108,7 +108,8 @@ pub fn validate(
     let pagination = effective_pagination(src, base, &kind, doc, verb, cx, out);
 
     let tool_name = tool_name(src, base, &kind, doc, cx, out);
-    let mut args = Args::new(src);
+    let method_name = base.last().map(String::as_str).unwrap_or_default();
+    let mut args = Args::new(src, method_name);
     if let Some(pagination) = &pagination
         && *pagination != Pagination::None
     {
@@ -158,7 +159,6 @@ pub fn validate(
     if out.len() != before {
         return None;
     }
-    let method_name = base.last().map(String::as_str).unwrap_or_default();
     let site = ToolSite {
         name: tool_name,
         pos: src.key(base),

@@ -191,6 +191,13 @@ impl<'s> Walker<'s, '_> {
         let properties = schema.get("properties").and_then(Json::as_object);
         let additional = schema.get("additionalProperties");
         let mut out = Map::new();
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Json::as_str)
+            .collect();
         let mut seen: HashMap<String, Pos> = HashMap::new();
         let mut misspelled: BTreeSet<&str> = BTreeSet::new();
         let mut sound = true;
@@ -215,6 +222,11 @@ impl<'s> Walker<'s, '_> {
             if skip.contains(&key) {
                 continue;
             }
+            // An empty value (`tags:`) means the same as leaving an optional key out.
+            let is_property = properties.is_some_and(|p| p.contains_key(&key));
+            if is_property && entry.value.is_null() && !required.contains(&key.as_str()) {
+                continue;
+            }
             let value_schema = match (properties.and_then(|p| p.get(&key)), additional) {
                 (Some(property), _) => property,
                 (None, Some(extra @ (Json::Object(_) | Json::Bool(true)))) => extra,
@@ -234,15 +246,7 @@ impl<'s> Walker<'s, '_> {
                 None => sound = false,
             }
         }
-        for required in schema
-            .get("required")
-            .and_then(Json::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let Some(required) = required.as_str() else {
-                continue;
-            };
+        for required in required {
             if seen.contains_key(required) {
                 continue;
             }
@@ -640,7 +644,7 @@ fn mismatch_hint(node: &Node, expected: &str) -> Option<String> {
             }
             _ => "write `true` or `false`".to_owned(),
         }),
-        (_, Some(Resolved::Null)) => Some("give it a value, or remove the key".to_owned()),
+        (_, Some(Resolved::Null)) => Some("give it a value".to_owned()),
         _ => None,
     }
 }

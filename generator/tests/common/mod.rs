@@ -1,6 +1,7 @@
 //! Helpers shared by the generator's integration tests.
 
-#![allow(dead_code)]
+#![allow(clippy::unwrap_used)] // Tests unwrap: a panic is a failed test.
+#![allow(dead_code)] // Each test binary uses a different part.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,7 +10,10 @@ use generator::{Builder, GeneratedFiles, Layout};
 
 /// The workspace root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("generator/ has a parent").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("generator/ has a parent")
+        .to_path_buf()
 }
 
 /// The fixture doc set (`tests/fixtures/docs`, holding `petstore`).
@@ -32,7 +36,9 @@ pub fn read_tree(dir: &Path) -> BTreeMap<PathBuf, String> {
     let mut files = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(current) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&current) else { continue };
+        let Ok(entries) = std::fs::read_dir(&current) else {
+            continue;
+        };
         for entry in entries {
             let path = entry.unwrap().path();
             if path.is_dir() {
@@ -46,9 +52,10 @@ pub fn read_tree(dir: &Path) -> BTreeMap<PathBuf, String> {
     files
 }
 
-/// A fresh, empty directory under Cargo's per-test temporary folder.
+/// A fresh, empty directory under Cargo's temporary folder, private to this process (people
+/// sharing a target directory may run the tests at the same time).
 pub fn temp_dir(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir

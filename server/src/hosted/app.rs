@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use axum::Router;
+use axum::middleware;
 use axum::response::IntoResponse;
 use axum::routing::{any, get};
 use http::StatusCode;
@@ -51,9 +52,12 @@ impl AppState {
 
 /// The whole hosted application.
 pub fn app(state: AppState) -> Router {
+    let max_body = state.gateway.max_request_body_bytes();
     Router::new()
         .merge(admin::routes(state.clone()))
-        .route(gateway::ROUTE, any(gateway::handle))
+        .route(gateway::ROUTE, any(gateway::handle).layer(middleware::from_fn(move |request, next| {
+            crate::http::json_rpc_errors(max_body, request, next)
+        })))
         .route("/health", get(|| async { axum::Json(json!({ "status": "ok" })) }))
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route; see docs/hosted.md").into_response()

@@ -5,8 +5,6 @@
 //! Every failure here is a [`CommandError::Config`] that says what to set.
 
 use std::collections::HashMap;
-use std::time::Duration;
-
 use chrono::TimeDelta;
 use mcpgen_runtime::Integration;
 
@@ -48,6 +46,12 @@ impl CommandError {
             CommandError::Store(_) => 1,
             CommandError::Server(error) => error.exit_code(),
         }
+    }
+}
+
+impl From<CommandError> for crate::error::Error {
+    fn from(error: CommandError) -> Self {
+        crate::error::Error::Hosted(Box::new(error))
     }
 }
 
@@ -168,40 +172,10 @@ pub fn public_host(url: &str) -> Option<String> {
     (!authority.is_empty()).then(|| authority.to_owned())
 }
 
-/// Parses `90`, `90s`, `15m`, `2h` (for `--purge-interval`).
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let text = text.trim();
-    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
-        Some(at) => text.split_at(at),
-        None => (text, "s"),
-    };
-    let number: u64 = number.parse().map_err(|_| format!("{text:?} is not a duration like 30s, 5m or 1h"))?;
-    let seconds = match unit {
-        "s" => number,
-        "m" => number.saturating_mul(60),
-        "h" => number.saturating_mul(3600),
-        _ => return Err(format!("unknown unit {unit:?} in {text:?}; use s, m or h")),
-    };
-    if seconds == 0 {
-        return Err("the interval must be at least 1s".to_owned());
-    }
-    Ok(Duration::from_secs(seconds))
-}
-
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations_parse_with_units() {
-        assert_eq!(parse_duration("60s"), Ok(Duration::from_secs(60)));
-        assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
-        assert_eq!(parse_duration("5m"), Ok(Duration::from_secs(300)));
-        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
-        assert!(parse_duration("0s").is_err());
-        assert!(parse_duration("5d").is_err());
-        assert!(parse_duration("soon").is_err());
-    }
 
     #[test]
     fn public_urls_are_checked() {

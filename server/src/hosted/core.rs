@@ -66,8 +66,11 @@ impl Hosted {
         Self { store, cipher, clock, integrations: integrations.to_vec(), settings }
     }
 
+    /// The clock's time, to the millisecond the store keeps, so a record reads back exactly as
+    /// it was returned when created.
     pub fn now(&self) -> DateTime<Utc> {
-        self.clock.now()
+        let now = self.clock.now();
+        DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now)
     }
 
     pub fn integrations(&self) -> &[&'static Integration] {

@@ -166,6 +166,7 @@ fn random_bytes<const N: usize>() -> [u8; N] {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

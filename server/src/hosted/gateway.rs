@@ -24,6 +24,7 @@ use rmcp::model::CacheScope;
 use rmcp::transport::StreamableHttpService;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 use super::admin::bearer;
 use super::admin::error::ApiError;
@@ -203,6 +204,11 @@ impl Gateway {
         }
     }
 
+    /// The MCP request body cap (413 above it).
+    pub fn max_request_body_bytes(&self) -> usize {
+        self.options.max_request_body_bytes
+    }
+
     /// How many servers have a live service (for tests and diagnostics).
     pub fn cached_servers(&self) -> usize {
         lock(&self.services).len()
@@ -242,7 +248,10 @@ pub async fn handle(State(state): State<AppState>, Path(token): Path<String>, re
         }
     }
     match state.gateway.service_for(&server, &account) {
-        Ok(service) => service.handle(request).await.map(Body::new),
+        Ok(service) => {
+            let span = tracing::info_span!("mcp", server = %server.id, account = %account.id);
+            service.handle(request).instrument(span).await.map(Body::new)
+        }
         Err(error) => ApiError::from(error).into_response(),
     }
 }

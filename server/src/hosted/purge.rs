@@ -15,9 +15,6 @@ use tokio_util::sync::CancellationToken;
 use super::core::Hosted;
 use super::gateway::Gateway;
 
-/// The default time between purges.
-pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(60);
-
 /// One purge pass; returns the ids of the servers deleted.
 pub async fn purge_once(hosted: &Hosted, gateway: &Gateway) -> Vec<String> {
     let purged = match hosted.purge_expired().await {

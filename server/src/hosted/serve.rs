@@ -36,8 +36,8 @@ pub struct ServeArgs {
     /// Replace an integration's upstream base URL (repeatable).
     #[arg(long = "base-url", value_name = "INTEGRATION=URL")]
     pub base_urls: Vec<String>,
-    /// How often expired MCP servers are deleted from the database (30s, 5m, 1h).
-    #[arg(long, default_value = "60s", value_parser = config::parse_duration)]
+    /// How often expired MCP servers are deleted from the database: 60, 60s, 500ms, 5m.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = crate::units::parse_duration)]
     pub purge_interval: Duration,
     /// Generate MCP_ADMIN_TOKEN and MCP_SECRET_KEY when unset and print them once.
     #[arg(long)]

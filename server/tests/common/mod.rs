@@ -13,7 +13,7 @@ use mcpgen_server::{McpHandler, Server, ToolFilter};
 use serde_json::{Map, Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream, Lines, ReadHalf, WriteHalf};
 
-const fn plan(verb: HttpVerb, output: OutputShape) -> RequestPlan {
+pub const fn plan(verb: HttpVerb, output: OutputShape) -> RequestPlan {
     RequestPlan {
         verb,
         path: "/widgets",
@@ -26,7 +26,7 @@ const fn plan(verb: HttpVerb, output: OutputShape) -> RequestPlan {
     }
 }
 
-const READ: Annotations = Annotations { read_only: true, destructive: false, idempotent: true, open_world: true };
+pub const READ: Annotations = Annotations { read_only: true, destructive: false, idempotent: true, open_world: true };
 
 const OBJECT_OUTPUT: &str = r#"{"type":"object"}"#;
 
@@ -149,7 +149,7 @@ fn list_widgets<'a>(
 }
 
 /// `id` "limited" is an upstream 429 with rate-limit values; "slow" sleeps; others succeed.
-fn get_widget<'a>(
+pub fn get_widget<'a>(
     _: &'a UpstreamClient,
     _: &'static RequestPlan,
     args: Map<String, Value>,
@@ -219,8 +219,8 @@ pub fn modern_meta() -> Value {
 /// A JSON-RPC peer over an in-memory pipe served by [`Server::serve_io`], as an MCP client
 /// launching `mcp-server stdio` would be.
 pub struct PipeClient {
-    writer: WriteHalf<DuplexStream>,
-    lines: Lines<BufReader<ReadHalf<DuplexStream>>>,
+    pub writer: WriteHalf<DuplexStream>,
+    pub lines: Lines<BufReader<ReadHalf<DuplexStream>>>,
     next_id: i64,
     pub task: tokio::task::JoinHandle<Result<(), mcpgen_server::Error>>,
 }
