@@ -13,7 +13,7 @@
 //!
 //! and in the crate, next to dependencies on `mcpgen-runtime`, `serde` and `serde_json`:
 //!
-//! ```ignore
+//! ```text
 //! include!(concat!(env!("OUT_DIR"), "/chronosphere.rs"));
 //! ```
 

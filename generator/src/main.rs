@@ -78,7 +78,7 @@ fn run(args: &Args) -> Result<ExitCode, Error> {
     if args.check {
         let report = generation.files.check(&args.out)?;
         if report.is_fresh() {
-            println!("{} is up to date: {summary}", shown(&args.out));
+            println!("{}/ is up to date: {summary}", shown(&args.out));
             return Ok(ExitCode::SUCCESS);
         }
         eprintln!(
@@ -108,7 +108,7 @@ fn run(args: &Args) -> Result<ExitCode, Error> {
         println!("  removed  {}", shown(path));
     }
     println!(
-        "{}: {} written, {} unchanged, {} removed",
+        "{}/: {} written, {} unchanged, {} removed",
         shown(&args.out),
         written.written.len(),
         written.unchanged,

@@ -179,3 +179,40 @@ fn display(path: &Path) -> String {
         .display()
         .to_string()
 }
+
+#[test]
+fn custom_templates_replace_the_built_in_ones_by_name() {
+    let dir = common::temp_dir("cli-templates");
+    let templates = dir.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("tool_title.txt.j2"),
+        "{{ kind | upper }}: {{ resources }}",
+    )
+    .unwrap();
+    let docs = common::fixture_docs();
+    let out = dir.join("out");
+    let args = [
+        "--docs",
+        docs.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--templates",
+    ];
+    let output = generator(&[&args[..], &[templates.to_str().unwrap()]].concat());
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let pets = std::fs::read_to_string(out.join("petstore/src/pets.rs")).unwrap();
+    assert!(
+        readme.contains(r#"title: "LIST: pets","#),
+        "the custom title template was not used"
+    );
+
+    std::fs::write(templates.join("tool_titel.txt.j2"), "typo").unwrap();
+    let output = generator(&[&args[..], &[templates.to_str().unwrap()]].concat());
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("unknown template") && stderr.contains("tool_titel.txt.j2"),
+        "{stderr}"
+    );
+}

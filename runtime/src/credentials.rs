@@ -8,6 +8,7 @@ use std::fmt;
 
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
+use crate::endpoint::SEGMENT;
 use crate::registry::Integration;
 
 /// The credential values one account supplies, by credential name.
@@ -119,9 +120,11 @@ impl Secrets {
                 continue;
             };
             spellings.push(value.to_owned());
-            let encoded = utf8_percent_encode(value, NON_ALPHANUMERIC).to_string();
-            if encoded != value {
-                spellings.push(encoded);
+            for set in [NON_ALPHANUMERIC, SEGMENT] {
+                let encoded = utf8_percent_encode(value, set).to_string();
+                if encoded != value {
+                    spellings.push(encoded);
+                }
             }
             let form: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
             if form != value {

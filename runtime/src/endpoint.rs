@@ -13,7 +13,7 @@ use crate::credentials::Credentials;
 use crate::error::{ConfigError, UpstreamError};
 
 /// Everything but RFC 3986 unreserved characters is encoded, `/` and `%` included.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+pub(crate) const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')

@@ -38,8 +38,9 @@ where
     O: DeserializeOwned + Serialize + Send + 'static,
 {
     Box::pin(async move {
-        let input: I = serde_path_to_error::deserialize(Value::Object(args))
-            .map_err(|error| CallError::InvalidArguments(describe(error)))?;
+        let args = Value::Object(args);
+        let input: I =
+            decode(&args).map_err(|error| CallError::InvalidArguments(describe(error)))?;
         // Encode before awaiting, so the future does not hold `&I` (and need `I: Sync`).
         let input = encode(&input)?;
         let output: O = run(client, plan, input)
@@ -82,13 +83,24 @@ async fn run<O: DeserializeOwned>(
     input: Value,
 ) -> Result<O, UpstreamError> {
     let shaped = execute(client, plan, input).await?;
-    serde_path_to_error::deserialize(shaped).map_err(|error| {
+    decode(&shaped).map_err(|error| {
         let path = reply_path(plan, &error.path().to_string());
         client.scrub(UpstreamError::UnexpectedReply {
             path,
             message: error.into_inner().to_string(),
         })
     })
+}
+
+/// Decodes without path tracking (about twice as fast), and only on failure decodes again with
+/// it to name the field.
+fn decode<T: DeserializeOwned>(
+    value: &Value,
+) -> Result<T, serde_path_to_error::Error<serde_json::Error>> {
+    match T::deserialize(value) {
+        Ok(decoded) => Ok(decoded),
+        Err(_) => serde_path_to_error::deserialize(value),
+    }
 }
 
 /// `` `field`: what is wrong `` for a nested field, serde's own text for the root.

@@ -36,7 +36,12 @@ impl Catalog {
         let entries = integration
             .tools
             .iter()
-            .map(|&tool| Ok(CatalogEntry { tool, mcp: mcp_tool(tool)? }))
+            .map(|&tool| {
+                Ok(CatalogEntry {
+                    tool,
+                    mcp: mcp_tool(tool)?,
+                })
+            })
             .collect::<Result<Vec<_>, CatalogError>>()?;
         Ok(Self::from_entries(integration, entries))
     }
@@ -44,13 +49,27 @@ impl Catalog {
     /// The tools `filter` keeps (see [`ToolFilter::select`] for the errors).
     pub fn select(&self, filter: &ToolFilter) -> Result<Self, FilterError> {
         let kept = filter.select(self.integration)?;
-        let entries = self.entries.iter().filter(|entry| kept.iter().any(|tool| std::ptr::eq(*tool, entry.tool)));
-        Ok(Self::from_entries(self.integration, entries.cloned().collect()))
+        let entries = self
+            .entries
+            .iter()
+            .filter(|entry| kept.iter().any(|tool| std::ptr::eq(*tool, entry.tool)));
+        Ok(Self::from_entries(
+            self.integration,
+            entries.cloned().collect(),
+        ))
     }
 
     fn from_entries(integration: &'static Integration, entries: Vec<CatalogEntry>) -> Self {
-        let index = entries.iter().enumerate().map(|(i, entry)| (entry.tool.name, i)).collect();
-        Self { integration, entries: entries.into(), index: Arc::new(index) }
+        let index = entries
+            .iter()
+            .enumerate()
+            .map(|(i, entry)| (entry.tool.name, i))
+            .collect();
+        Self {
+            integration,
+            entries: entries.into(),
+            index: Arc::new(index),
+        }
     }
 
     pub fn integration(&self) -> &'static Integration {
@@ -89,13 +108,21 @@ pub fn mcp_tool(tool: &'static Tool) -> Result<McpTool, CatalogError> {
         .destructive(tool.annotations.destructive)
         .idempotent(tool.annotations.idempotent)
         .open_world(tool.annotations.open_world);
-    Ok(McpTool::new(Cow::Borrowed(tool.name), Cow::Borrowed(tool.description), input)
-        .with_title(tool.title)
-        .with_raw_output_schema(output)
-        .with_annotations(annotations))
+    Ok(McpTool::new(
+        Cow::Borrowed(tool.name),
+        Cow::Borrowed(tool.description),
+        input,
+    )
+    .with_title(tool.title)
+    .with_raw_output_schema(output)
+    .with_annotations(annotations))
 }
 
-fn parse_schema(tool: &Tool, which: &'static str, text: &str) -> Result<Arc<JsonObject>, CatalogError> {
+fn parse_schema(
+    tool: &Tool,
+    which: &'static str,
+    text: &str,
+) -> Result<Arc<JsonObject>, CatalogError> {
     let schema: JsonObject = serde_json::from_str(text).map_err(|source| CatalogError::Schema {
         tool: tool.name,
         which,
@@ -117,6 +144,12 @@ fn parse_schema(tool: &Tool, which: &'static str, text: &str) -> Result<Arc<Json
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CatalogError {
-    #[error("tool `{tool}` has an invalid {which} schema: {reason} (regenerate with `cargo run -p generator`)")]
-    Schema { tool: &'static str, which: &'static str, reason: String },
+    #[error(
+        "tool `{tool}` has an invalid {which} schema: {reason} (regenerate with `cargo run -p generator`)"
+    )]
+    Schema {
+        tool: &'static str,
+        which: &'static str,
+        reason: String,
+    },
 }

@@ -13,8 +13,15 @@ pub fn resolve(
     flags: &[(String, String)],
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<Credentials, CredentialsError> {
-    let known: Vec<&'static str> = integration.credentials.iter().map(|spec| spec.name).collect();
-    if let Some((name, _)) = flags.iter().find(|(name, _)| !known.contains(&name.as_str())) {
+    let known: Vec<&'static str> = integration
+        .credentials
+        .iter()
+        .map(|spec| spec.name)
+        .collect();
+    if let Some((name, _)) = flags
+        .iter()
+        .find(|(name, _)| !known.contains(&name.as_str()))
+    {
         return Err(CredentialsError::Unknown {
             integration: integration.name,
             name: name.clone(),
@@ -24,9 +31,16 @@ pub fn resolve(
     let mut credentials = Credentials::new();
     let mut missing = Vec::new();
     for spec in integration.credentials {
-        let from_flag = flags.iter().rev().find(|(name, _)| name == spec.name).map(|(_, value)| value.clone());
+        let from_flag = flags
+            .iter()
+            .rev()
+            .find(|(name, _)| name == spec.name)
+            .map(|(_, value)| value.clone());
         let variable = env_var(integration.name, spec.name);
-        match from_flag.or_else(|| env(&variable)).filter(|value| !value.is_empty()) {
+        match from_flag
+            .or_else(|| env(&variable))
+            .filter(|value| !value.is_empty())
+        {
             Some(value) => {
                 credentials.insert(spec.name, value);
             }
@@ -36,8 +50,14 @@ pub fn resolve(
     if !missing.is_empty() {
         return Err(CredentialsError::Missing {
             integration: integration.name,
-            variables: missing.iter().map(|(_, variable)| variable.clone()).collect(),
-            flags: missing.iter().map(|(name, _)| format!("--credential {name}=...")).collect(),
+            variables: missing
+                .iter()
+                .map(|(_, variable)| variable.clone())
+                .collect(),
+            flags: missing
+                .iter()
+                .map(|(name, _)| format!("--credential {name}=..."))
+                .collect(),
         });
     }
     Ok(credentials)
@@ -46,7 +66,9 @@ pub fn resolve(
 /// Parses one `--credential` value, `key=value` (the value may contain `=`).
 pub fn parse_flag(text: &str) -> Result<(String, String), String> {
     match text.split_once('=') {
-        Some((key, value)) if !key.trim().is_empty() => Ok((key.trim().to_owned(), value.to_owned())),
+        Some((key, value)) if !key.trim().is_empty() => {
+            Ok((key.trim().to_owned(), value.to_owned()))
+        }
         _ => Err("expected KEY=VALUE, e.g. --credential api_token=...".to_owned()),
     }
 }
@@ -59,7 +81,15 @@ pub enum CredentialsError {
         variables.join(" and "),
         flags.join(" ")
     )]
-    Missing { integration: &'static str, variables: Vec<String>, flags: Vec<String> },
+    Missing {
+        integration: &'static str,
+        variables: Vec<String>,
+        flags: Vec<String>,
+    },
     #[error("unknown credential `{name}` for {integration}; it takes: {known}")]
-    Unknown { integration: &'static str, name: String, known: String },
+    Unknown {
+        integration: &'static str,
+        name: String,
+        known: String,
+    },
 }

@@ -15,7 +15,11 @@ use crate::filter::FilterError;
 #[non_exhaustive]
 pub enum Error {
     #[error("unknown integration `{name}`{hint}; this server provides: {known}")]
-    UnknownIntegration { name: String, known: String, hint: String },
+    UnknownIntegration {
+        name: String,
+        known: String,
+        hint: String,
+    },
     #[error("this server provides several integrations ({known}); choose one with --integration")]
     IntegrationRequired { known: String },
     #[error(transparent)]
@@ -35,7 +39,10 @@ pub enum Error {
     #[error("invalid allowed origin `{origin}`: {reason}")]
     InvalidOrigin { origin: String, reason: String },
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("the HTTP server failed: {0}")]
     Http(std::io::Error),
     #[error("the stdio session failed: {0}")]

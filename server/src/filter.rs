@@ -47,7 +47,10 @@ impl FromStr for MethodSelector {
             "write" => Ok(MethodSelector::Write),
             "custom" => Ok(MethodSelector::Custom),
             _ if is_identifier(text) => Ok(MethodSelector::Named(text.to_owned())),
-            _ => Err(FilterError::Malformed { list: "methods", entry: text.to_owned() }),
+            _ => Err(FilterError::Malformed {
+                list: "methods",
+                entry: text.to_owned(),
+            }),
         }
     }
 }
@@ -115,7 +118,10 @@ impl ToolFilter {
                     return Err(FilterError::EmptyEntry { list: "tags" });
                 }
                 if !is_tag(tag) {
-                    return Err(FilterError::Malformed { list: "tags", entry: tag.to_owned() });
+                    return Err(FilterError::Malformed {
+                        list: "tags",
+                        entry: tag.to_owned(),
+                    });
                 }
                 if !filter.tags.iter().any(|known| known == tag) {
                     filter.tags.push(tag.to_owned());
@@ -141,17 +147,28 @@ impl ToolFilter {
     /// Whether `tool` passes: any listed method matches (or none listed) AND any listed tag is
     /// among the tool's tags (or none listed).
     pub fn matches(&self, tool: &Tool) -> bool {
-        let method_ok = self.methods.is_empty() || self.methods.iter().any(|m| m.matches(tool.method));
-        let tag_ok = self.tags.is_empty() || self.tags.iter().any(|tag| tool.tags.contains(&tag.as_str()));
+        let method_ok =
+            self.methods.is_empty() || self.methods.iter().any(|m| m.matches(tool.method));
+        let tag_ok = self.tags.is_empty()
+            || self
+                .tags
+                .iter()
+                .any(|tag| tool.tags.contains(&tag.as_str()));
         method_ok && tag_ok
     }
 
     /// Checks the filter against `integration` and returns the tools it keeps, in registry
     /// order. Unknown method names and tags are errors, and so is a filter that keeps nothing.
-    pub fn select(&self, integration: &'static Integration) -> Result<Vec<&'static Tool>, FilterError> {
+    pub fn select(
+        &self,
+        integration: &'static Integration,
+    ) -> Result<Vec<&'static Tool>, FilterError> {
         for selector in &self.methods {
             if let MethodSelector::Named(name) = selector
-                && !integration.tools.iter().any(|tool| tool.method.name() == name)
+                && !integration
+                    .tools
+                    .iter()
+                    .any(|tool| tool.method.name() == name)
             {
                 return Err(FilterError::UnknownMethod {
                     integration: integration.name,
@@ -172,9 +189,17 @@ impl ToolFilter {
                 });
             }
         }
-        let kept: Vec<&'static Tool> = integration.tools.iter().copied().filter(|tool| self.matches(tool)).collect();
+        let kept: Vec<&'static Tool> = integration
+            .tools
+            .iter()
+            .copied()
+            .filter(|tool| self.matches(tool))
+            .collect();
         if kept.is_empty() {
-            return Err(FilterError::NoMatch { integration: integration.name, filter: self.to_string() });
+            return Err(FilterError::NoMatch {
+                integration: integration.name,
+                filter: self.to_string(),
+            });
         }
         Ok(kept)
     }
@@ -204,26 +229,44 @@ impl fmt::Display for ToolFilter {
 pub enum FilterError {
     #[error("the {list} filter has an empty entry (check for a stray comma)")]
     EmptyEntry { list: &'static str },
-    #[error("`{entry}` in the {list} filter is not a valid name (letters, digits, `_` and `-` only)")]
+    #[error(
+        "`{entry}` in the {list} filter is not a valid name (letters, digits, `_` and `-` only)"
+    )]
     Malformed { list: &'static str, entry: String },
     #[error(
         "unknown method `{name}` for {integration}{}; expected read, write, custom or one of: {}",
         did_you_mean(suggestion),
         known.join(", ")
     )]
-    UnknownMethod { integration: &'static str, name: String, known: Vec<String>, suggestion: Option<String> },
+    UnknownMethod {
+        integration: &'static str,
+        name: String,
+        known: Vec<String>,
+        suggestion: Option<String>,
+    },
     #[error(
         "unknown tag `{tag}` for {integration}{}; known tags: {}",
         did_you_mean(suggestion),
         if known.is_empty() { "none".to_owned() } else { known.join(", ") }
     )]
-    UnknownTag { integration: &'static str, tag: String, known: Vec<String>, suggestion: Option<String> },
+    UnknownTag {
+        integration: &'static str,
+        tag: String,
+        known: Vec<String>,
+        suggestion: Option<String>,
+    },
     #[error("no {integration} tool matches {filter}; widen --methods or --tags")]
-    NoMatch { integration: &'static str, filter: String },
+    NoMatch {
+        integration: &'static str,
+        filter: String,
+    },
 }
 
 fn did_you_mean(suggestion: &Option<String>) -> String {
-    suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default()
+    suggestion
+        .as_ref()
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default()
 }
 
 /// Method names present in `integration`, in first-seen order.
@@ -240,15 +283,21 @@ fn method_names(integration: &Integration) -> Vec<String> {
 
 /// Tags present in `integration`, sorted.
 fn tag_names(integration: &Integration) -> Vec<String> {
-    let mut tags: Vec<String> =
-        integration.tools.iter().flat_map(|tool| tool.tags.iter().map(|tag| (*tag).to_owned())).collect();
+    let mut tags: Vec<String> = integration
+        .tools
+        .iter()
+        .flat_map(|tool| tool.tags.iter().map(|tag| (*tag).to_owned()))
+        .collect();
     tags.sort();
     tags.dedup();
     tags
 }
 
 /// The closest candidate within a small edit distance, for "did you mean" hints.
-pub(crate) fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub(crate) fn suggest<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     candidates
         .into_iter()
         .map(|candidate| (strsim::damerau_levenshtein(wanted, candidate), candidate))
@@ -258,9 +307,11 @@ pub(crate) fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a
 }
 
 fn is_identifier(text: &str) -> bool {
-    text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    text.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 fn is_tag(text: &str) -> bool {
-    text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':' | b'/'))
+    text.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':' | b'/'))
 }

@@ -13,8 +13,9 @@ use std::time::Instant;
 use futures::FutureExt;
 use mcpgen_runtime::{CallError, UpstreamClient};
 use rmcp::model::{
-    CacheScope, CallToolRequestParams, CallToolResponse, CustomRequest, CustomResult, Implementation, ListToolsResult,
-    PaginatedRequestParams, ProtocolVersion, ServerCapabilities, ServerConfig, Tool as McpTool,
+    CacheScope, CallToolRequestParams, CallToolResponse, CustomRequest, CustomResult,
+    Implementation, ListToolsResult, PaginatedRequestParams, ProtocolVersion, ServerCapabilities,
+    ServerConfig, Tool as McpTool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
@@ -33,7 +34,10 @@ impl Default for ListCaching {
     /// The list is fixed for the life of the process and does not depend on who asks, so any
     /// cache may keep it for a while; a restart with other filters is the only change.
     fn default() -> Self {
-        Self { ttl_ms: 5 * 60 * 1000, scope: CacheScope::Public }
+        Self {
+            ttl_ms: 5 * 60 * 1000,
+            scope: CacheScope::Public,
+        }
     }
 }
 
@@ -59,7 +63,14 @@ impl McpHandler {
     /// per token, so it uses a private scope).
     pub fn with_caching(catalog: Catalog, client: UpstreamClient, caching: ListCaching) -> Self {
         let info = server_config(&catalog);
-        Self { inner: Arc::new(Inner { catalog, client, info, caching }) }
+        Self {
+            inner: Arc::new(Inner {
+                catalog,
+                client,
+                info,
+                caching,
+            }),
+        }
     }
 
     pub fn catalog(&self) -> &Catalog {
@@ -78,9 +89,12 @@ impl std::fmt::Debug for McpHandler {
 
 fn server_config(catalog: &Catalog) -> ServerConfig {
     let integration = catalog.integration();
-    let implementation = Implementation::new(format!("mcpgen-{}", integration.name), env!("CARGO_PKG_VERSION"))
-        .with_title(integration.display_name)
-        .with_description(integration.description);
+    let implementation = Implementation::new(
+        format!("mcpgen-{}", integration.name),
+        env!("CARGO_PKG_VERSION"),
+    )
+    .with_title(integration.display_name)
+    .with_description(integration.description);
     ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
         // rmcp answers `initialize` with the newest handshake revision the client can take;
         // naming it here keeps the value truthful when read elsewhere.
@@ -150,15 +164,30 @@ impl ServerHandler for McpHandler {
             }
             Ok(Err(CallError::InvalidArguments(message))) => {
                 tracing::info!(tool = tool.name, elapsed_ms, %message, "tool call rejected: invalid arguments");
-                Err(outcome::invalid_arguments(tool.name, format!("invalid arguments: {message}")))
+                Err(outcome::invalid_arguments(
+                    tool.name,
+                    format!("invalid arguments: {message}"),
+                ))
             }
             Ok(Err(CallError::Upstream(error))) => {
                 // A 4xx is an answer the agent acts on; timeouts, refused connections and 5xx
                 // are what an operator wants to see.
                 if error.status().is_some_and(|status| status < 500) {
-                    tracing::info!(tool = tool.name, elapsed_ms, kind = error.kind(), status = error.status(), "tool call failed upstream: {error}");
+                    tracing::info!(
+                        tool = tool.name,
+                        elapsed_ms,
+                        kind = error.kind(),
+                        status = error.status(),
+                        "tool call failed upstream: {error}"
+                    );
                 } else {
-                    tracing::warn!(tool = tool.name, elapsed_ms, kind = error.kind(), status = error.status(), "tool call failed upstream: {error}");
+                    tracing::warn!(
+                        tool = tool.name,
+                        elapsed_ms,
+                        kind = error.kind(),
+                        status = error.status(),
+                        "tool call failed upstream: {error}"
+                    );
                 }
                 Ok(outcome::upstream_failure(&error).into())
             }
@@ -176,6 +205,9 @@ impl ServerHandler for McpHandler {
         request: CustomRequest,
         _context: RequestContext<RoleServer>,
     ) -> Result<CustomResult, ErrorData> {
-        Err(outcome::unroutable(&request.method, request.params.as_ref()))
+        Err(outcome::unroutable(
+            &request.method,
+            request.params.as_ref(),
+        ))
     }
 }

@@ -76,7 +76,10 @@ impl Default for HttpOptions {
 
 impl HttpOptions {
     pub fn new(listen: SocketAddr) -> Self {
-        Self { listen, ..Self::default() }
+        Self {
+            listen,
+            ..Self::default()
+        }
     }
 
     /// Checks the bind address and origins; run before binding so mistakes stop start-up.
@@ -90,7 +93,10 @@ impl HttpOptions {
         Ok(())
     }
 
-    pub(crate) fn rmcp_config(&self, shutdown: CancellationToken) -> Result<StreamableHttpServerConfig, Error> {
+    pub(crate) fn rmcp_config(
+        &self,
+        shutdown: CancellationToken,
+    ) -> Result<StreamableHttpServerConfig, Error> {
         let mut origins: Vec<String> = LOOPBACK_ORIGINS.iter().map(|o| (*o).to_owned()).collect();
         for origin in &self.allowed_origins {
             origins.push(normalize_origin(origin)?);
@@ -115,7 +121,11 @@ impl HttpOptions {
 }
 
 /// The `/mcp` router for `handler`. `shutdown` ends open sessions and streams when cancelled.
-pub fn router(handler: McpHandler, options: &HttpOptions, shutdown: CancellationToken) -> Result<Router, Error> {
+pub fn router(
+    handler: McpHandler,
+    options: &HttpOptions,
+    shutdown: CancellationToken,
+) -> Result<Router, Error> {
     options.validate()?;
     let config = options.rmcp_config(shutdown)?;
     let service: StreamableHttpService<McpHandler, LocalSessionManager> =
@@ -123,15 +133,21 @@ pub fn router(handler: McpHandler, options: &HttpOptions, shutdown: Cancellation
     let limit = options.max_request_body_bytes;
     Ok(Router::new()
         .nest_service(MCP_PATH, service)
-        .layer(middleware::from_fn(move |request, next| json_rpc_errors(limit, request, next))))
+        .layer(middleware::from_fn(move |request, next| {
+            json_rpc_errors(limit, request, next)
+        })))
 }
 
 /// Binds `options.listen`, prints `listening on http://ADDR/mcp` to stderr, and serves until
 /// Ctrl-C or SIGTERM.
 pub async fn serve(handler: McpHandler, options: HttpOptions) -> Result<(), Error> {
     options.validate()?;
-    let listener =
-        TcpListener::bind(options.listen).await.map_err(|source| Error::Bind { addr: options.listen, source })?;
+    let listener = TcpListener::bind(options.listen)
+        .await
+        .map_err(|source| Error::Bind {
+            addr: options.listen,
+            source,
+        })?;
     serve_listener(handler, listener, &options, shutdown_signal()).await
 }
 
@@ -192,13 +208,18 @@ pub(crate) async fn shutdown_signal() {
 /// `scheme://host[:port|:*]` with an explicit port (the scheme default when none is given, so
 /// `https://app.example` means exactly what a browser sends), or `null`.
 fn normalize_origin(origin: &str) -> Result<String, Error> {
-    let invalid = |reason: &str| Error::InvalidOrigin { origin: origin.to_owned(), reason: reason.to_owned() };
+    let invalid = |reason: &str| Error::InvalidOrigin {
+        origin: origin.to_owned(),
+        reason: reason.to_owned(),
+    };
     let trimmed = origin.trim().trim_end_matches('/');
     if trimmed == "null" {
         return Ok(trimmed.to_owned());
     }
     let Some((scheme, authority)) = trimmed.split_once("://") else {
-        return Err(invalid("expected scheme://host[:port], e.g. https://app.example.com"));
+        return Err(invalid(
+            "expected scheme://host[:port], e.g. https://app.example.com",
+        ));
     };
     let scheme = scheme.to_ascii_lowercase();
     let default_port = match scheme.as_str() {
@@ -207,7 +228,9 @@ fn normalize_origin(origin: &str) -> Result<String, Error> {
         _ => return Err(invalid("the scheme must be http or https")),
     };
     if authority.is_empty() || authority.contains(['/', '?', '#', '@', ' ']) {
-        return Err(invalid("an origin is scheme://host[:port] with no path, query or user"));
+        return Err(invalid(
+            "an origin is scheme://host[:port] with no path, query or user",
+        ));
     }
     let has_port = match authority.rsplit_once(':') {
         // `[::1]` has colons inside the brackets; only a colon after `]` starts a port.
@@ -254,7 +277,9 @@ pub(crate) async fn json_rpc_errors(limit: usize, request: Request, next: Next) 
         }
         chunk
     });
-    let response = next.run(Request::from_parts(parts, Body::from_stream(body))).await;
+    let response = next
+        .run(Request::from_parts(parts, Body::from_stream(body)))
+        .await;
     if response.status() != StatusCode::UNSUPPORTED_MEDIA_TYPE {
         return response;
     }
@@ -263,21 +288,33 @@ pub(crate) async fn json_rpc_errors(limit: usize, request: Request, next: Next) 
 }
 
 fn is_json(content_type: Option<&HeaderValue>) -> bool {
-    content_type.and_then(|value| value.to_str().ok()).is_some_and(|value| {
-        let essence = value.split_once(';').map_or(value, |(essence, _)| essence);
-        essence.trim().eq_ignore_ascii_case("application/json")
-    })
+    content_type
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| {
+            let essence = value.split_once(';').map_or(value, |(essence, _)| essence);
+            essence.trim().eq_ignore_ascii_case("application/json")
+        })
 }
 
 /// The JSON-RPC error for a body rmcp could not decode as a message.
 fn undecodable_body(body: &[u8]) -> (StatusCode, [(header::HeaderName, &'static str); 1], String) {
     let (id, code, message) = match serde_json::from_slice::<Value>(body) {
-        Err(error) => (Value::Null, -32700, format!("Parse error: the body is not valid JSON ({error})")),
-        Ok(Value::Array(_)) => {
-            (Value::Null, -32600, "Invalid Request: JSON-RPC batches are not supported; send one message per POST".to_owned())
-        }
+        Err(error) => (
+            Value::Null,
+            -32700,
+            format!("Parse error: the body is not valid JSON ({error})"),
+        ),
+        Ok(Value::Array(_)) => (
+            Value::Null,
+            -32600,
+            "Invalid Request: JSON-RPC batches are not supported; send one message per POST"
+                .to_owned(),
+        ),
         Ok(Value::Object(message)) => {
-            let id = message.get("id").filter(|id| id.is_string() || id.is_number()).cloned();
+            let id = message
+                .get("id")
+                .filter(|id| id.is_string() || id.is_number())
+                .cloned();
             let well_formed = message.get("jsonrpc") == Some(&json!("2.0")) && id.is_some();
             match (message.get("method").and_then(Value::as_str), message.get("params")) {
                 (Some(method), Some(params)) if well_formed && !params.is_object() => (
@@ -294,10 +331,18 @@ fn undecodable_body(body: &[u8]) -> (StatusCode, [(header::HeaderName, &'static 
                 ),
             }
         }
-        Ok(_) => (Value::Null, -32600, "Invalid Request: a JSON-RPC message is a JSON object".to_owned()),
+        Ok(_) => (
+            Value::Null,
+            -32600,
+            "Invalid Request: a JSON-RPC message is a JSON object".to_owned(),
+        ),
     };
     let body = json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message } });
-    (StatusCode::BAD_REQUEST, [(header::CONTENT_TYPE, "application/json")], body.to_string())
+    (
+        StatusCode::BAD_REQUEST,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
 }
 
 #[cfg(test)]
@@ -307,17 +352,35 @@ mod tests {
 
     #[test]
     fn origins_get_an_explicit_port() {
-        assert_eq!(normalize_origin("https://app.example.com").unwrap(), "https://app.example.com:443");
-        assert_eq!(normalize_origin("http://app.example.com/").unwrap(), "http://app.example.com:80");
-        assert_eq!(normalize_origin("http://localhost:3000").unwrap(), "http://localhost:3000");
+        assert_eq!(
+            normalize_origin("https://app.example.com").unwrap(),
+            "https://app.example.com:443"
+        );
+        assert_eq!(
+            normalize_origin("http://app.example.com/").unwrap(),
+            "http://app.example.com:80"
+        );
+        assert_eq!(
+            normalize_origin("http://localhost:3000").unwrap(),
+            "http://localhost:3000"
+        );
         assert_eq!(normalize_origin("http://[::1]").unwrap(), "http://[::1]:80");
-        assert_eq!(normalize_origin("http://[::1]:*").unwrap(), "http://[::1]:*");
+        assert_eq!(
+            normalize_origin("http://[::1]:*").unwrap(),
+            "http://[::1]:*"
+        );
         assert_eq!(normalize_origin("null").unwrap(), "null");
     }
 
     #[test]
     fn malformed_origins_are_rejected() {
-        for origin in ["app.example.com", "ftp://x", "https://x/path", "https://x:port", "https://"] {
+        for origin in [
+            "app.example.com",
+            "ftp://x",
+            "https://x/path",
+            "https://x:port",
+            "https://",
+        ] {
             assert!(normalize_origin(origin).is_err(), "{origin}");
         }
     }
@@ -327,14 +390,25 @@ mod tests {
         let code = |body: &str| -> i64 {
             let (status, _, text) = undecodable_body(body.as_bytes());
             assert_eq!(status, StatusCode::BAD_REQUEST);
-            serde_json::from_str::<Value>(&text).unwrap()["error"]["code"].as_i64().unwrap()
+            serde_json::from_str::<Value>(&text).unwrap()["error"]["code"]
+                .as_i64()
+                .unwrap()
         };
         assert_eq!(code("{not json"), -32700);
         assert_eq!(code("[]"), -32600);
         assert_eq!(code("42"), -32600);
-        assert_eq!(code(r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":[1]}"#), -32602);
-        assert_eq!(code(r#"{"jsonrpc":"1.0","id":1,"method":"tools/call","params":[1]}"#), -32600);
-        assert_eq!(code(r#"{"jsonrpc":"2.0","id":{},"method":"tools/list"}"#), -32600);
+        assert_eq!(
+            code(r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":[1]}"#),
+            -32602
+        );
+        assert_eq!(
+            code(r#"{"jsonrpc":"1.0","id":1,"method":"tools/call","params":[1]}"#),
+            -32600
+        );
+        assert_eq!(
+            code(r#"{"jsonrpc":"2.0","id":{},"method":"tools/list"}"#),
+            -32600
+        );
         assert_eq!(code(r#"{"hello":"world"}"#), -32600);
     }
 }

@@ -15,12 +15,23 @@ pub fn table(catalog: &Catalog) -> String {
         .iter()
         .map(|entry| {
             let tool = entry.tool;
-            [tool.name.to_owned(), tool.method.name().to_owned(), hints(&tool.annotations), first_line(tool.description)]
+            [
+                tool.name.to_owned(),
+                tool.method.name().to_owned(),
+                hints(&tool.annotations),
+                first_line(tool.description),
+            ]
         })
         .collect();
     let header = ["NAME", "METHOD", "HINTS", "DESCRIPTION"].map(str::to_owned);
     let widths: Vec<usize> = (0..3)
-        .map(|column| rows.iter().chain([&header]).map(|row| row[column].chars().count()).max().unwrap_or(0))
+        .map(|column| {
+            rows.iter()
+                .chain([&header])
+                .map(|row| row[column].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let mut out = String::new();
     for row in [&header].into_iter().chain(&rows) {
@@ -37,7 +48,12 @@ pub fn table(catalog: &Catalog) -> String {
         );
     }
     let count = rows.len();
-    let _ = writeln!(out, "{count} tool{} from {}", if count == 1 { "" } else { "s" }, catalog.integration().name);
+    let _ = writeln!(
+        out,
+        "{count} tool{} from {}",
+        if count == 1 { "" } else { "s" },
+        catalog.integration().name
+    );
     out
 }
 
@@ -64,11 +80,19 @@ fn hints(annotations: &Annotations) -> String {
     if !annotations.open_world {
         hints.push("closed-world");
     }
-    if hints.is_empty() { "-".to_owned() } else { hints.join(",") }
+    if hints.is_empty() {
+        "-".to_owned()
+    } else {
+        hints.join(",")
+    }
 }
 
 fn first_line(text: &str) -> String {
-    let line = text.lines().map(str::trim).find(|line| !line.is_empty()).unwrap_or("");
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty())
+        .unwrap_or("");
     if line.chars().count() <= DESCRIPTION_WIDTH {
         return line.to_owned();
     }

@@ -19,6 +19,7 @@ pub mod inventory;
 pub mod logging;
 mod outcome;
 mod server;
+mod stdio;
 pub mod units;
 
 use std::process::ExitCode;
@@ -35,5 +36,6 @@ pub use server::{Server, ServerBuilder};
 /// (2 for configuration mistakes, found before serving; 1 for failures while serving).
 pub fn main(integrations: &'static [&'static Integration]) -> ExitCode {
     logging::init();
-    ExitCode::from(cli::run(integrations, std::env::args_os(), &|name| std::env::var(name).ok()))
+    let env = |name: &str| std::env::var(name).ok();
+    ExitCode::from(cli::run(integrations, std::env::args_os(), &env))
 }

@@ -14,7 +14,8 @@ const DEFAULT_FILTER: &str = "warn,rmcp::service=error,mcpgen_server=info,mcpgen
 
 /// Installs the stderr subscriber; a no-op when one is already installed (tests, embedders).
 pub fn init() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -55,15 +55,27 @@ pub(crate) fn handler_panicked(tool: &str) -> ErrorData {
 /// A request rmcp could not decode as any method it knows: a known method with malformed
 /// params is `-32602` naming the problem; anything else is `-32601`.
 pub(crate) fn unroutable(method: &str, params: Option<&Value>) -> ErrorData {
-    const KNOWN: &[&str] = &["initialize", "ping", "server/discover", "tools/list", "tools/call"];
+    const KNOWN: &[&str] = &[
+        "initialize",
+        "ping",
+        "server/discover",
+        "tools/list",
+        "tools/call",
+    ];
     if !KNOWN.contains(&method) {
-        return ErrorData::new(ErrorCode::METHOD_NOT_FOUND, format!("method not found: `{method}`"), None);
+        return ErrorData::new(
+            ErrorCode::METHOD_NOT_FOUND,
+            format!("method not found: `{method}`"),
+            None,
+        );
     }
     let problem = match (method, params) {
         ("tools/call", None) => "`params` with the tool `name` is required".to_owned(),
         ("tools/call", Some(params)) => match params.get("name") {
             None => "`name` is required".to_owned(),
-            Some(name) if !name.is_string() => format!("`name` must be a string, not {}", kind(name)),
+            Some(name) if !name.is_string() => {
+                format!("`name` must be a string, not {}", kind(name))
+            }
             Some(_) => match params.get("arguments") {
                 Some(arguments) if !arguments.is_object() && !arguments.is_null() => {
                     format!("`arguments` must be an object, not {}", kind(arguments))

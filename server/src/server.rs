@@ -22,6 +22,7 @@ use crate::error::Error;
 use crate::filter::ToolFilter;
 use crate::handler::McpHandler;
 use crate::http::{self, HttpOptions};
+use crate::stdio;
 
 /// A ready-to-serve MCP server: the filtered tool catalog and the upstream client.
 #[derive(Debug, Clone)]
@@ -78,8 +79,12 @@ impl Server {
         W: AsyncWrite + Send + Unpin + 'static,
     {
         let integration = self.catalog().integration().name;
-        tracing::info!(integration, tools = self.catalog().len(), "serving MCP over stdio");
-        let running = match self.handler.serve((reader, writer)).await {
+        tracing::info!(
+            integration,
+            tools = self.catalog().len(),
+            "serving MCP over stdio"
+        );
+        let running = match self.handler.serve(stdio::transport(reader, writer)).await {
             Ok(running) => running,
             Err(ServerInitializeError::ConnectionClosed(_)) => {
                 tracing::info!("the client closed the connection before sending a request");
@@ -87,7 +92,10 @@ impl Server {
             }
             Err(error) => return Err(Error::Stdio(error.to_string())),
         };
-        let reason = running.waiting().await.map_err(|error| Error::Stdio(error.to_string()))?;
+        let reason = running
+            .waiting()
+            .await
+            .map_err(|error| Error::Stdio(error.to_string()))?;
         tracing::info!(?reason, "stdio session ended");
         Ok(())
     }
@@ -133,11 +141,15 @@ impl ServerBuilder {
             None => {
                 let credentials = match self.credentials {
                     Some(credentials) => credentials,
-                    None => credentials::resolve(self.integration, &[], |name| std::env::var(name).ok())?,
+                    None => credentials::resolve(self.integration, &[], |name| {
+                        std::env::var(name).ok()
+                    })?,
                 };
                 UpstreamClient::new(self.integration, credentials, self.upstream)?
             }
         };
-        Ok(Server { handler: McpHandler::new(catalog, client) })
+        Ok(Server {
+            handler: McpHandler::new(catalog, client),
+        })
     }
 }

@@ -8,9 +8,13 @@ use std::time::Duration;
 /// `30`, `30s`, `1.5s`, `1500ms`, `2m`. Zero is refused: it would fail every call.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let value: f64 = number.parse().map_err(|_| format!("`{text}` is not a duration; use e.g. 30, 30s, 1500ms or 2m"))?;
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration; use e.g. 30, 30s, 1500ms or 2m"))?;
     let seconds = match unit.trim() {
         "" | "s" | "sec" | "secs" => value,
         "ms" => value / 1000.0,
@@ -18,7 +22,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         other => return Err(format!("unknown duration unit `{other}`; use ms, s or m")),
     };
     if !seconds.is_finite() || seconds <= 0.0 || seconds > 24.0 * 3600.0 {
-        return Err(format!("`{text}` is out of range; give a duration above 0 and at most 24 hours"));
+        return Err(format!(
+            "`{text}` is out of range; give a duration above 0 and at most 24 hours"
+        ));
     }
     Ok(Duration::from_secs_f64(seconds))
 }
@@ -26,15 +32,23 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 /// `1048576`, `512KiB`, `10MiB`, `1GiB`. Zero is refused.
 pub fn parse_byte_size(text: &str) -> Result<usize, String> {
     let text = text.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let value: usize = number.parse().map_err(|_| format!("`{text}` is not a size; use e.g. 1048576, 512KiB or 10MiB"))?;
+    let value: usize = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size; use e.g. 1048576, 512KiB or 10MiB"))?;
     let factor: usize = match unit.trim() {
         "" | "B" => 1,
         "KiB" => 1 << 10,
         "MiB" => 1 << 20,
         "GiB" => 1 << 30,
-        other => return Err(format!("unknown size unit `{other}`; use KiB, MiB or GiB (powers of 1024)")),
+        other => {
+            return Err(format!(
+                "unknown size unit `{other}`; use KiB, MiB or GiB (powers of 1024)"
+            ));
+        }
     };
     match value.checked_mul(factor) {
         Some(0) => Err("the size must be above 0".to_owned()),

@@ -9,7 +9,10 @@ use mcpgen_server::{Catalog, ToolFilter};
 use serde_json::{Value, json};
 
 fn tool<'a>(tools: &'a [Value], name: &str) -> &'a Value {
-    tools.iter().find(|tool| tool["name"] == name).unwrap_or_else(|| panic!("{name} is listed"))
+    tools
+        .iter()
+        .find(|tool| tool["name"] == name)
+        .unwrap_or_else(|| panic!("{name} is listed"))
 }
 
 #[tokio::test]
@@ -21,14 +24,20 @@ async fn legacy_list_has_every_tool_with_schemas_titles_and_hints() {
     let names: Vec<&str> = tools.iter().map(|t| t["name"].as_str().unwrap()).collect();
     assert_eq!(names, DEMO.tools.iter().map(|t| t.name).collect::<Vec<_>>());
     // 2025-11-25 results carry no 2026 fields.
-    assert!(result.get("ttlMs").is_none() && result.get("resultType").is_none(), "{result}");
+    assert!(
+        result.get("ttlMs").is_none() && result.get("resultType").is_none(),
+        "{result}"
+    );
     assert!(result.get("nextCursor").is_none());
 
     let get = tool(tools, "get_single_demo_widget_by_id");
     assert_eq!(get["title"], "Get a Demo widget");
     assert_eq!(get["description"], "Gets one widget by its slug.");
     assert_eq!(get["inputSchema"]["required"], json!(["id"]));
-    assert_eq!(get["inputSchema"]["properties"]["id"]["description"], "the widget's slug");
+    assert_eq!(
+        get["inputSchema"]["properties"]["id"]["description"],
+        "the widget's slug"
+    );
     assert_eq!(get["outputSchema"], json!({"type": "object"}));
     assert_eq!(
         get["annotations"],
@@ -47,8 +56,12 @@ async fn legacy_list_has_every_tool_with_schemas_titles_and_hints() {
 
 #[tokio::test]
 async fn modern_list_carries_cache_hints_and_result_type() {
-    let mut client = PipeClient::start(server(ToolFilter::parse(["read"], [] as [&str; 0]).unwrap()));
-    let reply = client.request("tools/list", json!({"_meta": modern_meta()})).await;
+    let mut client = PipeClient::start(server(
+        ToolFilter::parse(["read"], [] as [&str; 0]).unwrap(),
+    ));
+    let reply = client
+        .request("tools/list", json!({"_meta": modern_meta()}))
+        .await;
     let result = &reply["result"];
     assert_eq!(result["resultType"], "complete", "{reply}");
     assert_eq!(result["ttlMs"], 300_000);
@@ -59,27 +72,49 @@ async fn modern_list_carries_cache_hints_and_result_type() {
 #[tokio::test]
 async fn discover_reports_tools_capability_and_both_eras() {
     let mut client = PipeClient::start(server(ToolFilter::all()));
-    let reply = client.request("server/discover", json!({"_meta": modern_meta()})).await;
+    let reply = client
+        .request("server/discover", json!({"_meta": modern_meta()}))
+        .await;
     let result = &reply["result"];
     assert!(result["capabilities"]["tools"].is_object(), "{reply}");
     let versions = result["supportedVersions"].as_array().unwrap();
-    assert!(versions.contains(&json!("2025-11-25")) && versions.contains(&json!("2026-07-28")), "{versions:?}");
-    assert_eq!(result["_meta"]["io.modelcontextprotocol/serverInfo"]["name"], "mcpgen-demo");
+    assert!(
+        versions.contains(&json!("2025-11-25")) && versions.contains(&json!("2026-07-28")),
+        "{versions:?}"
+    );
+    assert_eq!(
+        result["_meta"]["io.modelcontextprotocol/serverInfo"]["name"],
+        "mcpgen-demo"
+    );
     // A discover probe does not commit the connection: the handshake still works after it.
     let reply = client
         .request("initialize", json!({"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}}))
         .await;
-    assert_eq!(reply["result"]["capabilities"]["tools"], json!({}), "{reply}");
+    assert_eq!(
+        reply["result"]["capabilities"]["tools"],
+        json!({}),
+        "{reply}"
+    );
     assert_eq!(reply["result"]["serverInfo"]["title"], "Demo");
 }
 
 #[tokio::test]
 async fn the_filter_shapes_the_list_and_cursors_are_rejected() {
-    let mut client = PipeClient::initialized(server(ToolFilter::parse(["custom"], ["lifecycle"]).unwrap())).await;
+    let mut client = PipeClient::initialized(server(
+        ToolFilter::parse(["custom"], ["lifecycle"]).unwrap(),
+    ))
+    .await;
     let reply = client.request("tools/list", json!({})).await;
-    let names: Vec<&str> = reply["result"]["tools"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = reply["result"]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["archive_demo_widgets", "explode_demo_gadgets"]);
-    let reply = client.request("tools/list", json!({"cursor": "page-2"})).await;
+    let reply = client
+        .request("tools/list", json!({"cursor": "page-2"}))
+        .await;
     assert_eq!(reply["error"]["code"], -32602, "{reply}");
 }
 
@@ -94,14 +129,31 @@ fn inventory_json_is_the_tools_list_payload() {
 
 #[test]
 fn inventory_table_shows_name_method_hints_and_first_description_line() {
-    let catalog = Catalog::new(&DEMO).unwrap().select(&ToolFilter::parse(["list", "delete"], [] as [&str; 0]).unwrap()).unwrap();
+    let catalog = Catalog::new(&DEMO)
+        .unwrap()
+        .select(&ToolFilter::parse(["list", "delete"], [] as [&str; 0]).unwrap())
+        .unwrap();
     let table = mcpgen_server::inventory::table(&catalog);
     let lines: Vec<&str> = table.lines().collect();
     assert_eq!(lines.len(), 4, "{table}");
-    assert!(lines[0].starts_with("NAME") && lines[0].contains("METHOD") && lines[0].contains("HINTS"));
+    assert!(
+        lines[0].starts_with("NAME") && lines[0].contains("METHOD") && lines[0].contains("HINTS")
+    );
     let list: Vec<&str> = lines[1].split_whitespace().collect();
-    assert_eq!(&list[..4], ["list_all_demo_widgets", "list", "read-only,idempotent", "Lists"], "{table}");
-    assert!(!table.contains("Pages with next_cursor"), "only the first description line: {table}");
+    assert_eq!(
+        &list[..4],
+        [
+            "list_all_demo_widgets",
+            "list",
+            "read-only,idempotent",
+            "Lists"
+        ],
+        "{table}"
+    );
+    assert!(
+        !table.contains("Pages with next_cursor"),
+        "only the first description line: {table}"
+    );
     assert!(lines[2].contains("destructive,idempotent"), "{table}");
     assert_eq!(lines[3], "2 tools from demo");
 }
@@ -119,7 +171,10 @@ fn a_broken_schema_stops_start_up() {
         input_schema: r#"{"type":"array"}"#,
         output_schema: "{}",
         annotations: common::READ,
-        plan: common::plan(mcpgen_runtime::HttpVerb::Get, mcpgen_runtime::OutputShape::Record),
+        plan: common::plan(
+            mcpgen_runtime::HttpVerb::Get,
+            mcpgen_runtime::OutputShape::Record,
+        ),
         handler: common::get_widget,
     };
     static BROKEN_INTEGRATION: Integration = Integration {
@@ -129,10 +184,17 @@ fn a_broken_schema_stops_start_up() {
         base_url: "http://127.0.0.1:9",
         credentials: &[],
         auth: mcpgen_runtime::AuthSpec::None,
-        rate_limit: mcpgen_runtime::RateLimitSpec { limit: &[], remaining: &[], reset: &[] },
+        rate_limit: mcpgen_runtime::RateLimitSpec {
+            limit: &[],
+            remaining: &[],
+            reset: &[],
+        },
         error_message_path: None,
         tools: &[&BROKEN],
     };
     let error = Catalog::new(&BROKEN_INTEGRATION).unwrap_err().to_string();
-    assert!(error.contains("broken_demo_tool") && error.contains("input schema"), "{error}");
+    assert!(
+        error.contains("broken_demo_tool") && error.contains("input schema"),
+        "{error}"
+    );
 }

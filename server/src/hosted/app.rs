@@ -27,14 +27,20 @@ pub struct AppState {
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AppState").field("hosted", &self.hosted).finish_non_exhaustive()
+        f.debug_struct("AppState")
+            .field("hosted", &self.hosted)
+            .finish_non_exhaustive()
     }
 }
 
 impl AppState {
     /// Only the admin token's hash is kept in memory.
     pub fn new(hosted: Arc<Hosted>, gateway: Arc<Gateway>, admin_token: &str) -> Self {
-        Self { hosted, gateway, admin_token_hash: crypto::hash_token(admin_token) }
+        Self {
+            hosted,
+            gateway,
+            admin_token_hash: crypto::hash_token(admin_token),
+        }
     }
 
     pub fn hosted(&self) -> &Arc<Hosted> {
@@ -55,16 +61,31 @@ pub fn app(state: AppState) -> Router {
     let max_body = state.gateway.max_request_body_bytes();
     Router::new()
         .merge(admin::routes(state.clone()))
-        .route(gateway::ROUTE, any(gateway::handle).layer(middleware::from_fn(move |request, next| {
-            crate::http::json_rpc_errors(max_body, request, next)
-        })))
-        .route("/health", get(|| async { axum::Json(json!({ "status": "ok" })) }))
+        .route(
+            gateway::ROUTE,
+            any(gateway::handle).layer(middleware::from_fn(move |request, next| {
+                crate::http::json_rpc_errors(max_body, request, next)
+            })),
+        )
+        .route(
+            "/health",
+            get(|| async { axum::Json(json!({ "status": "ok" })) }),
+        )
         .fallback(|| async {
-            ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route; see docs/hosted.md").into_response()
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "no such route; see docs/hosted.md",
+            )
+            .into_response()
         })
         .method_not_allowed_fallback(|| async {
-            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this route does not take that method")
-                .into_response()
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this route does not take that method",
+            )
+            .into_response()
         })
         .with_state(state)
 }

@@ -25,7 +25,13 @@ use super::views::{AccountView, ServerView};
 #[derive(Debug, Clone, clap::Args)]
 pub struct AccountsArgs {
     /// SQLite file, or sqlite://PATH (the one `serve` uses).
-    #[arg(long, env = "MCP_DATABASE", default_value = "mcpgen.db", value_name = "PATH_OR_URL", global = true)]
+    #[arg(
+        long,
+        env = "MCP_DATABASE",
+        default_value = "mcpgen.db",
+        value_name = "PATH_OR_URL",
+        global = true
+    )]
     pub database: String,
     #[command(subcommand)]
     pub command: AccountsCommand,
@@ -53,7 +59,13 @@ pub enum AccountsCommand {
 #[derive(Debug, Clone, clap::Args)]
 pub struct ServersArgs {
     /// SQLite file, or sqlite://PATH (the one `serve` uses).
-    #[arg(long, env = "MCP_DATABASE", default_value = "mcpgen.db", value_name = "PATH_OR_URL", global = true)]
+    #[arg(
+        long,
+        env = "MCP_DATABASE",
+        default_value = "mcpgen.db",
+        value_name = "PATH_OR_URL",
+        global = true
+    )]
     pub database: String,
     #[command(subcommand)]
     pub command: ServersCommand,
@@ -80,7 +92,12 @@ pub enum ServersCommand {
         #[arg(long, value_name = "TIME")]
         expires_at: Option<String>,
         /// Base of the printed URL: the `serve --public-url`.
-        #[arg(long, env = "MCP_PUBLIC_URL", default_value = "http://127.0.0.1:8080", value_name = "URL")]
+        #[arg(
+            long,
+            env = "MCP_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080",
+            value_name = "URL"
+        )]
         public_url: String,
     },
     /// List live MCP servers, of one account or all.
@@ -99,8 +116,17 @@ async fn open(
     public_url: &str,
 ) -> Result<Hosted, CommandError> {
     let store = store::open(database).await?;
-    let settings = HostedSettings { public_url: config::public_url(public_url)?, min_expiry: config::min_expiry()? };
-    Ok(Hosted::new(store, cipher, Arc::new(SystemClock), integrations, settings))
+    let settings = HostedSettings {
+        public_url: config::public_url(public_url)?,
+        min_expiry: config::min_expiry()?,
+    };
+    Ok(Hosted::new(
+        store,
+        cipher,
+        Arc::new(SystemClock),
+        integrations,
+        settings,
+    ))
 }
 
 fn print(value: &impl Serialize) -> Result<(), CommandError> {
@@ -130,20 +156,30 @@ async fn all_pages<T>(
 }
 
 /// Runs `mcp-server accounts ...`.
-pub async fn run_accounts(args: AccountsArgs, integrations: &[&'static Integration]) -> Result<(), CommandError> {
+pub async fn run_accounts(
+    args: AccountsArgs,
+    integrations: &[&'static Integration],
+) -> Result<(), CommandError> {
     match args.command {
-        AccountsCommand::Add { integration, credentials } => {
+        AccountsCommand::Add {
+            integration,
+            credentials,
+        } => {
             let cipher = Cipher::new(&config::secret_key()?);
             let hosted = open(&args.database, integrations, Some(cipher), UNUSED_URL).await?;
             hosted.verify_key().await?;
             let spec = validate::integration(integrations, &integration)?;
-            let input = NewAccount { credentials: credential_args(spec, &credentials)?, integration };
+            let input = NewAccount {
+                credentials: credential_args(spec, &credentials)?,
+                integration,
+            };
             let account = hosted.create_account(&input).await?;
             print(&AccountView::from(&account))
         }
         AccountsCommand::List => {
             let hosted = open(&args.database, integrations, None, UNUSED_URL).await?;
-            let accounts = all_pages(async |cursor| hosted.accounts(cursor, MAX_PAGE_SIZE).await).await?;
+            let accounts =
+                all_pages(async |cursor| hosted.accounts(cursor, MAX_PAGE_SIZE).await).await?;
             print(&accounts.iter().map(AccountView::from).collect::<Vec<_>>())
         }
         AccountsCommand::Rm { id } => {
@@ -163,7 +199,9 @@ fn credential_args(
     let mut credentials = BTreeMap::new();
     for value in values {
         let (name, secret) = value.split_once('=').ok_or_else(|| {
-            CommandError::Config("--credential takes NAME=VALUE, e.g. --credential tenant=acme".to_owned())
+            CommandError::Config(
+                "--credential takes NAME=VALUE, e.g. --credential tenant=acme".to_owned(),
+            )
         })?;
         credentials.insert(name.trim().to_owned(), secret.to_owned());
     }
@@ -178,23 +216,45 @@ fn credential_args(
 }
 
 /// Runs `mcp-server servers ...`.
-pub async fn run_servers(args: ServersArgs, integrations: &[&'static Integration]) -> Result<(), CommandError> {
+pub async fn run_servers(
+    args: ServersArgs,
+    integrations: &[&'static Integration],
+) -> Result<(), CommandError> {
     match args.command {
-        ServersCommand::Create { account, name, methods, tags, require_api_token_auth, expires_at, public_url } => {
+        ServersCommand::Create {
+            account,
+            name,
+            methods,
+            tags,
+            require_api_token_auth,
+            expires_at,
+            public_url,
+        } => {
             let hosted = open(&args.database, integrations, None, &public_url).await?;
             let config = ConfigInput {
                 methods: Some(methods),
                 tags: Some(tags),
                 require_api_token_auth: Some(require_api_token_auth),
             };
-            let input = NewServer { name, config: Some(config), expires_at };
+            let input = NewServer {
+                name,
+                config: Some(config),
+                expires_at,
+            };
             let (server, url) = hosted.create_server(&account, &input).await?;
-            print(&ServerView { url: Some(url), ..ServerView::from(&server) })
+            print(&ServerView {
+                url: Some(url),
+                ..ServerView::from(&server)
+            })
         }
         ServersCommand::List { account } => {
             let hosted = open(&args.database, integrations, None, UNUSED_URL).await?;
-            let servers =
-                all_pages(async |cursor| hosted.servers(account.as_deref(), cursor, MAX_PAGE_SIZE).await).await?;
+            let servers = all_pages(async |cursor| {
+                hosted
+                    .servers(account.as_deref(), cursor, MAX_PAGE_SIZE)
+                    .await
+            })
+            .await?;
             print(&servers.iter().map(ServerView::from).collect::<Vec<_>>())
         }
         ServersCommand::Rm { id } => {

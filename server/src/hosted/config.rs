@@ -4,9 +4,9 @@
 //! Secrets come only from the environment (a flag would show in `ps` and shell history).
 //! Every failure here is a [`CommandError::Config`] that says what to set.
 
-use std::collections::HashMap;
 use chrono::TimeDelta;
 use mcpgen_runtime::Integration;
+use std::collections::HashMap;
 
 use super::crypto::{self, SecretKey};
 use super::error::HostedError;
@@ -57,7 +57,9 @@ impl From<CommandError> for crate::error::Error {
 
 /// A variable's value; unset and empty are the same.
 fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|value| !value.trim().is_empty())
+    std::env::var(name)
+        .ok()
+        .filter(|value| !value.trim().is_empty())
 }
 
 /// The admin token and credential key, generated under `--dev` when unset.
@@ -100,7 +102,12 @@ impl Secrets {
                 )));
             }
         };
-        Ok(Self { admin_token, key, generated_admin_token, generated_key })
+        Ok(Self {
+            admin_token,
+            key,
+            generated_admin_token,
+            generated_key,
+        })
     }
 }
 
@@ -112,7 +119,8 @@ pub fn secret_key() -> Result<SecretKey, CommandError> {
              the key the server uses (64 hex characters)"
         ))
     })?;
-    SecretKey::from_hex(&text).map_err(|error| CommandError::Config(format!("{SECRET_KEY_VAR} {error}")))
+    SecretKey::from_hex(&text)
+        .map_err(|error| CommandError::Config(format!("{SECRET_KEY_VAR} {error}")))
 }
 
 /// How far ahead `expires_at` must be: 60 s, or `MCP_MIN_EXPIRY_SECS` (tests).
@@ -120,7 +128,9 @@ pub fn min_expiry() -> Result<TimeDelta, CommandError> {
     let seconds = match env(MIN_EXPIRY_VAR) {
         None => DEFAULT_MIN_EXPIRY_SECS,
         Some(text) => text.trim().parse::<u32>().map(i64::from).map_err(|_| {
-            CommandError::Config(format!("{MIN_EXPIRY_VAR} must be a whole number of seconds, got {text:?}"))
+            CommandError::Config(format!(
+                "{MIN_EXPIRY_VAR} must be a whole number of seconds, got {text:?}"
+            ))
         })?,
     };
     Ok(TimeDelta::seconds(seconds))
@@ -137,15 +147,23 @@ pub fn base_urls(
             CommandError::Config(format!("--base-url {value:?}: expected INTEGRATION=URL, e.g. chronosphere=http://127.0.0.1:9000"))
         })?;
         let (name, url) = (name.trim(), url.trim());
-        if !integrations.iter().any(|integration| integration.name == name) {
-            let known: Vec<&str> = integrations.iter().map(|integration| integration.name).collect();
+        if !integrations
+            .iter()
+            .any(|integration| integration.name == name)
+        {
+            let known: Vec<&str> = integrations
+                .iter()
+                .map(|integration| integration.name)
+                .collect();
             return Err(CommandError::Config(format!(
                 "--base-url names unknown integration {name:?}; known integrations: {}",
                 known.join(", ")
             )));
         }
         if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(CommandError::Config(format!("--base-url {name}: {url:?} must start with http:// or https://")));
+            return Err(CommandError::Config(format!(
+                "--base-url {name}: {url:?} must start with http:// or https://"
+            )));
         }
         urls.insert(name.to_owned(), url.to_owned());
     }
@@ -155,7 +173,9 @@ pub fn base_urls(
 /// Checks a `--public-url` (scheme, no query or fragment) and drops a trailing slash.
 pub fn public_url(url: &str) -> Result<String, CommandError> {
     let url = url.trim().trim_end_matches('/');
-    let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://"));
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"));
     match rest {
         Some(rest) if !rest.is_empty() && !rest.contains(['?', '#', ' ']) => Ok(url.to_owned()),
         _ => Err(CommandError::Config(format!(
@@ -179,9 +199,15 @@ mod tests {
 
     #[test]
     fn public_urls_are_checked() {
-        assert_eq!(public_url("https://mcp.example.com/").unwrap(), "https://mcp.example.com");
+        assert_eq!(
+            public_url("https://mcp.example.com/").unwrap(),
+            "https://mcp.example.com"
+        );
         assert!(public_url("mcp.example.com").is_err());
         assert!(public_url("https://x/?a=b").is_err());
-        assert_eq!(public_host("https://mcp.example.com:8443/base").as_deref(), Some("mcp.example.com:8443"));
+        assert_eq!(
+            public_host("https://mcp.example.com:8443/base").as_deref(),
+            Some("mcp.example.com:8443")
+        );
     }
 }

@@ -50,7 +50,9 @@ pub struct Hosted {
 
 impl std::fmt::Debug for Hosted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Hosted").field("settings", &self.settings).finish_non_exhaustive()
+        f.debug_struct("Hosted")
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
     }
 }
 
@@ -63,7 +65,13 @@ impl Hosted {
         mut settings: HostedSettings,
     ) -> Self {
         settings.public_url = settings.public_url.trim_end_matches('/').to_owned();
-        Self { store, cipher, clock, integrations: integrations.to_vec(), settings }
+        Self {
+            store,
+            cipher,
+            clock,
+            integrations: integrations.to_vec(),
+            settings,
+        }
     }
 
     /// The clock's time, to the millisecond the store keeps, so a record reads back exactly as
@@ -83,7 +91,9 @@ impl Hosted {
 
     fn cipher(&self) -> Result<&Cipher, HostedError> {
         self.cipher.as_ref().ok_or_else(|| {
-            HostedError::Internal("MCP_SECRET_KEY is not set; it is needed to encrypt or decrypt credentials".into())
+            HostedError::Internal(
+                "MCP_SECRET_KEY is not set; it is needed to encrypt or decrypt credentials".into(),
+            )
         })
     }
 
@@ -112,19 +122,33 @@ impl Hosted {
         let now = self.now();
         let id = crypto::new_id(ACCOUNT_PREFIX, now);
         let plaintext = serde_json::to_vec(&input.credentials).map_err(internal)?;
-        let sealed_credentials = self.cipher()?.seal(&plaintext, id.as_bytes()).map_err(internal)?;
-        let account =
-            AccountRecord { id, integration: integration.name.to_owned(), sealed_credentials, created_at: now };
+        let sealed_credentials = self
+            .cipher()?
+            .seal(&plaintext, id.as_bytes())
+            .map_err(internal)?;
+        let account = AccountRecord {
+            id,
+            integration: integration.name.to_owned(),
+            sealed_credentials,
+            created_at: now,
+        };
         self.store.insert_account(account.clone()).await?;
         tracing::info!(account = %account.id, integration = integration.name, "integrated account created");
         Ok(account)
     }
 
     pub async fn account(&self, id: &str) -> Result<AccountRecord, HostedError> {
-        self.store.account(id).await?.ok_or_else(|| HostedError::not_found("integrated account", id))
+        self.store
+            .account(id)
+            .await?
+            .ok_or_else(|| HostedError::not_found("integrated account", id))
     }
 
-    pub async fn accounts(&self, cursor: Option<&str>, limit: usize) -> Result<Page<AccountRecord>, HostedError> {
+    pub async fn accounts(
+        &self,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<AccountRecord>, HostedError> {
         check_cursor(cursor, ACCOUNT_PREFIX)?;
         let rows = self.store.accounts(cursor, limit + 1).await?;
         Ok(page(rows, limit, |account| &account.id))
@@ -141,7 +165,10 @@ impl Hosted {
 
     /// The account's integration (accounts only name integrations this binary serves, unless
     /// the database was written by a build with more).
-    pub fn integration_of(&self, account: &AccountRecord) -> Result<&'static Integration, HostedError> {
+    pub fn integration_of(
+        &self,
+        account: &AccountRecord,
+    ) -> Result<&'static Integration, HostedError> {
         self.integrations.iter().copied().find(|i| i.name == account.integration).ok_or_else(|| {
             HostedError::Internal(format!(
                 "integrated account {} uses integration {:?}, which this build does not include",
@@ -155,9 +182,16 @@ impl Hosted {
         let plaintext = self
             .cipher()?
             .open(&account.sealed_credentials, account.id.as_bytes())
-            .map_err(|error| HostedError::Internal(format!("integrated account {}: {error}", account.id)))?;
+            .map_err(|error| {
+                HostedError::Internal(format!("integrated account {}: {error}", account.id))
+            })?;
         let values: std::collections::BTreeMap<String, String> = serde_json::from_slice(&plaintext)
-            .map_err(|_| HostedError::Internal(format!("integrated account {}: corrupt credentials", account.id)))?;
+            .map_err(|_| {
+                HostedError::Internal(format!(
+                    "integrated account {}: corrupt credentials",
+                    account.id
+                ))
+            })?;
         Ok(values.into_iter().collect())
     }
 
@@ -171,8 +205,13 @@ impl Hosted {
         let integration = self.integration_of(&account)?;
         let now = self.now();
         let name = validate::name(&input.name)?;
-        let config = validate::config(integration, &input.config.clone().unwrap_or_default(), &ServerConfig::default())?;
-        let expires_at = validate::expiry(input.expires_at.as_deref(), now, self.settings.min_expiry)?;
+        let config = validate::config(
+            integration,
+            &input.config.clone().unwrap_or_default(),
+            &ServerConfig::default(),
+        )?;
+        let expires_at =
+            validate::expiry(input.expires_at.as_deref(), now, self.settings.min_expiry)?;
         let token = crypto::new_token();
         let server = ServerRecord {
             id: crypto::new_id(SERVER_PREFIX, now),
@@ -191,7 +230,11 @@ impl Hosted {
     }
 
     /// A live server; with `account_id`, only if it belongs to that account.
-    pub async fn server(&self, account_id: Option<&str>, id: &str) -> Result<ServerRecord, HostedError> {
+    pub async fn server(
+        &self,
+        account_id: Option<&str>,
+        id: &str,
+    ) -> Result<ServerRecord, HostedError> {
         self.store
             .server(id, self.now())
             .await?
@@ -210,7 +253,10 @@ impl Hosted {
             self.account(account_id).await?;
         }
         check_cursor(cursor, SERVER_PREFIX)?;
-        let rows = self.store.servers(account_id, cursor, limit + 1, self.now()).await?;
+        let rows = self
+            .store
+            .servers(account_id, cursor, limit + 1, self.now())
+            .await?;
         Ok(page(rows, limit, |server| &server.id))
     }
 
@@ -232,7 +278,8 @@ impl Hosted {
             server.config = validate::config(integration, config, &current.config)?;
         }
         if let Some(expires_at) = &patch.expires_at {
-            server.expires_at = validate::expiry(expires_at.as_deref(), now, self.settings.min_expiry)?;
+            server.expires_at =
+                validate::expiry(expires_at.as_deref(), now, self.settings.min_expiry)?;
         }
         if server == current {
             return Ok(current);
@@ -246,7 +293,11 @@ impl Hosted {
     }
 
     /// Deletes a server; with `account_id`, only if it belongs to that account.
-    pub async fn delete_server(&self, account_id: Option<&str>, id: &str) -> Result<(), HostedError> {
+    pub async fn delete_server(
+        &self,
+        account_id: Option<&str>,
+        id: &str,
+    ) -> Result<(), HostedError> {
         self.server(account_id, id).await?;
         if !self.store.delete_server(id).await? {
             return Err(HostedError::not_found("MCP server", id));
@@ -257,8 +308,14 @@ impl Hosted {
 
     /// The live server a URL token opens, with its account. Unknown, deleted and expired tokens
     /// are all `None`.
-    pub async fn resolve(&self, token: &str) -> Result<Option<(ServerRecord, AccountRecord)>, HostedError> {
-        Ok(self.store.resolve_server(&crypto::hash_token(token), self.now()).await?)
+    pub async fn resolve(
+        &self,
+        token: &str,
+    ) -> Result<Option<(ServerRecord, AccountRecord)>, HostedError> {
+        Ok(self
+            .store
+            .resolve_server(&crypto::hash_token(token), self.now())
+            .await?)
     }
 
     /// Deletes expired servers; returns their ids.
@@ -270,21 +327,31 @@ impl Hosted {
     pub async fn create_api_token(&self) -> Result<(ApiTokenRecord, String), HostedError> {
         let now = self.now();
         let token = crypto::new_token();
-        let record =
-            ApiTokenRecord { id: crypto::new_id(API_TOKEN_PREFIX, now), token_hash: crypto::hash_token(&token), created_at: now };
+        let record = ApiTokenRecord {
+            id: crypto::new_id(API_TOKEN_PREFIX, now),
+            token_hash: crypto::hash_token(&token),
+            created_at: now,
+        };
         self.store.insert_api_token(record.clone()).await?;
         tracing::info!(api_token = %record.id, "API token issued");
         Ok((record, token))
     }
 
-    pub async fn api_tokens(&self, cursor: Option<&str>, limit: usize) -> Result<Page<ApiTokenRecord>, HostedError> {
+    pub async fn api_tokens(
+        &self,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<ApiTokenRecord>, HostedError> {
         check_cursor(cursor, API_TOKEN_PREFIX)?;
         let rows = self.store.api_tokens(cursor, limit + 1).await?;
         Ok(page(rows, limit, |token| &token.id))
     }
 
     pub async fn api_token_valid(&self, token: &str) -> Result<bool, HostedError> {
-        Ok(self.store.api_token_exists(&crypto::hash_token(token)).await?)
+        Ok(self
+            .store
+            .api_token_exists(&crypto::hash_token(token))
+            .await?)
     }
 
     pub async fn delete_api_token(&self, id: &str) -> Result<(), HostedError> {
@@ -319,5 +386,8 @@ fn page<T>(mut rows: Vec<T>, limit: usize, id: impl Fn(&T) -> &String) -> Page<T
     } else {
         None
     };
-    Page { result: rows, next_cursor }
+    Page {
+        result: rows,
+        next_cursor,
+    }
 }

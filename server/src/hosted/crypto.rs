@@ -43,7 +43,11 @@ impl SecretKey {
     /// Parses 64 hex characters; surrounding whitespace is ignored.
     pub fn from_hex(text: &str) -> Result<Self, KeyError> {
         let text = text.trim();
-        if let Some((position, c)) = text.chars().enumerate().find(|(_, c)| !c.is_ascii_hexdigit()) {
+        if let Some((position, c)) = text
+            .chars()
+            .enumerate()
+            .find(|(_, c)| !c.is_ascii_hexdigit())
+        {
             return Err(KeyError::NotHex(c, position));
         }
         if text.len() != 64 {
@@ -105,7 +109,13 @@ impl Cipher {
         let nonce: [u8; NONCE_LEN] = random_bytes();
         let sealed = self
             .0
-            .encrypt(&Nonce::from(nonce), Payload { msg: plaintext, aad })
+            .encrypt(
+                &Nonce::from(nonce),
+                Payload {
+                    msg: plaintext,
+                    aad,
+                },
+            )
             .map_err(|_| EncryptError)?;
         let mut blob = Vec::with_capacity(1 + NONCE_LEN + sealed.len());
         blob.push(SEALED_V1);
@@ -122,7 +132,9 @@ impl Cipher {
         }
         let (nonce, sealed) = rest.split_at(NONCE_LEN);
         let nonce: [u8; NONCE_LEN] = nonce.try_into().map_err(|_| DecryptError)?;
-        self.0.decrypt(&Nonce::from(nonce), Payload { msg: sealed, aad }).map_err(|_| DecryptError)
+        self.0
+            .decrypt(&Nonce::from(nonce), Payload { msg: sealed, aad })
+            .map_err(|_| DecryptError)
     }
 }
 
@@ -156,7 +168,9 @@ pub fn new_id(prefix: &str, now: DateTime<Utc>) -> String {
 pub fn is_id(id: &str, prefix: &str) -> bool {
     id.strip_prefix(prefix)
         .and_then(|rest| rest.strip_prefix('_'))
-        .is_some_and(|hex| hex.len() == 28 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+        .is_some_and(|hex| {
+            hex.len() == 28 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        })
 }
 
 fn random_bytes<const N: usize>() -> [u8; N] {
@@ -174,9 +188,15 @@ mod tests {
     fn key_parsing_rejects_bad_input() {
         assert_eq!(SecretKey::from_hex("ab").unwrap_err(), KeyError::Length(2));
         let bad = format!("{}zz", "0".repeat(62));
-        assert_eq!(SecretKey::from_hex(&bad).unwrap_err(), KeyError::NotHex('z', 62));
+        assert_eq!(
+            SecretKey::from_hex(&bad).unwrap_err(),
+            KeyError::NotHex('z', 62)
+        );
         let key = SecretKey::generate();
-        assert_eq!(SecretKey::from_hex(&key.to_hex().to_uppercase()).unwrap().0, key.0);
+        assert_eq!(
+            SecretKey::from_hex(&key.to_hex().to_uppercase()).unwrap().0,
+            key.0
+        );
     }
 
     #[test]
@@ -187,7 +207,10 @@ mod tests {
         assert_ne!(a, b, "nonces must differ per record");
         assert_eq!(cipher.open(&a, b"acct_1").unwrap(), b"secret");
         assert_eq!(cipher.open(&a, b"acct_2"), Err(DecryptError));
-        assert_eq!(Cipher::new(&SecretKey::generate()).open(&a, b"acct_1"), Err(DecryptError));
+        assert_eq!(
+            Cipher::new(&SecretKey::generate()).open(&a, b"acct_1"),
+            Err(DecryptError)
+        );
         assert_eq!(cipher.open(&[], b"acct_1"), Err(DecryptError));
     }
 
@@ -196,7 +219,10 @@ mod tests {
         let (a, b) = (new_token(), new_token());
         assert_eq!(a.len(), 43);
         assert_ne!(a, b);
-        assert!(a.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
+        assert!(
+            a.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+        );
         assert!(hash_matches(&a, &hash_token(&a)));
         assert!(!hash_matches(&b, &hash_token(&a)));
         assert!(!hash_matches(&a[..42], &hash_token(&a)));

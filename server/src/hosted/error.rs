@@ -25,11 +25,17 @@ pub enum HostedError {
 
 impl HostedError {
     pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
-        HostedError::Invalid { code, message: message.into() }
+        HostedError::Invalid {
+            code,
+            message: message.into(),
+        }
     }
 
     pub fn not_found(what: &'static str, id: impl Into<String>) -> Self {
-        HostedError::NotFound { what, id: id.into() }
+        HostedError::NotFound {
+            what,
+            id: id.into(),
+        }
     }
 }
 

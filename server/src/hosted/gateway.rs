@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use axum::body::Body;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
@@ -42,7 +43,10 @@ pub const ROUTE: &str = "/mcp/{token}";
 
 /// How long a 2026-07-28 client may cache `tools/list`; a PATCH may change the list, and it
 /// differs per server, so the scope is private.
-const LIST_CACHING: ListCaching = ListCaching { ttl_ms: 60_000, scope: CacheScope::Private };
+const LIST_CACHING: ListCaching = ListCaching {
+    ttl_ms: 60_000,
+    scope: CacheScope::Private,
+};
 
 type McpService = StreamableHttpService<McpHandler, LocalSessionManager>;
 
@@ -70,7 +74,9 @@ pub struct Gateway {
 
 impl std::fmt::Debug for Gateway {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Gateway").field("integrations", &self.catalogs.keys()).finish_non_exhaustive()
+        f.debug_struct("Gateway")
+            .field("integrations", &self.catalogs.keys())
+            .finish_non_exhaustive()
     }
 }
 
@@ -112,25 +118,45 @@ impl Gateway {
     }
 
     /// The rmcp service for `server`, built (or rebuilt after a config change) on demand.
-    fn service_for(&self, server: &ServerRecord, account: &AccountRecord) -> Result<McpService, HostedError> {
-        let current = |served: &Served| served.config == server.config && served.account_id == account.id;
-        if let Some(served) = lock(&self.services).get(&server.id).filter(|served| current(served)) {
+    fn service_for(
+        &self,
+        server: &ServerRecord,
+        account: &AccountRecord,
+    ) -> Result<McpService, HostedError> {
+        let current =
+            |served: &Served| served.config == server.config && served.account_id == account.id;
+        if let Some(served) = lock(&self.services)
+            .get(&server.id)
+            .filter(|served| current(served))
+        {
             return Ok(served.service.clone());
         }
         let client = self.client_for(account)?;
-        let catalog = self.catalogs.get(account.integration.as_str()).ok_or_else(|| {
-            HostedError::Internal(format!("no catalog for integration {:?}", account.integration))
-        })?;
+        let catalog = self
+            .catalogs
+            .get(account.integration.as_str())
+            .ok_or_else(|| {
+                HostedError::Internal(format!(
+                    "no catalog for integration {:?}",
+                    account.integration
+                ))
+            })?;
         let catalog = catalog
             .select(&validate::stored_filter(&server.config)?)
-            .map_err(|error| HostedError::Internal(format!("MCP server {} cannot be served: {error}", server.id)))?;
+            .map_err(|error| {
+                HostedError::Internal(format!(
+                    "MCP server {} cannot be served: {error}",
+                    server.id
+                ))
+            })?;
         let handler = McpHandler::with_caching(catalog, client, LIST_CACHING);
         let cancel = self.shutdown.child_token();
         let config = self
             .options
             .rmcp_config(cancel.clone())
             .map_err(|error| HostedError::Internal(error.to_string()))?;
-        let service = StreamableHttpService::new(move || Ok(handler.clone()), Arc::default(), config);
+        let service =
+            StreamableHttpService::new(move || Ok(handler.clone()), Arc::default(), config);
 
         let mut services = lock(&self.services);
         // A concurrent first request may have built one meanwhile: keep it (and its sessions).
@@ -157,11 +183,21 @@ impl Gateway {
         }
         let integration = self.hosted.integration_of(account)?;
         let credentials = self.hosted.credentials(account)?;
-        let config = UpstreamConfig { base_url: self.base_urls.get(integration.name).cloned(), ..self.upstream.clone() };
-        let client = UpstreamClient::with_http(self.http.clone(), integration, credentials, config).map_err(|error| {
-            HostedError::Internal(format!("integrated account {}: cannot build its upstream client: {error}", account.id))
-        })?;
-        Ok(lock(&self.clients).entry(account.id.clone()).or_insert(client).clone())
+        let config = UpstreamConfig {
+            base_url: self.base_urls.get(integration.name).cloned(),
+            ..self.upstream.clone()
+        };
+        let client = UpstreamClient::with_http(self.http.clone(), integration, credentials, config)
+            .map_err(|error| {
+                HostedError::Internal(format!(
+                    "integrated account {}: cannot build its upstream client: {error}",
+                    account.id
+                ))
+            })?;
+        Ok(lock(&self.clients)
+            .entry(account.id.clone())
+            .or_insert(client)
+            .clone())
     }
 
     /// Drops a server's service and ends its sessions.
@@ -190,7 +226,9 @@ impl Gateway {
         for id in servers {
             match self.hosted.server(None, &id).await {
                 Err(HostedError::NotFound { .. }) => self.forget_server(&id),
-                Err(error) => tracing::warn!(server = %id, %error, "cannot check a cached MCP server"),
+                Err(error) => {
+                    tracing::warn!(server = %id, %error, "cannot check a cached MCP server")
+                }
                 Ok(_) => {}
             }
         }
@@ -198,7 +236,9 @@ impl Gateway {
         for id in accounts {
             match self.hosted.account(&id).await {
                 Err(HostedError::NotFound { .. }) => self.forget_account(&id),
-                Err(error) => tracing::warn!(account = %id, %error, "cannot check a cached account"),
+                Err(error) => {
+                    tracing::warn!(account = %id, %error, "cannot check a cached account")
+                }
                 Ok(_) => {}
             }
         }
@@ -221,11 +261,24 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// The one answer for unknown, deleted and expired tokens.
 fn no_such_server() -> Response {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no MCP server at this URL").into_response()
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no MCP server at this URL",
+    )
+    .into_response()
 }
 
 /// Serves one request to `/mcp/<token>`. The token never reaches a log line.
-pub async fn handle(State(state): State<AppState>, Path(token): Path<String>, request: Request) -> Response {
+pub async fn handle(
+    State(state): State<AppState>,
+    token: Result<Path<String>, PathRejection>,
+    request: Request,
+) -> Response {
+    // A token that does not even decode is just another unknown token.
+    let Ok(Path(token)) = token else {
+        return no_such_server();
+    };
     let (server, account) = match state.hosted.resolve(&token).await {
         Ok(Some(found)) => found,
         Ok(None) => return no_such_server(),
@@ -250,7 +303,11 @@ pub async fn handle(State(state): State<AppState>, Path(token): Path<String>, re
     match state.gateway.service_for(&server, &account) {
         Ok(service) => {
             let span = tracing::info_span!("mcp", server = %server.id, account = %account.id);
-            service.handle(request).instrument(span).await.map(Body::new)
+            service
+                .handle(request)
+                .instrument(span)
+                .await
+                .map(Body::new)
         }
         Err(error) => ApiError::from(error).into_response(),
     }

@@ -28,7 +28,12 @@ pub struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
     /// SQLite file (created and migrated on start), or sqlite://PATH.
-    #[arg(long, env = "MCP_DATABASE", default_value = "mcpgen.db", value_name = "PATH_OR_URL")]
+    #[arg(
+        long,
+        env = "MCP_DATABASE",
+        default_value = "mcpgen.db",
+        value_name = "PATH_OR_URL"
+    )]
     pub database: String,
     /// Base of the MCP server URLs handed out [default: http://<listen address>].
     #[arg(long, env = "MCP_PUBLIC_URL", value_name = "URL")]
@@ -54,27 +59,48 @@ pub struct ServeArgs {
 }
 
 /// Runs the hosted server until Ctrl-C or SIGTERM.
-pub async fn run(args: ServeArgs, integrations: &[&'static Integration]) -> Result<(), CommandError> {
+pub async fn run(
+    args: ServeArgs,
+    integrations: &[&'static Integration],
+) -> Result<(), CommandError> {
     let secrets = Secrets::from_env(args.dev)?;
     let min_expiry = config::min_expiry()?;
     let base_urls = config::base_urls(&args.base_urls, integrations)?;
-    let public_url = args.public_url.as_deref().map(config::public_url).transpose()?;
+    let public_url = args
+        .public_url
+        .as_deref()
+        .map(config::public_url)
+        .transpose()?;
     let mut http = HttpOptions::new(args.listen);
     http.allow_non_loopback = args.allow_non_loopback;
     http.allowed_origins = args.allowed_origins.clone();
     http.allowed_hosts = args.allowed_hosts.clone();
-    http.allowed_hosts.extend(public_url.as_deref().and_then(config::public_host));
+    http.allowed_hosts
+        .extend(public_url.as_deref().and_then(config::public_host));
     http.validate()?;
 
     let store = store::open(&args.database).await?;
-    let listener = TcpListener::bind(args.listen)
-        .await
-        .map_err(|source| crate::error::Error::Bind { addr: args.listen, source })?;
+    let listener =
+        TcpListener::bind(args.listen)
+            .await
+            .map_err(|source| crate::error::Error::Bind {
+                addr: args.listen,
+                source,
+            })?;
     let addr = listener.local_addr().map_err(crate::error::Error::Http)?;
     let public_url = public_url.unwrap_or_else(|| format!("http://{addr}"));
 
-    let settings = HostedSettings { public_url: public_url.clone(), min_expiry };
-    let hosted = Arc::new(Hosted::new(store, Some(Cipher::new(&secrets.key)), Arc::new(SystemClock), integrations, settings));
+    let settings = HostedSettings {
+        public_url: public_url.clone(),
+        min_expiry,
+    };
+    let hosted = Arc::new(Hosted::new(
+        store,
+        Some(Cipher::new(&secrets.key)),
+        Arc::new(SystemClock),
+        integrations,
+        settings,
+    ));
     if let Err(error) = hosted.verify_key().await {
         let hint = if secrets.generated_key {
             " (--dev generated a new key: set MCP_SECRET_KEY to the key printed when this database \
@@ -86,10 +112,27 @@ pub async fn run(args: ServeArgs, integrations: &[&'static Integration]) -> Resu
     }
 
     let shutdown = CancellationToken::new();
-    let options = GatewayOptions { base_urls, upstream: Default::default(), http };
-    let gateway = Arc::new(Gateway::new(Arc::clone(&hosted), options, shutdown.child_token())?);
-    let purger = purge::spawn(Arc::clone(&hosted), Arc::clone(&gateway), args.purge_interval, shutdown.child_token());
-    let router = app(AppState::new(Arc::clone(&hosted), gateway, &secrets.admin_token));
+    let options = GatewayOptions {
+        base_urls,
+        upstream: Default::default(),
+        http,
+    };
+    let gateway = Arc::new(Gateway::new(
+        Arc::clone(&hosted),
+        options,
+        shutdown.child_token(),
+    )?);
+    let purger = purge::spawn(
+        Arc::clone(&hosted),
+        Arc::clone(&gateway),
+        args.purge_interval,
+        shutdown.child_token(),
+    );
+    let router = app(AppState::new(
+        Arc::clone(&hosted),
+        gateway,
+        &secrets.admin_token,
+    ));
 
     announce_generated(&secrets);
     if !addr.ip().is_loopback() {

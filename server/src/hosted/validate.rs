@@ -22,13 +22,23 @@ pub fn integration(
     integrations: &[&'static Integration],
     name: &str,
 ) -> Result<&'static Integration, HostedError> {
-    integrations.iter().copied().find(|integration| integration.name == name).ok_or_else(|| {
-        let known: Vec<&str> = integrations.iter().map(|integration| integration.name).collect();
-        HostedError::invalid(
-            "unknown_integration",
-            format!("unknown integration {name:?}; known integrations: {}", known.join(", ")),
-        )
-    })
+    integrations
+        .iter()
+        .copied()
+        .find(|integration| integration.name == name)
+        .ok_or_else(|| {
+            let known: Vec<&str> = integrations
+                .iter()
+                .map(|integration| integration.name)
+                .collect();
+            HostedError::invalid(
+                "unknown_integration",
+                format!(
+                    "unknown integration {name:?}; known integrations: {}",
+                    known.join(", ")
+                ),
+            )
+        })
 }
 
 /// Exactly the credentials `integration` declares, each non-empty.
@@ -36,9 +46,16 @@ pub fn credentials(
     integration: &'static Integration,
     given: &BTreeMap<String, String>,
 ) -> Result<Credentials, HostedError> {
-    let declared: Vec<&str> = integration.credentials.iter().map(|spec| spec.name).collect();
-    let unknown: Vec<&str> =
-        given.keys().map(String::as_str).filter(|name| !declared.contains(name)).collect();
+    let declared: Vec<&str> = integration
+        .credentials
+        .iter()
+        .map(|spec| spec.name)
+        .collect();
+    let unknown: Vec<&str> = given
+        .keys()
+        .map(String::as_str)
+        .filter(|name| !declared.contains(name))
+        .collect();
     let missing: Vec<&str> = declared
         .iter()
         .copied()
@@ -51,8 +68,13 @@ pub fn credentials(
     if !unknown.is_empty() {
         problems.push(format!("unknown: {}", quoted(&unknown)));
     }
-    if let Some((name, _)) = given.iter().find(|(_, value)| value.len() > MAX_CREDENTIAL_LEN) {
-        problems.push(format!("`{name}` is longer than {MAX_CREDENTIAL_LEN} bytes"));
+    if let Some((name, _)) = given
+        .iter()
+        .find(|(_, value)| value.len() > MAX_CREDENTIAL_LEN)
+    {
+        problems.push(format!(
+            "`{name}` is longer than {MAX_CREDENTIAL_LEN} bytes"
+        ));
     }
     if !problems.is_empty() {
         return Err(HostedError::invalid(
@@ -65,14 +87,20 @@ pub fn credentials(
             ),
         ));
     }
-    Ok(given.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect())
+    Ok(given
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect())
 }
 
 /// A trimmed, non-empty name of printable characters.
 pub fn name(name: &str) -> Result<String, HostedError> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(HostedError::invalid("invalid_name", "name must not be empty"));
+        return Err(HostedError::invalid(
+            "invalid_name",
+            "name must not be empty",
+        ));
     }
     if name.chars().count() > MAX_NAME_CHARS {
         return Err(HostedError::invalid(
@@ -81,7 +109,10 @@ pub fn name(name: &str) -> Result<String, HostedError> {
         ));
     }
     if name.chars().any(char::is_control) {
-        return Err(HostedError::invalid("invalid_name", "name must not contain control characters"));
+        return Err(HostedError::invalid(
+            "invalid_name",
+            "name must not contain control characters",
+        ));
     }
     Ok(name.to_owned())
 }
@@ -100,25 +131,29 @@ pub fn config(
         Ok(filter)
     });
     let filter = filter.map_err(|error| match error {
-        FilterError::NoMatch { integration, filter } => HostedError::invalid(
+        FilterError::NoMatch {
+            integration,
+            filter,
+        } => HostedError::invalid(
             "no_matching_tools",
-            format!(
-                "no {integration} tool matches {filter}; widen config.methods or config.tags"
-            ),
+            format!("no {integration} tool matches {filter}; widen config.methods or config.tags"),
         ),
         other => HostedError::invalid("invalid_filter", format!("config: {other}")),
     })?;
     Ok(ServerConfig {
         methods: filter.methods().iter().map(ToString::to_string).collect(),
         tags: filter.tags().to_vec(),
-        require_api_token_auth: input.require_api_token_auth.unwrap_or(base.require_api_token_auth),
+        require_api_token_auth: input
+            .require_api_token_auth
+            .unwrap_or(base.require_api_token_auth),
     })
 }
 
 /// The filter a stored (already validated) config stands for.
 pub fn stored_filter(config: &ServerConfig) -> Result<ToolFilter, HostedError> {
-    ToolFilter::parse(&config.methods, &config.tags)
-        .map_err(|error| HostedError::Internal(format!("stored MCP server config is invalid: {error}")))
+    ToolFilter::parse(&config.methods, &config.tags).map_err(|error| {
+        HostedError::Internal(format!("stored MCP server config is invalid: {error}"))
+    })
 }
 
 /// Parses an RFC 3339 expiry that is at least `min_ahead` after `now`; `None` never expires.
@@ -154,7 +189,11 @@ pub fn expiry(
 }
 
 fn quoted(names: &[&str]) -> String {
-    names.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -164,12 +203,16 @@ mod tests {
 
     #[test]
     fn expiry_rejects_garbage_and_near_times() {
-        let now = DateTime::parse_from_rfc3339("2030-01-01T00:00:00Z").unwrap().with_timezone(&Utc);
+        let now = DateTime::parse_from_rfc3339("2030-01-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         let min = TimeDelta::seconds(60);
         assert_eq!(expiry(None, now, min).unwrap(), None);
         let error = expiry(Some("tomorrow"), now, min).unwrap_err().to_string();
         assert!(error.contains("RFC 3339"), "{error}");
-        let error = expiry(Some("2030-01-01T00:00:59Z"), now, min).unwrap_err().to_string();
+        let error = expiry(Some("2030-01-01T00:00:59Z"), now, min)
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("at least 60 s"), "{error}");
         let ok = expiry(Some("2030-01-01T01:00:00+01:00"), now, min);
         assert!(ok.is_err(), "that is midnight UTC, i.e. now");

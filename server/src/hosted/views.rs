@@ -63,7 +63,11 @@ pub struct ApiTokenView {
 
 impl From<&ApiTokenRecord> for ApiTokenView {
     fn from(token: &ApiTokenRecord) -> Self {
-        Self { id: token.id.clone(), created_at: timestamp(token.created_at), token: None }
+        Self {
+            id: token.id.clone(),
+            created_at: timestamp(token.created_at),
+            token: None,
+        }
     }
 }
 

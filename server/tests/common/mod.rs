@@ -5,13 +5,15 @@
 use std::time::Duration;
 
 use mcpgen_runtime::{
-    Annotations, AuthSpec, BoxFuture, CallError, CredentialSpec, Credentials, HttpVerb, Integration, MethodKind,
-    OutputShape, PaginationSpec, RateLimit, RateLimitSpec, RequestPlan, Tool, UpstreamClient, UpstreamConfig,
-    UpstreamError,
+    Annotations, AuthSpec, BoxFuture, CallError, CredentialSpec, Credentials, HttpVerb,
+    Integration, MethodKind, OutputShape, PaginationSpec, RateLimit, RateLimitSpec, RequestPlan,
+    Tool, UpstreamClient, UpstreamConfig, UpstreamError,
 };
 use mcpgen_server::{McpHandler, Server, ToolFilter};
 use serde_json::{Map, Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream, Lines, ReadHalf, WriteHalf};
+use tokio::io::{
+    AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream, Lines, ReadHalf, WriteHalf,
+};
 
 pub const fn plan(verb: HttpVerb, output: OutputShape) -> RequestPlan {
     RequestPlan {
@@ -26,7 +28,12 @@ pub const fn plan(verb: HttpVerb, output: OutputShape) -> RequestPlan {
     }
 }
 
-pub const READ: Annotations = Annotations { read_only: true, destructive: false, idempotent: true, open_world: true };
+pub const READ: Annotations = Annotations {
+    read_only: true,
+    destructive: false,
+    idempotent: true,
+    open_world: true,
+};
 
 const OBJECT_OUTPUT: &str = r#"{"type":"object"}"#;
 
@@ -67,7 +74,12 @@ pub static CREATE: Tool = Tool {
     tags: &["admin", "inventory"],
     input_schema: r#"{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]}"#,
     output_schema: OBJECT_OUTPUT,
-    annotations: Annotations { read_only: false, destructive: false, idempotent: false, open_world: true },
+    annotations: Annotations {
+        read_only: false,
+        destructive: false,
+        idempotent: false,
+        open_world: true,
+    },
     plan: plan(HttpVerb::Post, OutputShape::Record),
     handler: echo_arguments,
 };
@@ -81,7 +93,12 @@ pub static DELETE: Tool = Tool {
     tags: &["admin", "inventory"],
     input_schema: r#"{"type":"object","properties":{"id":{"type":"string"}},"required":["id"]}"#,
     output_schema: OBJECT_OUTPUT,
-    annotations: Annotations { read_only: false, destructive: true, idempotent: true, open_world: true },
+    annotations: Annotations {
+        read_only: false,
+        destructive: true,
+        idempotent: true,
+        open_world: true,
+    },
     plan: plan(HttpVerb::Delete, OutputShape::Raw),
     handler: echo_arguments,
 };
@@ -95,7 +112,12 @@ pub static ARCHIVE: Tool = Tool {
     tags: &["lifecycle"],
     input_schema: r#"{"type":"object","properties":{}}"#,
     output_schema: OBJECT_OUTPUT,
-    annotations: Annotations { read_only: false, destructive: false, idempotent: false, open_world: true },
+    annotations: Annotations {
+        read_only: false,
+        destructive: false,
+        idempotent: false,
+        open_world: true,
+    },
     plan: plan(HttpVerb::Post, OutputShape::Raw),
     handler: echo_arguments,
 };
@@ -110,7 +132,12 @@ pub static EXPLODE: Tool = Tool {
     tags: &["lifecycle"],
     input_schema: r#"{"type":"object"}"#,
     output_schema: OBJECT_OUTPUT,
-    annotations: Annotations { read_only: false, destructive: true, idempotent: false, open_world: false },
+    annotations: Annotations {
+        read_only: false,
+        destructive: true,
+        idempotent: false,
+        open_world: false,
+    },
     plan: plan(HttpVerb::Post, OutputShape::Raw),
     handler: explode,
 };
@@ -121,11 +148,26 @@ pub static DEMO: Integration = Integration {
     description: "A hand-written integration for tests.",
     base_url: "http://127.0.0.1:9/{tenant}",
     credentials: &[
-        CredentialSpec { name: "tenant", description: "the tenant", secret: false },
-        CredentialSpec { name: "api_token", description: "the token", secret: true },
+        CredentialSpec {
+            name: "tenant",
+            description: "the tenant",
+            secret: false,
+        },
+        CredentialSpec {
+            name: "api_token",
+            description: "the token",
+            secret: true,
+        },
     ],
-    auth: AuthSpec::Header { name: "API-Token", value: "{api_token}" },
-    rate_limit: RateLimitSpec { limit: &[], remaining: &[], reset: &[] },
+    auth: AuthSpec::Header {
+        name: "API-Token",
+        value: "{api_token}",
+    },
+    rate_limit: RateLimitSpec {
+        limit: &[],
+        remaining: &[],
+        reset: &[],
+    },
     error_message_path: Some("message"),
     tools: &[&LIST, &GET, &CREATE, &DELETE, &ARCHIVE, &EXPLODE],
 };
@@ -141,9 +183,15 @@ fn list_widgets<'a>(
         let limit = match args.get("limit") {
             None => 2,
             Some(Value::Number(n)) if n.as_u64().is_some() => n.as_u64().unwrap(),
-            Some(_) => return Err(CallError::InvalidArguments("`limit`: expected a non-negative integer".into())),
+            Some(_) => {
+                return Err(CallError::InvalidArguments(
+                    "`limit`: expected a non-negative integer".into(),
+                ));
+            }
         };
-        let records: Vec<Value> = (0..limit).map(|i| json!({"slug": format!("w{i}"), "extra": true})).collect();
+        let records: Vec<Value> = (0..limit)
+            .map(|i| json!({"slug": format!("w{i}"), "extra": true}))
+            .collect();
         Ok(json!({"result": records, "next_cursor": null}))
     })
 }
@@ -157,14 +205,22 @@ pub fn get_widget<'a>(
     Box::pin(async move {
         let id = match args.get("id") {
             Some(Value::String(id)) => id.clone(),
-            Some(_) => return Err(CallError::InvalidArguments("`id`: expected a string".into())),
+            Some(_) => {
+                return Err(CallError::InvalidArguments(
+                    "`id`: expected a string".into(),
+                ));
+            }
             None => return Err(CallError::InvalidArguments("missing field `id`".into())),
         };
         match id.as_str() {
             "limited" => Err(CallError::Upstream(UpstreamError::Status {
                 status: 429,
                 message: "too many requests for this tenant".into(),
-                rate_limit: RateLimit { limit: Some(100), remaining: Some(0), reset: Some(30) },
+                rate_limit: RateLimit {
+                    limit: Some(100),
+                    remaining: Some(0),
+                    reset: Some(30),
+                },
             })),
             "slow" => {
                 tokio::time::sleep(Duration::from_millis(300)).await;
@@ -192,11 +248,17 @@ fn explode<'a>(
 }
 
 pub fn credentials() -> Credentials {
-    Credentials::new().with("tenant", "acme").with("api_token", "s3cr3t-token")
+    Credentials::new()
+        .with("tenant", "acme")
+        .with("api_token", "s3cr3t-token")
 }
 
 pub fn server(filter: ToolFilter) -> Server {
-    Server::builder(&DEMO).filter(filter).credentials(credentials()).build().unwrap()
+    Server::builder(&DEMO)
+        .filter(filter)
+        .credentials(credentials())
+        .build()
+        .unwrap()
 }
 
 pub fn handler(filter: ToolFilter) -> McpHandler {
@@ -231,7 +293,12 @@ impl PipeClient {
         let (server_read, server_write) = tokio::io::split(server_end);
         let task = tokio::spawn(server.serve_io(server_read, server_write));
         let (read, writer) = tokio::io::split(client_end);
-        Self { writer, lines: BufReader::new(read).lines(), next_id: 1, task }
+        Self {
+            writer,
+            lines: BufReader::new(read).lines(),
+            next_id: 1,
+            task,
+        }
     }
 
     /// A client that has done the 2025-11-25 handshake.
@@ -244,7 +311,9 @@ impl PipeClient {
             )
             .await;
         assert_eq!(reply["result"]["protocolVersion"], "2025-11-25", "{reply}");
-        client.send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"})).await;
+        client
+            .send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"}))
+            .await;
         client
     }
 
@@ -262,7 +331,8 @@ impl PipeClient {
     pub async fn request(&mut self, method: &str, params: Value) -> Value {
         let id = self.next_id;
         self.next_id += 1;
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params})).await;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
+            .await;
         self.response_to(json!(id)).await
     }
 
@@ -282,6 +352,7 @@ impl PipeClient {
     }
 
     pub async fn call(&mut self, name: &str, arguments: Value) -> Value {
-        self.request("tools/call", json!({"name": name, "arguments": arguments})).await
+        self.request("tools/call", json!({"name": name, "arguments": arguments}))
+            .await
     }
 }

@@ -15,7 +15,9 @@ use http::{Request, StatusCode};
 use mcpgen_runtime::Integration;
 use mcpgen_server::hosted::clock::ManualClock;
 use mcpgen_server::hosted::crypto::{Cipher, SecretKey};
-use mcpgen_server::hosted::{AppState, Gateway, GatewayOptions, Hosted, HostedSettings, app, store};
+use mcpgen_server::hosted::{
+    AppState, Gateway, GatewayOptions, Hosted, HostedSettings, app, store,
+};
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
@@ -34,7 +36,11 @@ pub struct TempDir(PathBuf);
 impl TempDir {
     pub fn new() -> Self {
         static NEXT: AtomicU32 = AtomicU32::new(0);
-        let name = format!("mcpgen-hosted-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+        let name = format!(
+            "mcpgen-hosted-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
         let path = std::env::temp_dir().join(name);
         std::fs::create_dir_all(&path).unwrap();
         Self(path)
@@ -63,28 +69,50 @@ pub struct Hosting {
 }
 
 pub fn start_time() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2030-01-01T00:00:00Z").unwrap().with_timezone(&Utc)
+    DateTime::parse_from_rfc3339("2030-01-01T00:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
 }
 
 impl Hosting {
     /// A fresh deployment in `dir`; `base_url` overrides Chronosphere's upstream.
     pub async fn new(dir: &TempDir, base_url: Option<String>) -> Self {
         let key = SecretKey::generate();
-        KEYS.lock().unwrap().insert(dir.path().to_owned(), key.clone());
-        Self::open(dir.path().join("mcpgen.db"), key, Arc::new(ManualClock::new(start_time())), base_url).await
+        KEYS.lock()
+            .unwrap()
+            .insert(dir.path().to_owned(), key.clone());
+        Self::open(
+            dir.path().join("mcpgen.db"),
+            key,
+            Arc::new(ManualClock::new(start_time())),
+            base_url,
+        )
+        .await
     }
 
     /// A fresh process on `dir`'s database with the key of an earlier [`Hosting::new`] there
     /// (a restart after the first process is gone).
     pub async fn new_on(dir: &TempDir, base_url: Option<String>) -> Self {
         let key = KEYS.lock().unwrap().get(dir.path()).cloned().unwrap();
-        Self::open(dir.path().join("mcpgen.db"), key, Arc::new(ManualClock::new(start_time())), base_url).await
+        Self::open(
+            dir.path().join("mcpgen.db"),
+            key,
+            Arc::new(ManualClock::new(start_time())),
+            base_url,
+        )
+        .await
     }
 
     /// Another process on the same file and key (a restart).
     pub async fn reopen(&self) -> Self {
         let clock = Arc::new(ManualClock::new(self.clock_now()));
-        Self::open(self.db.clone(), self.key.clone(), clock, self.base_url.clone()).await
+        Self::open(
+            self.db.clone(),
+            self.key.clone(),
+            clock,
+            self.base_url.clone(),
+        )
+        .await
     }
 
     pub fn clock_now(&self) -> DateTime<Utc> {
@@ -92,18 +120,43 @@ impl Hosting {
         self.clock.now()
     }
 
-    async fn open(db: PathBuf, key: SecretKey, clock: Arc<ManualClock>, base_url: Option<String>) -> Self {
+    async fn open(
+        db: PathBuf,
+        key: SecretKey,
+        clock: Arc<ManualClock>,
+        base_url: Option<String>,
+    ) -> Self {
         let store = store::open(db.to_str().unwrap()).await.unwrap();
-        let settings = HostedSettings { public_url: PUBLIC_URL.to_owned(), min_expiry: TimeDelta::seconds(60) };
-        let hosted = Arc::new(Hosted::new(store, Some(Cipher::new(&key)), clock.clone(), INTEGRATIONS, settings));
+        let settings = HostedSettings {
+            public_url: PUBLIC_URL.to_owned(),
+            min_expiry: TimeDelta::seconds(60),
+        };
+        let hosted = Arc::new(Hosted::new(
+            store,
+            Some(Cipher::new(&key)),
+            clock.clone(),
+            INTEGRATIONS,
+            settings,
+        ));
         hosted.verify_key().await.unwrap();
         let mut options = GatewayOptions::default();
         if let Some(url) = &base_url {
-            options.base_urls.insert("chronosphere".to_owned(), url.clone());
+            options
+                .base_urls
+                .insert("chronosphere".to_owned(), url.clone());
         }
-        let gateway = Arc::new(Gateway::new(hosted.clone(), options, CancellationToken::new()).unwrap());
+        let gateway =
+            Arc::new(Gateway::new(hosted.clone(), options, CancellationToken::new()).unwrap());
         let app = app(AppState::new(hosted.clone(), gateway.clone(), ADMIN_TOKEN));
-        Self { db, key, clock, hosted, gateway, app, base_url }
+        Self {
+            db,
+            key,
+            clock,
+            hosted,
+            gateway,
+            app,
+            base_url,
+        }
     }
 
     /// Sends `request` through the router.
@@ -111,13 +164,23 @@ impl Hosting {
         let response = self.app.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024).await.unwrap();
+        let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
+            .await
+            .unwrap();
         (status, headers, String::from_utf8(bytes.to_vec()).unwrap())
     }
 
     /// An admin call with the admin token; returns the status and the JSON body (null if none).
-    pub async fn admin(&self, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let mut request = Request::builder().method(method).uri(path).header("authorization", format!("Bearer {ADMIN_TOKEN}"));
+    pub async fn admin(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("authorization", format!("Bearer {ADMIN_TOKEN}"));
         let body = match body {
             Some(body) => {
                 request = request.header("content-type", "application/json");
@@ -126,7 +189,11 @@ impl Hosting {
             None => Body::empty(),
         };
         let (status, _, text) = self.send(request.body(body).unwrap()).await;
-        let value = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap() };
+        let value = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap()
+        };
         (status, value)
     }
 
@@ -140,14 +207,26 @@ impl Hosting {
 
     /// Creates an MCP server; returns the reply (with `url`).
     pub async fn server(&self, account: &str, body: Value) -> Value {
-        let (status, reply) = self.admin("POST", &format!("/integrated-account/{account}/mcp"), Some(body)).await;
+        let (status, reply) = self
+            .admin(
+                "POST",
+                &format!("/integrated-account/{account}/mcp"),
+                Some(body),
+            )
+            .await;
         assert_eq!(status, StatusCode::CREATED, "{reply}");
         reply
     }
 
     /// A 2026-07-28 (stateless) MCP request to `url`'s path; returns status and the body as JSON
     /// (the JSON-RPC message, or the hosted error object).
-    pub async fn mcp(&self, url: &str, method: &str, params: Value, bearer: Option<&str>) -> (StatusCode, Value) {
+    pub async fn mcp(
+        &self,
+        url: &str,
+        method: &str,
+        params: Value,
+        bearer: Option<&str>,
+    ) -> (StatusCode, Value) {
         let path = url.strip_prefix(PUBLIC_URL).unwrap_or(url);
         let mut params = params;
         params["_meta"] = json!({
@@ -168,7 +247,9 @@ impl Hosting {
         if let Some(token) = bearer {
             request = request.header("authorization", format!("Bearer {token}"));
         }
-        let (status, _, text) = self.send(request.body(Body::from(body.to_string())).unwrap()).await;
+        let (status, _, text) = self
+            .send(request.body(Body::from(body.to_string())).unwrap())
+            .await;
         (status, message(&text))
     }
 
@@ -176,7 +257,12 @@ impl Hosting {
     pub async fn tool_names(&self, url: &str) -> Vec<String> {
         let (status, reply) = self.mcp(url, "tools/list", json!({}), None).await;
         assert_eq!(status, StatusCode::OK, "{reply}");
-        reply["result"]["tools"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_owned()).collect()
+        reply["result"]["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap().to_owned())
+            .collect()
     }
 }
 
@@ -211,10 +297,21 @@ pub async fn legacy_session(hosting: &Hosting, url: &str) -> String {
         "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "hosted-test", "version": "0"}}});
     let (status, headers, text) = hosting.send(legacy_post(path, None, &initialize)).await;
     assert_eq!(status, StatusCode::OK, "{text}");
-    assert_eq!(message(&text)["result"]["protocolVersion"], "2025-11-25", "{text}");
-    let session = headers.get("mcp-session-id").unwrap().to_str().unwrap().to_owned();
+    assert_eq!(
+        message(&text)["result"]["protocolVersion"],
+        "2025-11-25",
+        "{text}"
+    );
+    let session = headers
+        .get("mcp-session-id")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
     let initialized = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
-    let (status, _, text) = hosting.send(legacy_post(path, Some(&session), &initialized)).await;
+    let (status, _, text) = hosting
+        .send(legacy_post(path, Some(&session), &initialized))
+        .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{text}");
     session
 }
@@ -226,7 +323,9 @@ pub fn legacy_post(path: &str, session: Option<&str>, body: &Value) -> Request<B
         .header("content-type", "application/json")
         .header("accept", "application/json, text/event-stream");
     if let Some(session) = session {
-        request = request.header("mcp-session-id", session).header("mcp-protocol-version", "2025-11-25");
+        request = request
+            .header("mcp-session-id", session)
+            .header("mcp-protocol-version", "2025-11-25");
     }
     request.body(Body::from(body.to_string())).unwrap()
 }

@@ -1,12 +1,12 @@
 //! `/integrated-account` routes: create, get, list and delete integrated accounts.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use http::StatusCode;
 use mcpgen_runtime::Page;
 
 use super::error::ApiError;
-use super::extract::{JsonBody, Paging};
+use super::extract::{JsonBody, Paging, Segments};
 use crate::hosted::app::AppState;
 use crate::hosted::input::NewAccount;
 use crate::hosted::views::AccountView;
@@ -19,17 +19,32 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(AccountView::from(&account))))
 }
 
-pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<AccountView>, ApiError> {
+pub async fn get(
+    State(state): State<AppState>,
+    Segments(id): Segments<String>,
+) -> Result<Json<AccountView>, ApiError> {
     let account = state.hosted.account(&id).await?;
     Ok(Json(AccountView::from(&account)))
 }
 
-pub async fn list(State(state): State<AppState>, paging: Paging) -> Result<Json<Page<AccountView>>, ApiError> {
-    let page = state.hosted.accounts(paging.cursor.as_deref(), paging.limit).await?;
-    Ok(Json(Page { result: page.result.iter().map(AccountView::from).collect(), next_cursor: page.next_cursor }))
+pub async fn list(
+    State(state): State<AppState>,
+    paging: Paging,
+) -> Result<Json<Page<AccountView>>, ApiError> {
+    let page = state
+        .hosted
+        .accounts(paging.cursor.as_deref(), paging.limit)
+        .await?;
+    Ok(Json(Page {
+        result: page.result.iter().map(AccountView::from).collect(),
+        next_cursor: page.next_cursor,
+    }))
 }
 
-pub async fn delete(State(state): State<AppState>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn delete(
+    State(state): State<AppState>,
+    Segments(id): Segments<String>,
+) -> Result<StatusCode, ApiError> {
     state.hosted.delete_account(&id).await?;
     state.gateway.forget_account(&id);
     Ok(StatusCode::NO_CONTENT)

@@ -17,7 +17,11 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into() }
+        Self {
+            status,
+            code,
+            message: message.into(),
+        }
     }
 
     pub fn unauthorized(message: impl Into<String>) -> Self {
@@ -32,12 +36,22 @@ impl ApiError {
 impl From<HostedError> for ApiError {
     fn from(error: HostedError) -> Self {
         match error {
-            HostedError::Invalid { code, message } => Self::new(StatusCode::BAD_REQUEST, code, message),
-            HostedError::NotFound { .. } => Self::new(StatusCode::NOT_FOUND, "not_found", error.to_string()),
-            HostedError::Conflict { code, message } => Self::new(StatusCode::CONFLICT, code, message),
+            HostedError::Invalid { code, message } => {
+                Self::new(StatusCode::BAD_REQUEST, code, message)
+            }
+            HostedError::NotFound { .. } => {
+                Self::new(StatusCode::NOT_FOUND, "not_found", error.to_string())
+            }
+            HostedError::Conflict { code, message } => {
+                Self::new(StatusCode::CONFLICT, code, message)
+            }
             HostedError::Internal(details) => {
                 tracing::error!(%details, "admin request failed");
-                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error; the server log has the details")
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "internal error; the server log has the details",
+                )
             }
         }
     }
@@ -45,9 +59,15 @@ impl From<HostedError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = (self.status, Json(json!({ "error": self.code, "message": self.message }))).into_response();
+        let mut response = (
+            self.status,
+            Json(json!({ "error": self.code, "message": self.message })),
+        )
+            .into_response();
         if self.status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
     }

@@ -24,12 +24,23 @@ use error::ApiError;
 /// The admin routes, behind the admin-token check.
 pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
-        .route("/integrated-account", post(accounts::create).get(accounts::list))
-        .route("/integrated-account/{id}", get(accounts::get).delete(accounts::delete))
-        .route("/integrated-account/{id}/mcp", post(servers::create).get(servers::list))
+        .route(
+            "/integrated-account",
+            post(accounts::create).get(accounts::list),
+        )
+        .route(
+            "/integrated-account/{id}",
+            get(accounts::get).delete(accounts::delete),
+        )
+        .route(
+            "/integrated-account/{id}/mcp",
+            post(servers::create).get(servers::list),
+        )
         .route(
             "/integrated-account/{id}/mcp/{mcp_id}",
-            get(servers::get).patch(servers::update).delete(servers::delete),
+            get(servers::get)
+                .patch(servers::update)
+                .delete(servers::delete),
         )
         .route("/api-tokens", post(tokens::create).get(tokens::list))
         .route("/api-tokens/{id}", delete(tokens::delete))
@@ -38,8 +49,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
 
 async fn require_admin(State(state): State<AppState>, request: Request, next: Next) -> Response {
     match bearer(request.headers()) {
-        None => ApiError::unauthorized("send the admin token as `Authorization: Bearer <MCP_ADMIN_TOKEN>`")
-            .into_response(),
+        None => ApiError::unauthorized(
+            "send the admin token as `Authorization: Bearer <MCP_ADMIN_TOKEN>`",
+        )
+        .into_response(),
         Some(token) if !state.is_admin_token(token) => {
             ApiError::unauthorized("the admin token is not valid").into_response()
         }

@@ -21,7 +21,11 @@ pub fn migrate(conn: &mut Connection) -> Result<Vec<i64>, StoreError> {
             applied_at INTEGER NOT NULL
         ) STRICT;",
     )?;
-    let current: i64 = tx.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_version", [], |row| row.get(0))?;
+    let current: i64 = tx.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_version",
+        [],
+        |row| row.get(0),
+    )?;
     let latest = MIGRATIONS.last().map_or(0, |(version, _)| *version);
     if current > latest {
         return Err(StoreError::Backend(format!(

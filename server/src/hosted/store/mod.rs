@@ -51,14 +51,26 @@ pub trait Store: Send + Sync + 'static {
 
     async fn insert_account(&self, account: AccountRecord) -> Result<(), StoreError>;
     async fn account(&self, id: &str) -> Result<Option<AccountRecord>, StoreError>;
-    async fn accounts(&self, after: Option<&str>, limit: usize) -> Result<Vec<AccountRecord>, StoreError>;
+    async fn accounts(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<AccountRecord>, StoreError>;
     /// Deletes the account and all its MCP servers; `false` when there was no such account.
     async fn delete_account(&self, id: &str) -> Result<bool, StoreError>;
 
     /// Fails with [`StoreError::NameTaken`] or [`StoreError::NoSuchAccount`].
-    async fn insert_server(&self, server: ServerRecord, now: DateTime<Utc>) -> Result<(), StoreError>;
+    async fn insert_server(
+        &self,
+        server: ServerRecord,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     /// A live (unexpired) server by id.
-    async fn server(&self, id: &str, now: DateTime<Utc>) -> Result<Option<ServerRecord>, StoreError>;
+    async fn server(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ServerRecord>, StoreError>;
     /// Live servers, all or of one account.
     async fn servers(
         &self,
@@ -68,7 +80,11 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> Result<Vec<ServerRecord>, StoreError>;
     /// Replaces name, config, expiry and `updated_at` of a live server; `false` when it is gone.
-    async fn update_server(&self, server: ServerRecord, now: DateTime<Utc>) -> Result<bool, StoreError>;
+    async fn update_server(
+        &self,
+        server: ServerRecord,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
     async fn delete_server(&self, id: &str) -> Result<bool, StoreError>;
     /// The live server whose URL token hashes to `token_hash`, with its account.
     async fn resolve_server(
@@ -80,7 +96,11 @@ pub trait Store: Send + Sync + 'static {
     async fn purge_expired(&self, now: DateTime<Utc>) -> Result<Vec<String>, StoreError>;
 
     async fn insert_api_token(&self, token: ApiTokenRecord) -> Result<(), StoreError>;
-    async fn api_tokens(&self, after: Option<&str>, limit: usize) -> Result<Vec<ApiTokenRecord>, StoreError>;
+    async fn api_tokens(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<ApiTokenRecord>, StoreError>;
     async fn api_token_exists(&self, token_hash: &TokenHash) -> Result<bool, StoreError>;
     async fn delete_api_token(&self, id: &str) -> Result<bool, StoreError>;
 }
@@ -88,7 +108,10 @@ pub trait Store: Send + Sync + 'static {
 /// Opens (creating and migrating as needed) the store a `--database` value names: a file path,
 /// `sqlite://PATH` or `sqlite:PATH`.
 pub async fn open(database: &str) -> Result<Arc<dyn Store>, StoreError> {
-    let path = if let Some(path) = database.strip_prefix("sqlite://").or_else(|| database.strip_prefix("sqlite:")) {
+    let path = if let Some(path) = database
+        .strip_prefix("sqlite://")
+        .or_else(|| database.strip_prefix("sqlite:"))
+    {
         path
     } else if database.starts_with("postgres://") || database.starts_with("postgresql://") {
         return Err(StoreError::Unsupported(
@@ -96,12 +119,18 @@ pub async fn open(database: &str) -> Result<Arc<dyn Store>, StoreError> {
             "PostgreSQL is not supported yet; use a SQLite file path",
         ));
     } else if database.contains("://") {
-        return Err(StoreError::Unsupported(scheme_of(database), "expected a file path or sqlite://PATH"));
+        return Err(StoreError::Unsupported(
+            scheme_of(database),
+            "expected a file path or sqlite://PATH",
+        ));
     } else {
         database
     };
     if path.is_empty() {
-        return Err(StoreError::Unsupported(database.to_owned(), "the SQLite path is empty"));
+        return Err(StoreError::Unsupported(
+            database.to_owned(),
+            "the SQLite path is empty",
+        ));
     }
     let store = sqlite::SqliteStore::open(path.into()).await?;
     Ok(Arc::new(store))
@@ -109,5 +138,8 @@ pub async fn open(database: &str) -> Result<Arc<dyn Store>, StoreError> {
 
 /// Only the scheme, so a URL's password never reaches an error message.
 fn scheme_of(url: &str) -> String {
-    url.split("://").next().map(|scheme| format!("{scheme}://...")).unwrap_or_default()
+    url.split("://")
+        .next()
+        .map(|scheme| format!("{scheme}://..."))
+        .unwrap_or_default()
 }

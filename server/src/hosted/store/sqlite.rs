@@ -35,7 +35,9 @@ pub struct SqliteStore {
 
 impl std::fmt::Debug for SqliteStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SqliteStore").field("connections", &self.slots.len()).finish()
+        f.debug_struct("SqliteStore")
+            .field("connections", &self.slots.len())
+            .finish()
     }
 }
 
@@ -44,8 +46,13 @@ impl SqliteStore {
     pub async fn open(path: PathBuf) -> Result<Self, StoreError> {
         let slots = tokio::task::spawn_blocking(move || open_pool(&path))
             .await
-            .map_err(|error| StoreError::Backend(format!("opening the database failed: {error}")))??;
-        Ok(Self { slots: slots.into(), next: AtomicUsize::new(0) })
+            .map_err(|error| {
+                StoreError::Backend(format!("opening the database failed: {error}"))
+            })??;
+        Ok(Self {
+            slots: slots.into(),
+            next: AtomicUsize::new(0),
+        })
     }
 
     /// Runs `work` on a free connection (or waits for one) on a blocking thread.
@@ -67,7 +74,11 @@ impl SqliteStore {
 
 fn open_pool(path: &std::path::Path) -> Result<Vec<Mutex<Connection>>, StoreError> {
     create_private(path)?;
-    let size = if path.as_os_str() == ":memory:" { 1 } else { POOL_SIZE };
+    let size = if path.as_os_str() == ":memory:" {
+        1
+    } else {
+        POOL_SIZE
+    };
     let mut first = connect(path)?;
     migrate::migrate(&mut first)?;
     let mut slots = vec![Mutex::new(first)];
@@ -89,7 +100,10 @@ fn create_private(path: &std::path::Path) -> Result<(), StoreError> {
     match options.open(path) {
         Ok(_) => Ok(()),
         Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(error) => Err(StoreError::Backend(format!("cannot create {}: {error}", path.display()))),
+        Err(error) => Err(StoreError::Backend(format!(
+            "cannot create {}: {error}",
+            path.display()
+        ))),
     }
 }
 
@@ -111,7 +125,9 @@ fn acquire(slots: &[Mutex<Connection>], start: usize) -> MutexGuard<'_, Connecti
             Err(TryLockError::WouldBlock) => {}
         }
     }
-    slots[start % slots.len()].lock().unwrap_or_else(PoisonError::into_inner)
+    slots[start % slots.len()]
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
 }
 
 fn millis(time: DateTime<Utc>) -> i64 {
@@ -124,11 +140,22 @@ fn from_millis(millis: i64) -> Result<DateTime<Utc>, StoreError> {
 }
 
 fn to_hash(bytes: Vec<u8>) -> Result<TokenHash, StoreError> {
-    bytes.try_into().map_err(|_| StoreError::Backend("corrupt token hash in the database".into()))
+    bytes
+        .try_into()
+        .map_err(|_| StoreError::Backend("corrupt token hash in the database".into()))
 }
 
 /// A server row as SQLite returns it, before the fallible conversions.
-type ServerRow = (String, String, String, String, Vec<u8>, Option<i64>, i64, i64);
+type ServerRow = (
+    String,
+    String,
+    String,
+    String,
+    Vec<u8>,
+    Option<i64>,
+    i64,
+    i64,
+);
 type AccountRow = (String, String, Vec<u8>, i64);
 
 fn server_row(row: &Row<'_>, at: usize) -> rusqlite::Result<ServerRow> {
@@ -145,13 +172,19 @@ fn server_row(row: &Row<'_>, at: usize) -> rusqlite::Result<ServerRow> {
 }
 
 fn account_row(row: &Row<'_>, at: usize) -> rusqlite::Result<AccountRow> {
-    Ok((row.get(at)?, row.get(at + 1)?, row.get(at + 2)?, row.get(at + 3)?))
+    Ok((
+        row.get(at)?,
+        row.get(at + 1)?,
+        row.get(at + 2)?,
+        row.get(at + 3)?,
+    ))
 }
 
 fn server_record(row: ServerRow) -> Result<ServerRecord, StoreError> {
     let (id, account_id, name, config, token_hash, expires_at, created_at, updated_at) = row;
-    let config: ServerConfig = serde_json::from_str(&config)
-        .map_err(|error| StoreError::Backend(format!("corrupt config of MCP server {id}: {error}")))?;
+    let config: ServerConfig = serde_json::from_str(&config).map_err(|error| {
+        StoreError::Backend(format!("corrupt config of MCP server {id}: {error}"))
+    })?;
     Ok(ServerRecord {
         config,
         account_id,
@@ -166,11 +199,17 @@ fn server_record(row: ServerRow) -> Result<ServerRecord, StoreError> {
 
 fn account_record(row: AccountRow) -> Result<AccountRecord, StoreError> {
     let (id, integration, sealed_credentials, created_at) = row;
-    Ok(AccountRecord { id, integration, sealed_credentials, created_at: from_millis(created_at)? })
+    Ok(AccountRecord {
+        id,
+        integration,
+        sealed_credentials,
+        created_at: from_millis(created_at)?,
+    })
 }
 
 fn config_json(config: &ServerConfig) -> Result<String, StoreError> {
-    serde_json::to_string(config).map_err(|error| StoreError::Backend(format!("cannot encode config: {error}")))
+    serde_json::to_string(config)
+        .map_err(|error| StoreError::Backend(format!("cannot encode config: {error}")))
 }
 
 /// Whether another live server of `account_id` (other than `except`) is called `name`.
@@ -181,8 +220,13 @@ fn name_taken(
     except: &str,
     now: i64,
 ) -> Result<bool, StoreError> {
-    let sql = format!("SELECT 1 FROM mcp_servers s WHERE s.account_id = ? AND s.name = ? AND s.id <> ? AND {LIVE}");
-    Ok(conn.query_row(&sql, params![account_id, name, except, now], |_| Ok(())).optional()?.is_some())
+    let sql = format!(
+        "SELECT 1 FROM mcp_servers s WHERE s.account_id = ? AND s.name = ? AND s.id <> ? AND {LIVE}"
+    );
+    Ok(conn
+        .query_row(&sql, params![account_id, name, except, now], |_| Ok(()))
+        .optional()?
+        .is_some())
 }
 
 #[async_trait]
@@ -190,7 +234,11 @@ impl Store for SqliteStore {
     async fn key_check(&self) -> Result<Option<Vec<u8>>, StoreError> {
         self.with(|conn| {
             Ok(conn
-                .query_row("SELECT value FROM settings WHERE key = 'key_check'", [], |row| row.get(0))
+                .query_row(
+                    "SELECT value FROM settings WHERE key = 'key_check'",
+                    [],
+                    |row| row.get(0),
+                )
                 .optional()?)
         })
         .await
@@ -198,7 +246,10 @@ impl Store for SqliteStore {
 
     async fn set_key_check(&self, sealed: Vec<u8>) -> Result<(), StoreError> {
         self.with(move |conn| {
-            conn.execute("INSERT OR IGNORE INTO settings (key, value) VALUES ('key_check', ?1)", [sealed])?;
+            conn.execute(
+                "INSERT OR IGNORE INTO settings (key, value) VALUES ('key_check', ?1)",
+                [sealed],
+            )?;
             Ok(())
         })
         .await
@@ -218,13 +269,21 @@ impl Store for SqliteStore {
     async fn account(&self, id: &str) -> Result<Option<AccountRecord>, StoreError> {
         let id = id.to_owned();
         self.with(move |conn| {
-            let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM integrated_accounts a WHERE a.id = ?1");
-            conn.query_row(&sql, [id], |row| account_row(row, 0)).optional()?.map(account_record).transpose()
+            let sql =
+                format!("SELECT {ACCOUNT_COLUMNS} FROM integrated_accounts a WHERE a.id = ?1");
+            conn.query_row(&sql, [id], |row| account_row(row, 0))
+                .optional()?
+                .map(account_record)
+                .transpose()
         })
         .await
     }
 
-    async fn accounts(&self, after: Option<&str>, limit: usize) -> Result<Vec<AccountRecord>, StoreError> {
+    async fn accounts(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<AccountRecord>, StoreError> {
         let after = after.unwrap_or_default().to_owned();
         self.with(move |conn| {
             let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM integrated_accounts a WHERE a.id > ?1 ORDER BY a.id LIMIT ?2");
@@ -247,7 +306,11 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn insert_server(&self, server: ServerRecord, now: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn insert_server(
+        &self,
+        server: ServerRecord,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         self.with(move |conn| {
             let config = config_json(&server.config)?;
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -281,10 +344,15 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn server(&self, id: &str, now: DateTime<Utc>) -> Result<Option<ServerRecord>, StoreError> {
+    async fn server(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ServerRecord>, StoreError> {
         let id = id.to_owned();
         self.with(move |conn| {
-            let sql = format!("SELECT {SERVER_COLUMNS} FROM mcp_servers s WHERE s.id = ? AND {LIVE}");
+            let sql =
+                format!("SELECT {SERVER_COLUMNS} FROM mcp_servers s WHERE s.id = ? AND {LIVE}");
             conn.query_row(&sql, params![id, millis(now)], |row| server_row(row, 0))
                 .optional()?
                 .map(server_record)
@@ -316,7 +384,11 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn update_server(&self, server: ServerRecord, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    async fn update_server(
+        &self,
+        server: ServerRecord,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
         self.with(move |conn| {
             let config = config_json(&server.config)?;
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -345,7 +417,8 @@ impl Store for SqliteStore {
 
     async fn delete_server(&self, id: &str) -> Result<bool, StoreError> {
         let id = id.to_owned();
-        self.with(move |conn| Ok(conn.execute("DELETE FROM mcp_servers WHERE id = ?1", [id])? > 0)).await
+        self.with(move |conn| Ok(conn.execute("DELETE FROM mcp_servers WHERE id = ?1", [id])? > 0))
+            .await
     }
 
     async fn resolve_server(
@@ -365,7 +438,8 @@ impl Store for SqliteStore {
                     Ok((server_row(row, 0)?, account_row(row, 8)?))
                 })
                 .optional()?;
-            row.map(|(server, account)| Ok((server_record(server)?, account_record(account)?))).transpose()
+            row.map(|(server, account)| Ok((server_record(server)?, account_record(account)?)))
+                .transpose()
         })
         .await
     }
@@ -391,7 +465,11 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn api_tokens(&self, after: Option<&str>, limit: usize) -> Result<Vec<ApiTokenRecord>, StoreError> {
+    async fn api_tokens(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<ApiTokenRecord>, StoreError> {
         let after = after.unwrap_or_default().to_owned();
         self.with(move |conn| {
             let mut statement =
@@ -412,7 +490,11 @@ impl Store for SqliteStore {
         let token_hash = *token_hash;
         self.with(move |conn| {
             Ok(conn
-                .query_row("SELECT 1 FROM api_tokens WHERE token_hash = ?1", [&token_hash[..]], |_| Ok(()))
+                .query_row(
+                    "SELECT 1 FROM api_tokens WHERE token_hash = ?1",
+                    [&token_hash[..]],
+                    |_| Ok(()),
+                )
                 .optional()?
                 .is_some())
         })
@@ -421,6 +503,7 @@ impl Store for SqliteStore {
 
     async fn delete_api_token(&self, id: &str) -> Result<bool, StoreError> {
         let id = id.to_owned();
-        self.with(move |conn| Ok(conn.execute("DELETE FROM api_tokens WHERE id = ?1", [id])? > 0)).await
+        self.with(move |conn| Ok(conn.execute("DELETE FROM api_tokens WHERE id = ?1", [id])? > 0))
+            .await
     }
 }
