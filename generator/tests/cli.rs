@@ -203,7 +203,7 @@ fn custom_templates_replace_the_built_in_ones_by_name() {
     assert!(output.status.success(), "{}", text(&output.stderr));
     let pets = std::fs::read_to_string(out.join("petstore/src/pets.rs")).unwrap();
     assert!(
-        readme.contains(r#"title: "LIST: pets","#),
+        pets.contains(r#"title: "LIST: pets","#),
         "the custom title template was not used"
     );
 

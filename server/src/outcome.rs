@@ -55,13 +55,9 @@ pub(crate) fn handler_panicked(tool: &str) -> ErrorData {
 /// A request rmcp could not decode as any method it knows: a known method with malformed
 /// params is `-32602` naming the problem; anything else is `-32601`.
 pub(crate) fn unroutable(method: &str, params: Option<&Value>) -> ErrorData {
-    const KNOWN: &[&str] = &[
-        "initialize",
-        "ping",
-        "server/discover",
-        "tools/list",
-        "tools/call",
-    ];
+    // Only the methods this server implements get -32602; `initialize` and the rest stay
+    // -32601, which 2026-07-28 requires for the methods it removed.
+    const KNOWN: &[&str] = &["tools/list", "tools/call"];
     if !KNOWN.contains(&method) {
         return ErrorData::new(
             ErrorCode::METHOD_NOT_FOUND,

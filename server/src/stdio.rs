@@ -17,12 +17,18 @@ use rmcp::transport::async_rw::AsyncRwTransport;
 use tokio::io::{AsyncRead, AsyncWrite};
 
 /// The server side of a stdio-style connection over `reader` and `writer`.
-pub(crate) fn transport<R, W>(reader: R, writer: W) -> SkipUntilRequest<AsyncRwTransport<RoleServer, R, W>>
+pub(crate) fn transport<R, W>(
+    reader: R,
+    writer: W,
+) -> SkipUntilRequest<AsyncRwTransport<RoleServer, R, W>>
 where
     R: AsyncRead + Send + Unpin + 'static,
     W: AsyncWrite + Send + Unpin + 'static,
 {
-    SkipUntilRequest { inner: AsyncRwTransport::new_server(reader, writer), started: false }
+    SkipUntilRequest {
+        inner: AsyncRwTransport::new_server(reader, writer),
+        started: false,
+    }
 }
 
 /// Passes messages through once the first request has been seen; drops the others before it.
@@ -52,7 +58,9 @@ impl<T: Transport<RoleServer>> Transport<RoleServer> for SkipUntilRequest<T> {
                 self.started = true;
                 return Some(message);
             }
-            tracing::warn!("ignoring a message sent before the first request (expected initialize)");
+            tracing::warn!(
+                "ignoring a message sent before the first request (expected initialize)"
+            );
         }
     }
 

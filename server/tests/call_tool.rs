@@ -180,8 +180,12 @@ async fn garbage_on_stdin_does_not_stop_the_server() {
 #[tokio::test]
 async fn stray_messages_before_the_handshake_are_ignored() {
     let mut client = PipeClient::start(server(ToolFilter::all()));
-    client.send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"})).await;
-    client.send(json!({"jsonrpc": "2.0", "id": 99, "result": {}})).await;
+    client
+        .send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"}))
+        .await;
+    client
+        .send(json!({"jsonrpc": "2.0", "id": 99, "result": {}}))
+        .await;
     let reply = client
         .request(
             "initialize",

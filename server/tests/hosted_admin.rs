@@ -236,6 +236,10 @@ async fn malformed_bodies_get_json_errors_not_axum_text() {
         assert_error(status, &reply, want_status, want_code);
         assert_eq!(headers.get("content-type").unwrap(), "application/json");
     }
+    let huge = format!(r#"{{"integration": "{}"}}"#, "x".repeat(3 << 20));
+    let (status, _, text) = hosting.send(post(Some("application/json"), &huge)).await;
+    let reply: Value = serde_json::from_str(&text).unwrap();
+    assert_error(status, &reply, StatusCode::PAYLOAD_TOO_LARGE, "body_too_large");
     // No Content-Type at all is read as JSON (curl -d without -H still works).
     let body =
         json!({"integration": "chronosphere", "credentials": {"tenant": "a", "api_token": "t"}})

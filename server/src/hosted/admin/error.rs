@@ -46,7 +46,7 @@ impl From<HostedError> for ApiError {
                 Self::new(StatusCode::CONFLICT, code, message)
             }
             HostedError::Internal(details) => {
-                tracing::error!(%details, "admin request failed");
+                tracing::error!(%details, "hosted-mode request failed");
                 Self::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
