@@ -2,8 +2,8 @@
 //!
 //! Parsing is clap's; everything after it (choosing the integration, the filter, credentials,
 //! upstream settings) goes through the library API so the binary and embedders behave the same.
-//! Configuration mistakes exit with 2 before anything is served; `serve` (hosted mode) will be
-//! one more subcommand here.
+//! Configuration mistakes exit with 2 before anything is served. The hosted-mode subcommands
+//! (`serve`, `accounts`, `servers`) only hand over to [`crate::hosted`].
 
 use std::ffi::OsString;
 use std::net::SocketAddr;

@@ -239,7 +239,12 @@ async fn malformed_bodies_get_json_errors_not_axum_text() {
     let huge = format!(r#"{{"integration": "{}"}}"#, "x".repeat(3 << 20));
     let (status, _, text) = hosting.send(post(Some("application/json"), &huge)).await;
     let reply: Value = serde_json::from_str(&text).unwrap();
-    assert_error(status, &reply, StatusCode::PAYLOAD_TOO_LARGE, "body_too_large");
+    assert_error(
+        status,
+        &reply,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body_too_large",
+    );
     // No Content-Type at all is read as JSON (curl -d without -H still works).
     let body =
         json!({"integration": "chronosphere", "credentials": {"tenant": "a", "api_token": "t"}})
