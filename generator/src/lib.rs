@@ -6,6 +6,7 @@
 //! templated prose) -> `files` (write only what changed, or check).
 
 pub mod builder;
+mod build_script;
 pub mod diagnostics;
 pub mod docs;
 pub mod emit;

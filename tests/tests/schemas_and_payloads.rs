@@ -16,7 +16,7 @@ use mcpgen_chronosphere::teams::{
     GetSingleChronosphereTeamByIdInput, ListAllChronosphereTeamsInput, Team,
     UpdateAChronosphereTeamByIdInput,
 };
-use mcpgen_runtime::{Page, Tool};
+use mcpgen_runtime::Page;
 use serde_json::{Value, json};
 
 const LIST: &str = "list_all_chronosphere_teams";
@@ -74,15 +74,6 @@ fn payload(name: &str) -> Value {
             .join("payloads")
             .join(name),
     )
-}
-
-fn tool(name: &str) -> &'static Tool {
-    INTEGRATION
-        .tools
-        .iter()
-        .copied()
-        .find(|tool| tool.name == name)
-        .unwrap_or_else(|| panic!("INTEGRATION has no tool `{name}`"))
 }
 
 fn schema_file(tool: &str, side: &str) -> Value {
@@ -545,12 +536,13 @@ fn invalid_inputs_are_rejected_by_the_schema_and_the_typed_input() {
 }
 
 #[test]
-fn non_object_arguments_are_rejected() {
+fn non_object_arguments_are_rejected_by_every_input_schema() {
+    // The typed inputs are not checked here: handlers receive a JSON object (MCP arguments are
+    // one), so serde's array form of a struct is unreachable through them.
     for tool in INTEGRATION.tools {
         let validator = input_validator(tool.name);
-        for args in [json!(null), json!([]), json!("id")] {
+        for args in [json!(null), json!([]), json!("id"), json!(7)] {
             assert_invalid(&validator, &args, tool.name);
-            assert!(decode_input(tool.name, &args).is_err(), "{}", tool.name);
         }
     }
 }
