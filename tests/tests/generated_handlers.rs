@@ -662,6 +662,7 @@ async fn invalid_arguments_name_the_field_and_send_nothing() {
             "`user_emails`",
         ),
         (LIST, json!({"limit": "ten"}), "`limit`"),
+        (LIST, json!({"limit": 0}), "`limit` must be at least 1"),
         (LIST, json!({"slugs": "team-0001"}), "`slugs`"),
         (
             LIST,
