@@ -75,9 +75,12 @@ async fn run() -> Result<(), Box<dyn Error>> {
     let page = client.list_notes(&tagged).await?;
     println!("{} note(s) tagged typed-client on the first page", page.result.len());
 
-    let archived = client
+    // A custom method without a `response_schema` returns the upstream's JSON as it is; this one
+    // is a note.
+    let reply = client
         .archive_notes(&notes::ArchiveInkwellNotesInput { id: note_id.clone() })
         .await?;
+    let archived: notes::Note = serde_json::from_value(reply)?;
     println!("archived {note_id}: {}", archived.archived == Some(true));
     Ok(())
 }
