@@ -104,6 +104,18 @@ class Proc:
         self.log_file.close()
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far, from /proc/PID/stat."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def proc_status(pid: int) -> dict[str, int]:
     """VmRSS / VmHWM in KiB from /proc/PID/status."""
     values = {}
@@ -148,8 +160,12 @@ class Bench:
         self.args = args
         self.loadgen = str(Path(args.bin_dir) / "loadgen")
         self.failures: list[str] = []
+        self.upstream_pid = 0
 
-    def load(self, label: str, extra: list[str], concurrency: int) -> dict:
+    def load(self, label: str, extra: list[str], concurrency: int,
+             cpu_pids: dict[str, int] | None = None) -> dict:
+        """One loadgen run; `cpu_pids` names processes whose CPU time per request to report."""
+        before = {name: cpu_seconds(pid) for name, pid in (cpu_pids or {}).items()}
         argv = [self.loadgen, "run", "--label", label, "--concurrency", str(concurrency),
                 "--duration", str(self.args.duration), "--warmup", str(self.args.warmup),
                 "--threads", str(self.args.loadgen_threads), *extra]
@@ -157,6 +173,13 @@ class Bench:
         if done.returncode != 0:
             raise SystemExit(f"loadgen failed for {label} N={concurrency}:\n{done.stderr}")
         report = json.loads(done.stdout)
+        # Includes the warm-up, so divide by every request made, measured or not (approximated
+        # by scaling the measured count by the whole run's length).
+        total = report["requests"] * (self.args.duration + self.args.warmup) / self.args.duration
+        report["cpu_us_per_request"] = {
+            name: round((cpu_seconds(pid) - before[name]) * 1e6 / total, 1) if total else None
+            for name, pid in (cpu_pids or {}).items()
+        }
         lat = report["latency_us"]
         log(f"{label:<52} N={concurrency:<3} {report['throughput_rps']:>9.0f} req/s  "
             f"p50 {fmt_us(lat['p50'])}  p99 {fmt_us(lat['p99'])}  errors {report['errors']}")
@@ -170,17 +193,18 @@ class Bench:
         """tools/list and the two tools/calls at every concurrency, RSS sampled throughout."""
         runs = []
         protocol = ["--protocol", self.args.protocol]
+        pids = {"server": pid, "upstream": self.upstream_pid}
         with RssSampler(pid) as sampler:
             for n in self.args.concurrency:
                 report = self.load(f"{server} tools/list", ["--target", "mcp", "--url", url,
-                                   "--method", "tools/list", *protocol], n)
+                                   "--method", "tools/list", *protocol], n, pids)
                 runs.append({"op": "tools/list", **report})
                 for tool, ours, theirs in CALLS:
                     arguments = theirs if fastmcp else ours
                     report = self.load(
                         f"{server} tools/call {tool}",
                         ["--target", "mcp", "--url", url, "--method", "tools/call", "--tool",
-                         tool, "--arguments", json.dumps(arguments), *protocol], n)
+                         tool, "--arguments", json.dumps(arguments), *protocol], n, pids)
                     runs.append({"op": tool, **report})
         status = proc_status(pid)
         return {"runs": runs, "loaded_rss_kib": sampler.max_kib, "hwm_kib": status.get("VmHWM")}
@@ -191,7 +215,8 @@ class Bench:
             for op, path in DIRECT:
                 report = self.load(f"direct upstream {op}",
                                    ["--target", "rest", "--url", base + path,
-                                    "--header", f"API-Token: {TOKEN}"], n)
+                                    "--header", f"API-Token: {TOKEN}"], n,
+                                   {"upstream": self.upstream_pid})
                 runs.append({"op": op, **report})
         return runs
 
@@ -383,8 +408,8 @@ def markdown(results: dict) -> str:
         "",
         "## Throughput and latency",
         "",
-        "| server | request | clients | req/s | p50 | p99 | errors |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| server | request | clients | req/s | p50 | p99 | server CPU/req | upstream CPU/req | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     blocks = [("direct upstream", results["direct"]), ("mcp-server", results["mcp_server"]["runs"])]
     if "fastmcp" in results:
@@ -392,8 +417,10 @@ def markdown(results: dict) -> str:
     for name, runs in blocks:
         for r in runs:
             lat = r["latency_us"]
+            cpu = r.get("cpu_us_per_request", {})
             lines.append(f"| {name} | {r['op']} | {r['concurrency']} | {r['throughput_rps']:.0f} | "
-                         f"{fmt_us(lat['p50'])} | {fmt_us(lat['p99'])} | {r['errors']} |")
+                         f"{fmt_us(lat['p50'])} | {fmt_us(lat['p99'])} | {fmt_us(cpu.get('server'))} | "
+                         f"{fmt_us(cpu.get('upstream'))} | {r['errors']} |")
     ra = results["ratios"]
     lines += ["", "## Ratios", "",
               "| request | clients | mcp-server / FastMCP throughput | FastMCP p50 / mcp-server p50 "
@@ -477,6 +504,7 @@ def main() -> int:
                     "--no-record"], dict(os.environ), work)
         servers.append(fake)
         base = fake.url.rstrip("/")
+        bench.upstream_pid = fake.pid
         log("measuring the upstream alone (the floor)")
         results["direct"] = bench.direct_matrix(base)
         results["upstream_rss_kib"] = proc_status(fake.pid).get("VmHWM")

@@ -2,7 +2,7 @@
 # Every test mcpgen has, in one command (the README's test command; CI runs it too):
 #
 #   1. Rust: `cargo test --workspace` (unit, integration and doc tests of every crate).
-#   2. Build the `mcp-server` and `fake-chronosphere` binaries (debug).
+#   2. Build the `mcp-server`, `fake-chronosphere` and `inkwell-mcp` binaries (debug).
 #   3. End-to-end: the official Python MCP SDK against the real binaries (tests/e2e), in a
 #      virtualenv at .venv created from tests/requirements.txt.
 #   4. The official MCP conformance suite (tests/conformance/run.sh, Node 22 in tests/node_modules).
@@ -52,10 +52,11 @@ if [[ "${MCPGEN_SKIP_CARGO_TEST:-}" != 1 ]]; then
 fi
 
 # -- 2. Binaries -----------------------------------------------------------------------------
-step "cargo build -p mcp-server -p fake-chronosphere"
+step "cargo build -p mcp-server -p fake-chronosphere -p inkwell-mcp --bins --examples"
 bins_ok=1
-if cargo build -p mcp-server -p fake-chronosphere; then
-    record "build" ok "mcp-server, fake-chronosphere"
+# inkwell-mcp is the downstream example (examples/downstream): its binary and typed-client example.
+if cargo build -p mcp-server -p fake-chronosphere -p inkwell-mcp --bins --examples; then
+    record "build" ok "mcp-server, fake-chronosphere, inkwell-mcp"
 else
     bins_ok=0
     failed=$((failed + 1))

@@ -56,7 +56,10 @@ def parse_listen(text: str) -> tuple[str, int]:
 
 async def serve(server: FastMCP, host: str, port: int) -> None:
     app = server.http_app(path="/mcp", stateless_http=True, json_response=True)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY on accepted connections only when the
+    # listening socket says so, and without it every keep-alive reply stalls ~40 ms (Nagle plus
+    # delayed ACK), which is how uvicorn behaves when it binds the port itself.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     bound_host, bound_port = sock.getsockname()[:2]

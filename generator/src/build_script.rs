@@ -24,6 +24,8 @@ impl Builder {
     ///     generator::Builder::new().docs_dir("docs").write_or_exit();
     /// }
     /// ```
+    // The example is a whole build script, so it shows its `main`.
+    #[allow(clippy::needless_doctest_main)]
     pub fn write_or_exit(&self) -> WriteSummary {
         match self.write() {
             Ok(summary) => summary,
@@ -39,7 +41,8 @@ impl Builder {
 /// paths start (Cargo runs build scripts in the package directory, which the user may not be
 /// in), then the error itself.
 fn failure_report(error: &Error) -> String {
-    let mut report = String::from("error: mcpgen could not generate Rust from the integration docs");
+    let mut report =
+        String::from("error: mcpgen could not generate Rust from the integration docs");
     if let Ok(dir) = std::env::current_dir() {
         let _ = write!(report, " (paths are relative to {})", dir.display());
     }

@@ -5,8 +5,8 @@
 //! [`model`]) -> `lower` (produces the tool IR in [`ir`]) -> `emit` (Rust, JSON Schemas,
 //! templated prose) -> `files` (write only what changed, or check).
 
-pub mod builder;
 mod build_script;
+pub mod builder;
 pub mod diagnostics;
 pub mod docs;
 pub mod emit;

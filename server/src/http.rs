@@ -18,6 +18,7 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use axum::serve::ListenerExt;
 use futures::StreamExt;
 use http::{HeaderValue, Method, StatusCode, header};
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
@@ -167,13 +168,24 @@ pub async fn serve_listener(
     // Tests and wrappers parse this line, so it is printed whatever the log level.
     eprintln!("listening on http://{addr}{MCP_PATH}");
     tracing::info!(%addr, "serving MCP over Streamable HTTP");
-    axum::serve(listener, app)
+    axum::serve(no_delay(listener), app)
         .with_graceful_shutdown(async move {
             shutdown.await;
             token.cancel();
         })
         .await
         .map_err(Error::Http)
+}
+
+/// Sets `TCP_NODELAY` on every accepted connection. SSE replies (every 2025-11-25 session
+/// request) go out as several small writes; without it Nagle holds each later write until the
+/// client's delayed ACK, about 40 ms per request on a keep-alive connection.
+pub(crate) fn no_delay(listener: TcpListener) -> impl axum::serve::Listener<Addr = SocketAddr> {
+    listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!(%error, "cannot set TCP_NODELAY");
+        }
+    })
 }
 
 /// Completes on Ctrl-C or SIGTERM.

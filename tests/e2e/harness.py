@@ -8,6 +8,7 @@ and how it is stopped at teardown whatever happened. It knows nothing about MCP.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import shlex
@@ -23,6 +24,15 @@ REPO = Path(__file__).resolve().parents[2]
 # Generous but bounded: a debug build on a loaded 2-core CI machine can take a few seconds.
 STARTUP_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 10.0
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: get SIGTERM when the test runner dies, even by SIGKILL, so no
+    server outlives a crashed or killed test run (Linux's PR_SET_PDEATHSIG; a no-op elsewhere)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 class BinaryMissing(RuntimeError):
@@ -82,7 +92,9 @@ class Process:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=env,
+            # Own process group: a Ctrl-C in the terminal reaches the runner, which stops us.
             start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
         self._threads = [
             threading.Thread(target=self._drain, args=("stdout", self.popen.stdout), daemon=True),

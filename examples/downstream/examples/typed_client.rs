@@ -5,14 +5,14 @@
 //! ```
 //!
 //! `INKWELL_BASE_URL` replaces `https://api.inkwell.app/v1` (a self-hosted server, or the fake
-//! upstream the end-to-end test runs; the real API needs the `rustls` feature for HTTPS). It
+//! upstream the end-to-end test runs; HTTPS comes from the default `rustls` feature). It
 //! walks every notebook page by page, files a note in the first notebook (creating an `Inbox`
 //! when there is none), finds it again by tag and archives it.
 
 use std::error::Error;
 use std::process::ExitCode;
 
-use inkwell_mcp::inkwell::{InkwellClient, INTEGRATION, notebooks, notes};
+use inkwell_mcp::inkwell::{INTEGRATION, InkwellClient, notebooks, notes};
 use mcpgen_runtime::{Credentials, UpstreamClient, UpstreamConfig};
 
 #[tokio::main]
@@ -73,12 +73,17 @@ async fn run() -> Result<(), Box<dyn Error>> {
         ..Default::default()
     };
     let page = client.list_notes(&tagged).await?;
-    println!("{} note(s) tagged typed-client on the first page", page.result.len());
+    println!(
+        "{} note(s) tagged typed-client on the first page",
+        page.result.len()
+    );
 
     // A custom method without a `response_schema` returns the upstream's JSON as it is; this one
     // is a note.
     let reply = client
-        .archive_notes(&notes::ArchiveInkwellNotesInput { id: note_id.clone() })
+        .archive_notes(&notes::ArchiveInkwellNotesInput {
+            id: note_id.clone(),
+        })
         .await?;
     let archived: notes::Note = serde_json::from_value(reply)?;
     println!("archived {note_id}: {}", archived.archived == Some(true));

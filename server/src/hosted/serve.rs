@@ -142,7 +142,7 @@ pub async fn run(
     eprintln!("listening on http://{addr}");
     tracing::info!(%addr, %public_url, database = %args.database, "hosted mode serving admin API and MCP servers");
     let stop = shutdown.clone();
-    axum::serve(listener, router)
+    axum::serve(crate::http::no_delay(listener), router)
         .with_graceful_shutdown(async move {
             crate::http::shutdown_signal().await;
             stop.cancel();
