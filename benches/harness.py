@@ -426,14 +426,17 @@ def markdown(results: dict) -> str:
               "| request | clients | mcp-server / FastMCP throughput | FastMCP p50 / mcp-server p50 "
               "| mcp-server added p50 over direct | added p99 | direct / mcp-server throughput |",
               "|---|---:|---:|---:|---:|---:|---:|"]
-    for key in ra["added_latency_p50_us"]:
+    keys = list(dict.fromkeys([*ra["throughput_vs_fastmcp"], *ra["added_latency_p50_us"]]))
+    for key in keys:
         op, n = key.rsplit(" N=", 1)
         tput = ra["throughput_vs_fastmcp"].get(key)
         p50 = ra["p50_fastmcp_over_ours"].get(key)
+        headroom = ra["upstream_headroom"].get(key)
         lines.append(
             f"| {op} | {n} | {f'{tput:.1f}x' if tput else '-'} | {f'{p50:.1f}x' if p50 else '-'} | "
-            f"{fmt_us(ra['added_latency_p50_us'][key])} | {fmt_us(ra['added_latency_p99_us'][key])} | "
-            f"{ra['upstream_headroom'].get(key, 0):.2f} |")
+            f"{fmt_us(ra['added_latency_p50_us'].get(key))} | "
+            f"{fmt_us(ra['added_latency_p99_us'].get(key))} | "
+            f"{f'{headroom:.2f}' if headroom else '-'} |")
     fp = results["footprint"]
     lines += ["", "## Footprint", "", "| server | idle RSS | max RSS under load | peak (VmHWM) "
               "| spawn to first tools/list (p50) | binary |", "|---|---:|---:|---:|---:|---:|"]

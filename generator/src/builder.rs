@@ -1,21 +1,29 @@
 //! The library entry point, prost-build style: configure a [`Builder`], then [`Builder::generate`]
 //! (in memory, no I/O but reading the docs), [`Builder::write`] or [`Builder::check`].
 //!
-//! From a build script:
+//! From a build script, where [`Builder::write_or_exit`] turns problems in the docs into a
+//! failed `cargo build` that shows every diagnostic (`?` from `main` would print them with
+//! `Debug`):
 //!
 //! ```no_run
 //! // build.rs
-//! fn main() -> Result<(), Box<dyn std::error::Error>> {
-//!     generator::Builder::new().docs_dir("integrations").integration("chronosphere").write()?;
-//!     Ok(())
+//! fn main() {
+//!     generator::Builder::new().docs_dir("docs").write_or_exit();
 //! }
 //! ```
 //!
 //! and in the crate, next to dependencies on `mcpgen-runtime`, `serde` and `serde_json`:
 //!
 //! ```text
-//! include!(concat!(env!("OUT_DIR"), "/chronosphere.rs"));
+//! pub mod chronosphere {
+//!     include!(concat!(env!("OUT_DIR"), "/chronosphere.rs"));
+//! }
 //! ```
+//!
+//! `docs/build-rs.md` is the guide; `examples/downstream/` a complete crate.
+
+// The build-script example above is a whole `build.rs`, so it shows its `main`.
+#![allow(clippy::needless_doctest_main)]
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -172,7 +172,10 @@ pub async fn open_session(client: &Client, url: &str) -> Result<Option<String>> 
     let content_type = content_type(response.headers());
     let body = response.bytes().await.context("initialize reply")?;
     if !status.is_success() {
-        bail!("initialize: HTTP {status}: {}", String::from_utf8_lossy(&body));
+        bail!(
+            "initialize: HTTP {status}: {}",
+            String::from_utf8_lossy(&body)
+        );
     }
     let reply = decode(&body, &content_type)?;
     if reply.get("result").is_none() {

@@ -27,12 +27,10 @@ pub async fn measure(command: &[String], runs: usize, timeout: Duration) -> Resu
     let mut listening = Vec::new();
     let mut answered = Vec::new();
     for _ in 0..runs {
-        let (to_listening, to_answer) = tokio::time::timeout(
-            timeout,
-            one_run(program, args, &client, &prepared),
-        )
-        .await
-        .with_context(|| format!("`{program}` did not answer within {timeout:?}"))??;
+        let (to_listening, to_answer) =
+            tokio::time::timeout(timeout, one_run(program, args, &client, &prepared))
+                .await
+                .with_context(|| format!("`{program}` did not answer within {timeout:?}"))??;
         listening.push(micros(to_listening));
         answered.push(micros(to_answer));
     }
@@ -78,7 +76,11 @@ async fn one_run(
             bail!("`{program}` exited before printing `listening on ...`");
         };
         if let Some(rest) = line.split("listening on ").nth(1) {
-            break rest.split_whitespace().next().unwrap_or_default().to_owned();
+            break rest
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_owned();
         }
     };
     let to_listening = started.elapsed();

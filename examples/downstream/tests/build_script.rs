@@ -7,8 +7,9 @@
 //! and this repository's `Cargo.lock` (so the same versions, offline). It builds into its own
 //! target directory beside it, never the workspace's: no lock contention with the `cargo test`
 //! that runs this, no invalidated artifacts, and later runs are incremental (the first one
-//! compiles the dependencies once, a minute or two). Each test starts from a copy synced back to
-//! this crate's files; the tests take turns because they share it.
+//! compiles the dependencies once: about 3 minutes on two cores; then 15 to 30 seconds). Each
+//! test starts from a copy synced back to this crate's files; the tests take turns because they
+//! share it.
 
 #![allow(clippy::unwrap_used)] // Tests unwrap: a panic is a failed test.
 
