@@ -210,7 +210,10 @@ pub(crate) fn prepare(
 
     let limit = input.remove("limit").filter(|value| !value.is_null());
     // The schema says `minimum: 1`; an upstream would read 0 as "your default page size".
-    if limit.as_ref().is_some_and(|limit| limit.as_u64() == Some(0)) {
+    if limit
+        .as_ref()
+        .is_some_and(|limit| limit.as_u64() == Some(0))
+    {
         return Err(UpstreamError::InvalidInput {
             message: "`limit` must be at least 1".to_owned(),
         });
