@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every test mcpgen has, in one command (the README's test command; CI runs it too):
 #
-#   1. Rust: `cargo test --workspace` (unit, integration and doc tests of every crate).
-#   2. Build the `mcp-server`, `fake-chronosphere` and `inkwell-mcp` binaries (debug).
+#   1. Build the workspace (debug): libs, binaries (`mcp-server`, `fake-chronosphere`, the
+#      `inkwell-mcp` downstream example), tests and examples.
+#   2. Rust: `cargo test --workspace` (unit, integration and doc tests of every crate).
 #   3. End-to-end: the official Python MCP SDK against the real binaries (tests/e2e), in a
 #      virtualenv at .venv created from tests/requirements.txt.
 #   4. The official MCP conformance suite (tests/conformance/run.sh, Node 22 in tests/node_modules).
@@ -27,12 +28,34 @@ passed=0
 failed=0
 declare -a summary=()
 
-step() { printf '\n==> %s\n' "$*"; }
+step_started=$SECONDS
+step() {
+    step_started=$SECONDS
+    printf '\n==> %s\n' "$*"
+}
 record() { # record NAME STATUS DETAIL
-    summary+=("$(printf '%-12s %-4s %s' "$1" "$2" "$3")")
+    summary+=("$(printf '%-12s %-4s %5ss  %s' "$1" "$2" "$((SECONDS - step_started))" "$3")")
 }
 
-# -- 1. Rust tests --------------------------------------------------------------------------
+# -- 1. Build ----------------------------------------------------------------------------------
+# One build of everything `cargo test --workspace` needs (libs, bins, tests, examples: the same
+# feature resolution), so step 2 compiles nothing more and the binaries the end-to-end tests run
+# (mcp-server, fake-chronosphere, the inkwell-mcp downstream example) come from the same build.
+# --keep-going: a broken test target must not keep the binaries from being built.
+step "cargo build --workspace --lib --bins --tests --examples"
+bins_ok=1
+if cargo build --workspace --lib --bins --tests --examples --keep-going; then
+    record "build" ok "workspace (mcp-server, fake-chronosphere, inkwell-mcp, tests)"
+else
+    failed=$((failed + 1))
+    record "build" FAIL "see above"
+    for bin in mcp-server fake-chronosphere; do
+        [[ -x "$CARGO_TARGET_DIR/debug/$bin" ]] || bins_ok=0
+    done
+fi
+export MCPGEN_BIN_DIR="$CARGO_TARGET_DIR/debug"
+
+# -- 2. Rust tests -----------------------------------------------------------------------------
 if [[ "${MCPGEN_SKIP_CARGO_TEST:-}" != 1 ]]; then
     step "cargo test --workspace"
     set +e
@@ -50,19 +73,6 @@ if [[ "${MCPGEN_SKIP_CARGO_TEST:-}" != 1 ]]; then
         record "cargo test" FAIL "$cp passed, $cf failed (exit $rc)"
     fi
 fi
-
-# -- 2. Binaries -----------------------------------------------------------------------------
-step "cargo build -p mcp-server -p fake-chronosphere -p inkwell-mcp --bins --examples"
-bins_ok=1
-# inkwell-mcp is the downstream example (examples/downstream): its binary and typed-client example.
-if cargo build -p mcp-server -p fake-chronosphere -p inkwell-mcp --bins --examples; then
-    record "build" ok "mcp-server, fake-chronosphere, inkwell-mcp"
-else
-    bins_ok=0
-    failed=$((failed + 1))
-    record "build" FAIL "see above"
-fi
-export MCPGEN_BIN_DIR="$CARGO_TARGET_DIR/debug"
 
 # -- 3. End-to-end -----------------------------------------------------------------------------
 step "end-to-end tests (official Python MCP SDK)"

@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -107,6 +108,13 @@ NOT_APPLICABLE = {
     "input-required-result-validate-input": "input-required results: the server never asks the client for input",
 }
 
+# Why a passing scenario still warns, where the warning is understood.
+WARNINGS = {
+    "server-sse-polling": "no replay of a tool response after a reconnect with Last-Event-ID "
+    "(the server keeps no event store; SSE resumability is optional)",
+    "sep-2164-resource-not-found": "resources/read is -32601 (no `resources` capability), not -32602",
+}
+
 
 @dataclass
 class Result:
@@ -143,7 +151,8 @@ def list_scenarios(pkg: Path, extra: list[str]) -> list[tuple[str, str]]:
 
 def run_scenario(suite: str, pkg: Path, extra: list[str], scenario: str, versions: str, url: str, out_dir: Path) -> Result:
     scenario_dir = out_dir / re.sub(r"[^A-Za-z0-9.-]+", "_", suite) / scenario
-    scenario_dir.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(scenario_dir, ignore_errors=True)  # results of an earlier run must not count
+    scenario_dir.mkdir(parents=True)
     argv = [str(NODE), str(pkg / "dist/index.js"), "server", "--url", url, "--scenario", scenario, "-o", str(scenario_dir), *extra]
     env = dict(os.environ, NO_COLOR="1", FORCE_COLOR="0")
     try:
@@ -175,14 +184,17 @@ def verdict(r: Result) -> str:
     if r.ok:
         return f"pass ({r.passed} checks{extra})"
     total = r.passed + r.failed
-    return f"fail ({r.failed} of {total} checks{extra})" if total else "fail"
+    counted = f" ({r.failed} of {total} checks fail{extra})" if total else ""
+    if not r.required and r.scenario in NOT_APPLICABLE:
+        return "n/a" + counted
+    return "**FAIL**" + counted
 
 
 def why(r: Result) -> str:
     if r.required:
         return "**required** (CI gate)"
     if r.ok:
-        return "applies"
+        return "applies" + (f"; warnings: {WARNINGS[r.scenario]}" if r.warnings and r.scenario in WARNINGS else "")
     if r.scenario in NOT_APPLICABLE:
         return f"does not apply: {NOT_APPLICABLE[r.scenario]}"
     return "applies; failing: " + "; ".join(r.failures)[:300].replace("|", "\\|").replace("\n", " ")

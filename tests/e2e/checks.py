@@ -54,6 +54,22 @@ def upstream_error(result, status: int) -> dict[str, Any]:
     return error
 
 
+def tool_failure(result, *words: str) -> dict[str, Any]:
+    """A failure that is not an upstream HTTP status (timeout, refused connection, oversized
+    reply): `isError` with a structured message that a person can act on, naming `words`."""
+    assert result.is_error, f"expected isError, got {result!r}"
+    body = result.structured_content
+    assert isinstance(body, dict) and set(body) == {"error"}, body
+    error = body["error"]
+    message = error.get("message")
+    assert isinstance(message, str) and message.strip(), error
+    text = " ".join(getattr(b, "text", "") for b in result.content)
+    assert message in text, (text, error)
+    for word in words:
+        assert word.lower() in message.lower(), f"{word!r} not in {message!r}"
+    return error
+
+
 @asynccontextmanager
 async def invalid_params(*must_mention: str):
     """Expect the block to raise MCPError -32602 whose message or data names every given word."""

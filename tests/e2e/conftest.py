@@ -86,8 +86,9 @@ def mcp_server_bin() -> Path:
 def start_http(processes: list[Process], tmp_path: Path, upstream: FakeUpstream):
     """Start `mcp-server http` against the fake upstream; returns the /mcp URL."""
 
-    def _start(*extra: str, env: dict[str, str] | None = None) -> str:
-        started = start_http_server(tmp_path, upstream.url, env or clean_env(NO_COLOR="1", **creds()), *extra)
+    def _start(*extra: str, env: dict[str, str] | None = None, base_url: str | None = None) -> str:
+        env = env or clean_env(NO_COLOR="1", **creds())
+        started = start_http_server(tmp_path, base_url or upstream.url, env, *extra)
         processes.append(started.process)
         return started.url
 
@@ -104,18 +105,21 @@ def transport_mode(request: pytest.FixtureRequest) -> tuple[str, str]:
 
 @pytest.fixture
 def connect(transport_mode, upstream: FakeUpstream, start_http, tmp_path: Path, mcp_server_bin: Path) -> Connect:
-    """`async with connect(*server_flags, env=...) as client:` on this test's transport and mode."""
+    """`async with connect(*server_flags, env=..., base_url=...) as client:` on this test's
+    transport and mode; the server talks to this test's fake upstream unless `base_url` is given."""
     transport, mode = transport_mode
 
     @asynccontextmanager
-    async def _connect(*extra: str, env: dict[str, str] | None = None) -> AsyncIterator[Client]:
+    async def _connect(
+        *extra: str, env: dict[str, str] | None = None, base_url: str | None = None
+    ) -> AsyncIterator[Client]:
         server_env = env if env is not None else creds()
         if transport == "http":
-            url = start_http(*extra, env=clean_env(NO_COLOR="1", **server_env))
+            url = start_http(*extra, env=clean_env(NO_COLOR="1", **server_env), base_url=base_url)
             async with Client(url, mode=mode, read_timeout_seconds=READ_TIMEOUT_S) as client:
                 yield client
         else:
-            argv = server_argv("stdio", upstream.url, *extra)
+            argv = server_argv("stdio", base_url or upstream.url, *extra)
             params = StdioServerParameters(
                 command=argv[0], args=argv[1:], env={"NO_COLOR": "1", "RUST_BACKTRACE": "1", **server_env}
             )

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from checks import invalid_params, ok, structured, upstream_error
+from checks import invalid_params, ok, tool_failure, upstream_error
 from conftest import ERAS, SEEDED_TEAMS, TOKEN, creds
 
 pytestmark = pytest.mark.anyio
@@ -277,3 +277,26 @@ async def test_tags_filter(connect):
         assert await tool_names(client) == ALL_TOOLS
     async with connect("--methods", "write", "--tags", "rbac") as client:
         assert await tool_names(client) == {CREATE, UPDATE, DELETE}
+
+
+async def test_upstream_timeout_is_a_tool_error_and_the_server_keeps_serving(connect, upstream):
+    async with connect("--timeout", "300ms") as client:
+        upstream.control("delay", {"requests": 1, "millis": 5000})
+        error = tool_failure(await client.call_tool(GET, {"id": "team-0001"}), "time")
+        assert "status" not in error or error["status"] is None, error
+        assert ok(await client.call_tool(GET, {"id": "team-0001"}))["slug"] == "team-0001"
+
+
+async def test_unreachable_upstream_is_a_tool_error(connect, processes):
+    # Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    async with connect(base_url="http://127.0.0.1:1") as client:
+        tool_failure(await client.call_tool(LIST, {}))
+        tool_failure(await client.call_tool(GET, {"id": "team-0001"}))
+
+
+async def test_oversized_upstream_reply_is_a_tool_error(connect, upstream):
+    upstream.control("seed", {"count": 40})
+    async with connect("--max-body-bytes", "2KiB") as client:
+        tool_failure(await client.call_tool(LIST, {"limit": 40}))
+        # A small reply still fits.
+        assert ok(await client.call_tool(GET, {"id": "team-0001"}))["slug"] == "team-0001"
