@@ -22,6 +22,7 @@ use axum::serve::ListenerExt;
 use futures::StreamExt;
 use http::{HeaderValue, Method, StatusCode, header};
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::streamable_http_server::{SessionId, SessionManager};
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
@@ -129,14 +130,47 @@ pub fn router(
 ) -> Result<Router, Error> {
     options.validate()?;
     let config = options.rmcp_config(shutdown)?;
+    let sessions: Arc<LocalSessionManager> = Arc::default();
     let service: StreamableHttpService<McpHandler, LocalSessionManager> =
-        StreamableHttpService::new(move || Ok(handler.clone()), Arc::default(), config);
+        StreamableHttpService::new(move || Ok(handler.clone()), Arc::clone(&sessions), config);
     let limit = options.max_request_body_bytes;
     Ok(Router::new()
         .nest_service(MCP_PATH, service)
         .layer(middleware::from_fn(move |request, next| {
             json_rpc_errors(limit, request, next)
+        }))
+        .layer(middleware::from_fn(move |request, next| {
+            unknown_session_delete(Arc::clone(&sessions), request, next)
         })))
+}
+
+/// A DELETE naming a session this server does not know is 404 (2025-11-25 transport rules);
+/// rmcp answers it like a successful close. The request still goes through rmcp first, so its
+/// Host and Origin checks keep their status codes.
+async fn unknown_session_delete(
+    sessions: Arc<LocalSessionManager>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let session = (request.method() == Method::DELETE)
+        .then(|| request.headers().get("mcp-session-id"))
+        .flatten()
+        .and_then(|value| value.to_str().ok())
+        .map(SessionId::from);
+    let known = match &session {
+        Some(id) => sessions.has_session(id).await.unwrap_or(false),
+        None => true,
+    };
+    let response = next.run(request).await;
+    if !known && response.status().is_success() {
+        let body = json!({
+            "jsonrpc": "2.0",
+            "id": null,
+            "error": {"code": -32600, "message": "unknown or expired Mcp-Session-Id"},
+        });
+        return (StatusCode::NOT_FOUND, axum::Json(body)).into_response();
+    }
+    response
 }
 
 /// Binds `options.listen`, prints `listening on http://ADDR/mcp` to stderr, and serves until

@@ -177,13 +177,11 @@ CASES: dict[str, tuple[Any, ...]] = {
     "get-modern": ("GET", {"Accept": "text/event-stream", "MCP-Protocol-Version": MODERN}, None, 405),
     "delete-modern": ("DELETE", {"MCP-Protocol-Version": MODERN}, None, 405),
     "get-legacy-without-session": ("GET", {"Accept": "text/event-stream", "MCP-Protocol-Version": LEGACY}, None, 400),
-    "delete-legacy-unknown-session": pytest.param(
-        ("DELETE", {"MCP-Protocol-Version": LEGACY, "Mcp-Session-Id": "no-such-session"}, None, 404),
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="known bug (server/src/http.rs on rmcp 3.11): DELETE of an unknown session answers 202; "
-            "2025-11-25 says a request naming a session the server does not know gets 404",
-        ),
+    "delete-legacy-unknown-session": (
+        "DELETE",
+        {"MCP-Protocol-Version": LEGACY, "Mcp-Session-Id": "no-such-session"},
+        None,
+        404,
     ),
 }
 
