@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every mcpgen benchmark in one go and writes benches/results/results.{json,md}.
 #
-#   benches/run.sh            full run (about 5 minutes on 2 cores), figures for docs/benchmarks.md
+#   benches/run.sh            full run (about 8 minutes plus builds), figures for docs/benchmarks.md
 #   benches/run.sh --quick    smoke run for CI (tiny N and duration; fails if any request fails)
 #
 # Other flags go to benches/harness.py (`--help` lists them). It builds the release binaries
