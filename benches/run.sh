@@ -2,7 +2,8 @@
 # Runs every mcpgen benchmark in one go and writes benches/results/results.{json,md}.
 #
 #   benches/run.sh            full run (about 8 minutes plus builds), figures for docs/benchmarks.md
-#   benches/run.sh --quick    smoke run for CI (tiny N and duration; fails if any request fails)
+#   benches/run.sh --quick    smoke run for CI (debug binaries, tiny N and duration; fails if any
+#                             request fails; asserts no timing)
 #
 # Other flags go to benches/harness.py (`--help` lists them). It builds the release binaries
 # (mcp-server, fake-chronosphere, loadgen) with CARGO_TARGET_DIR (default: target) and installs
@@ -24,7 +25,15 @@ if [[ ! -x "$venv/bin/python" ]] || [[ "$(cat "$stamp" 2>/dev/null)" != "$want" 
     echo "$want" > "$stamp"
 fi
 
-echo "[bench] building release binaries into $CARGO_TARGET_DIR" >&2
-cargo build --release --quiet -p mcp-server -p fake-chronosphere -p mcpgen-loadgen
+# The smoke run (--quick) only proves the harness still works end to end, so it uses debug
+# binaries (already built by tests/run-all.sh) instead of paying for a release build in CI.
+profile=release
+for arg in "$@"; do [[ "$arg" == --quick ]] && profile=debug; done
+echo "[bench] building $profile binaries into $CARGO_TARGET_DIR" >&2
+if [[ $profile == release ]]; then
+    cargo build --release --quiet -p mcp-server -p fake-chronosphere -p mcpgen-loadgen
+else
+    cargo build --quiet -p mcp-server -p fake-chronosphere -p mcpgen-loadgen
+fi
 
-exec "$venv/bin/python" benches/harness.py --bin-dir "$CARGO_TARGET_DIR/release" "$@"
+exec "$venv/bin/python" benches/harness.py --bin-dir "$CARGO_TARGET_DIR/$profile" "$@"

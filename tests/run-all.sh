@@ -7,6 +7,7 @@
 #   3. End-to-end: the official Python MCP SDK against the real binaries (tests/e2e), in a
 #      virtualenv at .venv created from tests/requirements.txt.
 #   4. The official MCP conformance suite (tests/conformance/run.sh, Node 22 in tests/node_modules).
+#   5. The benchmark harness in smoke mode (benches/run.sh --quick).
 #
 # Everything is installed inside the repository (.venv, tests/node_modules, target/). Every step
 # runs even when an earlier one failed (except those that need the binaries), and the last line
@@ -138,6 +139,21 @@ if [[ "${MCPGEN_SKIP_CONFORMANCE:-}" != 1 ]]; then
     else
         failed=$((failed + 1))
         record "conformance" FAIL "not run: the binaries did not build"
+    fi
+fi
+
+# -- 5. Benchmark smoke run ------------------------------------------------------------------
+# Small N, debug binaries, no timing asserted: it only proves the harness still runs end to end
+# (docs/benchmarks.md has the real figures and how to rerun them).
+if [[ "${MCPGEN_SKIP_BENCH_SMOKE:-}" != 1 ]]; then
+    step "benchmark smoke run (benches/run.sh --quick)"
+    if [[ $bins_ok -eq 1 ]] && benches/run.sh --quick >"$logs/bench-smoke.log" 2>&1; then
+        passed=$((passed + 1))
+        record "bench smoke" ok "benches/run.sh --quick"
+    else
+        failed=$((failed + 1))
+        tail -n 30 "$logs/bench-smoke.log" || true
+        record "bench smoke" FAIL "see $logs/bench-smoke.log"
     fi
 fi
 
