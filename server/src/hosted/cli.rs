@@ -21,18 +21,25 @@ use super::store;
 use super::validate;
 use super::views::{AccountView, ServerView};
 
-/// `mcp-server accounts`.
+/// The database both command groups work on.
 #[derive(Debug, Clone, clap::Args)]
-pub struct AccountsArgs {
+pub struct DatabaseArg {
     /// SQLite file, or sqlite://PATH (the one `serve` uses).
     #[arg(
-        long,
+        long = "database",
         env = "MCP_DATABASE",
         default_value = "mcpgen.db",
         value_name = "PATH_OR_URL",
         global = true
     )]
-    pub database: String,
+    pub path: String,
+}
+
+/// `mcp-server accounts`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AccountsArgs {
+    #[command(flatten)]
+    pub database: DatabaseArg,
     #[command(subcommand)]
     pub command: AccountsCommand,
 }
@@ -58,15 +65,8 @@ pub enum AccountsCommand {
 /// `mcp-server servers`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ServersArgs {
-    /// SQLite file, or sqlite://PATH (the one `serve` uses).
-    #[arg(
-        long,
-        env = "MCP_DATABASE",
-        default_value = "mcpgen.db",
-        value_name = "PATH_OR_URL",
-        global = true
-    )]
-    pub database: String,
+    #[command(flatten)]
+    pub database: DatabaseArg,
     #[command(subcommand)]
     pub command: ServersCommand,
 }
@@ -166,7 +166,7 @@ pub async fn run_accounts(
             credentials,
         } => {
             let cipher = Cipher::new(&config::secret_key()?);
-            let hosted = open(&args.database, integrations, Some(cipher), UNUSED_URL).await?;
+            let hosted = open(&args.database.path, integrations, Some(cipher), UNUSED_URL).await?;
             hosted.verify_key().await?;
             let spec = validate::integration(integrations, &integration)?;
             let input = NewAccount {
@@ -177,13 +177,13 @@ pub async fn run_accounts(
             print(&AccountView::from(&account))
         }
         AccountsCommand::List => {
-            let hosted = open(&args.database, integrations, None, UNUSED_URL).await?;
+            let hosted = open(&args.database.path, integrations, None, UNUSED_URL).await?;
             let accounts =
                 all_pages(async |cursor| hosted.accounts(cursor, MAX_PAGE_SIZE).await).await?;
             print(&accounts.iter().map(AccountView::from).collect::<Vec<_>>())
         }
         AccountsCommand::Rm { id } => {
-            let hosted = open(&args.database, integrations, None, UNUSED_URL).await?;
+            let hosted = open(&args.database.path, integrations, None, UNUSED_URL).await?;
             hosted.delete_account(&id).await?;
             eprintln!("deleted integrated account {id} and its MCP servers");
             Ok(())
@@ -230,7 +230,7 @@ pub async fn run_servers(
             expires_at,
             public_url,
         } => {
-            let hosted = open(&args.database, integrations, None, &public_url).await?;
+            let hosted = open(&args.database.path, integrations, None, &public_url).await?;
             let config = ConfigInput {
                 methods: Some(methods),
                 tags: Some(tags),
@@ -248,7 +248,7 @@ pub async fn run_servers(
             })
         }
         ServersCommand::List { account } => {
-            let hosted = open(&args.database, integrations, None, UNUSED_URL).await?;
+            let hosted = open(&args.database.path, integrations, None, UNUSED_URL).await?;
             let servers = all_pages(async |cursor| {
                 hosted
                     .servers(account.as_deref(), cursor, MAX_PAGE_SIZE)
@@ -258,7 +258,7 @@ pub async fn run_servers(
             print(&servers.iter().map(ServerView::from).collect::<Vec<_>>())
         }
         ServersCommand::Rm { id } => {
-            let hosted = open(&args.database, integrations, None, UNUSED_URL).await?;
+            let hosted = open(&args.database.path, integrations, None, UNUSED_URL).await?;
             hosted.delete_server(None, &id).await?;
             eprintln!("deleted MCP server {id}; its URL no longer works");
             Ok(())
