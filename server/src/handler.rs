@@ -7,18 +7,21 @@
 //! because the HTTP transport asks for a handler per session or stateless request.
 
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
+
+use axum::body::Bytes;
 
 use futures::FutureExt;
 use mcpgen_runtime::{CallError, UpstreamClient};
 use rmcp::model::{
-    CacheScope, CallToolRequestParams, CallToolResponse, CustomRequest, CustomResult,
-    Implementation, ListToolsResult, PaginatedRequestParams, ProtocolVersion, ServerCapabilities,
-    ServerConfig, Tool as McpTool,
+    CacheScope, CallToolRequestParams, CallToolResponse, CallToolResult, CustomRequest,
+    CustomResult, Implementation, JsonObject, ListToolsResult, PaginatedRequestParams,
+    ProtocolVersion, ServerCapabilities, ServerConfig, Tool as McpTool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
+use serde_json::Value;
 
 use crate::catalog::Catalog;
 use crate::outcome;
@@ -52,6 +55,19 @@ struct Inner {
     client: UpstreamClient,
     info: ServerConfig,
     caching: ListCaching,
+    /// The 2026-07-28 `tools/list` result as JSON, encoded on first use: it never changes for
+    /// this handler, and at 1,000 tools encoding it is milliseconds while copying it is not.
+    modern_list_json: OnceLock<Option<Bytes>>,
+}
+
+/// What a `tools/call` came to, before either transport path encodes it.
+pub(crate) enum CallOutcome {
+    /// The tool's structured output.
+    Output(Value),
+    /// A tool result with `isError` set (the upstream failed).
+    Failed(CallToolResult),
+    /// A JSON-RPC error (unknown tool, invalid arguments, a panicking handler).
+    Refused(ErrorData),
 }
 
 impl McpHandler {
@@ -69,12 +85,91 @@ impl McpHandler {
                 client,
                 info,
                 caching,
+                modern_list_json: OnceLock::new(),
             }),
         }
     }
 
     pub fn catalog(&self) -> &Catalog {
         &self.inner.catalog
+    }
+
+    /// The `tools/list` result; `modern` (2026-07-28 and later) adds the cache hints. Older
+    /// revisions have none, and rmcp's defaults for the newer one (0 ms, private) would make
+    /// clients re-list on every use of a list that never changes.
+    fn list_result(&self, modern: bool) -> ListToolsResult {
+        let mut result = ListToolsResult::with_all_items(self.inner.catalog.mcp_tools());
+        if modern {
+            result.ttl_ms = Some(self.inner.caching.ttl_ms);
+            result.cache_scope = Some(self.inner.caching.scope);
+        }
+        result
+    }
+
+    /// [`Self::list_result`] for 2026-07-28, encoded once (`None` if it cannot be encoded,
+    /// which leaves the request to rmcp and its error reporting).
+    pub(crate) fn modern_list_json(&self) -> Option<&Bytes> {
+        self.inner
+            .modern_list_json
+            .get_or_init(|| {
+                serde_json::to_vec(&self.list_result(true))
+                    .ok()
+                    .map(Bytes::from)
+            })
+            .as_ref()
+    }
+
+    /// Runs tool `name` with `arguments` through its generated handler and the upstream
+    /// client; the one place a call is logged and a panicking handler is contained.
+    pub(crate) async fn run_tool(&self, name: &str, arguments: JsonObject) -> CallOutcome {
+        let Some(entry) = self.inner.catalog.get(name) else {
+            tracing::info!(tool = name, "call to an unknown or hidden tool");
+            return CallOutcome::Refused(outcome::unknown_tool(name, &self.inner.catalog));
+        };
+        let tool = entry.tool;
+        let started = Instant::now();
+        let call = (tool.handler)(&self.inner.client, &tool.plan, arguments);
+        let result = AssertUnwindSafe(call).catch_unwind().await;
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        match result {
+            Ok(Ok(output)) => {
+                tracing::info!(tool = tool.name, elapsed_ms, "tool call succeeded");
+                CallOutcome::Output(output)
+            }
+            Ok(Err(CallError::InvalidArguments(message))) => {
+                tracing::info!(tool = tool.name, elapsed_ms, %message, "tool call rejected: invalid arguments");
+                CallOutcome::Refused(outcome::invalid_arguments(
+                    tool.name,
+                    format!("invalid arguments: {message}"),
+                ))
+            }
+            Ok(Err(CallError::Upstream(error))) => {
+                // A 4xx is an answer the agent acts on; timeouts, refused connections and 5xx
+                // are what an operator wants to see.
+                if error.status().is_some_and(|status| status < 500) {
+                    tracing::info!(
+                        tool = tool.name,
+                        elapsed_ms,
+                        kind = error.kind(),
+                        status = error.status(),
+                        "tool call failed upstream: {error}"
+                    );
+                } else {
+                    tracing::warn!(
+                        tool = tool.name,
+                        elapsed_ms,
+                        kind = error.kind(),
+                        status = error.status(),
+                        "tool call failed upstream: {error}"
+                    );
+                }
+                CallOutcome::Failed(outcome::upstream_failure(&error))
+            }
+            Err(_) => {
+                tracing::error!(tool = tool.name, elapsed_ms, "tool handler panicked");
+                CallOutcome::Refused(outcome::handler_panicked(tool.name))
+            }
+        }
     }
 }
 
@@ -128,17 +223,10 @@ impl ServerHandler for McpHandler {
                 None,
             ));
         }
-        let mut result = ListToolsResult::with_all_items(self.inner.catalog.mcp_tools());
-        // Older revisions have no cache hints; rmcp fills defaults (0 ms, private) for the newer
-        // one, which would make clients re-list on every use of a list that never changes.
         let modern = context
             .protocol_version()
             .is_some_and(|version| version.as_str() >= ProtocolVersion::V_2026_07_28.as_str());
-        if modern {
-            result.ttl_ms = Some(self.inner.caching.ttl_ms);
-            result.cache_scope = Some(self.inner.caching.scope);
-        }
-        Ok(result)
+        Ok(self.list_result(modern))
     }
 
     async fn call_tool(
@@ -146,55 +234,11 @@ impl ServerHandler for McpHandler {
         request: CallToolRequestParams,
         _context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        let name = request.name.as_ref();
-        let Some(entry) = self.inner.catalog.get(name) else {
-            tracing::info!(tool = name, "call to an unknown or hidden tool");
-            return Err(outcome::unknown_tool(name, &self.inner.catalog));
-        };
-        let tool = entry.tool;
         let arguments = request.arguments.unwrap_or_default();
-        let started = Instant::now();
-        let call = (tool.handler)(&self.inner.client, &tool.plan, arguments);
-        let result = AssertUnwindSafe(call).catch_unwind().await;
-        let elapsed_ms = started.elapsed().as_millis() as u64;
-        match result {
-            Ok(Ok(output)) => {
-                tracing::info!(tool = tool.name, elapsed_ms, "tool call succeeded");
-                Ok(outcome::success(output).into())
-            }
-            Ok(Err(CallError::InvalidArguments(message))) => {
-                tracing::info!(tool = tool.name, elapsed_ms, %message, "tool call rejected: invalid arguments");
-                Err(outcome::invalid_arguments(
-                    tool.name,
-                    format!("invalid arguments: {message}"),
-                ))
-            }
-            Ok(Err(CallError::Upstream(error))) => {
-                // A 4xx is an answer the agent acts on; timeouts, refused connections and 5xx
-                // are what an operator wants to see.
-                if error.status().is_some_and(|status| status < 500) {
-                    tracing::info!(
-                        tool = tool.name,
-                        elapsed_ms,
-                        kind = error.kind(),
-                        status = error.status(),
-                        "tool call failed upstream: {error}"
-                    );
-                } else {
-                    tracing::warn!(
-                        tool = tool.name,
-                        elapsed_ms,
-                        kind = error.kind(),
-                        status = error.status(),
-                        "tool call failed upstream: {error}"
-                    );
-                }
-                Ok(outcome::upstream_failure(&error).into())
-            }
-            Err(_) => {
-                tracing::error!(tool = tool.name, elapsed_ms, "tool handler panicked");
-                Err(outcome::handler_panicked(tool.name))
-            }
+        match self.run_tool(request.name.as_ref(), arguments).await {
+            CallOutcome::Output(output) => Ok(outcome::success(output).into()),
+            CallOutcome::Failed(result) => Ok(result.into()),
+            CallOutcome::Refused(error) => Err(error),
         }
     }
 

@@ -11,13 +11,14 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Body;
-use axum::extract::Request;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use axum::routing::any;
 use axum::serve::ListenerExt;
 use futures::StreamExt;
 use http::{HeaderValue, Method, StatusCode, header};
@@ -29,6 +30,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::error::Error;
+use crate::fast_path::FastPath;
 use crate::handler::McpHandler;
 
 /// The path the MCP endpoint is served at.
@@ -95,6 +97,17 @@ impl HttpOptions {
         Ok(())
     }
 
+    /// Every accepted `Host`: loopback names, the bind address, and `--allowed-host`.
+    pub(crate) fn host_allowlist(&self) -> Vec<String> {
+        let mut hosts: Vec<String> = LOOPBACK_HOSTS.iter().map(|h| (*h).to_owned()).collect();
+        if !self.listen.ip().is_loopback() && !self.listen.ip().is_unspecified() {
+            // The operator chose this address, so clients will name it in `Host`.
+            hosts.push(self.listen.ip().to_string());
+        }
+        hosts.extend(self.allowed_hosts.iter().cloned());
+        hosts
+    }
+
     pub(crate) fn rmcp_config(
         &self,
         shutdown: CancellationToken,
@@ -103,14 +116,8 @@ impl HttpOptions {
         for origin in &self.allowed_origins {
             origins.push(normalize_origin(origin)?);
         }
-        let mut hosts: Vec<String> = LOOPBACK_HOSTS.iter().map(|h| (*h).to_owned()).collect();
-        if !self.listen.ip().is_loopback() && !self.listen.ip().is_unspecified() {
-            // The operator chose this address, so clients will name it in `Host`.
-            hosts.push(self.listen.ip().to_string());
-        }
-        hosts.extend(self.allowed_hosts.iter().cloned());
         Ok(StreamableHttpServerConfig::default()
-            .with_allowed_hosts(hosts)
+            .with_allowed_hosts(self.host_allowlist())
             .with_allowed_origins(origins)
             .enforce_origin_validation()
             .with_max_request_body_bytes(self.max_request_body_bytes)
@@ -128,20 +135,111 @@ pub fn router(
     options: &HttpOptions,
     shutdown: CancellationToken,
 ) -> Result<Router, Error> {
-    options.validate()?;
-    let config = options.rmcp_config(shutdown)?;
     let sessions: Arc<LocalSessionManager> = Arc::default();
-    let service: StreamableHttpService<McpHandler, LocalSessionManager> =
-        StreamableHttpService::new(move || Ok(handler.clone()), Arc::clone(&sessions), config);
+    let endpoint = Arc::new(Endpoint::new(
+        handler,
+        options,
+        Arc::clone(&sessions),
+        shutdown,
+    )?);
     let limit = options.max_request_body_bytes;
     Ok(Router::new()
-        .nest_service(MCP_PATH, service)
+        .nest_service(MCP_PATH, any(serve_mcp).with_state(endpoint))
         .layer(middleware::from_fn(move |request, next| {
             json_rpc_errors(limit, request, next)
         }))
         .layer(middleware::from_fn(move |request, next| {
             unknown_session_delete(Arc::clone(&sessions), request, next)
         })))
+}
+
+/// One MCP endpoint: rmcp's service, and the direct route in front of it.
+pub(crate) struct Endpoint {
+    pub(crate) service: StreamableHttpService<McpHandler, LocalSessionManager>,
+    pub(crate) fast_path: FastPath,
+    pub(crate) handler: McpHandler,
+}
+
+impl Endpoint {
+    pub(crate) fn new(
+        handler: McpHandler,
+        options: &HttpOptions,
+        sessions: Arc<LocalSessionManager>,
+        shutdown: CancellationToken,
+    ) -> Result<Self, Error> {
+        options.validate()?;
+        let rmcp_handler = handler.clone();
+        Ok(Self {
+            service: StreamableHttpService::new(
+                move || Ok(rmcp_handler.clone()),
+                sessions,
+                options.rmcp_config(shutdown)?,
+            ),
+            fast_path: FastPath::new(&options.host_allowlist()),
+            handler,
+        })
+    }
+
+    /// Answers `request` on the direct route when it can, through rmcp otherwise.
+    pub(crate) async fn handle(&self, request: Request) -> Response {
+        if !self
+            .fast_path
+            .may_answer(request.method(), request.headers())
+        {
+            return self.service.handle(request).await.map(Body::new);
+        }
+        // `json_rpc_errors` has buffered the body already, so this takes it without copying.
+        let (parts, body) = request.into_parts();
+        let body = match read_capped(body, usize::MAX).await {
+            Ok(body) => body,
+            Err(replay) => {
+                return self
+                    .service
+                    .handle(Request::from_parts(parts, replay))
+                    .await
+                    .map(Body::new);
+            }
+        };
+        if let Some(response) = self.fast_path.answer(&self.handler, &parts, &body).await {
+            return response;
+        }
+        self.service
+            .handle(Request::from_parts(parts, Body::from(body)))
+            .await
+            .map(Body::new)
+    }
+}
+
+async fn serve_mcp(State(endpoint): State<Arc<Endpoint>>, request: Request) -> Response {
+    endpoint.handle(request).await
+}
+
+/// Reads the whole body if it is at most `limit` bytes; otherwise (or if reading fails)
+/// returns a body that replays what was read followed by the rest, so the next handler sees
+/// the request as sent and answers it with its own status code.
+pub(crate) async fn read_capped(body: Body, limit: usize) -> Result<Bytes, Body> {
+    let mut stream = body.into_data_stream();
+    let mut chunks: Vec<Bytes> = Vec::new();
+    let mut read = 0;
+    while let Some(chunk) = stream.next().await {
+        match chunk {
+            Ok(chunk) if read + chunk.len() <= limit => {
+                read += chunk.len();
+                chunks.push(chunk);
+            }
+            other => {
+                let replay = chunks.into_iter().map(Ok).chain(std::iter::once(other));
+                return Err(Body::from_stream(
+                    futures::stream::iter(replay).chain(stream),
+                ));
+            }
+        }
+    }
+    // A body that arrives in one chunk (every buffered body) is passed on without a copy.
+    Ok(match chunks.len() {
+        1 => chunks.swap_remove(0),
+        _ => chunks.concat().into(),
+    })
 }
 
 /// A DELETE naming a session this server does not know is 404 (2025-11-25 transport rules);
@@ -296,8 +394,9 @@ fn normalize_origin(origin: &str) -> Result<String, Error> {
 }
 
 /// Replaces rmcp's 415 for an undecodable `application/json` body with a 400 carrying the
-/// JSON-RPC error a client expects (and its 202 for a session DELETE with 204). The body is copied as rmcp reads it, up to `limit`, so the
-/// checks rmcp makes first (Host, Origin, Accept, size) keep their order and status codes.
+/// JSON-RPC error a client expects (and its 202 for a session DELETE with 204). The body is
+/// buffered up to `limit` and passed on whole; a larger one is passed on as sent, so the checks
+/// rmcp makes first (Host, Origin, Accept, size) keep their order and status codes.
 pub(crate) async fn json_rpc_errors(limit: usize, request: Request, next: Next) -> Response {
     if request.method() == Method::DELETE {
         // rmcp ends a session with 202; clients (the official Python SDK among them) expect a
@@ -311,29 +410,21 @@ pub(crate) async fn json_rpc_errors(limit: usize, request: Request, next: Next) 
     if request.method() != Method::POST || !is_json(request.headers().get(header::CONTENT_TYPE)) {
         return next.run(request).await;
     }
-    let copy = Arc::new(Mutex::new(Vec::new()));
     let (parts, body) = request.into_parts();
-    let sink = Arc::clone(&copy);
-    let body = body.into_data_stream().map(move |chunk| {
-        if let Ok(bytes) = &chunk {
-            let mut buffer = sink.lock().unwrap_or_else(PoisonError::into_inner);
-            if buffer.len() + bytes.len() <= limit {
-                buffer.extend_from_slice(bytes);
-            }
-        }
-        chunk
-    });
+    let body = match read_capped(body, limit).await {
+        Ok(body) => body,
+        Err(replay) => return next.run(Request::from_parts(parts, replay)).await,
+    };
     let response = next
-        .run(Request::from_parts(parts, Body::from_stream(body)))
+        .run(Request::from_parts(parts, Body::from(body.clone())))
         .await;
     if response.status() != StatusCode::UNSUPPORTED_MEDIA_TYPE {
         return response;
     }
-    let copied = std::mem::take(&mut *copy.lock().unwrap_or_else(PoisonError::into_inner));
-    undecodable_body(&copied).into_response()
+    undecodable_body(&body).into_response()
 }
 
-fn is_json(content_type: Option<&HeaderValue>) -> bool {
+pub(crate) fn is_json(content_type: Option<&HeaderValue>) -> bool {
     content_type
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| {

@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod cli;
 pub mod credentials;
 pub mod error;
+mod fast_path;
 pub mod filter;
 pub mod handler;
 pub mod hosted;

@@ -2,12 +2,13 @@
 //!
 //! Every request first resolves its token against the store (by SHA-256, expiry checked at
 //! that instant) and, for servers with `require_api_token_auth`, checks the bearer API token;
-//! only then is it handed to the server's rmcp service. So deleting or expiring a server stops
+//! only then is it handed to the server's endpoint. So deleting or expiring a server stops
 //! every request at once, including those of open sessions. Unknown, deleted and expired tokens
 //! all get the same 404.
 //!
-//! Per server, one [`StreamableHttpService`] (its own session table and cancellation token)
-//! serves [`McpHandler`] over the account's filtered catalog; per account, one
+//! Per server, one [`Endpoint`] (an rmcp service with its own session table and cancellation
+//! token, behind the direct route of `crate::fast_path`) serves [`McpHandler`] over the
+//! account's filtered catalog; per account, one
 //! [`UpstreamClient`], all sharing one connection pool. Both are cached and rebuilt when the
 //! server's config changes; deleting or purging a server cancels its service, which closes
 //! its open sessions and streams.
@@ -15,15 +16,12 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use axum::body::Body;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use mcpgen_runtime::{UpstreamClient, UpstreamConfig};
 use rmcp::model::CacheScope;
-use rmcp::transport::StreamableHttpService;
-use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
@@ -36,7 +34,7 @@ use super::model::{AccountRecord, ServerConfig, ServerRecord};
 use super::validate;
 use crate::catalog::Catalog;
 use crate::handler::{ListCaching, McpHandler};
-use crate::http::HttpOptions;
+use crate::http::{Endpoint, HttpOptions};
 
 /// The route of every MCP server.
 pub const ROUTE: &str = "/mcp/{token}";
@@ -48,13 +46,11 @@ const LIST_CACHING: ListCaching = ListCaching {
     scope: CacheScope::Private,
 };
 
-type McpService = StreamableHttpService<McpHandler, LocalSessionManager>;
-
-/// One server's live rmcp service and what it was built from.
+/// One server's live endpoint (rmcp service and direct route) and what it was built from.
 struct Served {
     account_id: String,
     config: ServerConfig,
-    service: McpService,
+    endpoint: Arc<Endpoint>,
     cancel: CancellationToken,
 }
 
@@ -117,19 +113,19 @@ impl Gateway {
         })
     }
 
-    /// The rmcp service for `server`, built (or rebuilt after a config change) on demand.
-    fn service_for(
+    /// The endpoint for `server`, built (or rebuilt after a config change) on demand.
+    fn endpoint_for(
         &self,
         server: &ServerRecord,
         account: &AccountRecord,
-    ) -> Result<McpService, HostedError> {
+    ) -> Result<Arc<Endpoint>, HostedError> {
         let current =
             |served: &Served| served.config == server.config && served.account_id == account.id;
         if let Some(served) = lock(&self.services)
             .get(&server.id)
             .filter(|served| current(served))
         {
-            return Ok(served.service.clone());
+            return Ok(Arc::clone(&served.endpoint));
         }
         let client = self.client_for(account)?;
         let catalog = self
@@ -151,29 +147,26 @@ impl Gateway {
             })?;
         let handler = McpHandler::with_caching(catalog, client, LIST_CACHING);
         let cancel = self.shutdown.child_token();
-        let config = self
-            .options
-            .rmcp_config(cancel.clone())
+        let endpoint = Endpoint::new(handler, &self.options, Arc::default(), cancel.clone())
+            .map(Arc::new)
             .map_err(|error| HostedError::Internal(error.to_string()))?;
-        let service =
-            StreamableHttpService::new(move || Ok(handler.clone()), Arc::default(), config);
 
         let mut services = lock(&self.services);
         // A concurrent first request may have built one meanwhile: keep it (and its sessions).
         if let Some(served) = services.get(&server.id).filter(|served| current(served)) {
             cancel.cancel();
-            return Ok(served.service.clone());
+            return Ok(Arc::clone(&served.endpoint));
         }
         let served = Served {
             account_id: account.id.clone(),
             config: server.config.clone(),
-            service: service.clone(),
+            endpoint: Arc::clone(&endpoint),
             cancel,
         };
         if let Some(replaced) = services.insert(server.id.clone(), served) {
             replaced.cancel.cancel();
         }
-        Ok(service)
+        Ok(endpoint)
     }
 
     /// The account's upstream client, on the shared connection pool.
@@ -300,14 +293,10 @@ pub async fn handle(
             Err(error) => return ApiError::from(error).into_response(),
         }
     }
-    match state.gateway.service_for(&server, &account) {
-        Ok(service) => {
+    match state.gateway.endpoint_for(&server, &account) {
+        Ok(endpoint) => {
             let span = tracing::info_span!("mcp", server = %server.id, account = %account.id);
-            service
-                .handle(request)
-                .instrument(span)
-                .await
-                .map(Body::new)
+            endpoint.handle(request).instrument(span).await
         }
         Err(error) => ApiError::from(error).into_response(),
     }
