@@ -13,6 +13,11 @@ use generator::{Builder, Layout};
 
 const RESOURCES: usize = 1_000;
 
+/// The allocator the `generator` binary uses (a generation allocates and frees millions of
+/// small token and syntax-tree nodes), so the numbers are the CLI's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }

@@ -18,6 +18,7 @@ pub mod load;
 pub mod lower;
 pub mod model;
 pub mod naming;
+mod parallel;
 pub mod templates;
 pub mod validate;
 

@@ -12,6 +12,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostic;
+use crate::parallel;
 
 /// A parsed doc file.
 #[derive(Debug, Clone)]
@@ -120,6 +121,7 @@ fn load_integration(
         return folder;
     }
     inputs.push(resources_dir.clone());
+    let mut found = Vec::new();
     for (name, path) in sorted_entries(&resources_dir, diagnostics).unwrap_or_default() {
         let Some(stem) = name
             .strip_suffix(".yaml")
@@ -132,9 +134,17 @@ fn load_integration(
         }
         inputs.push(path.clone());
         folder.resource_stems.insert(stem.to_owned());
-        if let Some(file) = read_file(&path, stem.to_owned(), diagnostics) {
-            folder.resources.push(file);
-        }
+        found.push((path, stem.to_owned()));
+    }
+    // Files are read and parsed in parallel; results and diagnostics are kept in name order.
+    let read = parallel::map(&found, |(path, stem)| {
+        let mut diagnostics = Vec::new();
+        let file = read_file(path, stem.clone(), &mut diagnostics);
+        (file, diagnostics)
+    });
+    for (file, file_diagnostics) in read {
+        diagnostics.extend(file_diagnostics);
+        folder.resources.extend(file);
     }
     if folder.resource_stems.is_empty() {
         diagnostics.push(whole_file(

@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::ir::{self, ArgLocation, InputField, Output, OutputRecord, PaginationArg};
 use crate::model::{self, HttpVerb, MethodKind, Pagination, Schema, SchemaKind};
 use crate::naming;
+use crate::parallel;
 use crate::templates::Templates;
 
 /// Lowers every integration; output order follows input order.
@@ -31,13 +32,14 @@ pub fn lower(
     integration: &model::Integration,
     templates: &Templates,
 ) -> Result<ir::Integration, Error> {
-    let mut resources = Vec::with_capacity(integration.resources.len());
-    for resource in &integration.resources {
-        let mut tools = Vec::with_capacity(resource.methods.len());
-        for method in &resource.methods {
-            tools.push(lower_tool(integration, resource, method, templates)?);
-        }
-        resources.push(ir::Resource {
+    // Resources lower independently (rendering their prose is most of the work): in parallel.
+    let mut resources = parallel::map(&integration.resources, |resource| {
+        let tools = resource
+            .methods
+            .iter()
+            .map(|method| lower_tool(integration, resource, method, templates))
+            .collect::<Result<Vec<_>, Error>>()?;
+        Ok(ir::Resource {
             name: resource.name.clone(),
             singular: resource.singular.clone(),
             description: resource.description.clone(),
@@ -46,8 +48,10 @@ pub fn lower(
             record_type: naming::type_name(&resource.singular),
             record: resource.record.clone(),
             tools,
-        });
-    }
+        })
+    })
+    .into_iter()
+    .collect::<Result<Vec<_>, Error>>()?;
     dedupe_client_methods(&mut resources);
     check_unique_tool_names(&integration.name, &resources)?;
     Ok(ir::Integration {

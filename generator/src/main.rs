@@ -7,6 +7,12 @@ use std::process::ExitCode;
 use clap::Parser;
 use generator::{Builder, Error, Layout};
 
+/// A generation allocates and frees millions of small token and syntax-tree nodes; mimalloc
+/// does that about a third faster than the system allocator.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Regenerates the MCP tool crates in `generated/` from the integration docs in
 /// `integrations/`.
 ///

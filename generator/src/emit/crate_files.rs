@@ -5,13 +5,15 @@ use quote::quote;
 use serde::Serialize;
 
 use super::rust::{
-    BUILD_SCRIPT_HEADER_TEXT, HEADER_TEXT, doc, format_file, ident, inner_doc, skip_rustfmt,
+    BUILD_SCRIPT_HEADER_TEXT, HEADER_TEXT, doc, format_file, format_items, ident, inner_doc,
+    skip_rustfmt,
 };
-use super::{resource_items, root_items, tools};
+use super::{resource_items, root_items, tool_schemas};
 use crate::error::Error;
 use crate::files::GeneratedFiles;
 use crate::ir;
 use crate::lower::verb_name;
+use crate::parallel;
 use crate::templates::Templates;
 
 /// The directory of the `mcp-server` binary crate inside the output directory.
@@ -42,36 +44,63 @@ pub fn integration_crate(
         markdown_file(&templates.render("README.md.j2", &ReadmeContext::new(integration))?),
     );
 
+    // Each Rust file (and a resource's schemas) is independent of the others: they are made
+    // in parallel, `lib.rs` first as the largest.
+    let made = parallel::map(&Piece::all(integration), |piece| match piece {
+        Piece::Root => lib_file(integration).map(|file| vec![file]),
+        Piece::Resource(resource) => resource_files(integration, resource),
+    });
+    for made in made {
+        for (path, contents) in made? {
+            files.insert(format!("{dir}/{path}"), contents);
+        }
+    }
+    Ok(())
+}
+
+/// `src/lib.rs`: the module declarations, the `INTEGRATION` static and the typed client.
+fn lib_file(integration: &ir::Integration) -> Result<(String, String), Error> {
     let modules = integration
         .resources
         .iter()
         .map(|resource| {
             let module = ident(&resource.module)?;
-            skip_rustfmt(quote! { pub mod #module; })
+            Ok(skip_rustfmt(quote! { pub mod #module; }))
         })
         .collect::<Result<Vec<_>, Error>>()?;
     let lib_doc = inner_doc(&lib_doc(integration));
     let mut items = vec![quote! { #(#modules)* }];
-    for item in root_items(integration)? {
-        items.push(skip_rustfmt(item)?);
-    }
-    let lib_path = format!("{dir}/src/lib.rs");
-    let lib = format_file(&lib_path, HEADER_TEXT, lib_doc, &items)?;
-    files.insert(lib_path, lib);
+    items.extend(root_items(integration)?.into_iter().map(skip_rustfmt));
+    let path = "src/lib.rs".to_owned();
+    let lib = format_file(
+        &format!("{}/{path}", integration.name),
+        HEADER_TEXT,
+        lib_doc,
+        &items,
+    )?;
+    Ok((path, lib))
+}
 
-    for resource in &integration.resources {
-        let path = format!("{dir}/src/{}.rs", resource.module);
-        let module_doc = inner_doc(&resource_doc(integration, resource));
-        let items = resource_items(resource)?;
-        let contents = format_file(&path, HEADER_TEXT, module_doc, &items)?;
-        files.insert(path, contents);
-        for tool in &resource.tools {
-            for (path, contents) in tools::schema_files(tool, &resource.record)? {
-                files.insert(format!("{dir}/{path}"), contents);
-            }
-        }
+/// `src/<resource>.rs` and the resource's `schemas/*.json`, by path relative to the crate.
+fn resource_files(
+    integration: &ir::Integration,
+    resource: &ir::Resource,
+) -> Result<Vec<(String, String)>, Error> {
+    let path = format!("src/{}.rs", resource.module);
+    let module_doc = inner_doc(&resource_doc(integration, resource));
+    let schemas = tool_schemas(resource)?;
+    let items = resource_items(resource, &schemas)?;
+    let contents = format_file(
+        &format!("{}/{path}", integration.name),
+        HEADER_TEXT,
+        module_doc,
+        &items,
+    )?;
+    let mut files = vec![(path, contents)];
+    for (tool, schemas) in resource.tools.iter().zip(&schemas) {
+        files.extend(schemas.files(tool));
     }
-    Ok(())
+    Ok(files)
 }
 
 /// `mcp-server/{Cargo.toml, src/main.rs}`: the binary serving every integration.
@@ -114,12 +143,12 @@ pub fn server_crate(
     let statics = skip_rustfmt(quote! {
         /// Every integration this binary serves.
         static INTEGRATIONS: &[&::mcpgen_runtime::Integration] = &[#(#statics),*];
-    })?;
+    });
     let main = skip_rustfmt(quote! {
         fn main() -> ::std::process::ExitCode {
             ::mcpgen_server::main(INTEGRATIONS)
         }
-    })?;
+    });
     let opening = quote! {
         //! `mcp-server`: every generated integration, served over MCP by `mcpgen_server`.
     };
@@ -128,16 +157,42 @@ pub fn server_crate(
     Ok(())
 }
 
-/// One file holding a whole integration, resources as inline modules, for `include!`.
+/// One file holding a whole integration, resources as inline modules, for `include!`. The
+/// root items and each resource module are formatted apart, in parallel.
 pub fn single_file(integration: &ir::Integration, path: &str) -> Result<String, Error> {
-    let mut items = root_items(integration)?;
-    for resource in &integration.resources {
-        let module = ident(&resource.module)?;
-        let docs = doc(&resource_doc(integration, resource));
-        let resource_items = resource_items(resource)?;
-        items.push(quote! { #docs pub mod #module { #(#resource_items)* } });
+    let pieces = parallel::map(&Piece::all(integration), |piece| {
+        let items = match piece {
+            Piece::Root => root_items(integration)?,
+            Piece::Resource(resource) => {
+                let module = ident(&resource.module)?;
+                let docs = doc(&resource_doc(integration, resource));
+                let resource_items = resource_items(resource, &tool_schemas(resource)?)?;
+                vec![quote! { #docs pub mod #module { #(#resource_items)* } }]
+            }
+        };
+        format_items(path, &items)
+    });
+    let mut out = format!("// {BUILD_SCRIPT_HEADER_TEXT}\n");
+    for piece in pieces {
+        out.push_str(&piece?);
     }
-    format_file(path, BUILD_SCRIPT_HEADER_TEXT, quote!(), &items)
+    Ok(out)
+}
+
+/// The parts of an integration's Rust that are made (and formatted) independently.
+enum Piece<'a> {
+    /// The crate root: the `INTEGRATION` static and the client.
+    Root,
+    Resource(&'a ir::Resource),
+}
+
+impl<'a> Piece<'a> {
+    /// The root, then every resource: the largest piece first keeps threads evenly busy.
+    fn all(integration: &'a ir::Integration) -> Vec<Self> {
+        std::iter::once(Piece::Root)
+            .chain(integration.resources.iter().map(Piece::Resource))
+            .collect()
+    }
 }
 
 fn lib_doc(integration: &ir::Integration) -> String {

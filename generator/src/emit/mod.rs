@@ -60,8 +60,11 @@ pub fn emit(
 }
 
 /// The items of one resource module: the record and its nested types, then per tool its input
-/// (and custom output) types, plan and tool static.
-fn resource_items(resource: &ir::Resource) -> Result<Vec<TokenStream>, Error> {
+/// (and custom output) types, plan and tool static. `schemas` are the tools' schemas, in order.
+fn resource_items(
+    resource: &ir::Resource,
+    schemas: &[tools::ToolSchemas],
+) -> Result<Vec<TokenStream>, Error> {
     let mut types = types::ModuleTypes::default();
     types.reserve(&resource.record_type);
     for tool in &resource.tools {
@@ -76,13 +79,13 @@ fn resource_items(resource: &ir::Resource) -> Result<Vec<TokenStream>, Error> {
     );
     let record_fields = types.record(&resource.record_type, &resource.record, &record_doc)?;
     let mut items = types.drain();
-    for tool in &resource.tools {
+    for (tool, schemas) in resource.tools.iter().zip(schemas) {
         types.input(tool, &record_fields)?;
         if let Some((name, schema)) = custom_output(tool) {
             types.record(name, schema, &format!("What `{}` returns.", tool.name))?;
         }
         items.extend(types.drain());
-        items.extend(tools::tool_items(tool, resource)?);
+        items.extend(tools::tool_items(tool, resource, schemas)?);
     }
     Ok(items)
 }
@@ -98,6 +101,15 @@ fn custom_output(tool: &ir::Tool) -> Option<(&str, &crate::model::Schema)> {
         }
         _ => None,
     }
+}
+
+/// The schemas of each of `resource`'s tools, in order.
+fn tool_schemas(resource: &ir::Resource) -> Result<Vec<tools::ToolSchemas>, Error> {
+    resource
+        .tools
+        .iter()
+        .map(|tool| tools::ToolSchemas::new(tool, &resource.record))
+        .collect()
 }
 
 /// The crate-root items: the `INTEGRATION` static and the typed client.

@@ -43,8 +43,13 @@ pub fn output_type(
     })
 }
 
-/// `pub const <TOOL>_PLAN: RequestPlan` and `pub static <TOOL>: Tool` for one tool.
-pub fn tool_items(tool: &ir::Tool, resource: &ir::Resource) -> Result<[TokenStream; 2], Error> {
+/// `pub const <TOOL>_PLAN: RequestPlan` and `pub static <TOOL>: Tool` for one tool, whose
+/// schemas are `schemas`.
+pub fn tool_items(
+    tool: &ir::Tool,
+    resource: &ir::Resource,
+    schemas: &ToolSchemas,
+) -> Result<[TokenStream; 2], Error> {
     let plan_name = ident(&tool.plan_name)?;
     let static_name = ident(&tool.static_name)?;
     let input_type = ident(&tool.input_type)?;
@@ -56,8 +61,8 @@ pub fn tool_items(tool: &ir::Tool, resource: &ir::Resource) -> Result<[TokenStre
     let method = method_kind(&tool.method)?;
     let resource_name = str_lit(&resource.name)?;
     let tags = str_slice(&tool.tags)?;
-    let input_schema = json_lit(&schema::input_schema(tool))?;
-    let output_schema = json_lit(&schema::output_schema(tool, &resource.record))?;
+    let input_schema = str_lit(&schemas.input)?;
+    let output_schema = str_lit(&schemas.output)?;
     let ir::Annotations {
         read_only,
         destructive,
@@ -296,34 +301,41 @@ fn auth(auth: &Auth) -> Result<TokenStream, Error> {
     })
 }
 
-/// Pretty JSON text as a raw string literal.
-fn json_lit(value: &serde_json::Value) -> Result<proc_macro2::Literal, Error> {
-    let text = serde_json::to_string_pretty(value).map_err(|err| Error::Format {
-        path: "JSON Schema".to_owned(),
-        message: err.to_string(),
-    })?;
-    str_lit(&text)
+/// A tool's JSON Schemas as pretty JSON text, made once: the tool static embeds them and the
+/// crate layout also writes them to `schemas/`.
+#[derive(Debug)]
+pub struct ToolSchemas {
+    pub input: String,
+    pub output: String,
 }
 
-/// The schemas' JSON file contents (pretty, newline-terminated), shared with the files the
-/// crate layout writes to `schemas/`.
-pub fn schema_files(tool: &ir::Tool, record: &Schema) -> Result<[(String, String); 2], Error> {
-    let render = |value: serde_json::Value| {
-        serde_json::to_string_pretty(&value)
-            .map(|text| text + "\n")
-            .map_err(|err| Error::Format {
-                path: "JSON Schema".to_owned(),
-                message: err.to_string(),
-            })
-    };
-    Ok([
-        (
-            crate::naming::schema_file(&tool.name, "input"),
-            render(schema::input_schema(tool))?,
-        ),
-        (
-            crate::naming::schema_file(&tool.name, "output"),
-            render(schema::output_schema(tool, record))?,
-        ),
-    ])
+impl ToolSchemas {
+    /// The schemas of `tool`, whose resource's record schema is `record`.
+    pub fn new(tool: &ir::Tool, record: &Schema) -> Result<Self, Error> {
+        Ok(ToolSchemas {
+            input: pretty_json(&schema::input_schema(tool))?,
+            output: pretty_json(&schema::output_schema(tool, record))?,
+        })
+    }
+
+    /// The schemas' JSON files: paths relative to the crate, and contents (newline-terminated).
+    pub fn files(&self, tool: &ir::Tool) -> [(String, String); 2] {
+        [
+            (
+                crate::naming::schema_file(&tool.name, "input"),
+                format!("{}\n", self.input),
+            ),
+            (
+                crate::naming::schema_file(&tool.name, "output"),
+                format!("{}\n", self.output),
+            ),
+        ]
+    }
+}
+
+fn pretty_json(value: &serde_json::Value) -> Result<String, Error> {
+    serde_json::to_string_pretty(value).map_err(|err| Error::Format {
+        path: "JSON Schema".to_owned(),
+        message: err.to_string(),
+    })
 }

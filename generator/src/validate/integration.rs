@@ -11,8 +11,9 @@ use crate::diagnostics::Diagnostic;
 use crate::docs::{IntegrationDoc, ResourceDoc};
 use crate::load::yaml::Pos;
 use crate::load::{IntegrationFiles, SourceFile};
-use crate::model::{Auth, Credential, Integration, Pagination, RateLimitHeaders};
+use crate::model::{Auth, Credential, Integration, Pagination, RateLimitHeaders, Resource};
 use crate::naming;
+use crate::parallel;
 
 use super::checks::{self, path};
 use super::method::ToolSite;
@@ -54,12 +55,17 @@ pub fn validate_folder(
         .map(|(integration, _, _)| &integration.pagination);
     let cx = IntegrationContext { name, pagination };
 
+    // Each resource file is checked on its own, in parallel; what spans files (duplicate
+    // names, then which diagnostics to keep) is decided after, in file order.
+    let checked = parallel::map(&folder.resources, |file| check_resource(file, schemas, &cx));
     let mut resources = Vec::new();
     let mut tools: Vec<(&Path, ToolSite)> = Vec::new();
     let mut names: BTreeMap<String, (&Path, Pos)> = BTreeMap::new();
-    for file in &folder.resources {
-        let (doc, missing_at) = parse::<ResourceDoc>(file, &schemas.resource, out);
-        let Some(doc) = doc else { continue };
+    for (file, checked) in folder.resources.iter().zip(checked) {
+        out.extend(checked.shape_diagnostics);
+        let Some((doc, validated, diagnostics)) = checked.doc else {
+            continue;
+        };
         let src = Source::new(&file.path, &file.tree);
         let from = out.len();
         if let Some((first_file, first_pos)) = names.get(&doc.name) {
@@ -76,8 +82,8 @@ pub fn validate_folder(
             continue;
         }
         names.insert(doc.name.clone(), (&file.path, src.value(&path(&["name"]))));
-        let validated = resource::validate(&doc, &file.stem, &cx, &src, out);
-        forget_repeats(out, from, &file.path, &missing_at);
+        out.extend(diagnostics);
+        forget_repeats(out, from, &file.path, &checked.missing_at);
         if let Some((resource, sites)) = validated {
             resources.push(resource);
             tools.extend(sites.into_iter().map(|site| (file.path.as_path(), site)));
@@ -122,6 +128,36 @@ pub fn validate_folder(
     resources.sort_by(|a, b| a.name.cmp(&b.name));
     integration.resources = resources;
     Some(integration)
+}
+
+/// One resource file checked on its own: its shape (and reading it), then its meaning.
+struct CheckedResource {
+    shape_diagnostics: Vec<Diagnostic>,
+    missing_at: Vec<Pos>,
+    /// The doc, what validating it produced, and what that reported.
+    doc: Option<(ResourceDoc, Option<ValidatedResource>, Vec<Diagnostic>)>,
+}
+
+type ValidatedResource = (Resource, Vec<ToolSite>);
+
+fn check_resource(
+    file: &SourceFile,
+    schemas: &Schemas,
+    cx: &IntegrationContext<'_>,
+) -> CheckedResource {
+    let mut shape_diagnostics = Vec::new();
+    let (doc, missing_at) = parse::<ResourceDoc>(file, &schemas.resource, &mut shape_diagnostics);
+    let doc = doc.map(|doc| {
+        let mut diagnostics = Vec::new();
+        let src = Source::new(&file.path, &file.tree);
+        let validated = resource::validate(&doc, &file.stem, cx, &src, &mut diagnostics);
+        (doc, validated, diagnostics)
+    });
+    CheckedResource {
+        shape_diagnostics,
+        missing_at,
+        doc,
+    }
 }
 
 /// Shape check, then deserialization into the raw doc type; also returns where "missing key"
