@@ -23,8 +23,8 @@ pub(crate) const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 #[derive(Debug, Clone)]
 pub(crate) struct BaseUrl {
     url: Url,
-    /// `url` as text without a trailing `/`, so `prefix + "/api/..."` is the request URL.
-    prefix: String,
+    /// `url`'s path without a trailing `/`, so `path_prefix + "/api/..."` is the request path.
+    path_prefix: String,
 }
 
 impl BaseUrl {
@@ -91,8 +91,8 @@ impl BaseUrl {
                 template: template.to_owned(),
             });
         }
-        let prefix = url.as_str().trim_end_matches('/').to_owned();
-        Ok(Self { url, prefix })
+        let path_prefix = url.path().trim_end_matches('/').to_owned();
+        Ok(Self { url, path_prefix })
     }
 
     pub(crate) fn url(&self) -> &Url {
@@ -106,8 +106,8 @@ impl BaseUrl {
         template: &str,
         mut lookup: impl FnMut(&str) -> Option<&'v str>,
     ) -> Result<Url, UpstreamError> {
-        let mut text = String::with_capacity(self.prefix.len() + template.len() + 32);
-        text.push_str(&self.prefix);
+        let mut text = String::with_capacity(self.path_prefix.len() + template.len() + 32);
+        text.push_str(&self.path_prefix);
         if !template.starts_with('/') {
             text.push('/');
         }
@@ -128,9 +128,10 @@ impl BaseUrl {
             rest = &rest[open + close + 1..];
         }
         text.push_str(rest);
-        Url::parse(&text).map_err(|error| UpstreamError::InvalidInput {
-            message: format!("could not build the upstream URL for `{template}`: {error}"),
-        })
+        // Only the path changes, so the base URL's scheme and host are not parsed again.
+        let mut url = self.url.clone();
+        url.set_path(&text);
+        Ok(url)
     }
 
     /// Whether `url` may be requested with this account's credentials: same scheme, host and

@@ -19,8 +19,7 @@ use axum::response::{IntoResponse, Response};
 use http::header::{ACCEPT, CONTENT_TYPE, HOST, ORIGIN};
 use http::{HeaderMap, HeaderValue, request::Parts};
 use rmcp::model::{
-    CallToolResponse, JsonObject, ProtocolVersion, RequestId, RequestMetaObject,
-    ServerJsonRpcMessage, ServerResult,
+    CallToolResponse, ClientCapabilities, JsonObject, RequestId, ServerJsonRpcMessage, ServerResult,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -90,9 +89,9 @@ struct Envelope<'a> {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ListParams {
-    #[serde(rename = "_meta")]
-    meta: JsonObject,
+struct ListParams<'a> {
+    #[serde(rename = "_meta", borrow)]
+    meta: RequestMeta<'a>,
 }
 
 #[derive(Deserialize)]
@@ -101,8 +100,19 @@ struct CallParams<'a> {
     name: &'a str,
     #[serde(default)]
     arguments: Option<JsonObject>,
-    #[serde(rename = "_meta")]
-    meta: JsonObject,
+    #[serde(rename = "_meta", borrow)]
+    meta: RequestMeta<'a>,
+}
+
+/// The `_meta` entries rmcp routes on (`RequestMetaObject::missing_required_keys`); other
+/// entries are ignored, as rmcp ignores them. A present entry that does not decode fails the
+/// parse, which hands the request to rmcp.
+#[derive(Deserialize)]
+struct RequestMeta<'a> {
+    #[serde(rename = "io.modelcontextprotocol/protocolVersion", borrow)]
+    protocol_version: Option<&'a str>,
+    #[serde(rename = "io.modelcontextprotocol/clientCapabilities")]
+    client_capabilities: Option<ClientCapabilities>,
 }
 
 impl FastPath {
@@ -171,7 +181,7 @@ fn recognise<'a>(headers: &HeaderMap, body: &'a [u8]) -> Option<Recognised<'a>> 
             if headers.get("mcp-name").is_some() {
                 return None;
             }
-            let params: ListParams = serde_json::from_str(envelope.params.get()).ok()?;
+            let params: ListParams<'a> = serde_json::from_str(envelope.params.get()).ok()?;
             (Call::ListTools, params.meta)
         }
         "tools/call" => {
@@ -187,14 +197,8 @@ fn recognise<'a>(headers: &HeaderMap, body: &'a [u8]) -> Option<Recognised<'a>> 
         }
         _ => return None,
     };
-    let meta = RequestMetaObject::from(meta);
-    let complete = meta
-        .missing_required_keys(&ProtocolVersion::V_2026_07_28)
-        .is_empty();
-    let version_matches = meta
-        .protocol_version()
-        .is_some_and(|version| version.as_str() == VERSION);
-    (complete && version_matches).then_some(Recognised {
+    let complete = meta.client_capabilities.is_some() && meta.protocol_version == Some(VERSION);
+    complete.then_some(Recognised {
         id: envelope.id,
         call,
     })

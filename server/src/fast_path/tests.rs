@@ -135,6 +135,12 @@ async fn recognised_requests_are_answered_directly_and_exactly_as_rmcp_would() {
         ),
         json!({"jsonrpc": "2.0", "id": 8, "method": "tools/call",
                "params": {"name": "list_all_chronosphere_teams", "_meta": meta()}}),
+        // `_meta` entries rmcp does not route on are ignored by both.
+        {
+            let mut body = list(json!(9));
+            body["params"]["_meta"]["progressToken"] = json!(1);
+            body
+        },
     ];
     for body in cases {
         let (direct, text) = compare(&endpoint, || post(&body, |_| {})).await;
@@ -195,6 +201,8 @@ async fn anything_else_goes_to_rmcp_unchanged() {
         .as_object_mut()
         .unwrap()
         .remove("io.modelcontextprotocol/clientCapabilities");
+    let mut numeric_version = get.clone();
+    numeric_version["params"]["_meta"]["io.modelcontextprotocol/protocolVersion"] = json!(20260728);
     let mut extra_param = get.clone();
     extra_param["params"]["task"] = json!({});
     let mut old_jsonrpc = get.clone();
@@ -209,6 +217,7 @@ async fn anything_else_goes_to_rmcp_unchanged() {
             wrong_version,
         ),
         ("a _meta without clientCapabilities", no_capabilities),
+        ("a _meta version that is not a string", numeric_version),
         ("an unknown params key", extra_param),
         ("jsonrpc 1.0", old_jsonrpc),
         ("a tools/list cursor", cursor),
