@@ -220,6 +220,23 @@ class Bench:
                 runs.append({"op": op, **report})
         return runs
 
+    def relay_matrix(self, base: str, work: Path) -> list[dict]:
+        """The two tool calls through `loadgen relay`: the extra hop with no MCP work."""
+        runs = []
+        for op, path in DIRECT:
+            relay = Proc(f"relay-{op}", [self.loadgen, "relay", "--upstream", base + path,
+                                         "--header", f"API-Token: {TOKEN}"], dict(os.environ), work)
+            try:
+                for n in self.args.concurrency:
+                    report = self.load(f"relay {op}", [
+                        "--target", "mcp", "--url", relay.url, "--method", "tools/call",
+                        "--tool", op, "--protocol", self.args.protocol],
+                        n, {"server": relay.pid, "upstream": self.upstream_pid})
+                    runs.append({"op": op, **report})
+            finally:
+                relay.stop()
+        return runs
+
     def first_answer(self, url: str) -> None:
         """One tools/list so that 'idle' means started and answered once."""
         argv = [self.loadgen, "run", "--target", "mcp", "--url", url, "--method", "tools/list",
@@ -342,7 +359,7 @@ def ratios(results: dict) -> dict:
     peer = results.get("fastmcp", {}).get("runs", [])
     out: dict[str, dict] = {"throughput_vs_fastmcp": {}, "p50_fastmcp_over_ours": {},
                             "added_latency_p50_us": {}, "added_latency_p99_us": {},
-                            "upstream_headroom": {}}
+                            "upstream_headroom": {}, "hop_p50_us": {}, "own_p50_us": {}}
     for n in results["concurrency"]:
         for op in ["tools/list"] + [c[0] for c in CALLS]:
             key = f"{op} N={n}"
@@ -352,6 +369,11 @@ def ratios(results: dict) -> dict:
                 if a["latency_us"]["p50"]:
                     out["p50_fastmcp_over_ours"][key] = b["latency_us"]["p50"] / a["latency_us"]["p50"]
             d = find(direct, op, n)
+            relay = find(results.get("relay", []), op, n)
+            if relay and d:
+                out["hop_p50_us"][key] = relay["latency_us"]["p50"] - d["latency_us"]["p50"]
+            if relay and a:
+                out["own_p50_us"][key] = a["latency_us"]["p50"] - relay["latency_us"]["p50"]
             if a and d:
                 out["added_latency_p50_us"][key] = a["latency_us"]["p50"] - d["latency_us"]["p50"]
                 out["added_latency_p99_us"][key] = a["latency_us"]["p99"] - d["latency_us"]["p99"]
@@ -413,7 +435,8 @@ def markdown(results: dict) -> str:
         "| server | request | clients | req/s | p50 | p99 | server CPU/req | upstream CPU/req | errors |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    blocks = [("direct upstream", results["direct"]), ("mcp-server", results["mcp_server"]["runs"])]
+    blocks = [("direct upstream", results["direct"]), ("relay (extra hop)", results.get("relay", [])),
+              ("mcp-server", results["mcp_server"]["runs"])]
     if "fastmcp" in results:
         blocks.append(("FastMCP", results["fastmcp"]["runs"]))
     for name, runs in blocks:
@@ -439,6 +462,15 @@ def markdown(results: dict) -> str:
             f"{fmt_us(ra['added_latency_p50_us'].get(key))} | "
             f"{fmt_us(ra['added_latency_p99_us'].get(key))} | "
             f"{f'{headroom:.2f}' if headroom else '-'} |")
+    if ra["hop_p50_us"]:
+        lines += ["", "## Added latency, split", "",
+                  "The relay (`loadgen relay`) does only the extra hop: one POST in, one upstream "
+                  "GET, the reply wrapped as a tool result.", "",
+                  "| request | clients | the hop (relay p50 - direct p50) "
+                  "| mcp-server's own work (mcp-server p50 - relay p50) |", "|---|---:|---:|---:|"]
+        for key, hop in ra["hop_p50_us"].items():
+            op, n = key.rsplit(" N=", 1)
+            lines.append(f"| {op} | {n} | {fmt_us(hop)} | {fmt_us(ra['own_p50_us'].get(key))} |")
     fp = results["footprint"]
     lines += ["", "## Footprint", "", "| server | idle RSS | max RSS under load | peak (VmHWM) "
               "| spawn to first tools/list (p50) | binary |", "|---|---:|---:|---:|---:|---:|"]
@@ -512,6 +544,8 @@ def main() -> int:
         bench.upstream_pid = fake.pid
         log("measuring the upstream alone (the floor)")
         results["direct"] = bench.direct_matrix(base)
+        log("measuring the extra hop alone (loadgen relay)")
+        results["relay"] = bench.relay_matrix(base, work)
         results["upstream_rss_kib"] = proc_status(fake.pid).get("VmHWM")
 
         env = dict(os.environ, CHRONOSPHERE_TENANT=TENANT, CHRONOSPHERE_API_TOKEN=TOKEN)

@@ -9,6 +9,7 @@
 
 mod load;
 mod protocol;
+mod relay;
 mod startup;
 mod stats;
 
@@ -34,6 +35,22 @@ enum Command {
     Run(RunArgs),
     /// Spawn a server command repeatedly and time spawn -> first successful `tools/list`.
     Startup(StartupArgs),
+    /// Serve a minimal relay: every POST becomes one upstream GET wrapped as a tools/call
+    /// result (the extra-hop floor for an MCP server; see docs/benchmarks.md).
+    Relay(RelayArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct RelayArgs {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    listen: String,
+    /// The upstream URL every request is relayed to.
+    #[arg(long)]
+    upstream: String,
+    /// Request header `Name: value` sent upstream (repeatable).
+    #[arg(long = "header")]
+    headers: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -111,6 +128,19 @@ fn main() -> Result<()> {
             ))?;
             println!("{report}");
             Ok(())
+        }
+        Command::Relay(args) => {
+            let headers = args
+                .headers
+                .iter()
+                .map(|header| parse_header(header))
+                .collect::<Result<Vec<_>>>()?;
+            // The same runtime shape as mcp-server: multi-threaded, one worker per core.
+            tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .context("cannot start the tokio runtime")?
+                .block_on(relay::serve(&args.listen, args.upstream, &headers))
         }
     }
 }
