@@ -158,6 +158,7 @@ pub(crate) struct Endpoint {
     pub(crate) service: StreamableHttpService<McpHandler, LocalSessionManager>,
     pub(crate) fast_path: FastPath,
     pub(crate) handler: McpHandler,
+    max_request_body_bytes: usize,
 }
 
 impl Endpoint {
@@ -177,6 +178,7 @@ impl Endpoint {
             ),
             fast_path: FastPath::new(&options.host_allowlist()),
             handler,
+            max_request_body_bytes: options.max_request_body_bytes,
         })
     }
 
@@ -188,9 +190,10 @@ impl Endpoint {
         {
             return self.service.handle(request).await.map(Body::new);
         }
-        // `json_rpc_errors` has buffered the body already, so this takes it without copying.
+        // `json_rpc_errors` has buffered a body within the cap already, so this takes it
+        // without copying; a larger one is passed on as sent, for rmcp's 413.
         let (parts, body) = request.into_parts();
-        let body = match read_capped(body, usize::MAX).await {
+        let body = match read_capped(body, self.max_request_body_bytes).await {
             Ok(body) => body,
             Err(replay) => {
                 return self

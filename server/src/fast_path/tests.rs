@@ -247,6 +247,19 @@ async fn anything_else_goes_to_rmcp_unchanged() {
     }
 }
 
+#[tokio::test]
+async fn a_body_over_the_cap_gets_rmcps_413_not_a_direct_answer() {
+    let (endpoint, _fake) = endpoint().await;
+    let padding = "x".repeat(crate::http::DEFAULT_MAX_REQUEST_BODY_BYTES);
+    let body = call(
+        json!(1),
+        "get_single_chronosphere_team_by_id",
+        json!({"id": padding}),
+    );
+    let response = endpoint.handle(post(&body, |_| {})).await;
+    assert_eq!(response.status(), 413);
+}
+
 #[test]
 fn the_served_revision_is_rmcps_2026_07_28() {
     assert_eq!(VERSION, ProtocolVersion::V_2026_07_28.as_str());
