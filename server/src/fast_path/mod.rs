@@ -12,7 +12,7 @@
 //! session header, an `Origin`, a `Host` it does not know, a malformed or unusual body or
 //! `_meta`, `Mcp-Param-*` headers) goes to rmcp untouched, so rmcp stays the one authority on
 //! every rejection and on both eras' protocol rules. The replies match rmcp's byte for byte;
-//! `tests/fast_path.rs` compares the two on the same requests.
+//! `fast_path/tests.rs` compares the two on the same requests.
 
 use axum::body::Bytes;
 use axum::response::{IntoResponse, Response};
