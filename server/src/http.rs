@@ -184,32 +184,31 @@ impl Endpoint {
 
     /// Answers `request` on the direct route when it can, through rmcp otherwise.
     pub(crate) async fn handle(&self, request: Request) -> Response {
+        match self.answer_directly(request).await {
+            Ok(response) => response,
+            Err(request) => self.service.handle(request).await.map(Body::new),
+        }
+    }
+
+    /// The direct route's answer, or the request (body intact) for rmcp.
+    async fn answer_directly(&self, request: Request) -> Result<Response, Request> {
         if !self
             .fast_path
             .may_answer(request.method(), request.headers())
         {
-            return self.service.handle(request).await.map(Body::new);
+            return Err(request);
         }
         // `json_rpc_errors` has buffered a body within the cap already, so this takes it
         // without copying; a larger one is passed on as sent, for rmcp's 413.
         let (parts, body) = request.into_parts();
         let body = match read_capped(body, self.max_request_body_bytes).await {
             Ok(body) => body,
-            Err(replay) => {
-                return self
-                    .service
-                    .handle(Request::from_parts(parts, replay))
-                    .await
-                    .map(Body::new);
-            }
+            Err(replay) => return Err(Request::from_parts(parts, replay)),
         };
-        if let Some(response) = self.fast_path.answer(&self.handler, &parts, &body).await {
-            return response;
+        match self.fast_path.answer(&self.handler, &parts, &body).await {
+            Some(response) => Ok(response),
+            None => Err(Request::from_parts(parts, Body::from(body))),
         }
-        self.service
-            .handle(Request::from_parts(parts, Body::from(body)))
-            .await
-            .map(Body::new)
     }
 }
 
