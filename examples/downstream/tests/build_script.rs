@@ -19,18 +19,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, MutexGuard};
 
-/// The original tools of `docs/inkwell/`.
-const TOOLS: [&str; 9] = [
-    "list_all_inkwell_notebooks",
-    "get_single_inkwell_notebook_by_id",
-    "create_a_inkwell_notebook",
-    "list_all_inkwell_notes",
-    "get_single_inkwell_note_by_id",
-    "create_a_inkwell_note",
-    "update_a_inkwell_note_by_id",
-    "delete_a_inkwell_note_by_id",
-    "archive_inkwell_notes",
-];
+use common::INKWELL_TOOLS;
+
+mod common;
 
 /// Every doc file and folder the build script reads, as it names them.
 const INPUTS: [&str; 6] = [
@@ -135,7 +126,7 @@ fn a_broken_doc_fails_the_build_with_every_diagnostic_and_no_panic() {
 fn a_new_resource_file_becomes_tools_at_the_next_build_with_no_rust_edited() {
     let copy = Copy::pristine();
     copy.cargo_build().assert_success();
-    assert_eq!(copy.tools(), sorted(TOOLS));
+    assert_eq!(copy.tools(), sorted(INKWELL_TOOLS));
 
     let tags = "docs/inkwell/resources/tags.yaml";
     copy.write(tags, TAGS_YAML);
@@ -150,7 +141,7 @@ fn a_new_resource_file_becomes_tools_at_the_next_build_with_no_rust_edited() {
     let new_tools = ["list_all_inkwell_tags", "get_single_inkwell_tag_by_id"];
     assert_eq!(
         copy.tools(),
-        sorted(TOOLS.into_iter().chain(new_tools)),
+        sorted(INKWELL_TOOLS.into_iter().chain(new_tools)),
         "the binary serves the new resource's tools"
     );
 
@@ -158,7 +149,7 @@ fn a_new_resource_file_becomes_tools_at_the_next_build_with_no_rust_edited() {
     fs::remove_file(copy.path(tags)).unwrap();
     let removed = copy.cargo_build();
     removed.assert_success();
-    assert_eq!(copy.tools(), sorted(TOOLS));
+    assert_eq!(copy.tools(), sorted(INKWELL_TOOLS));
 }
 
 /// A resource the example does not have: folder listing must pick it up.

@@ -3,9 +3,12 @@
 
 #![allow(clippy::unwrap_used)] // Tests unwrap: a panic is a failed test.
 
+use common::INKWELL_TOOLS;
 use inkwell_mcp::inkwell::{INTEGRATION, notebooks, notes};
 use mcpgen_runtime::{AuthSpec, MethodKind};
 use serde_json::json;
+
+mod common;
 
 #[test]
 fn the_registry_holds_every_documented_method_of_both_resources() {
@@ -17,20 +20,7 @@ fn the_registry_holds_every_documented_method_of_both_resources() {
     assert_eq!(INTEGRATION.error_message_path, Some("error.message"));
     assert_eq!(INTEGRATION.rate_limit.reset, ["X-Inkwell-RateLimit-Reset"]);
     let names: Vec<&str> = INTEGRATION.tools.iter().map(|tool| tool.name).collect();
-    assert_eq!(
-        names,
-        [
-            "list_all_inkwell_notebooks",
-            "get_single_inkwell_notebook_by_id",
-            "create_a_inkwell_notebook",
-            "list_all_inkwell_notes",
-            "get_single_inkwell_note_by_id",
-            "create_a_inkwell_note",
-            "update_a_inkwell_note_by_id",
-            "delete_a_inkwell_note_by_id",
-            "archive_inkwell_notes",
-        ]
-    );
+    assert_eq!(names, INKWELL_TOOLS);
     let archive = INTEGRATION.tools.last().unwrap();
     assert_eq!(archive.method, MethodKind::Custom("archive"));
     assert_eq!(archive.resource, "notes");
