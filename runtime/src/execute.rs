@@ -86,7 +86,13 @@ async fn exchange(
 
     let status = response.status();
     if !status.is_success() {
-        return Err(reply::status_error(inner.integration, response, inner.max_body_bytes).await);
+        return Err(reply::status_error(
+            inner.integration,
+            response,
+            inner.max_body_bytes,
+            &inner.secrets,
+        )
+        .await);
     }
     let body = reply::read_capped(&mut response, inner.max_body_bytes)
         .await
@@ -94,7 +100,12 @@ async fn exchange(
         .ok_or(UpstreamError::TooLarge {
             limit: inner.max_body_bytes,
         })?;
-    let body = reply::parse_success(status.as_u16(), reply::content_type(&response), &body)?;
+    let body = reply::parse_success(
+        status.as_u16(),
+        reply::content_type(&response),
+        &body,
+        &inner.secrets,
+    )?;
     let auth_param = match &inner.auth {
         Auth::Query(name, _) => Some(name.as_str()),
         _ => None,

@@ -9,6 +9,7 @@ use std::time::SystemTime;
 use reqwest::header::CONTENT_TYPE;
 use serde_json::{Map, Value};
 
+use crate::credentials::Secrets;
 use crate::dotted;
 use crate::error::{RateLimit, UpstreamError};
 use crate::ratelimit;
@@ -43,6 +44,7 @@ pub(crate) async fn status_error(
     integration: &Integration,
     mut response: reqwest::Response,
     max_body_bytes: usize,
+    secrets: &Secrets,
 ) -> UpstreamError {
     let status = response.status();
     let rate_limit: RateLimit = ratelimit::from_headers(
@@ -57,7 +59,7 @@ pub(crate) async fn status_error(
         .flatten();
     let message = body
         .as_deref()
-        .and_then(|body| error_message(body, integration.error_message_path))
+        .and_then(|body| error_message(body, integration.error_message_path, secrets))
         .or_else(|| status.is_redirection().then(|| redirect_message(&response)))
         .unwrap_or_else(|| status.canonical_reason().unwrap_or("no message").to_owned());
     UpstreamError::Status {
@@ -82,25 +84,27 @@ fn redirect_message(response: &reqwest::Response) -> String {
     }
 }
 
-/// The message at `path` in a JSON error body, else a short quote of the body.
-fn error_message(body: &[u8], path: Option<&str>) -> Option<String> {
+/// The message at `path` in a JSON error body, else a short quote of the body; scrubbed of
+/// `secrets` whole, before anything is cut.
+fn error_message(body: &[u8], path: Option<&str>, secrets: &Secrets) -> Option<String> {
     if let (Some(path), Ok(json)) = (path, serde_json::from_slice::<Value>(body)) {
         match dotted::get(&json, path) {
             Some(Value::String(message)) if !message.trim().is_empty() => {
-                return Some(message.clone());
+                return Some(secrets.scrub(message.clone()));
             }
             Some(Value::Null) | None => {}
-            Some(other) if !other.is_string() => return Some(other.to_string()),
+            Some(other) if !other.is_string() => return Some(secrets.scrub(other.to_string())),
             Some(_) => {}
         }
     }
-    let text = snippet(body);
+    let text = snippet(body, secrets);
     (!text.is_empty()).then_some(text)
 }
 
-/// The first [`SNIPPET_CHARS`] characters of `body`, whitespace collapsed.
-pub(crate) fn snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
+/// The first [`SNIPPET_CHARS`] characters of `body`, whitespace collapsed. Secrets are
+/// scrubbed from the whole body first: cutting first could leave a prefix of one.
+pub(crate) fn snippet(body: &[u8], secrets: &Secrets) -> String {
+    let text = secrets.scrub(String::from_utf8_lossy(body).into_owned());
     let mut out = String::with_capacity(SNIPPET_CHARS.min(text.len()) + 3);
     for (count, word) in text.split_whitespace().enumerate() {
         if out.len() + word.len() > SNIPPET_CHARS {
@@ -125,6 +129,7 @@ pub(crate) fn parse_success(
     status: u16,
     content_type: Option<&str>,
     body: &[u8],
+    secrets: &Secrets,
 ) -> Result<Value, UpstreamError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Object(Map::new()));
@@ -135,7 +140,7 @@ pub(crate) fn parse_success(
             "content-type {}, {error}",
             content_type.unwrap_or("missing")
         ),
-        snippet: snippet(body),
+        snippet: snippet(body, secrets),
     })
 }
 
@@ -206,36 +211,44 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn no_secrets() -> Secrets {
+        Secrets::default()
+    }
+
     #[test]
     fn error_message_prefers_the_documented_path_then_a_snippet() {
         let body = br#"{"code": 5, "message": "team \"x\" not found"}"#;
         assert_eq!(
-            error_message(body, Some("message")).as_deref(),
+            error_message(body, Some("message"), &no_secrets()).as_deref(),
             Some("team \"x\" not found")
         );
         assert_eq!(
-            error_message(br#"{"error": {"code": 7}}"#, Some("error")).as_deref(),
+            error_message(br#"{"error": {"code": 7}}"#, Some("error"), &no_secrets()).as_deref(),
             Some(r#"{"code":7}"#)
         );
         assert_eq!(
-            error_message(b"<h1>Bad\n  Gateway</h1>", Some("message")).as_deref(),
+            error_message(b"<h1>Bad\n  Gateway</h1>", Some("message"), &no_secrets()).as_deref(),
             Some("<h1>Bad Gateway</h1>")
         );
-        assert_eq!(error_message(b"  ", Some("message")), None);
+        assert_eq!(error_message(b"  ", Some("message"), &no_secrets()), None);
     }
 
     #[test]
     fn snippet_is_bounded() {
         let long = "word ".repeat(200);
-        let text = snippet(long.as_bytes());
+        let text = snippet(long.as_bytes(), &no_secrets());
         assert!(text.chars().count() <= SNIPPET_CHARS + 1, "{}", text.len());
         assert!(text.ends_with('…'));
     }
 
     #[test]
     fn empty_success_bodies_are_empty_objects_and_html_is_not_json() {
-        assert_eq!(parse_success(200, None, b"").unwrap(), json!({}));
-        let error = parse_success(200, Some("text/html"), b"<html>hi</html>").unwrap_err();
+        assert_eq!(
+            parse_success(200, None, b"", &no_secrets()).unwrap(),
+            json!({})
+        );
+        let error =
+            parse_success(200, Some("text/html"), b"<html>hi</html>", &no_secrets()).unwrap_err();
         let text = error.to_string();
         assert!(
             text.contains("not JSON")
