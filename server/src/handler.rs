@@ -137,7 +137,9 @@ impl McpHandler {
                 CallOutcome::Output(output)
             }
             Ok(Err(CallError::InvalidArguments(message))) => {
-                tracing::info!(tool = tool.name, elapsed_ms, %message, "tool call rejected: invalid arguments");
+                // serde's text may quote the rejected value: log only the field it names.
+                let field = message.split('`').nth(1).unwrap_or(".");
+                tracing::info!(tool = tool.name, elapsed_ms, %field, "tool call rejected: invalid arguments");
                 CallOutcome::Refused(outcome::invalid_arguments(
                     tool.name,
                     format!("invalid arguments: {message}"),
