@@ -12,9 +12,10 @@ use url::Url;
 use crate::auth::Auth;
 pub use crate::credentials::Credentials;
 use crate::credentials::{Secrets, env_var};
+use crate::cursor::{CursorKey, LinkCursors};
 use crate::endpoint::BaseUrl;
 use crate::error::{ConfigError, UpstreamError};
-use crate::registry::Integration;
+use crate::registry::{Integration, RequestPlan};
 
 /// How to reach the upstream, beyond what the integration says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +27,9 @@ pub struct UpstreamConfig {
     pub timeout: Duration,
     /// Largest reply body accepted. Default 10 MiB.
     pub max_body_bytes: usize,
+    /// Seals `Link`-header cursors (see [`CursorKey`]). Default: the process's own random key,
+    /// so a cursor is valid for the life of the process that issued it.
+    pub cursor_key: Option<CursorKey>,
 }
 
 impl Default for UpstreamConfig {
@@ -34,6 +38,7 @@ impl Default for UpstreamConfig {
             base_url: None,
             timeout: Duration::from_secs(30),
             max_body_bytes: 10 * 1024 * 1024,
+            cursor_key: None,
         }
     }
 }
@@ -53,6 +58,7 @@ pub(crate) struct Inner {
     pub(crate) secrets: Secrets,
     pub(crate) timeout: Duration,
     pub(crate) max_body_bytes: usize,
+    pub(crate) cursor_key: CursorKey,
 }
 
 impl UpstreamClient {
@@ -87,6 +93,7 @@ impl UpstreamClient {
             secrets,
             timeout: config.timeout,
             max_body_bytes: config.max_body_bytes,
+            cursor_key: config.cursor_key.unwrap_or_else(CursorKey::per_process),
         };
         Ok(Self {
             inner: Arc::new(inner),
@@ -125,6 +132,15 @@ impl UpstreamClient {
     /// The resolved base URL requests are made against.
     pub fn base_url(&self) -> &Url {
         self.inner.base.url()
+    }
+
+    /// The sealer of `plan`'s `Link` cursors.
+    pub(crate) fn link_cursors<'a>(&'a self, plan: &'a RequestPlan) -> LinkCursors<'a> {
+        LinkCursors {
+            key: &self.inner.cursor_key,
+            integration: self.inner.integration.name,
+            plan,
+        }
     }
 
     /// Removes the account's secret values from an upstream error's text.

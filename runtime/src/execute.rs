@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::auth::Auth;
 use crate::client::{Inner, UpstreamClient};
+use crate::cursor::LinkCursors;
 use crate::error::UpstreamError;
 use crate::pagination;
 use crate::registry::{HttpVerb, RequestPlan};
@@ -26,7 +27,7 @@ pub(crate) async fn execute(
 ) -> Result<Value, UpstreamError> {
     let started = Instant::now();
     let inner = &*client.inner;
-    let result = exchange(inner, plan, input).await;
+    let result = exchange(inner, plan, input, client.link_cursors(plan)).await;
     if tracing::enabled!(tracing::Level::DEBUG) {
         trace_call(inner, plan, &result, started);
     }
@@ -66,8 +67,9 @@ async fn exchange(
     inner: &Inner,
     plan: &'static RequestPlan,
     input: Value,
+    links: LinkCursors<'_>,
 ) -> Result<(u16, Value), UpstreamError> {
-    let prepared = request::prepare(&inner.base, &inner.auth, plan, input)?;
+    let prepared = request::prepare(&inner.base, &inner.auth, plan, input, links)?;
     let mut builder = inner
         .http
         .request(method(plan.verb), prepared.url)
@@ -118,6 +120,7 @@ async fn exchange(
             response.headers(),
             response.url(),
             auth_param,
+            links,
         )
     })?;
     Ok((status.as_u16(), shaped))

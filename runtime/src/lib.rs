@@ -8,6 +8,7 @@
 mod auth;
 pub mod client;
 mod credentials;
+mod cursor;
 mod dotted;
 mod endpoint;
 pub mod error;
@@ -21,6 +22,7 @@ mod request;
 
 pub use client::{Credentials, UpstreamClient, UpstreamConfig};
 pub use credentials::env_var;
+pub use cursor::CursorKey;
 pub use error::{CallError, ConfigError, RateLimit, UpstreamError};
 pub use handler::{BoxFuture, ToolHandler, call, handler};
 pub use registry::*;

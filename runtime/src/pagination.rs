@@ -3,13 +3,15 @@
 //!
 //! The cursor handed to callers is always a string they pass back unchanged: the upstream's
 //! token (cursor style), the next page number or offset as text (page and offset styles), or
-//! the full next URL (Link header style). A Link cursor is only followed when it points inside
-//! the account's base URL, so a forged cursor cannot send credentials to another host.
+//! the next URL sealed for this tool (Link header style, see `crate::cursor`). A Link cursor is
+//! only followed when its seal verifies and it points inside the account's base URL, so a
+//! forged cursor can neither send credentials to another host nor reach another path.
 
 use reqwest::header::{HeaderMap, LINK};
 use serde_json::Value;
 use url::Url;
 
+use crate::cursor::LinkCursors;
 use crate::dotted;
 use crate::endpoint::BaseUrl;
 use crate::error::UpstreamError;
@@ -33,6 +35,7 @@ pub(crate) fn apply(
     limit: Option<Value>,
     cursor: Option<&str>,
     parts: &mut Parts,
+    links: LinkCursors<'_>,
 ) -> Result<PageState, UpstreamError> {
     let cursor = cursor.filter(|cursor| !cursor.is_empty());
     let limit_number = limit.as_ref().and_then(Value::as_u64);
@@ -92,7 +95,7 @@ pub(crate) fn apply(
         }
         PaginationSpec::LinkHeader { limit_param } => {
             match cursor {
-                Some(cursor) => parts.replace_url(follow_link(base, cursor)?),
+                Some(cursor) => parts.replace_url(follow_link(base, links, cursor)?),
                 None => {
                     if let (Some(name), Some(limit)) = (limit_param, &limit) {
                         parts.query_value(name, limit);
@@ -113,6 +116,7 @@ pub(crate) fn next_cursor(
     headers: &HeaderMap,
     request_url: &Url,
     auth_param: Option<&str>,
+    links: LinkCursors<'_>,
 ) -> Option<String> {
     let more =
         |limit: Option<u64>| records > 0 && limit.is_none_or(|limit| records as u64 >= limit);
@@ -139,7 +143,7 @@ pub(crate) fn next_cursor(
             if let Some(param) = auth_param {
                 remove_query_param(&mut url, param);
             }
-            Some(url.into())
+            Some(links.seal(&url))
         }
     }
 }
@@ -153,13 +157,10 @@ fn parse_number(cursor: &str) -> Result<u64, UpstreamError> {
     })
 }
 
-fn follow_link(base: &BaseUrl, cursor: &str) -> Result<Url, UpstreamError> {
-    let url = Url::parse(cursor).map_err(|_| UpstreamError::InvalidInput {
-        message:
-            "`next_cursor` is not a URL this tool returned; pass the previous page's `next_cursor` \
-                  back unchanged"
-                .to_owned(),
-    })?;
+fn follow_link(base: &BaseUrl, links: LinkCursors<'_>, cursor: &str) -> Result<Url, UpstreamError> {
+    let url = links.open(cursor)?;
+    // The seal already proves the server issued it; the base check still holds should the
+    // upstream have linked elsewhere.
     if !base.contains(&url) {
         return Err(UpstreamError::InvalidInput {
             message: format!(
@@ -220,8 +221,30 @@ fn remove_query_param(url: &mut Url, name: &str) {
 mod tests {
     use super::*;
     use crate::credentials::Credentials;
+    use crate::cursor::CursorKey;
+    use crate::registry::{HttpVerb, OutputShape, RequestPlan};
     use reqwest::header::HeaderValue;
     use serde_json::json;
+
+    static KEY: CursorKey = CursorKey::from_bytes([3; 32]);
+    const PLAN: RequestPlan = RequestPlan {
+        verb: HttpVerb::Get,
+        path: "/items",
+        args: &[],
+        body_wrapper: None,
+        record_id_field: None,
+        response_path: None,
+        pagination: PaginationSpec::LinkHeader { limit_param: None },
+        output: OutputShape::Page,
+    };
+
+    fn links() -> LinkCursors<'static> {
+        LinkCursors {
+            key: &KEY,
+            integration: "acme",
+            plan: &PLAN,
+        }
+    }
 
     fn base() -> BaseUrl {
         BaseUrl::resolve("http://127.0.0.1:9/api", &Credentials::new()).unwrap()
@@ -248,7 +271,15 @@ mod tests {
             next_cursor_path: "page.next_token",
         };
         let mut query = parts();
-        let state = apply(&spec, &base(), Some(json!(2)), Some("abc"), &mut query).unwrap();
+        let state = apply(
+            &spec,
+            &base(),
+            Some(json!(2)),
+            Some("abc"),
+            &mut query,
+            links(),
+        )
+        .unwrap();
         assert_eq!(query.query_string(), "page.max_size=2&page.token=abc");
         assert_eq!(
             next_cursor(
@@ -257,7 +288,8 @@ mod tests {
                 2,
                 &no_headers(),
                 &url(),
-                None
+                None,
+                links()
             )
             .as_deref(),
             Some("n")
@@ -269,12 +301,21 @@ mod tests {
                 2,
                 &no_headers(),
                 &url(),
-                None
+                None,
+                links()
             ),
             None
         );
         assert_eq!(
-            next_cursor(state, &json!({"page": {}}), 2, &no_headers(), &url(), None),
+            next_cursor(
+                state,
+                &json!({"page": {}}),
+                2,
+                &no_headers(),
+                &url(),
+                None,
+                links()
+            ),
             None
         );
 
@@ -285,7 +326,15 @@ mod tests {
             next_cursor_path: "next",
         };
         let mut body = parts();
-        apply(&spec, &base(), Some(json!(5)), Some("c1"), &mut body).unwrap();
+        apply(
+            &spec,
+            &base(),
+            Some(json!(5)),
+            Some("c1"),
+            &mut body,
+            links(),
+        )
+        .unwrap();
         assert_eq!(body.body_json(), Some(json!({"limit": 5, "cursor": "c1"})));
     }
 
@@ -297,30 +346,30 @@ mod tests {
             first_page: 1,
         };
         let mut first = parts();
-        let state = apply(&spec, &base(), Some(json!(10)), None, &mut first).unwrap();
+        let state = apply(&spec, &base(), Some(json!(10)), None, &mut first, links()).unwrap();
         assert_eq!(first.query_string(), "page=1&per_page=10");
         assert_eq!(
-            next_cursor(state, &json!([]), 10, &no_headers(), &url(), None).as_deref(),
+            next_cursor(state, &json!([]), 10, &no_headers(), &url(), None, links()).as_deref(),
             Some("2")
         );
         assert_eq!(
-            next_cursor(state, &json!([]), 3, &no_headers(), &url(), None),
+            next_cursor(state, &json!([]), 3, &no_headers(), &url(), None, links()),
             None
         );
 
         let mut third = parts();
-        let state = apply(&spec, &base(), None, Some("3"), &mut third).unwrap();
+        let state = apply(&spec, &base(), None, Some("3"), &mut third, links()).unwrap();
         assert_eq!(third.query_string(), "page=3");
         assert_eq!(
-            next_cursor(state, &json!([]), 1, &no_headers(), &url(), None).as_deref(),
+            next_cursor(state, &json!([]), 1, &no_headers(), &url(), None, links()).as_deref(),
             Some("4")
         );
         assert_eq!(
-            next_cursor(state, &json!([]), 0, &no_headers(), &url(), None),
+            next_cursor(state, &json!([]), 0, &no_headers(), &url(), None, links()),
             None
         );
 
-        let error = apply(&spec, &base(), None, Some("x"), &mut parts()).unwrap_err();
+        let error = apply(&spec, &base(), None, Some("x"), &mut parts(), links()).unwrap_err();
         assert!(
             error
                 .to_string()
@@ -336,28 +385,36 @@ mod tests {
             limit_param: Some("limit"),
         };
         let mut first = parts();
-        let state = apply(&spec, &base(), Some(json!(2)), None, &mut first).unwrap();
+        let state = apply(&spec, &base(), Some(json!(2)), None, &mut first, links()).unwrap();
         assert_eq!(first.query_string(), "limit=2");
         assert_eq!(
-            next_cursor(state, &json!([]), 2, &no_headers(), &url(), None).as_deref(),
+            next_cursor(state, &json!([]), 2, &no_headers(), &url(), None, links()).as_deref(),
             Some("2")
         );
 
         let mut later = parts();
-        let state = apply(&spec, &base(), Some(json!(2)), Some("4"), &mut later).unwrap();
+        let state = apply(
+            &spec,
+            &base(),
+            Some(json!(2)),
+            Some("4"),
+            &mut later,
+            links(),
+        )
+        .unwrap();
         assert_eq!(later.query_string(), "offset=4&limit=2");
         assert_eq!(
-            next_cursor(state, &json!([]), 2, &no_headers(), &url(), None).as_deref(),
+            next_cursor(state, &json!([]), 2, &no_headers(), &url(), None, links()).as_deref(),
             Some("6")
         );
         assert_eq!(
-            next_cursor(state, &json!([]), 1, &no_headers(), &url(), None),
+            next_cursor(state, &json!([]), 1, &no_headers(), &url(), None, links()),
             None
         );
     }
 
     #[test]
-    fn link_header_cursor_is_the_next_url_without_auth() {
+    fn link_header_cursor_is_the_sealed_next_url_without_auth() {
         let spec = PaginationSpec::LinkHeader {
             limit_param: Some("per_page"),
         };
@@ -368,42 +425,73 @@ mod tests {
                 "<http://127.0.0.1:9/api/items?page=1>; rel=\"prev\", <http://127.0.0.1:9/api/items?page=3&key=s3cret>; rel=\"next last\"",
             ),
         );
-        let state = apply(&spec, &base(), Some(json!(50)), None, &mut parts()).unwrap();
-        let next = next_cursor(state, &Value::Null, 50, &headers, &url(), Some("key")).unwrap();
-        assert_eq!(next, "http://127.0.0.1:9/api/items?page=3");
+        let state = apply(&spec, &base(), Some(json!(50)), None, &mut parts(), links()).unwrap();
+        let next = next_cursor(
+            state,
+            &Value::Null,
+            50,
+            &headers,
+            &url(),
+            Some("key"),
+            links(),
+        );
+        let next = next.unwrap();
+        assert_eq!(
+            links().open(&next).unwrap().as_str(),
+            "http://127.0.0.1:9/api/items?page=3"
+        );
+        assert!(!next.contains("s3cret"), "{next}");
 
         let mut follow = parts();
-        apply(&spec, &base(), Some(json!(50)), Some(&next), &mut follow).unwrap();
-        assert_eq!(follow.url().as_str(), next);
+        apply(
+            &spec,
+            &base(),
+            Some(json!(50)),
+            Some(&next),
+            &mut follow,
+            links(),
+        )
+        .unwrap();
+        assert_eq!(follow.url().as_str(), "http://127.0.0.1:9/api/items?page=3");
 
         let mut relative = HeaderMap::new();
         relative.insert(
             LINK,
             HeaderValue::from_static("</api/items?page=2>; rel=next"),
         );
+        let next = next_cursor(state, &Value::Null, 1, &relative, &url(), None, links());
         assert_eq!(
-            next_cursor(state, &Value::Null, 1, &relative, &url(), None).as_deref(),
-            Some("http://127.0.0.1:9/api/items?page=2")
+            links().open(&next.unwrap()).unwrap().as_str(),
+            "http://127.0.0.1:9/api/items?page=2"
         );
         assert_eq!(
-            next_cursor(state, &Value::Null, 1, &no_headers(), &url(), None),
+            next_cursor(state, &Value::Null, 1, &no_headers(), &url(), None, links()),
             None
         );
     }
 
     #[test]
-    fn link_header_cursor_to_another_origin_is_refused() {
+    fn unsealed_cursors_and_sealed_links_out_of_the_base_are_refused() {
         let spec = PaginationSpec::LinkHeader { limit_param: None };
-        for foreign in [
+        let inside = "http://127.0.0.1:9/api/items?page=2";
+        let mut cursors: Vec<String> = [
+            inside,
             "http://evil.example/api/items?page=2",
-            "http://127.0.0.1:10/api/items",
-            "http://127.0.0.1:9/other",
+            "http://127.0.0.1:9/api/users",
             "not a url",
-        ] {
-            let error = apply(&spec, &base(), None, Some(foreign), &mut parts()).unwrap_err();
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        // Sealed, but the upstream linked out of the base: still not followed.
+        for outside in ["http://127.0.0.1:10/api/items", "http://127.0.0.1:9/other"] {
+            cursors.push(links().seal(&Url::parse(outside).unwrap()));
+        }
+        for cursor in cursors {
+            let error = apply(&spec, &base(), None, Some(&cursor), &mut parts(), links());
+            let error = error.unwrap_err();
             assert!(
                 matches!(error, UpstreamError::InvalidInput { .. }),
-                "{foreign}: {error}"
+                "{cursor}: {error}"
             );
         }
     }

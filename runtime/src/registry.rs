@@ -147,6 +147,19 @@ pub enum HttpVerb {
     Delete,
 }
 
+impl HttpVerb {
+    /// The method as HTTP spells it (`GET`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpVerb::Get => "GET",
+            HttpVerb::Post => "POST",
+            HttpVerb::Put => "PUT",
+            HttpVerb::Patch => "PATCH",
+            HttpVerb::Delete => "DELETE",
+        }
+    }
+}
+
 /// Where an input argument goes in the upstream request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ArgLocation {

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use url::Url;
 
 use crate::auth::Auth;
+use crate::cursor::LinkCursors;
 use crate::endpoint::BaseUrl;
 use crate::error::UpstreamError;
 use crate::pagination::{self, PageState};
@@ -120,6 +121,7 @@ pub(crate) fn prepare(
     auth: &Auth,
     plan: &RequestPlan,
     input: Value,
+    links: LinkCursors<'_>,
 ) -> Result<Prepared, UpstreamError> {
     let Value::Object(mut input) = input else {
         return Err(UpstreamError::InvalidInput {
@@ -227,7 +229,7 @@ pub(crate) fn prepare(
             });
         }
     };
-    let page = pagination::apply(&plan.pagination, base, limit, cursor, &mut parts)?;
+    let page = pagination::apply(&plan.pagination, base, limit, cursor, &mut parts, links)?;
     let (url, body) = parts.finish(auth)?;
     Ok(Prepared { url, body, page })
 }
@@ -247,8 +249,19 @@ fn scalar_text(value: &Value) -> String {
 mod tests {
     use super::*;
     use crate::credentials::Credentials;
+    use crate::cursor::CursorKey;
     use crate::registry::{HttpVerb, OutputShape};
     use serde_json::json;
+
+    static KEY: CursorKey = CursorKey::from_bytes([3; 32]);
+
+    fn links(plan: &RequestPlan) -> LinkCursors<'_> {
+        LinkCursors {
+            key: &KEY,
+            integration: "acme",
+            plan,
+        }
+    }
 
     fn base() -> BaseUrl {
         BaseUrl::resolve("http://127.0.0.1:9", &Credentials::new()).unwrap()
@@ -299,7 +312,7 @@ mod tests {
     fn update_wraps_the_record_and_copies_the_id() {
         let input =
             json!({"id": "a b", "name": "A", "dry_run": false, "tags": ["x", "y"], "slug": null});
-        let prepared = prepare(&base(), &Auth::None, &UPDATE, input).unwrap();
+        let prepared = prepare(&base(), &Auth::None, &UPDATE, input, links(&UPDATE)).unwrap();
         assert_eq!(
             prepared.url.as_str(),
             "http://127.0.0.1:9/teams/a%20b?tag=x&tag=y"
@@ -313,7 +326,7 @@ mod tests {
     #[test]
     fn an_explicit_record_id_is_kept() {
         let input = json!({"id": "old", "slug": "new"});
-        let prepared = prepare(&base(), &Auth::None, &UPDATE, input).unwrap();
+        let prepared = prepare(&base(), &Auth::None, &UPDATE, input, links(&UPDATE)).unwrap();
         assert_eq!(body(&prepared), json!({"team": {"slug": "new"}}));
     }
 
@@ -326,7 +339,7 @@ mod tests {
             ..UPDATE
         };
         let auth = Auth::Query("key".into(), "s&cret".into());
-        let prepared = prepare(&base(), &auth, &plan, json!({"id": "x"})).unwrap();
+        let prepared = prepare(&base(), &auth, &plan, json!({"id": "x"}), links(&plan)).unwrap();
         assert_eq!(
             prepared.url.as_str(),
             "http://127.0.0.1:9/teams/x?key=s%26cret"
@@ -336,11 +349,26 @@ mod tests {
 
     #[test]
     fn missing_or_structured_path_arguments_are_input_errors() {
-        let error = prepare(&base(), &Auth::None, &UPDATE, json!({"name": "A"})).unwrap_err();
+        let error = prepare(
+            &base(),
+            &Auth::None,
+            &UPDATE,
+            json!({"name": "A"}),
+            links(&UPDATE),
+        )
+        .unwrap_err();
         assert_eq!(error.to_string(), "missing path argument `id`");
-        let error = prepare(&base(), &Auth::None, &UPDATE, json!({"id": ["a"]})).unwrap_err();
+        let error = prepare(
+            &base(),
+            &Auth::None,
+            &UPDATE,
+            json!({"id": ["a"]}),
+            links(&UPDATE),
+        )
+        .unwrap_err();
         assert_eq!(error.to_string(), "`id` must be a string");
-        let error = prepare(&base(), &Auth::None, &UPDATE, json!("id")).unwrap_err();
+        let error =
+            prepare(&base(), &Auth::None, &UPDATE, json!("id"), links(&UPDATE)).unwrap_err();
         assert_eq!(error.to_string(), "the tool input must be a JSON object");
     }
 }

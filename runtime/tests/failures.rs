@@ -486,24 +486,37 @@ const KEY: &str = "key-SECRET-51x";
 async fn link_header_pagination_with_query_auth_round_trips() {
     let seen: Arc<Mutex<Vec<String>>> = Arc::default();
     let log = seen.clone();
-    let router = Router::new().route(
-        "/v2/items",
-        get(move |uri: Uri| {
-            let log = log.clone();
-            async move {
-                let query = uri.query().unwrap_or_default().to_owned();
-                log.lock().unwrap().push(query.clone());
-                if query.split('&').any(|pair| pair == "page=2") {
-                    (HeaderMap::new(), axum::Json(json!([{"id": 3}])))
-                } else {
-                    let mut headers = HeaderMap::new();
-                    let link = format!("</v2/items?page=2&per_page=2&key={KEY}>; rel=\"next\"");
-                    headers.insert(header::LINK, link.parse().unwrap());
-                    (headers, axum::Json(json!([{"id": 1}, {"id": 2}])))
+    let users = seen.clone();
+    let router = Router::new()
+        .route(
+            "/v2/items",
+            get(move |uri: Uri| {
+                let log = log.clone();
+                async move {
+                    let query = uri.query().unwrap_or_default().to_owned();
+                    log.lock().unwrap().push(query.clone());
+                    if query.split('&').any(|pair| pair == "page=2") {
+                        (HeaderMap::new(), axum::Json(json!([{"id": 3}])))
+                    } else {
+                        let mut headers = HeaderMap::new();
+                        let link = format!("</v2/items?page=2&per_page=2&key={KEY}>; rel=\"next\"");
+                        headers.insert(header::LINK, link.parse().unwrap());
+                        (headers, axum::Json(json!([{"id": 1}, {"id": 2}])))
+                    }
                 }
-            }
-        }),
-    );
+            }),
+        )
+        // Another resource of the same upstream, which no tool of this account lists.
+        .route(
+            "/v2/users",
+            get(move || {
+                let users = users.clone();
+                async move {
+                    users.lock().unwrap().push("users".to_owned());
+                    axum::Json(json!([{"email": "someone@example.com"}]))
+                }
+            }),
+        );
     let addr = serve(router).await;
     let config = UpstreamConfig {
         base_url: Some(format!("http://{addr}")),
@@ -517,7 +530,7 @@ async fn link_header_pagination_with_query_auth_round_trips() {
         .unwrap();
     assert_eq!(first["result"], json!([{"id": 1}, {"id": 2}]));
     let cursor = first["next_cursor"].as_str().unwrap().to_owned();
-    assert_eq!(cursor, format!("http://{addr}/v2/items?page=2&per_page=2"));
+    assert!(!cursor.contains(KEY), "{cursor}");
     let second = call_tool(&client, &LIST_ITEMS, json!({"next_cursor": cursor}))
         .await
         .unwrap();
@@ -530,14 +543,29 @@ async fn link_header_pagination_with_query_auth_round_trips() {
         ]
     );
 
-    let forged = "http://127.0.0.2:1/v2/items?page=2";
-    let error = call_tool(&client, &LIST_ITEMS, json!({"next_cursor": forged}))
-        .await
-        .unwrap_err();
-    let CallError::InvalidArguments(message) = error else {
-        panic!("{error:?}")
-    };
-    assert!(message.contains("points outside the upstream"), "{message}");
+    // Forged cursors: another path of the same origin (the finding), another origin, and a
+    // real cursor with its URL swapped. None is requested.
+    let (_, tag) = cursor.rsplit_once('.').unwrap();
+    use base64::Engine as _;
+    let swapped =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("http://{addr}/v2/users"));
+    for forged in [
+        format!("http://{addr}/v2/users"),
+        format!("http://{addr}/v2/items/../users"),
+        "http://127.0.0.2:1/v2/items?page=2".to_owned(),
+        format!("l1.{swapped}.{tag}"),
+    ] {
+        let error = call_tool(&client, &LIST_ITEMS, json!({"next_cursor": forged}))
+            .await
+            .unwrap_err();
+        let CallError::InvalidArguments(message) = error else {
+            panic!("{forged}: {error:?}")
+        };
+        assert!(
+            message.contains("not a cursor this tool returned"),
+            "{forged}: {message}"
+        );
+    }
     assert_eq!(
         seen.lock().unwrap().len(),
         2,

@@ -224,6 +224,7 @@ fn build(
         base_url: upstream.base_url.clone(),
         timeout: upstream.timeout,
         max_body_bytes: upstream.max_body_bytes,
+        ..UpstreamConfig::default()
     };
     let client = mcpgen_runtime::UpstreamClient::new(integration, credentials, config)?;
     tracing::info!(

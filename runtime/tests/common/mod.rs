@@ -339,6 +339,7 @@ pub fn client_for(
         base_url: Some(base_url),
         timeout,
         max_body_bytes,
+        ..UpstreamConfig::default()
     };
     UpstreamClient::new(&CHRONOSPHERE, credentials(token), config).unwrap()
 }

@@ -65,6 +65,12 @@ impl SecretKey {
         Self(random_bytes())
     }
 
+    /// The key that seals `Link`-header cursors, derived from this one so that cursors survive
+    /// restarts and are accepted by every replica that shares the key.
+    pub fn cursor_key(&self) -> mcpgen_runtime::CursorKey {
+        mcpgen_runtime::CursorKey::derive(&self.0)
+    }
+
     /// The key as 64 lowercase hex characters, to print once in `--dev`.
     pub fn to_hex(&self) -> String {
         self.0.iter().map(|b| format!("{b:02x}")).collect()

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use mcpgen_runtime::Integration;
+use mcpgen_runtime::{Integration, UpstreamConfig};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -114,7 +114,10 @@ pub async fn run(
     let shutdown = CancellationToken::new();
     let options = GatewayOptions {
         base_urls,
-        upstream: Default::default(),
+        upstream: UpstreamConfig {
+            cursor_key: Some(secrets.key.cursor_key()),
+            ..UpstreamConfig::default()
+        },
         http,
     };
     let gateway = Arc::new(Gateway::new(
