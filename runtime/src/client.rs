@@ -6,7 +6,6 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::redirect;
 use url::Url;
 
 use crate::auth::Auth;
@@ -16,6 +15,7 @@ use crate::cursor::{CursorKey, LinkCursors};
 use crate::endpoint::BaseUrl;
 use crate::error::{ConfigError, UpstreamError};
 use crate::registry::{Integration, RequestPlan};
+use crate::transport::{CredentialHosts, Transport};
 
 /// How to reach the upstream, beyond what the integration says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +30,8 @@ pub struct UpstreamConfig {
     /// Seals `Link`-header cursors (see [`CursorKey`]). Default: the process's own random key,
     /// so a cursor is valid for the life of the process that issued it.
     pub cursor_key: Option<CursorKey>,
+    /// Which hosts a credential may choose. Default: any.
+    pub credential_hosts: CredentialHosts,
 }
 
 impl Default for UpstreamConfig {
@@ -39,12 +41,13 @@ impl Default for UpstreamConfig {
             timeout: Duration::from_secs(30),
             max_body_bytes: 10 * 1024 * 1024,
             cursor_key: None,
+            credential_hosts: CredentialHosts::Any,
         }
     }
 }
 
 /// A client for one account of one integration. Cloning is cheap (an `Arc`), and many clients
-/// can share one connection pool through [`UpstreamClient::with_http`].
+/// can share one connection pool through [`UpstreamClient::with_transport`].
 #[derive(Clone)]
 pub struct UpstreamClient {
     pub(crate) inner: Arc<Inner>,
@@ -62,20 +65,19 @@ pub(crate) struct Inner {
 }
 
 impl UpstreamClient {
-    /// A client with its own connection pool (see [`UpstreamClient::http_client`]).
+    /// A client with connection pools of its own (see [`Transport`]).
     pub fn new(
         integration: &'static Integration,
         credentials: Credentials,
         config: UpstreamConfig,
     ) -> Result<Self, ConfigError> {
-        Self::with_http(Self::http_client()?, integration, credentials, config)
+        Self::with_transport(&Transport::new()?, integration, credentials, config)
     }
 
-    /// A client that sends through `http`, so accounts can share connections. Build `http` with
-    /// [`UpstreamClient::http_client`] or give it an equally strict redirect policy: a client
-    /// that follows redirects to other hosts would send them the auth header.
-    pub fn with_http(
-        http: reqwest::Client,
+    /// A client that sends through `transport`, so accounts can share connections. Refuses a
+    /// host a credential chose that `config.credential_hosts` does not allow.
+    pub fn with_transport(
+        transport: &Transport,
         integration: &'static Integration,
         credentials: Credentials,
         config: UpstreamConfig,
@@ -83,11 +85,16 @@ impl UpstreamClient {
         check_credentials(integration, &credentials)?;
         let template = config.base_url.as_deref().unwrap_or(integration.base_url);
         let base = BaseUrl::resolve(template, &credentials)?;
+        let guarded =
+            config.credential_hosts == CredentialHosts::PublicOnly && base.host_from_credential();
+        if guarded {
+            base.check_public_host(integration.name)?;
+        }
         let auth = Auth::resolve(integration, &credentials)?;
         let secrets = Secrets::new(integration, &credentials);
         let inner = Inner {
             integration,
-            http,
+            http: transport.pool(guarded).clone(),
             base,
             auth,
             secrets,
@@ -98,31 +105,6 @@ impl UpstreamClient {
         Ok(Self {
             inner: Arc::new(inner),
         })
-    }
-
-    /// The HTTP client the runtime recommends: pooled, `TCP_NODELAY`, and following redirects
-    /// only within the same origin (at most 5), so credentials never leave the upstream host.
-    pub fn http_client() -> Result<reqwest::Client, ConfigError> {
-        let policy = redirect::Policy::custom(|attempt| {
-            let same_origin = attempt
-                .previous()
-                .last()
-                .is_some_and(|last| last.origin() == attempt.url().origin());
-            if attempt.previous().len() > 5 {
-                attempt.error("too many redirects")
-            } else if same_origin {
-                attempt.follow()
-            } else {
-                attempt.stop()
-            }
-        });
-        reqwest::Client::builder()
-            .redirect(policy)
-            .user_agent(concat!("mcpgen-runtime/", env!("CARGO_PKG_VERSION")))
-            .tcp_nodelay(true)
-            .pool_idle_timeout(Duration::from_secs(90))
-            .build()
-            .map_err(|error| ConfigError::HttpClient(error.to_string()))
     }
 
     pub fn integration(&self) -> &'static Integration {

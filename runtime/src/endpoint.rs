@@ -7,7 +7,7 @@
 //! segment, and `.`/`..` are refused, so no input can climb out of the resource path.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use url::Url;
+use url::{Host, Url};
 
 use crate::credentials::Credentials;
 use crate::error::{ConfigError, UpstreamError};
@@ -25,6 +25,8 @@ pub(crate) struct BaseUrl {
     url: Url,
     /// `url`'s path without a trailing `/`, so `path_prefix + "/api/..."` is the request path.
     path_prefix: String,
+    /// The credentials that filled part of the host (not the port), in template order.
+    host_credentials: Vec<String>,
 }
 
 impl BaseUrl {
@@ -39,6 +41,8 @@ impl BaseUrl {
         let authority_end = template[authority_start..]
             .find(['/', '?', '#'])
             .map_or(template.len(), |index| authority_start + index);
+        let host_end = host_end(template, authority_start, authority_end);
+        let mut host_credentials = Vec::new();
 
         let mut resolved = String::with_capacity(template.len() + 32);
         let mut rest = template;
@@ -56,6 +60,9 @@ impl BaseUrl {
             resolved.push_str(&rest[..open]);
             if offset + open < authority_end {
                 check_host_label(name, value).map_err(&invalid)?;
+                if offset + open < host_end {
+                    host_credentials.push(name.to_owned());
+                }
                 resolved.push_str(value);
             } else {
                 check_segment(value)
@@ -92,11 +99,47 @@ impl BaseUrl {
             });
         }
         let path_prefix = url.path().trim_end_matches('/').to_owned();
-        Ok(Self { url, path_prefix })
+        Ok(Self {
+            url,
+            path_prefix,
+            host_credentials,
+        })
     }
 
     pub(crate) fn url(&self) -> &Url {
         &self.url
+    }
+
+    /// Whether a credential chose (part of) the host.
+    pub(crate) fn host_from_credential(&self) -> bool {
+        !self.host_credentials.is_empty()
+    }
+
+    /// Refuses a host a credential chose that is not a public DNS name: an IP literal in any
+    /// notation (the URL parser has already turned `2130706433` and `0x7f000001` into
+    /// `127.0.0.1`) or `localhost`. Names are checked again at connect time, against what they
+    /// resolve to (`crate::transport`).
+    pub(crate) fn check_public_host(&self, integration: &'static str) -> Result<(), ConfigError> {
+        let Some(name) = self.host_credentials.first() else {
+            return Ok(());
+        };
+        let refused = |what: &str| ConfigError::PrivateHost {
+            integration,
+            credential: name.clone(),
+            reason: what.to_owned(),
+        };
+        match self.url.host() {
+            Some(Host::Ipv4(_) | Host::Ipv6(_)) => Err(refused("an IP address")),
+            Some(Host::Domain(domain)) => {
+                let domain = domain.trim_end_matches('.').to_ascii_lowercase();
+                if domain == "localhost" || domain.ends_with(".localhost") {
+                    Err(refused("a loopback name"))
+                } else {
+                    Ok(())
+                }
+            }
+            None => Err(refused("empty")),
+        }
     }
 
     /// Appends `template` (`/api/v1/config/teams/{id}`) to the base URL, each `{placeholder}`
@@ -145,6 +188,17 @@ impl BaseUrl {
         path.strip_prefix(base_path)
             .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
     }
+}
+
+/// Where the host ends in `template`'s authority: before a `:port` (outside `[...]`).
+fn host_end(template: &str, authority_start: usize, authority_end: usize) -> usize {
+    let authority = &template[authority_start..authority_end];
+    let after_brackets = authority.rfind(']').map_or(0, |index| index + 1);
+    authority[after_brackets..]
+        .rfind(':')
+        .map_or(authority_end, |colon| {
+            authority_start + after_brackets + colon
+        })
 }
 
 fn check_host_label(name: &str, value: &str) -> Result<(), String> {
@@ -204,6 +258,48 @@ mod tests {
                 text.contains("may only contain") || text.contains("is empty"),
                 "{evil:?}: {text}"
             );
+        }
+    }
+
+    #[test]
+    fn ip_and_localhost_hosts_from_a_credential_are_refused() {
+        for (template, value) in [
+            ("http://{tenant}:9000", "0x7f000001"),
+            ("http://{tenant}:9000", "2130706433"),
+            ("http://{tenant}:9000", "0177.0.0.1"),
+            ("http://{tenant}:9000", "127.1"),
+            ("http://{tenant}:9000", "localhost"),
+            ("http://{tenant}", "LocalHost."),
+            ("http://{tenant}", "api.localhost"),
+            ("http://{tenant}", "169.254.169.254"),
+            ("http://{tenant}.0.0.1", "127"),
+        ] {
+            let base = BaseUrl::resolve(template, &tenant(value)).unwrap();
+            assert!(base.host_from_credential(), "{template} {value}");
+            let error = base.check_public_host("acme").unwrap_err().to_string();
+            assert!(
+                error.contains("credential `tenant` makes the upstream host"),
+                "{value}: {error}"
+            );
+            assert!(!error.contains(value), "{error}");
+        }
+        for (template, value) in [
+            ("http://{tenant}.example.com", "acme"),
+            ("http://{tenant}", "api.example.com"),
+        ] {
+            let base = BaseUrl::resolve(template, &tenant(value)).unwrap();
+            assert!(base.check_public_host("acme").is_ok(), "{template} {value}");
+        }
+        // A credential in the port, the path or nowhere does not choose the host.
+        for template in [
+            "http://127.0.0.1:{tenant}",
+            "http://127.0.0.1/{tenant}",
+            "http://[::1]:{tenant}",
+            "http://localhost",
+        ] {
+            let base = BaseUrl::resolve(template, &tenant("9000")).unwrap();
+            assert!(!base.host_from_credential(), "{template}");
+            assert!(base.check_public_host("acme").is_ok(), "{template}");
         }
     }
 

@@ -42,6 +42,15 @@ pub enum ConfigError {
     },
     #[error("invalid base URL `{template}`: {reason}")]
     InvalidBaseUrl { template: String, reason: String },
+    #[error(
+        "credential `{credential}` makes the upstream host of {integration} {reason}; a host \
+         chosen by a credential must be a public DNS name here"
+    )]
+    PrivateHost {
+        integration: &'static str,
+        credential: String,
+        reason: String,
+    },
     #[error("invalid auth settings for {integration}: {reason}")]
     InvalidAuth {
         integration: &'static str,

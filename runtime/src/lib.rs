@@ -15,10 +15,12 @@ pub mod error;
 mod execute;
 pub mod handler;
 mod pagination;
+mod public_ip;
 pub mod ratelimit;
 pub mod registry;
 mod reply;
 mod request;
+mod transport;
 
 pub use client::{Credentials, UpstreamClient, UpstreamConfig};
 pub use credentials::env_var;
@@ -26,6 +28,7 @@ pub use cursor::CursorKey;
 pub use error::{CallError, ConfigError, RateLimit, UpstreamError};
 pub use handler::{BoxFuture, ToolHandler, call, handler};
 pub use registry::*;
+pub use transport::{CredentialHosts, Transport};
 
 /// One page of a list tool's output.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

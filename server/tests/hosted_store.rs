@@ -199,6 +199,7 @@ async fn another_key_is_refused_before_serving() {
     let settings = HostedSettings {
         public_url: "http://127.0.0.1".into(),
         min_expiry: TimeDelta::seconds(60),
+        upstream: Default::default(),
     };
     let clock = Arc::new(ManualClock::new(start_time()));
     let hosted = Hosted::new(
@@ -207,7 +208,8 @@ async fn another_key_is_refused_before_serving() {
         clock,
         hosted_support::INTEGRATIONS,
         settings,
-    );
+    )
+    .unwrap();
     let error = hosted.verify_key().await.unwrap_err().to_string();
     assert!(
         error.contains("MCP_SECRET_KEY is not the key this database was created with"),

@@ -18,6 +18,7 @@ use super::crypto::Cipher;
 use super::error::HostedError;
 use super::input::{ConfigInput, NewAccount, NewServer};
 use super::store;
+use super::upstream::{UpstreamArgs, UpstreamSettings};
 use super::validate;
 use super::views::{AccountView, ServerView};
 
@@ -55,6 +56,9 @@ pub enum AccountsCommand {
         /// A credential as NAME=VALUE (repeatable).
         #[arg(long = "credential", value_name = "NAME=VALUE")]
         credentials: Vec<String>,
+        /// The same upstream settings `serve` runs with, so the account is checked against them.
+        #[command(flatten)]
+        upstream: UpstreamArgs,
     },
     /// List integrated accounts.
     List,
@@ -114,11 +118,13 @@ async fn open(
     integrations: &[&'static Integration],
     cipher: Option<Cipher>,
     public_url: &str,
+    upstream: UpstreamSettings,
 ) -> Result<Hosted, CommandError> {
     let store = store::open(database).await?;
     let settings = HostedSettings {
         public_url: config::public_url(public_url)?,
         min_expiry: config::min_expiry()?,
+        upstream,
     };
     Ok(Hosted::new(
         store,
@@ -126,7 +132,7 @@ async fn open(
         Arc::new(SystemClock),
         integrations,
         settings,
-    ))
+    )?)
 }
 
 fn print(value: &impl Serialize) -> Result<(), CommandError> {
@@ -164,9 +170,20 @@ pub async fn run_accounts(
         AccountsCommand::Add {
             integration,
             credentials,
+            upstream,
         } => {
-            let cipher = Cipher::new(&config::secret_key()?);
-            let hosted = open(&args.database.path, integrations, Some(cipher), UNUSED_URL).await?;
+            let key = config::secret_key()?;
+            let base_urls = config::base_urls(&upstream.base_urls, integrations)?;
+            let settings = config::upstream_settings(&upstream, base_urls, Some(&key));
+            let cipher = Cipher::new(&key);
+            let hosted = open(
+                &args.database.path,
+                integrations,
+                Some(cipher),
+                UNUSED_URL,
+                settings,
+            )
+            .await?;
             hosted.verify_key().await?;
             let spec = validate::integration(integrations, &integration)?;
             let input = NewAccount {
@@ -177,13 +194,27 @@ pub async fn run_accounts(
             print(&AccountView::from(&account))
         }
         AccountsCommand::List => {
-            let hosted = open(&args.database.path, integrations, None, UNUSED_URL).await?;
+            let hosted = open(
+                &args.database.path,
+                integrations,
+                None,
+                UNUSED_URL,
+                UpstreamSettings::default(),
+            )
+            .await?;
             let accounts =
                 all_pages(async |cursor| hosted.accounts(cursor, MAX_PAGE_SIZE).await).await?;
             print(&accounts.iter().map(AccountView::from).collect::<Vec<_>>())
         }
         AccountsCommand::Rm { id } => {
-            let hosted = open(&args.database.path, integrations, None, UNUSED_URL).await?;
+            let hosted = open(
+                &args.database.path,
+                integrations,
+                None,
+                UNUSED_URL,
+                UpstreamSettings::default(),
+            )
+            .await?;
             hosted.delete_account(&id).await?;
             eprintln!("deleted integrated account {id} and its MCP servers");
             Ok(())
@@ -230,7 +261,14 @@ pub async fn run_servers(
             expires_at,
             public_url,
         } => {
-            let hosted = open(&args.database.path, integrations, None, &public_url).await?;
+            let hosted = open(
+                &args.database.path,
+                integrations,
+                None,
+                &public_url,
+                UpstreamSettings::default(),
+            )
+            .await?;
             let config = ConfigInput {
                 methods: Some(methods),
                 tags: Some(tags),
@@ -248,7 +286,14 @@ pub async fn run_servers(
             })
         }
         ServersCommand::List { account } => {
-            let hosted = open(&args.database.path, integrations, None, UNUSED_URL).await?;
+            let hosted = open(
+                &args.database.path,
+                integrations,
+                None,
+                UNUSED_URL,
+                UpstreamSettings::default(),
+            )
+            .await?;
             let servers = all_pages(async |cursor| {
                 hosted
                     .servers(account.as_deref(), cursor, MAX_PAGE_SIZE)
@@ -258,7 +303,14 @@ pub async fn run_servers(
             print(&servers.iter().map(ServerView::from).collect::<Vec<_>>())
         }
         ServersCommand::Rm { id } => {
-            let hosted = open(&args.database.path, integrations, None, UNUSED_URL).await?;
+            let hosted = open(
+                &args.database.path,
+                integrations,
+                None,
+                UNUSED_URL,
+                UpstreamSettings::default(),
+            )
+            .await?;
             hosted.delete_server(None, &id).await?;
             eprintln!("deleted MCP server {id}; its URL no longer works");
             Ok(())

@@ -5,12 +5,13 @@
 //! Every failure here is a [`CommandError::Config`] that says what to set.
 
 use chrono::TimeDelta;
-use mcpgen_runtime::Integration;
+use mcpgen_runtime::{CredentialHosts, Integration};
 use std::collections::HashMap;
 
 use super::crypto::{self, SecretKey};
 use super::error::HostedError;
 use super::store::StoreError;
+use super::upstream::{UpstreamArgs, UpstreamSettings};
 
 pub const ADMIN_TOKEN_VAR: &str = "MCP_ADMIN_TOKEN";
 pub const SECRET_KEY_VAR: &str = "MCP_SECRET_KEY";
@@ -168,6 +169,25 @@ pub fn base_urls(
         urls.insert(name.to_owned(), url.to_owned());
     }
     Ok(urls)
+}
+
+/// The upstream settings of `serve` and `accounts add`: `--base-url` overrides (already
+/// checked), whether credentials may choose private hosts, and the cursor key derived from
+/// `key` (when the command has one).
+pub fn upstream_settings(
+    args: &UpstreamArgs,
+    base_urls: HashMap<String, String>,
+    key: Option<&SecretKey>,
+) -> UpstreamSettings {
+    let mut settings = UpstreamSettings {
+        base_urls,
+        ..UpstreamSettings::default()
+    };
+    if args.allow_private_upstreams {
+        settings.config.credential_hosts = CredentialHosts::Any;
+    }
+    settings.config.cursor_key = key.map(SecretKey::cursor_key);
+    settings
 }
 
 /// Checks a `--public-url` (scheme, no query or fragment) and drops a trailing slash.

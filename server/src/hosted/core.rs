@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use mcpgen_runtime::{Credentials, Integration, Page};
+use mcpgen_runtime::{Credentials, Integration, Page, UpstreamClient};
 
 use super::clock::Clock;
 use super::crypto::{self, Cipher};
@@ -19,6 +19,7 @@ use super::model::{
     ServerRecord,
 };
 use super::store::Store;
+use super::upstream::{UpstreamSettings, Upstreams};
 use super::validate;
 
 /// The default and largest page sizes of admin list routes.
@@ -36,6 +37,8 @@ pub struct HostedSettings {
     pub public_url: String,
     /// How far ahead `expires_at` must be (60 s; tests lower it).
     pub min_expiry: TimeDelta,
+    /// How accounts reach their upstreams.
+    pub upstream: UpstreamSettings,
 }
 
 /// The hosted mode's operations; cheap to share behind an `Arc`.
@@ -45,6 +48,7 @@ pub struct Hosted {
     cipher: Option<Cipher>,
     clock: Arc<dyn Clock>,
     integrations: Vec<&'static Integration>,
+    upstreams: Upstreams,
     settings: HostedSettings,
 }
 
@@ -57,21 +61,25 @@ impl std::fmt::Debug for Hosted {
 }
 
 impl Hosted {
+    /// Fails only when the HTTP client cannot be built (a broken TLS setup).
     pub fn new(
         store: Arc<dyn Store>,
         cipher: Option<Cipher>,
         clock: Arc<dyn Clock>,
         integrations: &[&'static Integration],
         mut settings: HostedSettings,
-    ) -> Self {
+    ) -> Result<Self, HostedError> {
         settings.public_url = settings.public_url.trim_end_matches('/').to_owned();
-        Self {
+        let upstreams = Upstreams::new(settings.upstream.clone())
+            .map_err(|error| HostedError::Internal(error.to_string()))?;
+        Ok(Self {
             store,
             cipher,
             clock,
             integrations: integrations.to_vec(),
+            upstreams,
             settings,
-        }
+        })
     }
 
     /// The clock's time, to the millisecond the store keeps, so a record reads back exactly as
@@ -116,9 +124,22 @@ impl Hosted {
         }
     }
 
+    /// Stores an account whose credentials can build an upstream client: a base URL they break
+    /// or a host they point at the operator's network is a 400 naming the credential.
     pub async fn create_account(&self, input: &NewAccount) -> Result<AccountRecord, HostedError> {
         let integration = validate::integration(&self.integrations, &input.integration)?;
-        validate::credentials(integration, &input.credentials)?;
+        let credentials = validate::credentials(integration, &input.credentials)?;
+        self.upstreams
+            .client(integration, credentials)
+            .map_err(|error| {
+                HostedError::invalid(
+                    "invalid_credentials",
+                    format!(
+                        "these credentials cannot reach {}: {error}",
+                        integration.name
+                    ),
+                )
+            })?;
         let now = self.now();
         let id = crypto::new_id(ACCOUNT_PREFIX, now);
         let plaintext = serde_json::to_vec(&input.credentials).map_err(internal)?;
@@ -193,6 +214,23 @@ impl Hosted {
                 ))
             })?;
         Ok(values.into_iter().collect())
+    }
+
+    /// The account's upstream client. Credentials that no longer build one (an account stored
+    /// before a check existed, or under other `--base-url` settings) are
+    /// [`HostedError::Unusable`].
+    pub fn upstream_client(&self, account: &AccountRecord) -> Result<UpstreamClient, HostedError> {
+        let integration = self.integration_of(account)?;
+        let credentials = self.credentials(account)?;
+        self.upstreams
+            .client(integration, credentials)
+            .map_err(|error| HostedError::Unusable {
+                message: format!(
+                    "the integrated account of this MCP server cannot reach {}: {error}; the \
+                     operator has to replace the account",
+                    integration.name
+                ),
+            })
     }
 
     /// Creates an MCP server; returns it with its URL, which is never shown again.

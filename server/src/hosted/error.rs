@@ -18,6 +18,10 @@ pub enum HostedError {
     /// The request clashes with existing state (HTTP 409).
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    /// A stored account whose credentials cannot build an upstream client (HTTP 503); the
+    /// message names the credential, never a value.
+    #[error("{message}")]
+    Unusable { message: String },
     /// A failure of ours (HTTP 500); the details are logged, not sent.
     #[error("{0}")]
     Internal(String),

@@ -15,12 +15,13 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
-use mcpgen_runtime::{UpstreamClient, UpstreamConfig};
+use mcpgen_runtime::UpstreamClient;
 use rmcp::model::CacheScope;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
@@ -54,17 +55,24 @@ struct Served {
     cancel: CancellationToken,
 }
 
+/// How long an account whose credentials cannot build a client is answered from memory
+/// (without decrypting them again), and how often that is logged.
+const UNUSABLE_RECHECK: Duration = Duration::from_secs(60);
+
+/// An account found unusable, and when.
+struct Unusable {
+    since: Instant,
+    message: String,
+}
+
 /// Builds and caches the per-server services and per-account upstream clients.
 pub struct Gateway {
     hosted: Arc<Hosted>,
     catalogs: HashMap<&'static str, Catalog>,
-    http: reqwest::Client,
-    upstream: UpstreamConfig,
-    /// `--base-url INTEGRATION=URL` overrides.
-    base_urls: HashMap<String, String>,
     options: HttpOptions,
     shutdown: CancellationToken,
     clients: Mutex<HashMap<String, UpstreamClient>>,
+    unusable: Mutex<HashMap<String, Unusable>>,
     services: Mutex<HashMap<String, Served>>,
 }
 
@@ -76,13 +84,9 @@ impl std::fmt::Debug for Gateway {
     }
 }
 
-/// What the gateway needs beyond the hosted state.
+/// What the gateway needs beyond the hosted state (which says how upstreams are reached).
 #[derive(Debug, Clone, Default)]
 pub struct GatewayOptions {
-    /// Upstream base URL overrides by integration name.
-    pub base_urls: HashMap<String, String>,
-    /// Timeouts and size caps; `base_url` is taken from `base_urls`.
-    pub upstream: UpstreamConfig,
     /// Host and Origin validation and the request size cap, as in `http` mode.
     pub http: HttpOptions,
 }
@@ -103,12 +107,10 @@ impl Gateway {
         Ok(Self {
             hosted,
             catalogs,
-            http: UpstreamClient::http_client()?,
-            upstream: options.upstream,
-            base_urls: options.base_urls,
             options: options.http,
             shutdown,
             clients: Mutex::default(),
+            unusable: Mutex::default(),
             services: Mutex::default(),
         })
     }
@@ -169,28 +171,42 @@ impl Gateway {
         Ok(endpoint)
     }
 
-    /// The account's upstream client, on the shared connection pool.
+    /// The account's upstream client, on the shared connection pool. An account whose
+    /// credentials cannot build one is answered from memory for [`UNUSABLE_RECHECK`], and logged
+    /// once per period, so whoever holds its URL can neither flood the log nor make the server
+    /// decrypt the credentials on every request.
     fn client_for(&self, account: &AccountRecord) -> Result<UpstreamClient, HostedError> {
         if let Some(client) = lock(&self.clients).get(&account.id) {
             return Ok(client.clone());
         }
-        let integration = self.hosted.integration_of(account)?;
-        let credentials = self.hosted.credentials(account)?;
-        let config = UpstreamConfig {
-            base_url: self.base_urls.get(integration.name).cloned(),
-            ..self.upstream.clone()
-        };
-        let client = UpstreamClient::with_http(self.http.clone(), integration, credentials, config)
-            .map_err(|error| {
-                HostedError::Internal(format!(
-                    "integrated account {}: cannot build its upstream client: {error}",
-                    account.id
-                ))
-            })?;
-        Ok(lock(&self.clients)
-            .entry(account.id.clone())
-            .or_insert(client)
-            .clone())
+        if let Some(known) = lock(&self.unusable).get(&account.id)
+            && known.since.elapsed() < UNUSABLE_RECHECK
+        {
+            return Err(HostedError::Unusable {
+                message: known.message.clone(),
+            });
+        }
+        match self.hosted.upstream_client(account) {
+            Ok(client) => {
+                lock(&self.unusable).remove(&account.id);
+                Ok(lock(&self.clients)
+                    .entry(account.id.clone())
+                    .or_insert(client)
+                    .clone())
+            }
+            Err(HostedError::Unusable { message }) => {
+                tracing::error!(account = %account.id, %message, "integrated account cannot be served; answering 503 until it is replaced");
+                lock(&self.unusable).insert(
+                    account.id.clone(),
+                    Unusable {
+                        since: Instant::now(),
+                        message: message.clone(),
+                    },
+                );
+                Err(HostedError::Unusable { message })
+            }
+            Err(other) => Err(other),
+        }
     }
 
     /// Drops a server's service and ends its sessions.
@@ -203,6 +219,7 @@ impl Gateway {
     /// Drops an account's upstream client and every service of its servers.
     pub fn forget_account(&self, id: &str) {
         lock(&self.clients).remove(id);
+        lock(&self.unusable).remove(id);
         lock(&self.services).retain(|_, served| {
             let keep = served.account_id != id;
             if !keep {
@@ -225,6 +242,7 @@ impl Gateway {
                 Ok(_) => {}
             }
         }
+        lock(&self.unusable).retain(|_, known| known.since.elapsed() < UNUSABLE_RECHECK);
         let accounts: Vec<String> = lock(&self.clients).keys().cloned().collect();
         for id in accounts {
             match self.hosted.account(&id).await {

@@ -21,6 +21,7 @@ pub mod model;
 pub mod purge;
 pub mod serve;
 pub mod store;
+pub mod upstream;
 pub mod validate;
 pub mod views;
 
@@ -31,3 +32,4 @@ pub use core::{Hosted, HostedSettings};
 pub use error::HostedError;
 pub use gateway::{Gateway, GatewayOptions};
 pub use serve::ServeArgs;
+pub use upstream::{UpstreamArgs, UpstreamSettings};

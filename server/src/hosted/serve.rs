@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use mcpgen_runtime::{Integration, UpstreamConfig};
+use mcpgen_runtime::Integration;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -18,6 +18,7 @@ use super::config::{self, CommandError, Secrets};
 use super::core::{Hosted, HostedSettings};
 use super::crypto::Cipher;
 use super::gateway::{Gateway, GatewayOptions};
+use super::upstream::UpstreamArgs;
 use super::{purge, store};
 use crate::http::HttpOptions;
 
@@ -38,9 +39,8 @@ pub struct ServeArgs {
     /// Base of the MCP server URLs handed out [default: http://<listen address>].
     #[arg(long, env = "MCP_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
-    /// Replace an integration's upstream base URL (repeatable).
-    #[arg(long = "base-url", value_name = "INTEGRATION=URL")]
-    pub base_urls: Vec<String>,
+    #[command(flatten)]
+    pub upstream: UpstreamArgs,
     /// How often expired MCP servers are deleted from the database: 60, 60s, 500ms, 5m.
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = crate::units::parse_duration)]
     pub purge_interval: Duration,
@@ -65,7 +65,7 @@ pub async fn run(
 ) -> Result<(), CommandError> {
     let secrets = Secrets::from_env(args.dev)?;
     let min_expiry = config::min_expiry()?;
-    let base_urls = config::base_urls(&args.base_urls, integrations)?;
+    let base_urls = config::base_urls(&args.upstream.base_urls, integrations)?;
     let public_url = args
         .public_url
         .as_deref()
@@ -93,6 +93,7 @@ pub async fn run(
     let settings = HostedSettings {
         public_url: public_url.clone(),
         min_expiry,
+        upstream: config::upstream_settings(&args.upstream, base_urls, Some(&secrets.key)),
     };
     let hosted = Arc::new(Hosted::new(
         store,
@@ -100,7 +101,7 @@ pub async fn run(
         Arc::new(SystemClock),
         integrations,
         settings,
-    ));
+    )?);
     if let Err(error) = hosted.verify_key().await {
         let hint = if secrets.generated_key {
             " (--dev generated a new key: set MCP_SECRET_KEY to the key printed when this database \
@@ -112,14 +113,7 @@ pub async fn run(
     }
 
     let shutdown = CancellationToken::new();
-    let options = GatewayOptions {
-        base_urls,
-        upstream: UpstreamConfig {
-            cursor_key: Some(secrets.key.cursor_key()),
-            ..UpstreamConfig::default()
-        },
-        http,
-    };
+    let options = GatewayOptions { http };
     let gateway = Arc::new(Gateway::new(
         Arc::clone(&hosted),
         options,

@@ -16,7 +16,7 @@ use mcpgen_runtime::Integration;
 use mcpgen_server::hosted::clock::ManualClock;
 use mcpgen_server::hosted::crypto::{Cipher, SecretKey};
 use mcpgen_server::hosted::{
-    AppState, Gateway, GatewayOptions, Hosted, HostedSettings, app, store,
+    AppState, Gateway, GatewayOptions, Hosted, HostedSettings, UpstreamSettings, app, store,
 };
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
@@ -120,33 +120,54 @@ impl Hosting {
         self.clock.now()
     }
 
-    async fn open(
+    pub async fn open(
         db: PathBuf,
         key: SecretKey,
         clock: Arc<ManualClock>,
         base_url: Option<String>,
     ) -> Self {
+        let mut upstream = UpstreamSettings::default();
+        if let Some(url) = &base_url {
+            upstream
+                .base_urls
+                .insert("chronosphere".to_owned(), url.clone());
+        }
+        Self::open_with(db, key, clock, base_url, upstream).await
+    }
+
+    /// [`Hosting::open`] with upstream settings of its own (host policy, overrides).
+    pub async fn open_with(
+        db: PathBuf,
+        key: SecretKey,
+        clock: Arc<ManualClock>,
+        base_url: Option<String>,
+        upstream: UpstreamSettings,
+    ) -> Self {
         let store = store::open(db.to_str().unwrap()).await.unwrap();
         let settings = HostedSettings {
             public_url: PUBLIC_URL.to_owned(),
             min_expiry: TimeDelta::seconds(60),
+            upstream,
         };
-        let hosted = Arc::new(Hosted::new(
-            store,
-            Some(Cipher::new(&key)),
-            clock.clone(),
-            INTEGRATIONS,
-            settings,
-        ));
+        let hosted = Arc::new(
+            Hosted::new(
+                store,
+                Some(Cipher::new(&key)),
+                clock.clone(),
+                INTEGRATIONS,
+                settings,
+            )
+            .unwrap(),
+        );
         hosted.verify_key().await.unwrap();
-        let mut options = GatewayOptions::default();
-        if let Some(url) = &base_url {
-            options
-                .base_urls
-                .insert("chronosphere".to_owned(), url.clone());
-        }
-        let gateway =
-            Arc::new(Gateway::new(hosted.clone(), options, CancellationToken::new()).unwrap());
+        let gateway = Arc::new(
+            Gateway::new(
+                hosted.clone(),
+                GatewayOptions::default(),
+                CancellationToken::new(),
+            )
+            .unwrap(),
+        );
         let app = app(AppState::new(hosted.clone(), gateway.clone(), ADMIN_TOKEN));
         Self {
             db,

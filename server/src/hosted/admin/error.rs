@@ -8,6 +8,9 @@ use serde_json::json;
 
 use crate::hosted::error::HostedError;
 
+/// How long a client should wait after a 503 (an unusable account is re-checked this often).
+const RETRY_AFTER_SECS: &str = "60";
+
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
@@ -45,6 +48,9 @@ impl From<HostedError> for ApiError {
             HostedError::Conflict { code, message } => {
                 Self::new(StatusCode::CONFLICT, code, message)
             }
+            HostedError::Unusable { message } => {
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, "account_unusable", message)
+            }
             HostedError::Internal(details) => {
                 tracing::error!(%details, "hosted-mode request failed");
                 Self::new(
@@ -68,6 +74,12 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from_static(RETRY_AFTER_SECS),
+            );
         }
         response
     }
