@@ -13,10 +13,11 @@ use clap::{Args, Parser, Subcommand};
 use mcpgen_runtime::{Integration, UpstreamConfig};
 
 use crate::catalog::Catalog;
+use crate::connections::ConnectionArgs;
 use crate::credentials;
 use crate::error::Error;
 use crate::filter::{ToolFilter, suggest};
-use crate::http::{DEFAULT_MAX_REQUEST_BODY_BYTES, HttpOptions};
+use crate::http::HttpOptions;
 use crate::inventory;
 use crate::server::Server;
 use crate::units::{parse_byte_size, parse_duration};
@@ -124,9 +125,8 @@ struct HttpArgs {
     /// Allow --listen on a non-loopback address (then anyone who can reach it can call tools).
     #[arg(long)]
     allow_non_loopback: bool,
-    /// Largest MCP request body accepted (413 above): bytes, or with KiB/MiB/GiB.
-    #[arg(long, value_name = "SIZE", default_value_t = DEFAULT_MAX_REQUEST_BODY_BYTES, value_parser = parse_byte_size)]
-    max_request_bytes: usize,
+    #[command(flatten)]
+    connections: ConnectionArgs,
 }
 
 #[derive(Debug, Args)]
@@ -197,13 +197,14 @@ fn execute(
             block_on(server.serve_stdio())
         }
         Command::Http(args) => {
-            let options = HttpOptions {
+            let mut options = HttpOptions {
                 listen: args.listen,
                 allowed_origins: args.allowed_origins,
                 allowed_hosts: args.allowed_hosts,
                 allow_non_loopback: args.allow_non_loopback,
-                max_request_body_bytes: args.max_request_bytes,
+                ..HttpOptions::default()
             };
+            args.connections.apply(&mut options);
             options.validate()?;
             let server = build(integrations, &args.select, &args.upstream, env)?;
             block_on(server.serve_http(options))

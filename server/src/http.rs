@@ -5,9 +5,12 @@
 //! `_meta` names 2026-07-28 (or a `server/discover`) is answered statelessly. This module
 //! configures it: `Host` limited to loopback names plus `--allowed-host`, `Origin` validation
 //! switched on (rmcp leaves it off) with loopback origins plus `--allowed-origin`, a request
-//! body cap (413), and a loopback-only bind unless the operator opts out. rmcp answers a body it
-//! cannot decode with 415; [`json_rpc_errors`] turns that into the 400 and JSON-RPC error
-//! (`-32700` / `-32600` / `-32602`) a client can act on.
+//! body cap (413), connection limits (`crate::connections`), and a loopback-only bind unless the
+//! operator opts out. [`Endpoint::handle`] is the one door to an endpoint: it reads the body
+//! (within the cap and the body timeout), tries the direct route, hands the rest to rmcp, and
+//! turns rmcp's 415 for an undecodable body into the 400 and JSON-RPC error (`-32700` /
+//! `-32600` / `-32602`) a client can act on. Hosted mode calls it only after a request's token
+//! has been resolved, so nothing is read from a request to an unknown server.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -16,10 +19,8 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
-use axum::serve::ListenerExt;
 use futures::StreamExt;
 use http::{HeaderValue, Method, StatusCode, header};
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
@@ -29,6 +30,7 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+use crate::connections::{self, BodyTimeout, ConnectionLimits};
 use crate::error::Error;
 use crate::fast_path::FastPath;
 use crate::handler::McpHandler;
@@ -64,6 +66,8 @@ pub struct HttpOptions {
     /// Permit a non-loopback `listen` address.
     pub allow_non_loopback: bool,
     pub max_request_body_bytes: usize,
+    /// Head and body timeouts, head size and connection caps.
+    pub limits: ConnectionLimits,
 }
 
 impl Default for HttpOptions {
@@ -74,6 +78,7 @@ impl Default for HttpOptions {
             allowed_hosts: Vec::new(),
             allow_non_loopback: false,
             max_request_body_bytes: DEFAULT_MAX_REQUEST_BODY_BYTES,
+            limits: ConnectionLimits::default(),
         }
     }
 }
@@ -135,27 +140,14 @@ pub fn router(
     options: &HttpOptions,
     shutdown: CancellationToken,
 ) -> Result<Router, Error> {
-    let sessions: Arc<LocalSessionManager> = Arc::default();
-    let endpoint = Arc::new(Endpoint::new(
-        handler,
-        options,
-        Arc::clone(&sessions),
-        shutdown,
-    )?);
-    let limit = options.max_request_body_bytes;
-    Ok(Router::new()
-        .nest_service(MCP_PATH, any(serve_mcp).with_state(endpoint))
-        .layer(middleware::from_fn(move |request, next| {
-            json_rpc_errors(limit, request, next)
-        }))
-        .layer(middleware::from_fn(move |request, next| {
-            unknown_session_delete(Arc::clone(&sessions), request, next)
-        })))
+    let endpoint = Arc::new(Endpoint::new(handler, options, shutdown)?);
+    Ok(Router::new().nest_service(MCP_PATH, any(serve_mcp).with_state(endpoint)))
 }
 
-/// One MCP endpoint: rmcp's service, and the direct route in front of it.
+/// One MCP endpoint: rmcp's service with its own sessions, and the direct route in front of it.
 pub(crate) struct Endpoint {
     pub(crate) service: StreamableHttpService<McpHandler, LocalSessionManager>,
+    sessions: Arc<LocalSessionManager>,
     pub(crate) fast_path: FastPath,
     pub(crate) handler: McpHandler,
     max_request_body_bytes: usize,
@@ -165,61 +157,121 @@ impl Endpoint {
     pub(crate) fn new(
         handler: McpHandler,
         options: &HttpOptions,
-        sessions: Arc<LocalSessionManager>,
         shutdown: CancellationToken,
     ) -> Result<Self, Error> {
         options.validate()?;
         let rmcp_handler = handler.clone();
+        let sessions: Arc<LocalSessionManager> = Arc::default();
         Ok(Self {
             service: StreamableHttpService::new(
                 move || Ok(rmcp_handler.clone()),
-                sessions,
+                Arc::clone(&sessions),
                 options.rmcp_config(shutdown)?,
             ),
+            sessions,
             fast_path: FastPath::new(&options.host_allowlist()),
             handler,
             max_request_body_bytes: options.max_request_body_bytes,
         })
     }
 
-    /// Answers `request` on the direct route when it can, through rmcp otherwise.
+    /// Answers one request to the endpoint: a JSON POST on the direct route when it can, else
+    /// through rmcp with its 415 for an undecodable body turned into a JSON-RPC error; a DELETE
+    /// with the statuses clients expect; anything else as rmcp answers it.
     pub(crate) async fn handle(&self, request: Request) -> Response {
-        match self.answer_directly(request).await {
-            Ok(response) => response,
-            Err(request) => self.service.handle(request).await.map(Body::new),
-        }
+        self.route(request, Route::DirectWhenRecognised).await
     }
 
-    /// The direct route's answer, or the request (body intact) for rmcp.
-    async fn answer_directly(&self, request: Request) -> Result<Response, Request> {
-        if !self
-            .fast_path
-            .may_answer(request.method(), request.headers())
-        {
-            return Err(request);
+    /// [`Self::handle`] with the direct route on or off (the differential tests compare the two).
+    pub(crate) async fn route(&self, request: Request, route: Route) -> Response {
+        if request.method() == Method::DELETE {
+            return self.delete(request).await;
         }
-        // `json_rpc_errors` has buffered a body within the cap already, so this takes it
-        // without copying; a larger one is passed on as sent, for rmcp's 413.
+        if request.method() != Method::POST || !is_json(request.headers().get(header::CONTENT_TYPE))
+        {
+            return self.rmcp(request).await;
+        }
         let (parts, body) = request.into_parts();
         let body = match read_capped(body, self.max_request_body_bytes).await {
             Ok(body) => body,
-            Err(replay) => return Err(Request::from_parts(parts, replay)),
+            // Passed on as sent, so rmcp's checks (Host, Origin, size) keep their statuses.
+            Err(Unread::TooLarge(replay)) => {
+                return self.rmcp(Request::from_parts(parts, replay)).await;
+            }
+            Err(Unread::Failed(error)) => return unread_body(&error),
         };
-        match self.fast_path.answer(&self.handler, &parts, &body).await {
-            Some(response) => Ok(response),
-            None => Err(Request::from_parts(parts, Body::from(body))),
+        if route == Route::DirectWhenRecognised
+            && self.fast_path.may_answer(&parts.method, &parts.headers)
+            && let Some(response) = self.fast_path.answer(&self.handler, &parts, &body).await
+        {
+            return response;
         }
+        let response = self
+            .rmcp(Request::from_parts(parts, Body::from(body.clone())))
+            .await;
+        if response.status() != StatusCode::UNSUPPORTED_MEDIA_TYPE {
+            return response;
+        }
+        undecodable_body(&body).into_response()
     }
+
+    async fn rmcp(&self, request: Request) -> Response {
+        self.service.handle(request).await.map(Body::new)
+    }
+
+    /// rmcp ends a session with 202 and answers a DELETE naming a session it does not know like
+    /// a close; clients (the official Python SDK among them) expect 204, and the 2025-11-25
+    /// transport rules 404 for an unknown session. rmcp still sees the request first, so its
+    /// Host and Origin checks keep their status codes.
+    async fn delete(&self, request: Request) -> Response {
+        let session = request
+            .headers()
+            .get("mcp-session-id")
+            .and_then(|value| value.to_str().ok())
+            .map(SessionId::from);
+        let known = match &session {
+            Some(id) => self.sessions.has_session(id).await.unwrap_or(false),
+            None => true,
+        };
+        let mut response = self.rmcp(request).await;
+        if !known && response.status().is_success() {
+            let body = json!({
+                "jsonrpc": "2.0",
+                "id": null,
+                "error": {"code": -32600, "message": "unknown or expired Mcp-Session-Id"},
+            });
+            return (StatusCode::NOT_FOUND, axum::Json(body)).into_response();
+        }
+        if response.status() == StatusCode::ACCEPTED {
+            *response.status_mut() = StatusCode::NO_CONTENT;
+        }
+        response
+    }
+}
+
+/// Whether [`Endpoint::route`] may answer on the direct route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Route {
+    DirectWhenRecognised,
+    #[cfg_attr(not(test), allow(dead_code))]
+    RmcpOnly,
 }
 
 async fn serve_mcp(State(endpoint): State<Arc<Endpoint>>, request: Request) -> Response {
     endpoint.handle(request).await
 }
 
-/// Reads the whole body if it is at most `limit` bytes; otherwise (or if reading fails)
-/// returns a body that replays what was read followed by the rest, so the next handler sees
-/// the request as sent and answers it with its own status code.
-pub(crate) async fn read_capped(body: Body, limit: usize) -> Result<Bytes, Body> {
+/// Why a body was not read whole.
+pub(crate) enum Unread {
+    /// Over the cap: a body that replays what was read followed by the rest, so the next
+    /// handler sees the request as sent and answers it with its own status code.
+    TooLarge(Body),
+    /// The client stopped sending, too slowly or at all.
+    Failed(axum::Error),
+}
+
+/// Reads the whole body if it is at most `limit` bytes.
+pub(crate) async fn read_capped(body: Body, limit: usize) -> Result<Bytes, Unread> {
     let mut stream = body.into_data_stream();
     let mut chunks: Vec<Bytes> = Vec::new();
     let mut read = 0;
@@ -229,12 +281,13 @@ pub(crate) async fn read_capped(body: Body, limit: usize) -> Result<Bytes, Body>
                 read += chunk.len();
                 chunks.push(chunk);
             }
-            other => {
-                let replay = chunks.into_iter().map(Ok).chain(std::iter::once(other));
-                return Err(Body::from_stream(
+            Ok(chunk) => {
+                let replay = chunks.into_iter().chain(std::iter::once(chunk)).map(Ok);
+                return Err(Unread::TooLarge(Body::from_stream(
                     futures::stream::iter(replay).chain(stream),
-                ));
+                )));
             }
+            Err(error) => return Err(Unread::Failed(error)),
         }
     }
     // A body that arrives in one chunk (every buffered body) is passed on without a copy.
@@ -244,32 +297,25 @@ pub(crate) async fn read_capped(body: Body, limit: usize) -> Result<Bytes, Body>
     })
 }
 
-/// A DELETE naming a session this server does not know is 404 (2025-11-25 transport rules);
-/// rmcp answers it like a successful close. The request still goes through rmcp first, so its
-/// Host and Origin checks keep their status codes.
-async fn unknown_session_delete(
-    sessions: Arc<LocalSessionManager>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let session = (request.method() == Method::DELETE)
-        .then(|| request.headers().get("mcp-session-id"))
-        .flatten()
-        .and_then(|value| value.to_str().ok())
-        .map(SessionId::from);
-    let known = match &session {
-        Some(id) => sessions.has_session(id).await.unwrap_or(false),
-        None => true,
+/// The answer to a body that stopped arriving: 408 when it was too slow, 400 otherwise. The
+/// connection is closed, since the rest of the body may still be on its way.
+fn unread_body(error: &axum::Error) -> Response {
+    let (status, message) = match BodyTimeout::find(error) {
+        Some(timeout) => (StatusCode::REQUEST_TIMEOUT, timeout.to_string()),
+        None => (
+            StatusCode::BAD_REQUEST,
+            "the request body could not be read".to_owned(),
+        ),
     };
-    let response = next.run(request).await;
-    if !known && response.status().is_success() {
-        let body = json!({
-            "jsonrpc": "2.0",
-            "id": null,
-            "error": {"code": -32600, "message": "unknown or expired Mcp-Session-Id"},
-        });
-        return (StatusCode::NOT_FOUND, axum::Json(body)).into_response();
-    }
+    let body = json!({
+        "jsonrpc": "2.0",
+        "id": null,
+        "error": {"code": -32600, "message": message},
+    });
+    let mut response = (status, axum::Json(body)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
     response
 }
 
@@ -302,24 +348,13 @@ pub async fn serve_listener(
     // Tests and wrappers parse this line, so it is printed whatever the log level.
     eprintln!("listening on http://{addr}{MCP_PATH}");
     tracing::info!(%addr, "serving MCP over Streamable HTTP");
-    axum::serve(no_delay(listener), app)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            token.cancel();
-        })
-        .await
-        .map_err(Error::Http)
-}
-
-/// Sets `TCP_NODELAY` on every accepted connection. SSE replies (every 2025-11-25 session
-/// request) go out as several small writes; without it Nagle holds each later write until the
-/// client's delayed ACK, about 40 ms per request on a keep-alive connection.
-pub(crate) fn no_delay(listener: TcpListener) -> impl axum::serve::Listener<Addr = SocketAddr> {
-    listener.tap_io(|tcp| {
-        if let Err(error) = tcp.set_nodelay(true) {
-            tracing::debug!(%error, "cannot set TCP_NODELAY");
-        }
+    connections::serve(listener, app, options.limits, async move {
+        shutdown.await;
+        // Ends sessions and their streams, so open connections can finish.
+        token.cancel();
     })
+    .await;
+    Ok(())
 }
 
 /// Completes on Ctrl-C or SIGTERM.
@@ -393,37 +428,6 @@ fn normalize_origin(origin: &str) -> Result<String, Error> {
     } else {
         format!("{scheme}://{authority}:{default_port}")
     })
-}
-
-/// Replaces rmcp's 415 for an undecodable `application/json` body with a 400 carrying the
-/// JSON-RPC error a client expects (and its 202 for a session DELETE with 204). The body is
-/// buffered up to `limit` and passed on whole; a larger one is passed on as sent, so the checks
-/// rmcp makes first (Host, Origin, Accept, size) keep their order and status codes.
-pub(crate) async fn json_rpc_errors(limit: usize, request: Request, next: Next) -> Response {
-    if request.method() == Method::DELETE {
-        // rmcp ends a session with 202; clients (the official Python SDK among them) expect a
-        // plain success for DELETE and warn otherwise.
-        let mut response = next.run(request).await;
-        if response.status() == StatusCode::ACCEPTED {
-            *response.status_mut() = StatusCode::NO_CONTENT;
-        }
-        return response;
-    }
-    if request.method() != Method::POST || !is_json(request.headers().get(header::CONTENT_TYPE)) {
-        return next.run(request).await;
-    }
-    let (parts, body) = request.into_parts();
-    let body = match read_capped(body, limit).await {
-        Ok(body) => body,
-        Err(replay) => return next.run(Request::from_parts(parts, replay)).await,
-    };
-    let response = next
-        .run(Request::from_parts(parts, Body::from(body.clone())))
-        .await;
-    if response.status() != StatusCode::UNSUPPORTED_MEDIA_TYPE {
-        return response;
-    }
-    undecodable_body(&body).into_response()
 }
 
 pub(crate) fn is_json(content_type: Option<&HeaderValue>) -> bool {

@@ -9,6 +9,7 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod connections;
 pub mod credentials;
 pub mod error;
 mod fast_path;

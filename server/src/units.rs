@@ -29,6 +29,15 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(seconds))
 }
 
+/// A duration as an operator would write it back: `30s`, `1500ms`.
+pub fn format_duration(duration: Duration) -> String {
+    if duration.subsec_millis() == 0 {
+        format!("{}s", duration.as_secs())
+    } else {
+        format!("{}ms", duration.as_millis())
+    }
+}
+
 /// `1048576`, `512KiB`, `10MiB`, `1GiB`. Zero is refused.
 pub fn parse_byte_size(text: &str) -> Result<usize, String> {
     let text = text.trim();

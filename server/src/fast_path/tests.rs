@@ -6,7 +6,6 @@
 #![allow(clippy::unwrap_used)]
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -19,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 use super::VERSION;
 use crate::catalog::Catalog;
 use crate::handler::McpHandler;
-use crate::http::{Endpoint, HttpOptions};
+use crate::http::{Endpoint, HttpOptions, Route};
 
 async fn endpoint() -> (Endpoint, FakeHandle) {
     let mut config = FakeConfig::new("secret");
@@ -36,8 +35,7 @@ async fn endpoint() -> (Endpoint, FakeHandle) {
     let client = UpstreamClient::new(integration, credentials, upstream).unwrap();
     let handler = McpHandler::new(Catalog::new(integration).unwrap(), client);
     let options = HttpOptions::new(SocketAddr::from(([127, 0, 0, 1], 8080)));
-    let endpoint =
-        Endpoint::new(handler, &options, Arc::default(), CancellationToken::new()).unwrap();
+    let endpoint = Endpoint::new(handler, &options, CancellationToken::new()).unwrap();
     (endpoint, fake)
 }
 
@@ -94,7 +92,7 @@ async fn reply(response: axum::response::Response) -> (u16, Option<String>, Stri
     )
 }
 
-/// Sends `make()` through rmcp alone and through the endpoint; returns whether the direct
+/// Sends `make()` through the endpoint without and with the direct route; returns whether the direct
 /// route answered, after checking both replies are identical.
 async fn compare(endpoint: &Endpoint, make: impl Fn() -> Request) -> (bool, String) {
     let direct = {
@@ -108,7 +106,7 @@ async fn compare(endpoint: &Endpoint, make: impl Fn() -> Request) -> (bool, Stri
                 .await
                 .is_some()
     };
-    let by_rmcp = reply(endpoint.service.handle(make()).await.map(Body::new)).await;
+    let by_rmcp = reply(endpoint.route(make(), Route::RmcpOnly).await).await;
     let by_endpoint = reply(endpoint.handle(make()).await).await;
     assert_eq!(by_endpoint, by_rmcp, "the two routes differ");
     (direct, by_rmcp.2)

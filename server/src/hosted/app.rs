@@ -6,7 +6,6 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::middleware;
 use axum::response::IntoResponse;
 use axum::routing::{any, get};
 use http::StatusCode;
@@ -58,15 +57,9 @@ impl AppState {
 
 /// The whole hosted application.
 pub fn app(state: AppState) -> Router {
-    let max_body = state.gateway.max_request_body_bytes();
     Router::new()
         .merge(admin::routes(state.clone()))
-        .route(
-            gateway::ROUTE,
-            any(gateway::handle).layer(middleware::from_fn(move |request, next| {
-                crate::http::json_rpc_errors(max_body, request, next)
-            })),
-        )
+        .route(gateway::ROUTE, any(gateway::handle))
         .route(
             "/health",
             get(|| async { axum::Json(json!({ "status": "ok" })) }),

@@ -149,7 +149,7 @@ impl Gateway {
             })?;
         let handler = McpHandler::with_caching(catalog, client, LIST_CACHING);
         let cancel = self.shutdown.child_token();
-        let endpoint = Endpoint::new(handler, &self.options, Arc::default(), cancel.clone())
+        let endpoint = Endpoint::new(handler, &self.options, cancel.clone())
             .map(Arc::new)
             .map_err(|error| HostedError::Internal(error.to_string()))?;
 
@@ -253,11 +253,6 @@ impl Gateway {
                 Ok(_) => {}
             }
         }
-    }
-
-    /// The MCP request body cap (413 above it).
-    pub fn max_request_body_bytes(&self) -> usize {
-        self.options.max_request_body_bytes
     }
 
     /// How many servers have a live service (for tests and diagnostics).

@@ -20,6 +20,7 @@ use super::crypto::Cipher;
 use super::gateway::{Gateway, GatewayOptions};
 use super::upstream::UpstreamArgs;
 use super::{purge, store};
+use crate::connections::{self, ConnectionArgs};
 use crate::http::HttpOptions;
 
 /// Flags of `mcp-server serve`.
@@ -56,6 +57,8 @@ pub struct ServeArgs {
     /// Extra allowed `Host` (the public URL's host is always allowed; repeatable).
     #[arg(long = "allowed-host", value_name = "HOST")]
     pub allowed_hosts: Vec<String>,
+    #[command(flatten)]
+    pub connections: ConnectionArgs,
 }
 
 /// Runs the hosted server until Ctrl-C or SIGTERM.
@@ -77,7 +80,9 @@ pub async fn run(
     http.allowed_hosts = args.allowed_hosts.clone();
     http.allowed_hosts
         .extend(public_url.as_deref().and_then(config::public_host));
+    args.connections.apply(&mut http);
     http.validate()?;
+    let limits = http.limits;
 
     let store = store::open(&args.database).await?;
     let listener =
@@ -139,13 +144,12 @@ pub async fn run(
     eprintln!("listening on http://{addr}");
     tracing::info!(%addr, %public_url, database = %args.database, "hosted mode serving admin API and MCP servers");
     let stop = shutdown.clone();
-    axum::serve(crate::http::no_delay(listener), router)
-        .with_graceful_shutdown(async move {
-            crate::http::shutdown_signal().await;
-            stop.cancel();
-        })
-        .await
-        .map_err(crate::error::Error::Http)?;
+    connections::serve(listener, router, limits, async move {
+        crate::http::shutdown_signal().await;
+        // Ends every server's sessions and streams, so open connections can finish.
+        stop.cancel();
+    })
+    .await;
     shutdown.cancel();
     let _ = purger.await;
     Ok(())

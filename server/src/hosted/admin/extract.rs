@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 use serde_json::error::Category;
 
 use super::error::ApiError;
+use crate::connections::BodyTimeout;
 use crate::hosted::core::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 
 /// A JSON request body decoded as `T`.
@@ -41,6 +42,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         let bytes = Bytes::from_request(request, state)
             .await
             .map_err(|rejection| {
+                if let Some(timeout) = BodyTimeout::find(&rejection) {
+                    return ApiError::new(
+                        StatusCode::REQUEST_TIMEOUT,
+                        "body_timeout",
+                        timeout.to_string(),
+                    );
+                }
                 let code = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                     "body_too_large"
                 } else {
