@@ -2,14 +2,17 @@
 //!
 //! Parsing is clap's; everything after it (choosing the integration, the filter, credentials,
 //! upstream settings) goes through the library API so the binary and embedders behave the same.
-//! Configuration mistakes exit with 2 before anything is served. The hosted-mode subcommands
-//! (`serve`, `accounts`, `servers`) only hand over to [`crate::hosted`].
+//! Configuration mistakes exit with 2 before anything is served.
+//!
+//! These are the single-integration commands. A binary with hosted mode (the `mcpgen-hosted`
+//! crate) adds `serve`, `accounts` and `servers` to [`command`] and hands everything else back to
+//! [`execute`].
 
 use std::ffi::OsString;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use mcpgen_runtime::{Integration, UpstreamConfig};
 
 use crate::catalog::Catalog;
@@ -38,8 +41,9 @@ pub struct Cli {
     command: Command,
 }
 
+/// The commands of this crate; [`command`] is the parser they make.
 #[derive(Debug, Subcommand)]
-enum Command {
+pub enum Command {
     /// Serve one integration over stdio, for MCP clients that launch the server themselves.
     ///
     /// stdout carries only JSON-RPC; logs go to stderr.
@@ -52,20 +56,10 @@ enum Command {
     Http(HttpArgs),
     /// Print the tools an integration provides (after --methods/--tags), without serving.
     Tools(ToolsArgs),
-    /// Hosted mode: integrated accounts and their MCP servers at /mcp/<token>, managed through
-    /// an admin API (see docs/hosted.md).
-    ///
-    /// Needs MCP_ADMIN_TOKEN and MCP_SECRET_KEY (or --dev). Prints `listening on http://ADDR`
-    /// to stderr once bound.
-    Serve(crate::hosted::ServeArgs),
-    /// Manage the hosted database's integrated accounts.
-    Accounts(crate::hosted::AccountsArgs),
-    /// Manage the hosted database's MCP servers.
-    Servers(crate::hosted::ServersArgs),
 }
 
 #[derive(Debug, Args)]
-struct SelectArgs {
+pub struct SelectArgs {
     /// The integration to serve; optional when the binary contains only one.
     #[arg(long, value_name = "NAME")]
     integration: Option<String>,
@@ -79,7 +73,7 @@ struct SelectArgs {
 }
 
 #[derive(Debug, Args)]
-struct UpstreamArgs {
+pub struct UpstreamArgs {
     /// Replace the integration's base URL (self-hosted tenants, tests); may use {credential}
     /// placeholders.
     #[arg(long, value_name = "URL")]
@@ -98,7 +92,7 @@ struct UpstreamArgs {
 }
 
 #[derive(Debug, Args)]
-struct StdioArgs {
+pub struct StdioArgs {
     #[command(flatten)]
     select: SelectArgs,
     #[command(flatten)]
@@ -106,7 +100,7 @@ struct StdioArgs {
 }
 
 #[derive(Debug, Args)]
-struct HttpArgs {
+pub struct HttpArgs {
     #[command(flatten)]
     select: SelectArgs,
     #[command(flatten)]
@@ -130,12 +124,18 @@ struct HttpArgs {
 }
 
 #[derive(Debug, Args)]
-struct ToolsArgs {
+pub struct ToolsArgs {
     #[command(flatten)]
     select: SelectArgs,
     /// Print the tools as JSON, exactly as tools/list returns them.
     #[arg(long)]
     json: bool,
+}
+
+/// The `mcp-server` parser with this crate's commands; others can be added with clap's
+/// `Subcommand::augment_subcommands`.
+pub fn command() -> clap::Command {
+    Cli::command()
 }
 
 /// Parses `args` and runs the command; returns the process exit code. `env` looks up
@@ -151,13 +151,21 @@ where
 {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
-        Err(error) => {
-            // `--help` and `--version` are "errors" that print to stdout and exit 0.
-            let _ = error.print();
-            return u8::try_from(error.exit_code()).unwrap_or(2);
-        }
+        Err(error) => return usage_exit_code(&error),
     };
-    match execute(integrations, cli, env) {
+    exit_code(execute(integrations, cli.command, env))
+}
+
+/// Prints a parse error (or `--help`, `--version`, which print to stdout and exit 0) and
+/// returns its exit code.
+pub fn usage_exit_code(error: &clap::Error) -> u8 {
+    let _ = error.print();
+    u8::try_from(error.exit_code()).unwrap_or(2)
+}
+
+/// 0, or the error printed to stderr and its exit code.
+pub fn exit_code(result: Result<(), Error>) -> u8 {
+    match result {
         Ok(()) => 0,
         Err(error) => {
             tracing::debug!(?error, "exiting with an error");
@@ -167,21 +175,13 @@ where
     }
 }
 
-fn execute(
+/// Runs one of this crate's commands.
+pub fn execute(
     integrations: &'static [&'static Integration],
-    cli: Cli,
+    command: Command,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<(), Error> {
-    match cli.command {
-        Command::Serve(args) => {
-            block_on(async { Ok(crate::hosted::serve::run(args, integrations).await?) })
-        }
-        Command::Accounts(args) => {
-            block_on(async { Ok(crate::hosted::run_accounts(args, integrations).await?) })
-        }
-        Command::Servers(args) => {
-            block_on(async { Ok(crate::hosted::run_servers(args, integrations).await?) })
-        }
+    match command {
         Command::Tools(args) => {
             let (_, catalog) = select(integrations, &args.select)?;
             let text = if args.json {
@@ -285,7 +285,8 @@ fn find_integration(
     }
 }
 
-fn block_on(future: impl Future<Output = Result<(), Error>>) -> Result<(), Error> {
+/// Runs `future` to completion on a new multi-threaded runtime (commands are synchronous).
+pub fn block_on<E: From<Error>>(future: impl Future<Output = Result<(), E>>) -> Result<(), E> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -49,9 +49,6 @@ pub enum Error {
     Stdio(String),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
-    /// A hosted-mode command (`serve`, `accounts`, `servers`) failed.
-    #[error(transparent)]
-    Hosted(Box<crate::hosted::CommandError>),
 }
 
 impl Error {
@@ -67,7 +64,6 @@ impl Error {
             | Error::NonLoopbackListen { .. }
             | Error::InvalidOrigin { .. } => 2,
             Error::Bind { .. } | Error::Http(_) | Error::Stdio(_) | Error::Runtime(_) => 1,
-            Error::Hosted(error) => error.exit_code(),
         }
     }
 }

@@ -145,7 +145,8 @@ pub fn router(
 }
 
 /// One MCP endpoint: rmcp's service with its own sessions, and the direct route in front of it.
-pub(crate) struct Endpoint {
+/// Hosted mode keeps one per MCP server.
+pub struct Endpoint {
     pub(crate) service: StreamableHttpService<McpHandler, LocalSessionManager>,
     sessions: Arc<LocalSessionManager>,
     pub(crate) fast_path: FastPath,
@@ -154,7 +155,8 @@ pub(crate) struct Endpoint {
 }
 
 impl Endpoint {
-    pub(crate) fn new(
+    /// An endpoint serving `handler`; `shutdown` ends its sessions and streams when cancelled.
+    pub fn new(
         handler: McpHandler,
         options: &HttpOptions,
         shutdown: CancellationToken,
@@ -178,7 +180,7 @@ impl Endpoint {
     /// Answers one request to the endpoint: a JSON POST on the direct route when it can, else
     /// through rmcp with its 415 for an undecodable body turned into a JSON-RPC error; a DELETE
     /// with the statuses clients expect; anything else as rmcp answers it.
-    pub(crate) async fn handle(&self, request: Request) -> Response {
+    pub async fn handle(&self, request: Request) -> Response {
         self.route(request, Route::DirectWhenRecognised).await
     }
 
@@ -358,7 +360,7 @@ pub async fn serve_listener(
 }
 
 /// Completes on Ctrl-C or SIGTERM.
-pub(crate) async fn shutdown_signal() {
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         if let Err(error) = tokio::signal::ctrl_c().await {
             tracing::warn!(%error, "cannot listen for Ctrl-C");

@@ -1,11 +1,13 @@
 //! MCP serving for mcpgen-generated integrations, on rmcp.
 //!
-//! A generated binary is one line, `mcpgen_server::main(&[&mcpgen_chronosphere::INTEGRATION])`,
-//! which gives the `mcp-server` command line ([`cli`]). Embedders use [`Server`]:
-//! [`Server::builder`] picks the tools ([`ToolFilter`]), credentials and upstream settings,
-//! then [`Server::serve_stdio`] or [`Server::serve_http`] serves them. The pieces are public for
-//! hosted mode: [`Catalog`] (the precomputed tool list), [`McpHandler`] (rmcp's
-//! `ServerHandler` over a catalog and an upstream client) and [`http::router`].
+//! A binary is one line, `mcpgen_server::main(&[&mcpgen_chronosphere::INTEGRATION])`, which
+//! gives the single-integration `mcp-server` command line ([`cli`]: `stdio`, `http`, `tools`).
+//! Embedders use [`Server`]: [`Server::builder`] picks the tools ([`ToolFilter`]), credentials
+//! and upstream settings, then [`Server::serve_stdio`] or [`Server::serve_http`] serves them.
+//! The pieces are public for hosted mode (the `mcpgen-hosted` crate, which adds `serve`,
+//! `accounts` and `servers`) and other embedders: [`Catalog`] (the precomputed tool list),
+//! [`McpHandler`] (rmcp's `ServerHandler` over a catalog and an upstream client),
+//! [`http::Endpoint`], [`http::router`] and [`connections::serve`].
 
 pub mod catalog;
 pub mod cli;
@@ -15,7 +17,6 @@ pub mod error;
 mod fast_path;
 pub mod filter;
 pub mod handler;
-pub mod hosted;
 pub mod http;
 pub mod inventory;
 pub mod logging;

@@ -34,7 +34,17 @@ const VERBOSE_TARGETS: &[(&str, &str)] = &[
 
 /// Installs the stderr subscriber; a no-op when one is already installed (tests, embedders).
 pub fn init() {
-    let (filter, opted_in) = filter(std::env::var("RUST_LOG").ok().as_deref());
+    init_with(&[]);
+}
+
+/// [`init`], with the `info` events of `own_targets` (the embedding crates, such as
+/// `mcpgen_hosted`) shown by default too.
+pub fn init_with(own_targets: &[&str]) {
+    let mut default = DEFAULT_FILTER.to_owned();
+    for target in own_targets {
+        default.push_str(&format!(",{target}=info"));
+    }
+    let (filter, opted_in) = filter(std::env::var("RUST_LOG").ok().as_deref(), &default);
     let installed = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -50,14 +60,14 @@ pub fn init() {
     }
 }
 
-/// The filter for `rust_log` (unset or unparsable: the default), and the verbose targets it
+/// The filter for `rust_log` (unset or unparsable: `default`), and the verbose targets it
 /// names explicitly.
-fn filter(rust_log: Option<&str>) -> (EnvFilter, Vec<&'static str>) {
+fn filter(rust_log: Option<&str>, default: &str) -> (EnvFilter, Vec<&'static str>) {
     let spec = rust_log
         .map(str::trim)
         .filter(|spec| !spec.is_empty())
         .filter(|spec| EnvFilter::try_new(spec).is_ok())
-        .unwrap_or(DEFAULT_FILTER);
+        .unwrap_or(default);
     let named = |target: &str| {
         spec.split(',').any(|directive| {
             let name = directive
@@ -81,7 +91,7 @@ fn filter(rust_log: Option<&str>) -> (EnvFilter, Vec<&'static str>) {
             }
         }
     }
-    if spec == DEFAULT_FILTER {
+    if spec == default {
         opted_in.clear();
     }
     (filter, opted_in)
@@ -92,7 +102,7 @@ mod tests {
     use super::*;
 
     fn rendered(rust_log: Option<&str>) -> (String, Vec<&'static str>) {
-        let (filter, opted_in) = filter(rust_log);
+        let (filter, opted_in) = filter(rust_log, DEFAULT_FILTER);
         (filter.to_string(), opted_in)
     }
 

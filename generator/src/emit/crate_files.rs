@@ -146,11 +146,12 @@ pub fn server_crate(
     });
     let main = skip_rustfmt(quote! {
         fn main() -> ::std::process::ExitCode {
-            ::mcpgen_server::main(INTEGRATIONS)
+            ::mcpgen_hosted::main(INTEGRATIONS)
         }
     });
     let opening = quote! {
-        //! `mcp-server`: every generated integration, served over MCP by `mcpgen_server`.
+        //! `mcp-server`: every generated integration, served over MCP by `mcpgen_server`, with
+        //! hosted mode (`serve`, `accounts`, `servers`) from `mcpgen_hosted`.
     };
     let main = format_file(&path, HEADER_TEXT, opening, &[statics, main])?;
     files.insert(path, main);

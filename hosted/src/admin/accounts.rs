@@ -1,0 +1,51 @@
+//! `/integrated-account` routes: create, get, list and delete integrated accounts.
+
+use axum::Json;
+use axum::extract::State;
+use http::StatusCode;
+use mcpgen_runtime::Page;
+
+use super::error::ApiError;
+use super::extract::{JsonBody, Paging, Segments};
+use crate::app::AppState;
+use crate::input::NewAccount;
+use crate::views::AccountView;
+
+pub async fn create(
+    State(state): State<AppState>,
+    JsonBody(input): JsonBody<NewAccount>,
+) -> Result<(StatusCode, Json<AccountView>), ApiError> {
+    let account = state.hosted.create_account(&input).await?;
+    Ok((StatusCode::CREATED, Json(AccountView::from(&account))))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    Segments(id): Segments<String>,
+) -> Result<Json<AccountView>, ApiError> {
+    let account = state.hosted.account(&id).await?;
+    Ok(Json(AccountView::from(&account)))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    paging: Paging,
+) -> Result<Json<Page<AccountView>>, ApiError> {
+    let page = state
+        .hosted
+        .accounts(paging.cursor.as_deref(), paging.limit)
+        .await?;
+    Ok(Json(Page {
+        result: page.result.iter().map(AccountView::from).collect(),
+        next_cursor: page.next_cursor,
+    }))
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    Segments(id): Segments<String>,
+) -> Result<StatusCode, ApiError> {
+    state.hosted.delete_account(&id).await?;
+    state.gateway.forget_account(&id);
+    Ok(StatusCode::NO_CONTENT)
+}

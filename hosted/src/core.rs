@@ -1,0 +1,431 @@
+//! [`Hosted`]: the hosted mode's operations on accounts, MCP servers and API tokens, shared by
+//! the admin API, the `/mcp/<token>` gateway and the operator CLI.
+//!
+//! This is where secrets change form: credentials are validated and sealed on the way in and
+//! opened only to build an upstream client; tokens are generated here, returned once, and only
+//! their hashes go to the [`Store`].
+
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use mcpgen_runtime::{Credentials, Integration, Page, UpstreamClient};
+
+use crate::clock::Clock;
+use crate::crypto::{self, Cipher};
+use crate::error::HostedError;
+use crate::input::{NewAccount, NewServer, ServerPatch};
+use crate::model::{
+    ACCOUNT_PREFIX, API_TOKEN_PREFIX, AccountRecord, ApiTokenRecord, SERVER_PREFIX, ServerConfig,
+    ServerRecord,
+};
+use crate::store::Store;
+use crate::upstream::{UpstreamSettings, Upstreams};
+use crate::validate;
+
+/// The default and largest page sizes of admin list routes.
+pub const DEFAULT_PAGE_SIZE: usize = 50;
+pub const MAX_PAGE_SIZE: usize = 200;
+
+/// What the key-check marker seals; decrypting it proves `MCP_SECRET_KEY` is the database's key.
+const KEY_CHECK: &[u8] = b"mcpgen hosted key check v1";
+const KEY_CHECK_AAD: &[u8] = b"settings.key_check";
+
+/// Settings of one hosted deployment.
+#[derive(Debug, Clone)]
+pub struct HostedSettings {
+    /// Base of MCP server URLs (`https://mcp.example.com`), without a trailing slash.
+    pub public_url: String,
+    /// How far ahead `expires_at` must be (60 s; tests lower it).
+    pub min_expiry: TimeDelta,
+    /// How accounts reach their upstreams.
+    pub upstream: UpstreamSettings,
+}
+
+/// The hosted mode's operations; cheap to share behind an `Arc`.
+pub struct Hosted {
+    store: Arc<dyn Store>,
+    /// `None` for CLI commands that never touch credentials (no `MCP_SECRET_KEY` needed).
+    cipher: Option<Cipher>,
+    clock: Arc<dyn Clock>,
+    integrations: Vec<&'static Integration>,
+    upstreams: Upstreams,
+    settings: HostedSettings,
+}
+
+impl std::fmt::Debug for Hosted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hosted")
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Hosted {
+    /// Fails only when the HTTP client cannot be built (a broken TLS setup).
+    pub fn new(
+        store: Arc<dyn Store>,
+        cipher: Option<Cipher>,
+        clock: Arc<dyn Clock>,
+        integrations: &[&'static Integration],
+        mut settings: HostedSettings,
+    ) -> Result<Self, HostedError> {
+        settings.public_url = settings.public_url.trim_end_matches('/').to_owned();
+        let upstreams = Upstreams::new(settings.upstream.clone())
+            .map_err(|error| HostedError::Internal(error.to_string()))?;
+        Ok(Self {
+            store,
+            cipher,
+            clock,
+            integrations: integrations.to_vec(),
+            upstreams,
+            settings,
+        })
+    }
+
+    /// The clock's time, to the millisecond the store keeps, so a record reads back exactly as
+    /// it was returned when created.
+    pub fn now(&self) -> DateTime<Utc> {
+        let now = self.clock.now();
+        DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now)
+    }
+
+    pub fn integrations(&self) -> &[&'static Integration] {
+        &self.integrations
+    }
+
+    pub fn settings(&self) -> &HostedSettings {
+        &self.settings
+    }
+
+    fn cipher(&self) -> Result<&Cipher, HostedError> {
+        self.cipher.as_ref().ok_or_else(|| {
+            HostedError::Internal(
+                "MCP_SECRET_KEY is not set; it is needed to encrypt or decrypt credentials".into(),
+            )
+        })
+    }
+
+    /// Ties the database to this key on first use, and refuses a different key afterwards:
+    /// otherwise every account would fail to decrypt only when first used.
+    pub async fn verify_key(&self) -> Result<(), HostedError> {
+        let cipher = self.cipher()?;
+        if self.store.key_check().await?.is_none() {
+            let sealed = cipher.seal(KEY_CHECK, KEY_CHECK_AAD).map_err(internal)?;
+            self.store.set_key_check(sealed).await?;
+        }
+        let sealed = self.store.key_check().await?.unwrap_or_default();
+        match cipher.open(&sealed, KEY_CHECK_AAD) {
+            Ok(plain) if plain == KEY_CHECK => Ok(()),
+            _ => Err(HostedError::Internal(
+                "MCP_SECRET_KEY is not the key this database was created with; \
+                 set the original key (credentials cannot be decrypted without it)"
+                    .into(),
+            )),
+        }
+    }
+
+    /// Stores an account whose credentials can build an upstream client: a base URL they break
+    /// or a host they point at the operator's network is a 400 naming the credential.
+    pub async fn create_account(&self, input: &NewAccount) -> Result<AccountRecord, HostedError> {
+        let integration = validate::integration(&self.integrations, &input.integration)?;
+        let credentials = validate::credentials(integration, &input.credentials)?;
+        self.upstreams
+            .client(integration, credentials)
+            .map_err(|error| {
+                HostedError::invalid(
+                    "invalid_credentials",
+                    format!(
+                        "these credentials cannot reach {}: {error}",
+                        integration.name
+                    ),
+                )
+            })?;
+        let now = self.now();
+        let id = crypto::new_id(ACCOUNT_PREFIX, now);
+        let plaintext = serde_json::to_vec(&input.credentials).map_err(internal)?;
+        let sealed_credentials = self
+            .cipher()?
+            .seal(&plaintext, id.as_bytes())
+            .map_err(internal)?;
+        let account = AccountRecord {
+            id,
+            integration: integration.name.to_owned(),
+            sealed_credentials,
+            created_at: now,
+        };
+        self.store.insert_account(account.clone()).await?;
+        tracing::info!(account = %account.id, integration = integration.name, "integrated account created");
+        Ok(account)
+    }
+
+    pub async fn account(&self, id: &str) -> Result<AccountRecord, HostedError> {
+        self.store
+            .account(id)
+            .await?
+            .ok_or_else(|| HostedError::not_found("integrated account", id))
+    }
+
+    pub async fn accounts(
+        &self,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<AccountRecord>, HostedError> {
+        check_cursor(cursor, ACCOUNT_PREFIX)?;
+        let rows = self.store.accounts(cursor, limit + 1).await?;
+        Ok(page(rows, limit, |account| &account.id))
+    }
+
+    /// Deletes the account and its MCP servers.
+    pub async fn delete_account(&self, id: &str) -> Result<(), HostedError> {
+        if !self.store.delete_account(id).await? {
+            return Err(HostedError::not_found("integrated account", id));
+        }
+        tracing::info!(account = %id, "integrated account deleted with its MCP servers");
+        Ok(())
+    }
+
+    /// The account's integration (accounts only name integrations this binary serves, unless
+    /// the database was written by a build with more).
+    pub fn integration_of(
+        &self,
+        account: &AccountRecord,
+    ) -> Result<&'static Integration, HostedError> {
+        self.integrations.iter().copied().find(|i| i.name == account.integration).ok_or_else(|| {
+            HostedError::Internal(format!(
+                "integrated account {} uses integration {:?}, which this build does not include",
+                account.id, account.integration
+            ))
+        })
+    }
+
+    /// Opens the account's sealed credentials.
+    pub fn credentials(&self, account: &AccountRecord) -> Result<Credentials, HostedError> {
+        let plaintext = self
+            .cipher()?
+            .open(&account.sealed_credentials, account.id.as_bytes())
+            .map_err(|error| {
+                HostedError::Internal(format!("integrated account {}: {error}", account.id))
+            })?;
+        let values: std::collections::BTreeMap<String, String> = serde_json::from_slice(&plaintext)
+            .map_err(|_| {
+                HostedError::Internal(format!(
+                    "integrated account {}: corrupt credentials",
+                    account.id
+                ))
+            })?;
+        Ok(values.into_iter().collect())
+    }
+
+    /// The account's upstream client. Credentials that no longer build one (an account stored
+    /// before a check existed, or under other `--base-url` settings) are
+    /// [`HostedError::Unusable`].
+    pub fn upstream_client(&self, account: &AccountRecord) -> Result<UpstreamClient, HostedError> {
+        let integration = self.integration_of(account)?;
+        let credentials = self.credentials(account)?;
+        self.upstreams
+            .client(integration, credentials)
+            .map_err(|error| HostedError::Unusable {
+                message: format!(
+                    "the integrated account of this MCP server cannot reach {}: {error}; the \
+                     operator has to replace the account",
+                    integration.name
+                ),
+            })
+    }
+
+    /// Creates an MCP server; returns it with its URL, which is never shown again.
+    pub async fn create_server(
+        &self,
+        account_id: &str,
+        input: &NewServer,
+    ) -> Result<(ServerRecord, String), HostedError> {
+        let account = self.account(account_id).await?;
+        let integration = self.integration_of(&account)?;
+        let now = self.now();
+        let name = validate::name(&input.name)?;
+        let config = validate::config(
+            integration,
+            &input.config.clone().unwrap_or_default(),
+            &ServerConfig::default(),
+        )?;
+        let expires_at =
+            validate::expiry(input.expires_at.as_deref(), now, self.settings.min_expiry)?;
+        let token = crypto::new_token();
+        let server = ServerRecord {
+            id: crypto::new_id(SERVER_PREFIX, now),
+            account_id: account.id,
+            name,
+            config,
+            token_hash: crypto::hash_token(&token),
+            expires_at,
+            created_at: now,
+            updated_at: now,
+        };
+        self.store.insert_server(server.clone(), now).await?;
+        tracing::info!(server = %server.id, account = %server.account_id, "MCP server created");
+        let url = format!("{}/mcp/{token}", self.settings.public_url);
+        Ok((server, url))
+    }
+
+    /// A live server; with `account_id`, only if it belongs to that account.
+    pub async fn server(
+        &self,
+        account_id: Option<&str>,
+        id: &str,
+    ) -> Result<ServerRecord, HostedError> {
+        self.store
+            .server(id, self.now())
+            .await?
+            .filter(|server| account_id.is_none_or(|account_id| server.account_id == account_id))
+            .ok_or_else(|| HostedError::not_found("MCP server", id))
+    }
+
+    /// Live servers, of one account (which must exist) or all.
+    pub async fn servers(
+        &self,
+        account_id: Option<&str>,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<ServerRecord>, HostedError> {
+        if let Some(account_id) = account_id {
+            self.account(account_id).await?;
+        }
+        check_cursor(cursor, SERVER_PREFIX)?;
+        let rows = self
+            .store
+            .servers(account_id, cursor, limit + 1, self.now())
+            .await?;
+        Ok(page(rows, limit, |server| &server.id))
+    }
+
+    pub async fn update_server(
+        &self,
+        account_id: &str,
+        id: &str,
+        patch: &ServerPatch,
+    ) -> Result<ServerRecord, HostedError> {
+        let current = self.server(Some(account_id), id).await?;
+        let account = self.account(account_id).await?;
+        let integration = self.integration_of(&account)?;
+        let now = self.now();
+        let mut server = current.clone();
+        if let Some(name) = &patch.name {
+            server.name = validate::name(name)?;
+        }
+        if let Some(config) = &patch.config {
+            server.config = validate::config(integration, config, &current.config)?;
+        }
+        if let Some(expires_at) = &patch.expires_at {
+            server.expires_at =
+                validate::expiry(expires_at.as_deref(), now, self.settings.min_expiry)?;
+        }
+        if server == current {
+            return Ok(current);
+        }
+        server.updated_at = now;
+        if !self.store.update_server(server.clone(), now).await? {
+            return Err(HostedError::not_found("MCP server", id));
+        }
+        tracing::info!(server = %id, "MCP server updated");
+        Ok(server)
+    }
+
+    /// Deletes a server; with `account_id`, only if it belongs to that account.
+    pub async fn delete_server(
+        &self,
+        account_id: Option<&str>,
+        id: &str,
+    ) -> Result<(), HostedError> {
+        self.server(account_id, id).await?;
+        if !self.store.delete_server(id).await? {
+            return Err(HostedError::not_found("MCP server", id));
+        }
+        tracing::info!(server = %id, "MCP server deleted");
+        Ok(())
+    }
+
+    /// The live server a URL token opens, with its account. Unknown, deleted and expired tokens
+    /// are all `None`.
+    pub async fn resolve(
+        &self,
+        token: &str,
+    ) -> Result<Option<(ServerRecord, AccountRecord)>, HostedError> {
+        Ok(self
+            .store
+            .resolve_server(&crypto::hash_token(token), self.now())
+            .await?)
+    }
+
+    /// Deletes expired servers; returns their ids.
+    pub async fn purge_expired(&self) -> Result<Vec<String>, HostedError> {
+        Ok(self.store.purge_expired(self.now()).await?)
+    }
+
+    /// Issues an API token; returns it with the raw token, which is never shown again.
+    pub async fn create_api_token(&self) -> Result<(ApiTokenRecord, String), HostedError> {
+        let now = self.now();
+        let token = crypto::new_token();
+        let record = ApiTokenRecord {
+            id: crypto::new_id(API_TOKEN_PREFIX, now),
+            token_hash: crypto::hash_token(&token),
+            created_at: now,
+        };
+        self.store.insert_api_token(record.clone()).await?;
+        tracing::info!(api_token = %record.id, "API token issued");
+        Ok((record, token))
+    }
+
+    pub async fn api_tokens(
+        &self,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<ApiTokenRecord>, HostedError> {
+        check_cursor(cursor, API_TOKEN_PREFIX)?;
+        let rows = self.store.api_tokens(cursor, limit + 1).await?;
+        Ok(page(rows, limit, |token| &token.id))
+    }
+
+    pub async fn api_token_valid(&self, token: &str) -> Result<bool, HostedError> {
+        Ok(self
+            .store
+            .api_token_exists(&crypto::hash_token(token))
+            .await?)
+    }
+
+    pub async fn delete_api_token(&self, id: &str) -> Result<(), HostedError> {
+        if !self.store.delete_api_token(id).await? {
+            return Err(HostedError::not_found("API token", id));
+        }
+        tracing::info!(api_token = %id, "API token deleted");
+        Ok(())
+    }
+}
+
+fn internal(error: impl std::fmt::Display) -> HostedError {
+    HostedError::Internal(error.to_string())
+}
+
+/// Cursors are the last id of the previous page; anything else is a client mistake.
+fn check_cursor(cursor: Option<&str>, prefix: &str) -> Result<(), HostedError> {
+    match cursor {
+        Some(cursor) if !crypto::is_id(cursor, prefix) => Err(HostedError::invalid(
+            "invalid_cursor",
+            "next_cursor is not a cursor this list returned; pass the previous page's next_cursor unchanged",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Cuts `rows` (fetched with one extra row) to `limit` and sets the cursor when there is more.
+fn page<T>(mut rows: Vec<T>, limit: usize, id: impl Fn(&T) -> &String) -> Page<T> {
+    let next_cursor = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(|row| id(row).clone())
+    } else {
+        None
+    };
+    Page {
+        result: rows,
+        next_cursor,
+    }
+}

@@ -1,0 +1,64 @@
+//! The hosted mode's records as stored, and the MCP server filter configuration.
+//!
+//! Records carry only what may rest in the database: credentials sealed (see
+//! [`crate::crypto::Cipher`]), tokens as SHA-256 hashes. The JSON views the admin API returns
+//! are built from these in [`crate::admin`].
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::TokenHash;
+
+/// Id prefixes, so an id says what it names (and a cursor of the wrong kind is caught).
+pub const ACCOUNT_PREFIX: &str = "acct";
+pub const SERVER_PREFIX: &str = "mcp";
+pub const API_TOKEN_PREFIX: &str = "tok";
+
+/// An integrated account: one integration plus the credentials of one upstream tenant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountRecord {
+    pub id: String,
+    pub integration: String,
+    /// The credentials as a JSON object, sealed with the account id as associated data.
+    pub sealed_credentials: Vec<u8>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Which of the account's tools an MCP server exposes, and whether it needs an API token.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerConfig {
+    /// `read`, `write`, `custom` or exact method names; empty keeps every method.
+    pub methods: Vec<String>,
+    /// A tool is kept when its resource has any of these tags; empty keeps every tag.
+    pub tags: Vec<String>,
+    pub require_api_token_auth: bool,
+}
+
+/// An MCP server: a filtered view of one account's tools behind a secret URL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerRecord {
+    pub id: String,
+    pub account_id: String,
+    pub name: String,
+    pub config: ServerConfig,
+    /// SHA-256 of the URL token; the token itself is shown once, at creation.
+    pub token_hash: TokenHash,
+    /// `None`: never expires.
+    pub expires_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl ServerRecord {
+    pub fn is_live(&self, now: DateTime<Utc>) -> bool {
+        self.expires_at.is_none_or(|expires_at| expires_at > now)
+    }
+}
+
+/// An API token, required by servers with `require_api_token_auth`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiTokenRecord {
+    pub id: String,
+    pub token_hash: TokenHash,
+    pub created_at: DateTime<Utc>,
+}

@@ -1,0 +1,399 @@
+//! `/mcp/<token>` in-process against the fake Chronosphere: filters, per-account credentials,
+//! API-token auth, and that deleted and expired servers stop at once with one 404.
+#![allow(clippy::unwrap_used)]
+
+mod hosted_support;
+
+use chrono::TimeDelta;
+use fake_chronosphere::FakeHandle;
+use hosted_support::{Hosting, TempDir, fake, legacy_post, legacy_session, message};
+use http::StatusCode;
+use mcpgen_hosted::purge;
+use serde_json::{Value, json};
+
+const TOKEN: &str = "chronosphere-token-a";
+
+async fn with_fake() -> (TempDir, FakeHandle, Hosting) {
+    let dir = TempDir::new();
+    let upstream = fake(TOKEN).await;
+    let hosting = Hosting::new(&dir, Some(upstream.url())).await;
+    (dir, upstream, hosting)
+}
+
+fn url(server: &Value) -> String {
+    server["url"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_read_only_server_lists_and_calls_only_read_tools() {
+    let (_dir, upstream, hosting) = with_fake().await;
+    let account = hosting.account("acme", TOKEN).await;
+    let server = hosting
+        .server(
+            &account,
+            json!({"name": "audit", "config": {"methods": ["read"]}}),
+        )
+        .await;
+    let url = url(&server);
+
+    assert_eq!(
+        hosting.tool_names(&url).await,
+        [
+            "list_all_chronosphere_teams",
+            "get_single_chronosphere_team_by_id"
+        ]
+    );
+
+    let (status, reply) = hosting
+        .mcp(
+            &url,
+            "tools/call",
+            json!({"name": "list_all_chronosphere_teams", "arguments": {}}),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{reply}");
+    let result = &reply["result"];
+    assert_ne!(result["isError"], true, "{reply}");
+    assert_eq!(
+        result["structuredContent"]["result"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3,
+        "{reply}"
+    );
+    let request = upstream.state().last_request().unwrap();
+    assert_eq!(request.path, "/api/v1/config/teams");
+    assert_eq!(
+        request.headers.get("api-token").map(String::as_str),
+        Some(TOKEN)
+    );
+
+    let before = upstream.state().request_count();
+    let (status, reply) = hosting
+        .mcp(
+            &url,
+            "tools/call",
+            json!({"name": "create_a_chronosphere_team", "arguments": {"name": "x", "slug": "x"}}),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{reply}");
+    assert_eq!(
+        reply["error"]["code"], -32602,
+        "a hidden tool cannot be called: {reply}"
+    );
+    assert_eq!(
+        upstream.state().request_count(),
+        before,
+        "nothing reached the upstream"
+    );
+}
+
+#[tokio::test]
+async fn tag_and_exact_method_filters_combine() {
+    let (_dir, _upstream, hosting) = with_fake().await;
+    let account = hosting.account("acme", TOKEN).await;
+    let writers = hosting
+        .server(
+            &account,
+            json!({"name": "w", "config": {"methods": ["write"], "tags": ["teams"]}}),
+        )
+        .await;
+    assert_eq!(
+        hosting.tool_names(&url(&writers)).await,
+        [
+            "create_a_chronosphere_team",
+            "update_a_chronosphere_team_by_id",
+            "delete_a_chronosphere_team_by_id"
+        ]
+    );
+    let exact = hosting
+        .server(
+            &account,
+            json!({"name": "e", "config": {"methods": ["get", "delete"], "tags": ["rbac"]}}),
+        )
+        .await;
+    assert_eq!(
+        hosting.tool_names(&url(&exact)).await,
+        [
+            "get_single_chronosphere_team_by_id",
+            "delete_a_chronosphere_team_by_id"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_patch_changes_the_tools_at_once() {
+    let (_dir, _upstream, hosting) = with_fake().await;
+    let account = hosting.account("acme", TOKEN).await;
+    let server = hosting
+        .server(
+            &account,
+            json!({"name": "s", "config": {"methods": ["read"]}}),
+        )
+        .await;
+    assert_eq!(hosting.tool_names(&url(&server)).await.len(), 2);
+    let path = format!(
+        "/integrated-account/{account}/mcp/{}",
+        server["id"].as_str().unwrap()
+    );
+    let (status, _) = hosting
+        .admin(
+            "PATCH",
+            &path,
+            Some(json!({"config": {"methods": ["delete"]}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        hosting.tool_names(&url(&server)).await,
+        ["delete_a_chronosphere_team_by_id"]
+    );
+}
+
+#[tokio::test]
+async fn two_accounts_reach_the_upstream_with_their_own_credentials() {
+    let dir = TempDir::new();
+    let upstream_a = fake("token-of-a").await;
+    let upstream_b = fake("token-of-b").await;
+    // The tenant picks the port, so each account has its own upstream as a real tenant would.
+    let hosting = Hosting::new(&dir, Some("http://127.0.0.1:{tenant}".to_owned())).await;
+    let account_a = hosting
+        .account(&upstream_a.addr().port().to_string(), "token-of-a")
+        .await;
+    let account_b = hosting
+        .account(&upstream_b.addr().port().to_string(), "token-of-b")
+        .await;
+    let url_a = url(&hosting.server(&account_a, json!({"name": "a"})).await);
+    let url_b = url(&hosting.server(&account_b, json!({"name": "b"})).await);
+
+    for url in [&url_a, &url_b, &url_a] {
+        let (status, reply) = hosting
+            .mcp(
+                url,
+                "tools/call",
+                json!({"name": "list_all_chronosphere_teams", "arguments": {}}),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_ne!(reply["result"]["isError"], true, "{reply}");
+    }
+    let tokens = |upstream: &FakeHandle| -> Vec<String> {
+        upstream
+            .state()
+            .requests()
+            .iter()
+            .map(|r| r.headers.get("api-token").cloned().unwrap_or_default())
+            .collect()
+    };
+    assert_eq!(tokens(&upstream_a), ["token-of-a", "token-of-a"]);
+    assert_eq!(tokens(&upstream_b), ["token-of-b"]);
+}
+
+#[tokio::test]
+async fn require_api_token_auth_needs_a_live_api_token() {
+    let (_dir, _upstream, hosting) = with_fake().await;
+    let account = hosting.account("acme", TOKEN).await;
+    let server = hosting
+        .server(
+            &account,
+            json!({"name": "s", "config": {"require_api_token_auth": true}}),
+        )
+        .await;
+    let guarded = url(&server);
+    let (_, issued) = hosting.admin("POST", "/api-tokens", None).await;
+    let api_token = issued["token"].as_str().unwrap();
+
+    for bearer in [None, Some("not-a-token"), Some(hosted_support::ADMIN_TOKEN)] {
+        let (status, reply) = hosting.mcp(&guarded, "tools/list", json!({}), bearer).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{bearer:?}: {reply}");
+        assert_eq!(reply["error"], "unauthorized");
+    }
+    let (status, reply) = hosting
+        .mcp(&guarded, "tools/list", json!({}), Some(api_token))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{reply}");
+    assert_eq!(reply["result"]["tools"].as_array().unwrap().len(), 5);
+
+    hosting
+        .admin(
+            "DELETE",
+            &format!("/api-tokens/{}", issued["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
+    let (status, _) = hosting
+        .mcp(&guarded, "tools/list", json!({}), Some(api_token))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "a deleted API token stops working at once"
+    );
+
+    // Servers without the flag ignore the header.
+    let open = hosting.server(&account, json!({"name": "open"})).await;
+    let (status, _) = hosting
+        .mcp(&url(&open), "tools/list", json!({}), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn unknown_deleted_and_expired_tokens_get_the_same_404() {
+    let (_dir, _upstream, hosting) = with_fake().await;
+    let account = hosting.account("acme", TOKEN).await;
+    let deleted = hosting.server(&account, json!({"name": "deleted"})).await;
+    let expiring = hosting
+        .server(
+            &account,
+            json!({"name": "expiring", "expires_at": "2030-01-01T00:02:00Z"}),
+        )
+        .await;
+    let kept = hosting.server(&account, json!({"name": "kept"})).await;
+    for server in [&deleted, &expiring, &kept] {
+        assert_eq!(hosting.tool_names(&url(server)).await.len(), 5);
+    }
+
+    let path = format!(
+        "/integrated-account/{account}/mcp/{}",
+        deleted["id"].as_str().unwrap()
+    );
+    hosting.admin("DELETE", &path, None).await;
+    hosting.clock.advance(TimeDelta::seconds(120));
+
+    let unknown = format!("{}/mcp/{}", hosted_support::PUBLIC_URL, "A".repeat(43));
+    let undecodable = format!("{}/mcp/%FF%FE", hosted_support::PUBLIC_URL);
+    let mut answers = Vec::new();
+    for url in [unknown, undecodable, url(&deleted), url(&expiring)] {
+        answers.push(hosting.mcp(&url, "tools/list", json!({}), None).await);
+    }
+    assert_eq!(answers[0].0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        answers[0].1,
+        json!({"error": "not_found", "message": "no MCP server at this URL"})
+    );
+    assert!(
+        answers.iter().all(|answer| *answer == answers[0]),
+        "{answers:?}"
+    );
+    assert_eq!(
+        hosting.tool_names(&url(&kept)).await.len(),
+        5,
+        "other servers keep working"
+    );
+}
+
+#[tokio::test]
+async fn expired_servers_vanish_at_once_and_are_purged() {
+    let (_dir, _upstream, hosting) = with_fake().await;
+    let account = hosting.account("acme", TOKEN).await;
+    let server = hosting
+        .server(
+            &account,
+            json!({"name": "short", "expires_at": "2030-01-01T00:01:30Z"}),
+        )
+        .await;
+    let id = server["id"].as_str().unwrap();
+    let path = format!("/integrated-account/{account}/mcp/{id}");
+    assert_eq!(hosting.tool_names(&url(&server)).await.len(), 5);
+    assert_eq!(hosting.gateway.cached_servers(), 1);
+
+    // Before the purge runs, an expired server is already gone from every view.
+    hosting.clock.advance(TimeDelta::seconds(90));
+    let (status, _) = hosting
+        .mcp(&url(&server), "tools/list", json!({}), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = hosting.admin("GET", &path, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, list) = hosting
+        .admin("GET", &format!("/integrated-account/{account}/mcp"), None)
+        .await;
+    assert_eq!(list["result"], json!([]));
+    assert_eq!(row_count(&hosting), 1, "still in the database until purged");
+
+    let purged = purge::purge_once(&hosting.hosted, &hosting.gateway).await;
+    assert_eq!(purged, [id]);
+    assert_eq!(row_count(&hosting), 0);
+    assert_eq!(
+        hosting.gateway.cached_servers(),
+        0,
+        "its service and sessions are dropped"
+    );
+    assert!(
+        purge::purge_once(&hosting.hosted, &hosting.gateway)
+            .await
+            .is_empty()
+    );
+}
+
+fn row_count(hosting: &Hosting) -> i64 {
+    let conn = rusqlite::Connection::open(&hosting.db).unwrap();
+    conn.query_row("SELECT COUNT(*) FROM mcp_servers", [], |row| row.get(0))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn deleting_a_server_ends_an_open_session() {
+    let (_dir, _upstream, hosting) = with_fake().await;
+    let account = hosting.account("acme", TOKEN).await;
+    let server = hosting.server(&account, json!({"name": "session"})).await;
+    let url = url(&server);
+    let session = legacy_session(&hosting, &url).await;
+    let path = url
+        .strip_prefix(hosted_support::PUBLIC_URL)
+        .unwrap()
+        .to_owned();
+    let list = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {}});
+    let (status, _, text) = hosting
+        .send(legacy_post(&path, Some(&session), &list))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(
+        message(&text)["result"]["tools"].as_array().unwrap().len(),
+        5
+    );
+
+    let admin_path = format!(
+        "/integrated-account/{account}/mcp/{}",
+        server["id"].as_str().unwrap()
+    );
+    let (status, _) = hosting.admin("DELETE", &admin_path, None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(hosting.gateway.cached_servers(), 0);
+    let (status, _, text) = hosting
+        .send(legacy_post(&path, Some(&session), &list))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{text}");
+    assert_eq!(message(&text)["error"], "not_found");
+}
+
+#[tokio::test]
+async fn a_server_deleted_by_another_process_stops_at_once() {
+    let (_dir, _upstream, hosting) = with_fake().await;
+    let account = hosting.account("acme", TOKEN).await;
+    let server = hosting.server(&account, json!({"name": "cli"})).await;
+    assert_eq!(hosting.tool_names(&url(&server)).await.len(), 5);
+    // Another process (the CLI) on the same database.
+    let other = hosting.reopen().await;
+    other
+        .hosted
+        .delete_server(None, server["id"].as_str().unwrap())
+        .await
+        .unwrap();
+    let (status, _) = hosting
+        .mcp(&url(&server), "tools/list", json!({}), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        hosting.gateway.cached_servers(),
+        1,
+        "still cached until the next sweep"
+    );
+    purge::purge_once(&hosting.hosted, &hosting.gateway).await;
+    assert_eq!(hosting.gateway.cached_servers(), 0);
+}

@@ -1,0 +1,352 @@
+//! Shared set-up for the hosted-mode tests: a temporary SQLite file, a manual clock, the real
+//! Chronosphere integration, and helpers that drive the hosted router in-process (no socket)
+//! with `tower::ServiceExt::oneshot`.
+#![allow(clippy::unwrap_used, dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use axum::Router;
+use axum::body::Body;
+use chrono::{DateTime, TimeDelta, Utc};
+use fake_chronosphere::{FakeConfig, FakeHandle};
+use http::{Request, StatusCode};
+use mcpgen_hosted::clock::ManualClock;
+use mcpgen_hosted::crypto::{Cipher, SecretKey};
+use mcpgen_hosted::{
+    AppState, Gateway, GatewayOptions, Hosted, HostedSettings, UpstreamSettings, app, store,
+};
+use mcpgen_runtime::Integration;
+use serde_json::{Value, json};
+use tokio_util::sync::CancellationToken;
+use tower::ServiceExt;
+
+pub const ADMIN_TOKEN: &str = "admin-token-for-tests-0123456789";
+pub const PUBLIC_URL: &str = "http://127.0.0.1:8080";
+/// The key each test directory's database was created with.
+static KEYS: std::sync::Mutex<std::collections::BTreeMap<PathBuf, SecretKey>> =
+    std::sync::Mutex::new(std::collections::BTreeMap::new());
+
+pub static INTEGRATIONS: &[&Integration] = &[&mcpgen_chronosphere::INTEGRATION];
+
+/// A directory removed on drop.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new() -> Self {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let name = format!(
+            "mcpgen-hosted-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let path = std::env::temp_dir().join(name);
+        std::fs::create_dir_all(&path).unwrap();
+        Self(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// One hosted deployment over a database file, with its own clock.
+pub struct Hosting {
+    pub db: PathBuf,
+    pub key: SecretKey,
+    pub clock: Arc<ManualClock>,
+    pub hosted: Arc<Hosted>,
+    pub gateway: Arc<Gateway>,
+    pub app: Router,
+    pub base_url: Option<String>,
+}
+
+pub fn start_time() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2030-01-01T00:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+impl Hosting {
+    /// A fresh deployment in `dir`; `base_url` overrides Chronosphere's upstream.
+    pub async fn new(dir: &TempDir, base_url: Option<String>) -> Self {
+        let key = SecretKey::generate();
+        KEYS.lock()
+            .unwrap()
+            .insert(dir.path().to_owned(), key.clone());
+        Self::open(
+            dir.path().join("mcpgen.db"),
+            key,
+            Arc::new(ManualClock::new(start_time())),
+            base_url,
+        )
+        .await
+    }
+
+    /// A fresh process on `dir`'s database with the key of an earlier [`Hosting::new`] there
+    /// (a restart after the first process is gone).
+    pub async fn new_on(dir: &TempDir, base_url: Option<String>) -> Self {
+        let key = KEYS.lock().unwrap().get(dir.path()).cloned().unwrap();
+        Self::open(
+            dir.path().join("mcpgen.db"),
+            key,
+            Arc::new(ManualClock::new(start_time())),
+            base_url,
+        )
+        .await
+    }
+
+    /// Another process on the same file and key (a restart).
+    pub async fn reopen(&self) -> Self {
+        let clock = Arc::new(ManualClock::new(self.clock_now()));
+        Self::open(
+            self.db.clone(),
+            self.key.clone(),
+            clock,
+            self.base_url.clone(),
+        )
+        .await
+    }
+
+    pub fn clock_now(&self) -> DateTime<Utc> {
+        use mcpgen_hosted::clock::Clock;
+        self.clock.now()
+    }
+
+    pub async fn open(
+        db: PathBuf,
+        key: SecretKey,
+        clock: Arc<ManualClock>,
+        base_url: Option<String>,
+    ) -> Self {
+        let mut upstream = UpstreamSettings::default();
+        if let Some(url) = &base_url {
+            upstream
+                .base_urls
+                .insert("chronosphere".to_owned(), url.clone());
+        }
+        Self::open_with(db, key, clock, base_url, upstream).await
+    }
+
+    /// [`Hosting::open`] with upstream settings of its own (host policy, overrides).
+    pub async fn open_with(
+        db: PathBuf,
+        key: SecretKey,
+        clock: Arc<ManualClock>,
+        base_url: Option<String>,
+        upstream: UpstreamSettings,
+    ) -> Self {
+        let store = store::open(db.to_str().unwrap()).await.unwrap();
+        let settings = HostedSettings {
+            public_url: PUBLIC_URL.to_owned(),
+            min_expiry: TimeDelta::seconds(60),
+            upstream,
+        };
+        let hosted = Arc::new(
+            Hosted::new(
+                store,
+                Some(Cipher::new(&key)),
+                clock.clone(),
+                INTEGRATIONS,
+                settings,
+            )
+            .unwrap(),
+        );
+        hosted.verify_key().await.unwrap();
+        let gateway = Arc::new(
+            Gateway::new(
+                hosted.clone(),
+                GatewayOptions::default(),
+                CancellationToken::new(),
+            )
+            .unwrap(),
+        );
+        let app = app(AppState::new(hosted.clone(), gateway.clone(), ADMIN_TOKEN));
+        Self {
+            db,
+            key,
+            clock,
+            hosted,
+            gateway,
+            app,
+            base_url,
+        }
+    }
+
+    /// Sends `request` through the router.
+    pub async fn send(&self, request: Request<Body>) -> (StatusCode, http::HeaderMap, String) {
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
+            .await
+            .unwrap();
+        (status, headers, String::from_utf8(bytes.to_vec()).unwrap())
+    }
+
+    /// An admin call with the admin token; returns the status and the JSON body (null if none).
+    pub async fn admin(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("authorization", format!("Bearer {ADMIN_TOKEN}"));
+        let body = match body {
+            Some(body) => {
+                request = request.header("content-type", "application/json");
+                Body::from(body.to_string())
+            }
+            None => Body::empty(),
+        };
+        let (status, _, text) = self.send(request.body(body).unwrap()).await;
+        let value = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap()
+        };
+        (status, value)
+    }
+
+    /// Creates a Chronosphere account; returns its id.
+    pub async fn account(&self, tenant: &str, api_token: &str) -> String {
+        let body = json!({"integration": "chronosphere", "credentials": {"tenant": tenant, "api_token": api_token}});
+        let (status, reply) = self.admin("POST", "/integrated-account", Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{reply}");
+        reply["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Creates an MCP server; returns the reply (with `url`).
+    pub async fn server(&self, account: &str, body: Value) -> Value {
+        let (status, reply) = self
+            .admin(
+                "POST",
+                &format!("/integrated-account/{account}/mcp"),
+                Some(body),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{reply}");
+        reply
+    }
+
+    /// A 2026-07-28 (stateless) MCP request to `url`'s path; returns status and the body as JSON
+    /// (the JSON-RPC message, or the hosted error object).
+    pub async fn mcp(
+        &self,
+        url: &str,
+        method: &str,
+        params: Value,
+        bearer: Option<&str>,
+    ) -> (StatusCode, Value) {
+        let path = url.strip_prefix(PUBLIC_URL).unwrap_or(url);
+        let mut params = params;
+        params["_meta"] = json!({
+            "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+            "io.modelcontextprotocol/clientCapabilities": {},
+            "io.modelcontextprotocol/clientInfo": {"name": "hosted-test", "version": "0"}
+        });
+        let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
+        let mut request = Request::post(path)
+            .header("host", "127.0.0.1:8080")
+            .header("content-type", "application/json")
+            .header("accept", "application/json, text/event-stream")
+            .header("mcp-protocol-version", "2026-07-28")
+            .header("mcp-method", method);
+        if let Some(name) = body["params"]["name"].as_str() {
+            request = request.header("mcp-name", name);
+        }
+        if let Some(token) = bearer {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        let (status, _, text) = self
+            .send(request.body(Body::from(body.to_string())).unwrap())
+            .await;
+        (status, message(&text))
+    }
+
+    /// The tool names `url` lists.
+    pub async fn tool_names(&self, url: &str) -> Vec<String> {
+        let (status, reply) = self.mcp(url, "tools/list", json!({}), None).await;
+        assert_eq!(status, StatusCode::OK, "{reply}");
+        reply["result"]["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap().to_owned())
+            .collect()
+    }
+}
+
+/// The JSON in a reply body, whether plain JSON or one SSE event.
+pub fn message(text: &str) -> Value {
+    if text.is_empty() {
+        return Value::Null;
+    }
+    if let Ok(value) = serde_json::from_str(text) {
+        return value;
+    }
+    text.lines()
+        .filter_map(|line| line.strip_prefix("data:"))
+        .map(str::trim)
+        .find_map(|data| serde_json::from_str(data).ok())
+        .unwrap_or_else(|| panic!("no JSON in {text:?}"))
+}
+
+/// A running fake Chronosphere that accepts `api_token` and records requests.
+pub async fn fake(api_token: &str) -> FakeHandle {
+    let mut config = FakeConfig::new(api_token);
+    config.record_requests = true;
+    config.seed_teams = 3;
+    let (_, handle) = fake_chronosphere::spawn(config).await.unwrap();
+    handle
+}
+
+/// A 2025-11-25 session on `url`: the session id after `initialize` + `notifications/initialized`.
+pub async fn legacy_session(hosting: &Hosting, url: &str) -> String {
+    let path = url.strip_prefix(PUBLIC_URL).unwrap();
+    let initialize = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "hosted-test", "version": "0"}}});
+    let (status, headers, text) = hosting.send(legacy_post(path, None, &initialize)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(
+        message(&text)["result"]["protocolVersion"],
+        "2025-11-25",
+        "{text}"
+    );
+    let session = headers
+        .get("mcp-session-id")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let initialized = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
+    let (status, _, text) = hosting
+        .send(legacy_post(path, Some(&session), &initialized))
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{text}");
+    session
+}
+
+/// A POST of `body` in a 2025-11-25 session (or opening one when `session` is `None`).
+pub fn legacy_post(path: &str, session: Option<&str>, body: &Value) -> Request<Body> {
+    let mut request = Request::post(path)
+        .header("host", "127.0.0.1:8080")
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream");
+    if let Some(session) = session {
+        request = request
+            .header("mcp-session-id", session)
+            .header("mcp-protocol-version", "2025-11-25");
+    }
+    request.body(Body::from(body.to_string())).unwrap()
+}
