@@ -26,9 +26,8 @@ use rmcp::model::CacheScope;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
-use crate::admin::bearer;
-use crate::admin::error::ApiError;
-use crate::app::AppState;
+use crate::api_error::ApiError;
+use crate::bearer::bearer;
 use crate::core::Hosted;
 use crate::error::HostedError;
 use crate::model::{AccountRecord, ServerConfig, ServerRecord};
@@ -277,7 +276,7 @@ fn no_such_server() -> Response {
 
 /// Serves one request to `/mcp/<token>`. The token never reaches a log line.
 pub async fn handle(
-    State(state): State<AppState>,
+    State(gateway): State<Arc<Gateway>>,
     token: Result<Path<String>, PathRejection>,
     request: Request,
 ) -> Response {
@@ -285,14 +284,14 @@ pub async fn handle(
     let Ok(Path(token)) = token else {
         return no_such_server();
     };
-    let (server, account) = match state.hosted.resolve(&token).await {
+    let (server, account) = match gateway.hosted.resolve(&token).await {
         Ok(Some(found)) => found,
         Ok(None) => return no_such_server(),
         Err(error) => return ApiError::from(error).into_response(),
     };
     if server.config.require_api_token_auth {
         let valid = match bearer(request.headers()) {
-            Some(api_token) => state.hosted.api_token_valid(api_token).await,
+            Some(api_token) => gateway.hosted.api_token_valid(api_token).await,
             None => Ok(false),
         };
         match valid {
@@ -306,7 +305,7 @@ pub async fn handle(
             Err(error) => return ApiError::from(error).into_response(),
         }
     }
-    match state.gateway.endpoint_for(&server, &account) {
+    match gateway.endpoint_for(&server, &account) {
         Ok(endpoint) => {
             let span = tracing::info_span!("mcp", server = %server.id, account = %account.id);
             endpoint.handle(request).instrument(span).await

@@ -13,7 +13,9 @@
 //! user-facing description, with the security model.
 
 pub mod admin;
+pub mod api_error;
 pub mod app;
+pub mod bearer;
 pub mod cli;
 pub mod clock;
 pub mod command;
@@ -26,18 +28,20 @@ pub mod input;
 pub mod model;
 pub mod purge;
 pub mod serve;
+pub mod state;
 pub mod store;
 pub mod upstream;
 pub mod validate;
 pub mod views;
 
-pub use app::{AppState, app};
+pub use app::app;
 pub use cli::{AccountsArgs, ServersArgs, run_accounts, run_servers};
 pub use config::CommandError;
 pub use core::{Hosted, HostedSettings};
 pub use error::HostedError;
 pub use gateway::{Gateway, GatewayOptions};
 pub use serve::ServeArgs;
+pub use state::AppState;
 pub use upstream::{UpstreamArgs, UpstreamSettings};
 
 use std::process::ExitCode;

@@ -12,12 +12,13 @@ use mcpgen_runtime::Integration;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::app::{AppState, app};
+use crate::app::app;
 use crate::clock::SystemClock;
 use crate::config::{self, CommandError, Secrets};
 use crate::core::{Hosted, HostedSettings};
 use crate::crypto::Cipher;
 use crate::gateway::{Gateway, GatewayOptions};
+use crate::state::AppState;
 use crate::upstream::UpstreamArgs;
 use crate::{purge, store};
 use mcpgen_server::connections::{self, ConnectionArgs};
@@ -80,7 +81,7 @@ pub async fn run(
     http.allowed_hosts = args.allowed_hosts.clone();
     http.allowed_hosts
         .extend(public_url.as_deref().and_then(config::public_host));
-    args.connections.apply(&mut http);
+    http.limits = args.connections.limits();
     http.validate()?;
     let limits = http.limits;
 

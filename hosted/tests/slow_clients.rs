@@ -24,6 +24,7 @@ const LIMITS: ConnectionLimits = ConnectionLimits {
     header_timeout: Duration::from_millis(800),
     body_timeout: Duration::from_millis(800),
     max_header_bytes: 16 * 1024,
+    max_request_body_bytes: 4 * 1024 * 1024,
     max_connections: 4,
 };
 

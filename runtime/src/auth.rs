@@ -8,6 +8,7 @@ use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
 use crate::credentials::Credentials;
 use crate::error::ConfigError;
 use crate::registry::{AuthSpec, Integration};
+use crate::template::{self, Piece};
 
 /// An [`AuthSpec`] with its credentials filled in.
 #[derive(Clone)]
@@ -74,21 +75,18 @@ pub(crate) fn basic_pair(integration: &Integration, credentials: &Credentials) -
 
 /// Fills `{credential}` placeholders; the error names the placeholder, never a value.
 fn render(template: &str, credentials: &Credentials) -> Result<String, String> {
+    let pieces = template::parse(template).map_err(|_| format!("unclosed `{{` in `{template}`"))?;
     let mut out = String::with_capacity(template.len() + 32);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        let close = rest[open..]
-            .find('}')
-            .ok_or_else(|| format!("unclosed `{{` in `{template}`"))?;
-        let name = &rest[open + 1..open + close];
-        let value = credentials.get(name).ok_or_else(|| {
-            format!("`{template}` names `{{{name}}}`, which is not a supplied credential")
-        })?;
-        out.push_str(&rest[..open]);
-        out.push_str(value);
-        rest = &rest[open + close + 1..];
+    for piece in pieces {
+        match piece {
+            Piece::Text(text) => out.push_str(text),
+            Piece::Placeholder { name, .. } => {
+                out.push_str(credentials.get(name).ok_or_else(|| {
+                    format!("`{template}` names `{{{name}}}`, which is not a supplied credential")
+                })?);
+            }
+        }
     }
-    out.push_str(rest);
     Ok(out)
 }
 

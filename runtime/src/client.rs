@@ -10,11 +10,12 @@ use url::Url;
 
 use crate::auth::Auth;
 pub use crate::credentials::Credentials;
-use crate::credentials::{Secrets, env_var};
+use crate::credentials::env_var;
 use crate::cursor::{CursorKey, LinkCursors};
 use crate::endpoint::BaseUrl;
 use crate::error::{ConfigError, UpstreamError};
 use crate::registry::{Integration, RequestPlan};
+use crate::secrets::Secrets;
 use crate::transport::{CredentialHosts, Transport};
 
 /// How to reach the upstream, beyond what the integration says.
@@ -126,7 +127,7 @@ impl UpstreamClient {
     }
 
     /// Removes the account's secret values from an upstream error's text.
-    pub(crate) fn scrub(&self, error: UpstreamError) -> UpstreamError {
+    pub(crate) fn scrub_error(&self, error: UpstreamError) -> UpstreamError {
         error.map_text(|text| self.inner.secrets.scrub(text))
     }
 }

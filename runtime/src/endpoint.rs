@@ -11,6 +11,7 @@ use url::{Host, Url};
 
 use crate::credentials::Credentials;
 use crate::error::{ConfigError, UpstreamError};
+use crate::template::{self, Piece, Unclosed};
 
 /// Everything but RFC 3986 unreserved characters is encoded, `/` and `%` included.
 pub(crate) const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -44,23 +45,25 @@ impl BaseUrl {
         let host_end = host_end(template, authority_start, authority_end);
         let mut host_credentials = Vec::new();
 
+        let pieces = template::parse(template)
+            .map_err(|Unclosed { at }| invalid(format!("unclosed `{{` at byte {at}")))?;
         let mut resolved = String::with_capacity(template.len() + 32);
-        let mut rest = template;
-        while let Some(open) = rest.find('{') {
-            let offset = template.len() - rest.len();
-            let close = rest[open..]
-                .find('}')
-                .ok_or_else(|| invalid(format!("unclosed `{{` at byte {}", offset + open)))?;
-            let name = &rest[open + 1..open + close];
+        for piece in pieces {
+            let (name, at) = match piece {
+                Piece::Text(text) => {
+                    resolved.push_str(text);
+                    continue;
+                }
+                Piece::Placeholder { name, at } => (name, at),
+            };
             let value = credentials.get(name).ok_or_else(|| {
                 invalid(format!(
                     "placeholder `{{{name}}}` names no supplied credential"
                 ))
             })?;
-            resolved.push_str(&rest[..open]);
-            if offset + open < authority_end {
+            if at < authority_end {
                 check_host_label(name, value).map_err(&invalid)?;
-                if offset + open < host_end {
+                if at < host_end {
                     host_credentials.push(name.to_owned());
                 }
                 resolved.push_str(value);
@@ -69,9 +72,7 @@ impl BaseUrl {
                     .map_err(|reason| invalid(format!("credential `{name}` {reason}")))?;
                 resolved.extend(utf8_percent_encode(value, SEGMENT));
             }
-            rest = &rest[open + close + 1..];
         }
-        resolved.push_str(rest);
 
         let url = Url::parse(&resolved).map_err(|error| invalid(error.to_string()))?;
         if !matches!(url.scheme(), "http" | "https") {
@@ -154,23 +155,22 @@ impl BaseUrl {
         if !template.starts_with('/') {
             text.push('/');
         }
-        let mut rest = template;
-        while let Some(open) = rest.find('{') {
-            let Some(close) = rest[open..].find('}') else {
-                break;
-            };
-            let name = &rest[open + 1..open + close];
-            let value = lookup(name).ok_or_else(|| UpstreamError::InvalidInput {
-                message: format!("missing path argument `{name}`"),
-            })?;
-            check_segment(value).map_err(|reason| UpstreamError::InvalidInput {
-                message: format!("`{name}` {reason}"),
-            })?;
-            text.push_str(&rest[..open]);
-            text.extend(utf8_percent_encode(value, SEGMENT));
-            rest = &rest[open + close + 1..];
+        // The generator checked every path template, so an unclosed `{` is left as text.
+        let pieces = template::parse(template).unwrap_or_else(|_| vec![Piece::Text(template)]);
+        for piece in pieces {
+            match piece {
+                Piece::Text(literal) => text.push_str(literal),
+                Piece::Placeholder { name, .. } => {
+                    let value = lookup(name).ok_or_else(|| UpstreamError::InvalidInput {
+                        message: format!("missing path argument `{name}`"),
+                    })?;
+                    check_segment(value).map_err(|reason| UpstreamError::InvalidInput {
+                        message: format!("`{name}` {reason}"),
+                    })?;
+                    text.extend(utf8_percent_encode(value, SEGMENT));
+                }
+            }
         }
-        text.push_str(rest);
         // Only the path changes, so the base URL's scheme and host are not parsed again.
         let mut url = self.url.clone();
         url.set_path(&text);

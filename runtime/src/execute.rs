@@ -13,14 +13,28 @@ use crate::client::{Inner, UpstreamClient};
 use crate::cursor::LinkCursors;
 use crate::error::UpstreamError;
 use crate::pagination;
-use crate::registry::{HttpVerb, RequestPlan};
+use crate::registry::{BoxFuture, HttpVerb, RequestPlan, Upstream};
 use crate::{reply, request};
 
 const JSON: HeaderValue = HeaderValue::from_static("application/json");
 
+impl Upstream for UpstreamClient {
+    fn execute<'a>(
+        &'a self,
+        plan: &'static RequestPlan,
+        input: Value,
+    ) -> BoxFuture<'a, Result<Value, UpstreamError>> {
+        Box::pin(execute(self, plan, input))
+    }
+
+    fn scrub(&self, error: UpstreamError) -> UpstreamError {
+        self.scrub_error(error)
+    }
+}
+
 /// Runs `plan` with `input` (a JSON object) and returns the value the output type decodes from:
 /// see [`reply::shape`].
-pub(crate) async fn execute(
+async fn execute(
     client: &UpstreamClient,
     plan: &'static RequestPlan,
     input: Value,
@@ -33,7 +47,7 @@ pub(crate) async fn execute(
     }
     result
         .map(|(_, value)| value)
-        .map_err(|error| client.scrub(error))
+        .map_err(|error| client.scrub_error(error))
 }
 
 /// One debug event per call: tool, verb, path template, status, elapsed. Never arguments, URLs

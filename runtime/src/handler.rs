@@ -3,33 +3,17 @@
 //! Generated code names a monomorphised [`handler`] per tool (`handler::<Input, Output>`), so a
 //! tool adds no functions of its own; the typed client calls [`call`] directly.
 
-use std::future::Future;
-use std::pin::Pin;
-
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::client::UpstreamClient;
 use crate::error::{CallError, UpstreamError};
-use crate::execute::execute;
-use crate::registry::{OutputShape, RequestPlan};
-
-/// A boxed, sendable future, as returned by tool handlers.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-/// The handler stored in each [`crate::Tool`]: decodes MCP arguments and returns the tool's
-/// structured content.
-pub type ToolHandler = for<'a> fn(
-    &'a UpstreamClient,
-    &'static RequestPlan,
-    Map<String, Value>,
-) -> BoxFuture<'a, Result<Value, CallError>>;
+use crate::registry::{BoxFuture, OutputShape, RequestPlan, Upstream};
 
 /// Decodes `args` as `I` (an invalid argument is [`CallError::InvalidArguments`] naming the
 /// field), runs `plan`, decodes the reply as `O` and returns it as JSON.
 pub fn handler<'a, I, O>(
-    client: &'a UpstreamClient,
+    client: &'a dyn Upstream,
     plan: &'static RequestPlan,
     args: Map<String, Value>,
 ) -> BoxFuture<'a, Result<Value, CallError>>
@@ -60,7 +44,7 @@ where
 
 /// The typed client's entry point: runs `plan` with `input` and decodes the reply as `O`.
 pub async fn call<I, O>(
-    client: &UpstreamClient,
+    client: &dyn Upstream,
     plan: &'static RequestPlan,
     input: &I,
 ) -> Result<O, UpstreamError>
@@ -78,11 +62,11 @@ fn encode<I: Serialize>(input: &I) -> Result<Value, UpstreamError> {
 }
 
 async fn run<O: DeserializeOwned>(
-    client: &UpstreamClient,
+    client: &dyn Upstream,
     plan: &'static RequestPlan,
     input: Value,
 ) -> Result<O, UpstreamError> {
-    let shaped = execute(client, plan, input).await?;
+    let shaped = client.execute(plan, input).await?;
     decode(&shaped).map_err(|error| {
         let path = reply_path(plan, &error.path().to_string());
         client.scrub(UpstreamError::UnexpectedReply {

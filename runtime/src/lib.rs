@@ -15,18 +15,21 @@ pub mod error;
 mod execute;
 pub mod handler;
 mod pagination;
+mod parts;
 mod public_ip;
 pub mod ratelimit;
 pub mod registry;
 mod reply;
 mod request;
+mod secrets;
+mod template;
 mod transport;
 
 pub use client::{Credentials, UpstreamClient, UpstreamConfig};
 pub use credentials::env_var;
 pub use cursor::CursorKey;
 pub use error::{CallError, ConfigError, RateLimit, UpstreamError};
-pub use handler::{BoxFuture, ToolHandler, call, handler};
+pub use handler::{call, handler};
 pub use registry::*;
 pub use transport::{CredentialHosts, Transport};
 

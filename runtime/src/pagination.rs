@@ -15,8 +15,8 @@ use crate::cursor::LinkCursors;
 use crate::dotted;
 use crate::endpoint::BaseUrl;
 use crate::error::UpstreamError;
+use crate::parts::Parts;
 use crate::registry::PaginationSpec;
-use crate::request::Parts;
 
 /// What the request asked for, kept to compute the next cursor from the reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

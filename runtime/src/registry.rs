@@ -1,10 +1,42 @@
-//! Static descriptions of integrations and their tools: the data generated code emits.
+//! Static descriptions of integrations and their tools: the data generated code emits, and the
+//! one trait their handlers call through.
 //!
 //! Generated crates hold one `static INTEGRATION: Integration` each. Everything here is
-//! `'static` and `const`-constructible so a tool costs a few lines of data, not code; the
-//! behaviour lives once in [`crate::execute`] and friends.
+//! `'static` and `const`-constructible so a tool costs a few lines of data, not code. This is
+//! the contract, so it imports nothing but the error types: a handler reaches the upstream
+//! through [`Upstream`], which the client implements above it.
 
-use crate::handler::ToolHandler;
+use std::future::Future;
+use std::pin::Pin;
+
+use serde_json::{Map, Value};
+
+use crate::error::{CallError, UpstreamError};
+
+/// A boxed, sendable future, as returned by tool handlers.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The handler stored in each [`Tool`]: decodes MCP arguments, runs the plan through the
+/// upstream, and returns the tool's structured content. Generated code stores
+/// `mcpgen_runtime::handler::<Input, Output>`.
+pub type ToolHandler = for<'a> fn(
+    &'a dyn Upstream,
+    &'static RequestPlan,
+    Map<String, Value>,
+) -> BoxFuture<'a, Result<Value, CallError>>;
+
+/// What a tool handler asks of the upstream. [`crate::UpstreamClient`] is the implementation.
+pub trait Upstream: Send + Sync {
+    /// Runs `plan` with `input` (a JSON object); returns the value the output type decodes from.
+    fn execute<'a>(
+        &'a self,
+        plan: &'static RequestPlan,
+        input: Value,
+    ) -> BoxFuture<'a, Result<Value, UpstreamError>>;
+
+    /// Removes the account's secret values from an error's text.
+    fn scrub(&self, error: UpstreamError) -> UpstreamError;
+}
 
 /// One integration: how to reach and authenticate to an API, and its tools.
 #[derive(Debug)]

@@ -9,11 +9,11 @@ use std::time::SystemTime;
 use reqwest::header::CONTENT_TYPE;
 use serde_json::{Map, Value};
 
-use crate::credentials::Secrets;
 use crate::dotted;
 use crate::error::{RateLimit, UpstreamError};
 use crate::ratelimit;
 use crate::registry::{Integration, OutputShape, RequestPlan};
+use crate::secrets::Secrets;
 
 /// Error bodies are only read for their message, so a smaller cap is enough.
 const ERROR_BODY_CAP: usize = 64 * 1024;

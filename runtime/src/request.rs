@@ -13,8 +13,9 @@ use crate::cursor::LinkCursors;
 use crate::endpoint::BaseUrl;
 use crate::error::UpstreamError;
 use crate::pagination::{self, PageState};
+use crate::parts::{Parts, scalar_text};
+use crate::registry::Arg;
 use crate::registry::{ArgLocation, PaginationSpec, RequestPlan};
-use crate::{dotted, registry::Arg};
 
 /// The upstream request for one call.
 #[derive(Debug)]
@@ -23,97 +24,6 @@ pub(crate) struct Prepared {
     /// JSON text, present only when the plan sends a body.
     pub(crate) body: Option<Vec<u8>>,
     pub(crate) page: PageState,
-}
-
-/// A request under construction.
-#[derive(Debug)]
-pub(crate) struct Parts {
-    url: Url,
-    query: Vec<(&'static str, String)>,
-    body: Option<Map<String, Value>>,
-}
-
-impl Parts {
-    pub(crate) fn new(url: Url) -> Self {
-        Self {
-            url,
-            query: Vec::new(),
-            body: None,
-        }
-    }
-
-    #[cfg(test)]
-    pub(crate) fn url(&self) -> &Url {
-        &self.url
-    }
-
-    /// Follows a pagination link: the link already carries the query, so earlier pairs go.
-    pub(crate) fn replace_url(&mut self, url: Url) {
-        self.url = url;
-        self.query.clear();
-    }
-
-    pub(crate) fn query_text(&mut self, name: &'static str, value: String) {
-        self.query.push((name, value));
-    }
-
-    /// Scalars as text, arrays as one pair per element, nulls not at all.
-    pub(crate) fn query_value(&mut self, name: &'static str, value: &Value) {
-        match value {
-            Value::Null => {}
-            Value::Array(items) => {
-                for item in items.iter().filter(|item| !item.is_null()) {
-                    self.query.push((name, scalar_text(item)));
-                }
-            }
-            other => self.query.push((name, scalar_text(other))),
-        }
-    }
-
-    /// Sets a (possibly dotted, hence nested) top-level body field.
-    pub(crate) fn body_field(&mut self, name: &str, value: Value) {
-        dotted::insert(self.body.get_or_insert_with(Map::new), name, value);
-    }
-
-    fn finish(mut self, auth: &Auth) -> Result<(Url, Option<Vec<u8>>), UpstreamError> {
-        let auth_pair = match auth {
-            Auth::Query(name, value) => Some((name.as_str(), value.as_str())),
-            _ => None,
-        };
-        if !self.query.is_empty() || auth_pair.is_some() {
-            let mut pairs = self.url.query_pairs_mut();
-            for (name, value) in &self.query {
-                pairs.append_pair(name, value);
-            }
-            if let Some((name, value)) = auth_pair {
-                pairs.append_pair(name, value);
-            }
-        }
-        let body = self
-            .body
-            .map(|body| serde_json::to_vec(&Value::Object(body)))
-            .transpose()
-            .map_err(|error| UpstreamError::InvalidInput {
-                message: format!("could not encode the body: {error}"),
-            })?;
-        Ok((self.url, body))
-    }
-
-    #[cfg(test)]
-    pub(crate) fn query_string(&self) -> String {
-        let mut url = self.url.clone();
-        url.query_pairs_mut().extend_pairs(
-            self.query
-                .iter()
-                .map(|(name, value)| (*name, value.as_str())),
-        );
-        url.query().unwrap_or_default().to_owned()
-    }
-
-    #[cfg(test)]
-    pub(crate) fn body_json(&self) -> Option<Value> {
-        self.body.clone().map(Value::Object)
-    }
 }
 
 pub(crate) fn prepare(
@@ -200,7 +110,7 @@ pub(crate) fn prepare(
         }
     }
     if sends_body {
-        let body = parts.body.get_or_insert_with(Map::new);
+        let mut body = Map::new();
         match plan.body_wrapper {
             Some(wrapper) => {
                 body.insert(wrapper.to_owned(), Value::Object(record));
@@ -208,6 +118,7 @@ pub(crate) fn prepare(
             None => body.extend(record),
         }
         body.extend(top);
+        parts.body_fields(body);
     }
 
     let limit = input.remove("limit").filter(|value| !value.is_null());
@@ -232,16 +143,6 @@ pub(crate) fn prepare(
     let page = pagination::apply(&plan.pagination, base, limit, cursor, &mut parts, links)?;
     let (url, body) = parts.finish(auth)?;
     Ok(Prepared { url, body, page })
-}
-
-fn scalar_text(value: &Value) -> String {
-    match value {
-        Value::String(text) => text.clone(),
-        Value::Bool(flag) => flag.to_string(),
-        Value::Number(number) => number.to_string(),
-        // Objects have no standard query encoding; JSON text is at least lossless.
-        other => other.to_string(),
-    }
 }
 
 #[cfg(test)]

@@ -197,14 +197,13 @@ pub fn execute(
             block_on(server.serve_stdio())
         }
         Command::Http(args) => {
-            let mut options = HttpOptions {
+            let options = HttpOptions {
                 listen: args.listen,
                 allowed_origins: args.allowed_origins,
                 allowed_hosts: args.allowed_hosts,
                 allow_non_loopback: args.allow_non_loopback,
-                ..HttpOptions::default()
+                limits: args.connections.limits(),
             };
-            args.connections.apply(&mut options);
             options.validate()?;
             let server = build(integrations, &args.select, &args.upstream, env)?;
             block_on(server.serve_http(options))

@@ -37,7 +37,6 @@ use tokio::sync::Semaphore;
 use tokio::time::{Instant, Sleep};
 use tower::ServiceExt as _;
 
-use crate::http::{DEFAULT_MAX_REQUEST_BODY_BYTES, HttpOptions};
 use crate::units::{parse_byte_size, parse_duration};
 
 /// Default of [`ConnectionLimits::header_timeout`].
@@ -46,6 +45,8 @@ pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default of [`ConnectionLimits::max_header_bytes`]: Envoy's default is 60 KiB, nginx's 32 KiB.
 pub const DEFAULT_MAX_HEADER_BYTES: usize = 64 * 1024;
+/// Default of [`ConnectionLimits::max_request_body_bytes`].
+pub const DEFAULT_MAX_REQUEST_BODY_BYTES: usize = 4 * 1024 * 1024;
 /// Default of [`ConnectionLimits::max_connections`].
 pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
 /// How long shutdown waits for open requests before it drops them.
@@ -61,6 +62,8 @@ pub struct ConnectionLimits {
     pub body_timeout: Duration,
     /// Largest request head (request line and headers); larger is answered 431.
     pub max_header_bytes: usize,
+    /// Largest MCP request body; larger is answered 413.
+    pub max_request_body_bytes: usize,
     /// Most connections open at once; more wait in the listen backlog.
     pub max_connections: usize,
 }
@@ -71,13 +74,13 @@ impl Default for ConnectionLimits {
             header_timeout: DEFAULT_HEADER_TIMEOUT,
             body_timeout: DEFAULT_BODY_TIMEOUT,
             max_header_bytes: DEFAULT_MAX_HEADER_BYTES,
+            max_request_body_bytes: DEFAULT_MAX_REQUEST_BODY_BYTES,
             max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }
 }
 
-/// The flags that set [`ConnectionLimits`] and the request body cap, shared by `http` and
-/// `serve`.
+/// The flags that set [`ConnectionLimits`], shared by `http` and `serve`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ConnectionArgs {
     /// Largest MCP request body accepted (413 above): bytes, or with KiB/MiB/GiB.
@@ -99,15 +102,15 @@ pub struct ConnectionArgs {
 }
 
 impl ConnectionArgs {
-    /// Sets `options`' body cap and connection limits from the flags.
-    pub fn apply(&self, options: &mut HttpOptions) {
-        options.max_request_body_bytes = self.max_request_bytes;
-        options.limits = ConnectionLimits {
+    /// The limits the flags set.
+    pub fn limits(&self) -> ConnectionLimits {
+        ConnectionLimits {
             header_timeout: self.header_timeout,
             body_timeout: self.body_timeout,
             max_header_bytes: self.max_header_bytes,
+            max_request_body_bytes: self.max_request_bytes,
             max_connections: self.max_connections,
-        };
+        }
     }
 }
 

@@ -32,14 +32,11 @@ use tokio_util::sync::CancellationToken;
 
 use crate::connections::{self, BodyTimeout, ConnectionLimits};
 use crate::error::Error;
-use crate::fast_path::FastPath;
+use crate::fast_path::{FastPath, is_json};
 use crate::handler::McpHandler;
 
 /// The path the MCP endpoint is served at.
 pub const MCP_PATH: &str = "/mcp";
-
-/// Largest accepted request body; larger ones get 413.
-pub const DEFAULT_MAX_REQUEST_BODY_BYTES: usize = 4 * 1024 * 1024;
 
 /// Browser origins accepted by default: loopback pages on any port. DNS rebinding is stopped
 /// by the `Host` check; this stops other sites' pages from driving the server.
@@ -65,8 +62,7 @@ pub struct HttpOptions {
     pub allowed_hosts: Vec<String>,
     /// Permit a non-loopback `listen` address.
     pub allow_non_loopback: bool,
-    pub max_request_body_bytes: usize,
-    /// Head and body timeouts, head size and connection caps.
+    /// Head and body timeouts and sizes, and the connection cap.
     pub limits: ConnectionLimits,
 }
 
@@ -77,7 +73,6 @@ impl Default for HttpOptions {
             allowed_origins: Vec::new(),
             allowed_hosts: Vec::new(),
             allow_non_loopback: false,
-            max_request_body_bytes: DEFAULT_MAX_REQUEST_BODY_BYTES,
             limits: ConnectionLimits::default(),
         }
     }
@@ -125,7 +120,7 @@ impl HttpOptions {
             .with_allowed_hosts(self.host_allowlist())
             .with_allowed_origins(origins)
             .enforce_origin_validation()
-            .with_max_request_body_bytes(self.max_request_body_bytes)
+            .with_max_request_body_bytes(self.limits.max_request_body_bytes)
             // Sessions serve 2025-11-25 clients; 2026-07-28 requests are stateless either way.
             .with_legacy_session_mode(true)
             // Stateless answers are single JSON documents unless the handler streams.
@@ -173,7 +168,7 @@ impl Endpoint {
             sessions,
             fast_path: FastPath::new(&options.host_allowlist()),
             handler,
-            max_request_body_bytes: options.max_request_body_bytes,
+            max_request_body_bytes: options.limits.max_request_body_bytes,
         })
     }
 
@@ -430,15 +425,6 @@ fn normalize_origin(origin: &str) -> Result<String, Error> {
     } else {
         format!("{scheme}://{authority}:{default_port}")
     })
-}
-
-pub(crate) fn is_json(content_type: Option<&HeaderValue>) -> bool {
-    content_type
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| {
-            let essence = value.split_once(';').map_or(value, |(essence, _)| essence);
-            essence.trim().eq_ignore_ascii_case("application/json")
-        })
 }
 
 /// The JSON-RPC error for a body rmcp could not decode as a message.

@@ -4,7 +4,7 @@
 # tests/package-lock.json (`npm ci`, only when the lock file changed since the last install),
 # then hands over to run.py. Binaries come from MCPGEN_BIN_DIR, else $CARGO_TARGET_DIR/debug.
 #
-#   tests/conformance/run.sh [--only-required] [--no-doc] [--out DIR]
+#   tests/conformance/run.sh [--only-required] [--out DIR]
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

@@ -5,10 +5,10 @@ use axum::extract::State;
 use http::StatusCode;
 use mcpgen_runtime::Page;
 
-use super::error::ApiError;
 use super::extract::{JsonBody, Paging, Segments};
-use crate::app::AppState;
+use crate::api_error::ApiError;
 use crate::input::NewAccount;
+use crate::state::AppState;
 use crate::views::AccountView;
 
 pub async fn create(

@@ -12,7 +12,7 @@ use http::{StatusCode, header};
 use serde::de::DeserializeOwned;
 use serde_json::error::Category;
 
-use super::error::ApiError;
+use crate::api_error::ApiError;
 use crate::core::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use mcpgen_server::connections::BodyTimeout;
 

@@ -6,7 +6,6 @@
 //! [`error::ApiError`]).
 
 mod accounts;
-pub mod error;
 pub mod extract;
 mod servers;
 mod tokens;
@@ -16,10 +15,10 @@ use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
-use http::{HeaderMap, header};
 
-use super::app::AppState;
-use error::ApiError;
+use crate::api_error::ApiError;
+use crate::bearer::bearer;
+use crate::state::AppState;
 
 /// The admin routes, behind the admin-token check.
 pub fn routes(state: AppState) -> Router<AppState> {
@@ -58,12 +57,4 @@ async fn require_admin(State(state): State<AppState>, request: Request, next: Ne
         }
         Some(_) => next.run(request).await,
     }
-}
-
-/// The token of an `Authorization: Bearer <token>` header (scheme case-insensitive).
-pub fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
-    let (scheme, token) = value.split_once(' ')?;
-    let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }

@@ -6,10 +6,10 @@ use axum::extract::State;
 use http::StatusCode;
 use mcpgen_runtime::Page;
 
-use super::error::ApiError;
 use super::extract::{JsonBody, Paging, Segments};
-use crate::app::AppState;
+use crate::api_error::ApiError;
 use crate::input::{NewServer, ServerPatch};
+use crate::state::AppState;
 use crate::views::ServerView;
 
 pub async fn create(

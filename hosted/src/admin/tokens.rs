@@ -6,9 +6,9 @@ use axum::extract::State;
 use http::StatusCode;
 use mcpgen_runtime::Page;
 
-use super::error::ApiError;
 use super::extract::{Paging, Segments};
-use crate::app::AppState;
+use crate::api_error::ApiError;
+use crate::state::AppState;
 use crate::views::ApiTokenView;
 
 pub async fn create(

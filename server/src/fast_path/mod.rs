@@ -26,7 +26,6 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::handler::{CallOutcome, McpHandler};
-use crate::http::is_json;
 
 /// The one revision this path serves (`ProtocolVersion::V_2026_07_28`; a test keeps them
 /// equal); newer ones go to rmcp until they are checked here.
@@ -279,3 +278,13 @@ fn write_json<T: serde::Serialize + ?Sized>(json: &mut Vec<u8>, value: &T) {
 
 #[cfg(test)]
 mod tests;
+
+/// Whether a `Content-Type` is `application/json` (any parameters).
+pub(crate) fn is_json(content_type: Option<&HeaderValue>) -> bool {
+    content_type
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| {
+            let essence = value.split_once(';').map_or(value, |(essence, _)| essence);
+            essence.trim().eq_ignore_ascii_case("application/json")
+        })
+}

@@ -248,7 +248,7 @@ async fn anything_else_goes_to_rmcp_unchanged() {
 #[tokio::test]
 async fn a_body_over_the_cap_gets_rmcps_413_not_a_direct_answer() {
     let (endpoint, _fake) = endpoint().await;
-    let padding = "x".repeat(crate::http::DEFAULT_MAX_REQUEST_BODY_BYTES);
+    let padding = "x".repeat(crate::connections::DEFAULT_MAX_REQUEST_BODY_BYTES);
     let body = call(
         json!(1),
         "get_single_chronosphere_team_by_id",

@@ -7,7 +7,7 @@ use std::time::Duration;
 use mcpgen_runtime::{
     Annotations, AuthSpec, BoxFuture, CallError, CredentialSpec, Credentials, HttpVerb,
     Integration, MethodKind, OutputShape, PaginationSpec, RateLimit, RateLimitSpec, RequestPlan,
-    Tool, UpstreamClient, UpstreamConfig, UpstreamError,
+    Tool, Upstream, UpstreamClient, UpstreamConfig, UpstreamError,
 };
 use mcpgen_server::{McpHandler, Server, ToolFilter};
 use serde_json::{Map, Value, json};
@@ -175,7 +175,7 @@ pub static DEMO: Integration = Integration {
 pub static INTEGRATIONS: [&Integration; 1] = [&DEMO];
 
 fn list_widgets<'a>(
-    _: &'a UpstreamClient,
+    _: &'a dyn Upstream,
     _: &'static RequestPlan,
     args: Map<String, Value>,
 ) -> BoxFuture<'a, Result<Value, CallError>> {
@@ -198,7 +198,7 @@ fn list_widgets<'a>(
 
 /// `id` "limited" is an upstream 429 with rate-limit values; "slow" sleeps; others succeed.
 pub fn get_widget<'a>(
-    _: &'a UpstreamClient,
+    _: &'a dyn Upstream,
     _: &'static RequestPlan,
     args: Map<String, Value>,
 ) -> BoxFuture<'a, Result<Value, CallError>> {
@@ -232,7 +232,7 @@ pub fn get_widget<'a>(
 }
 
 fn echo_arguments<'a>(
-    _: &'a UpstreamClient,
+    _: &'a dyn Upstream,
     _: &'static RequestPlan,
     args: Map<String, Value>,
 ) -> BoxFuture<'a, Result<Value, CallError>> {
@@ -240,7 +240,7 @@ fn echo_arguments<'a>(
 }
 
 fn explode<'a>(
-    _: &'a UpstreamClient,
+    _: &'a dyn Upstream,
     _: &'static RequestPlan,
     _: Map<String, Value>,
 ) -> BoxFuture<'a, Result<Value, CallError>> {

@@ -1,5 +1,6 @@
-//! [`ApiError`]: every admin-API failure as `{"error": "<code>", "message": "..."}` with the
-//! status that fits, so clients never have to parse axum's plain-text rejections.
+//! [`ApiError`]: every failure of a hosted route (the admin API, `/mcp/<token>` before its
+//! endpoint, unknown routes) as `{"error": "<code>", "message": "..."}` with the status that
+//! fits, so clients never have to parse axum's plain-text rejections.
 
 use axum::Json;
 use axum::response::{IntoResponse, Response};
