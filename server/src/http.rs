@@ -34,6 +34,7 @@ use crate::connections::{self, BodyTimeout, ConnectionLimits};
 use crate::error::Error;
 use crate::fast_path::{FastPath, is_json};
 use crate::handler::McpHandler;
+use futures::future::BoxFuture;
 
 /// The path the MCP endpoint is served at.
 pub const MCP_PATH: &str = "/mcp";
@@ -175,8 +176,12 @@ impl Endpoint {
     /// Answers one request to the endpoint: a JSON POST on the direct route when it can, else
     /// through rmcp with its 415 for an undecodable body turned into a JSON-RPC error; a DELETE
     /// with the statuses clients expect; anything else as rmcp answers it.
-    pub async fn handle(&self, request: Request) -> Response {
-        self.route(request, Route::DirectWhenRecognised).await
+    ///
+    /// The future is boxed so that its machinery (rmcp's service among it) is compiled once, in
+    /// this crate, however many crates call it: an `async fn` this small is inlined across
+    /// crates, and with it every generic it instantiates (2 MB of the hosted binary).
+    pub fn handle(&self, request: Request) -> BoxFuture<'_, Response> {
+        Box::pin(self.route(request, Route::DirectWhenRecognised))
     }
 
     /// [`Self::handle`] with the direct route on or off (the differential tests compare the two).
