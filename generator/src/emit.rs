@@ -65,12 +65,12 @@ fn resource_items(
     resource: &ir::Resource,
     schemas: &[tools::ToolSchemas],
 ) -> Result<Vec<TokenStream>, Error> {
-    let mut types = types::ModuleTypes::default();
-    types.reserve(&resource.record_type);
+    let mut types = types::ModuleTypes::new(&resource.module);
+    types.reserve(&resource.record_type)?;
     for tool in &resource.tools {
-        types.reserve(&tool.input_type);
+        types.reserve(&tool.input_type)?;
         if let Some((name, _)) = custom_output(tool) {
-            types.reserve(name);
+            types.reserve(name)?;
         }
     }
     let record_doc = format!(

@@ -36,12 +36,14 @@ pub enum Error {
     )]
     UnknownTemplate { path: PathBuf, known: String },
 
-    /// Two generated names collide (two arguments of one tool, say): the docs need a rename.
-    #[error("{integration}: {message}")]
-    Conflict {
-        integration: String,
-        message: String,
-    },
+    /// Two generated Rust names collide in one scope. Validation reports every such collision
+    /// against the doc that causes it, so this is a generator bug, reported rather than papered
+    /// over by renaming.
+    #[error(
+        "generated Rust would declare `{name}` twice in {scope}; validation should have reported \
+         this: please report this bug"
+    )]
+    NameCollision { scope: String, name: String },
 
     /// Emitted Rust did not parse, so it cannot be formatted: a generator bug, reported rather
     /// than written.

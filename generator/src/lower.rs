@@ -53,7 +53,6 @@ pub fn lower(
     .into_iter()
     .collect::<Result<Vec<_>, Error>>()?;
     dedupe_client_methods(&mut resources);
-    check_unique_tool_names(&integration.name, &resources)?;
     Ok(ir::Integration {
         name: integration.name.clone(),
         display_name: integration.display_name.clone(),
@@ -113,14 +112,6 @@ fn lower_tool(
         }),
         None => None,
     };
-    check_unique_args(
-        &integration.name,
-        &name,
-        &inputs,
-        limit.is_some(),
-        next_cursor.is_some(),
-    )?;
-
     let id_description = inputs
         .iter()
         .find(|field| field.location == ArgLocation::Path && field.name == "id")
@@ -130,7 +121,7 @@ fn lower_tool(
         &DescriptionContext {
             description: &method.description,
             kind: words.kind,
-            verb: verb_name(method.verb),
+            verb: method.verb.as_str(),
             resource: &words.resource,
             id_description: id_description.as_deref(),
             paginated: next_cursor.is_some(),
@@ -147,7 +138,6 @@ fn lower_tool(
     };
     let mut tags: BTreeSet<String> = resource.tags.iter().cloned().collect();
     tags.extend(method.tags.iter().cloned());
-    let type_prefix = naming::type_name(&name);
 
     Ok(ir::Tool {
         title,
@@ -157,7 +147,7 @@ fn lower_tool(
         annotations: annotations(&method.kind, method.verb),
         static_name: naming::tool_static(&name),
         plan_name: naming::plan_const(&name),
-        input_type: format!("{type_prefix}Input"),
+        input_type: naming::input_type(&name),
         client_method: naming::client_method(&resource.name, &resource.singular, &method.kind),
         inputs,
         limit,
@@ -263,18 +253,16 @@ fn output(
     pagination: &Pagination,
     templates: &Templates,
 ) -> Result<Output, Error> {
-    let custom = |suffix: &str| {
-        method
-            .response_schema
-            .as_ref()
-            .map(|schema| OutputRecord::Custom {
-                type_name: format!("{}{suffix}", naming::type_name(tool)),
-                schema: schema.clone(),
-            })
-    };
+    let custom = method
+        .response_schema
+        .as_ref()
+        .map(|schema| OutputRecord::Custom {
+            type_name: naming::output_type(tool, &method.kind),
+            schema: schema.clone(),
+        });
     Ok(match method.kind {
         MethodKind::List => Output::Page {
-            record: custom("Item").unwrap_or(OutputRecord::Resource),
+            record: custom.unwrap_or(OutputRecord::Resource),
             next_cursor_description: templates.render_text(
                 "output_next_cursor.txt.j2",
                 &PaginationContext {
@@ -283,11 +271,9 @@ fn output(
             )?,
         },
         MethodKind::Get | MethodKind::Create | MethodKind::Update => {
-            Output::Record(custom("Output").unwrap_or(OutputRecord::Resource))
+            Output::Record(custom.unwrap_or(OutputRecord::Resource))
         }
-        MethodKind::Delete | MethodKind::Custom(_) => {
-            custom("Output").map_or(Output::Raw, Output::Record)
-        }
+        MethodKind::Delete | MethodKind::Custom(_) => custom.map_or(Output::Raw, Output::Record),
     })
 }
 
@@ -341,55 +327,6 @@ fn string_schema(description: String) -> Schema {
     }
 }
 
-fn check_unique_args(
-    integration: &str,
-    tool: &str,
-    inputs: &[InputField],
-    limit: bool,
-    cursor: bool,
-) -> Result<(), Error> {
-    let mut seen: BTreeMap<&str, String> = BTreeMap::new();
-    let pagination = [("limit", limit), ("next_cursor", cursor)];
-    for (name, present) in pagination {
-        if present {
-            seen.insert(name, "the pagination argument".to_owned());
-        }
-    }
-    for field in inputs {
-        let origin = format!(
-            "{} field `{}`",
-            location_name(field.location),
-            field.upstream
-        );
-        if let Some(previous) = seen.insert(&field.name, origin.clone()) {
-            return Err(Error::Conflict {
-                integration: integration.to_owned(),
-                message: format!(
-                    "tool `{tool}` would have two arguments named `{}`: {previous} and {origin}; rename one of them in the docs",
-                    field.name
-                ),
-            });
-        }
-    }
-    Ok(())
-}
-
-fn check_unique_tool_names(integration: &str, resources: &[ir::Resource]) -> Result<(), Error> {
-    let mut seen = BTreeSet::new();
-    for tool in resources.iter().flat_map(|resource| &resource.tools) {
-        if !seen.insert(tool.static_name.as_str()) {
-            return Err(Error::Conflict {
-                integration: integration.to_owned(),
-                message: format!(
-                    "two tools would be named like `{}`; give one a `tool_name`",
-                    tool.name
-                ),
-            });
-        }
-    }
-    Ok(())
-}
-
 /// A custom method can produce a client method name another tool already has
 /// (`get` + a resource named like a singular); such a method falls back to the tool's name.
 fn dedupe_client_methods(resources: &mut [ir::Resource]) {
@@ -405,27 +342,8 @@ fn dedupe_client_methods(resources: &mut [ir::Resource]) {
             .get(&tool.client_method)
             .is_some_and(|count| *count > 1)
         {
-            tool.client_method = naming::field_ident(&tool.name);
+            tool.client_method = naming::fallback_client_method(&tool.name);
         }
-    }
-}
-
-fn location_name(location: ArgLocation) -> &'static str {
-    match location {
-        ArgLocation::Path => "path",
-        ArgLocation::Query => "query",
-        ArgLocation::Record => "record",
-        ArgLocation::Body => "body",
-    }
-}
-
-pub(crate) fn verb_name(verb: HttpVerb) -> &'static str {
-    match verb {
-        HttpVerb::Get => "GET",
-        HttpVerb::Post => "POST",
-        HttpVerb::Put => "PUT",
-        HttpVerb::Patch => "PATCH",
-        HttpVerb::Delete => "DELETE",
     }
 }
 
@@ -451,17 +369,9 @@ impl<'a> Words<'a> {
         resource: &model::Resource,
         method: &model::Method,
     ) -> Self {
-        let (kind, method) = match &method.kind {
-            MethodKind::List => ("list", "list"),
-            MethodKind::Get => ("get", "get"),
-            MethodKind::Create => ("create", "create"),
-            MethodKind::Update => ("update", "update"),
-            MethodKind::Delete => ("delete", "delete"),
-            MethodKind::Custom(name) => ("custom", name.as_str()),
-        };
         Words {
-            kind,
-            method: method.replace('_', " "),
+            kind: method.kind.kind_word(),
+            method: method.kind.name().replace('_', " "),
             integration: &integration.display_name,
             resource: resource.singular.replace('_', " "),
             resources: resource.name.replace('_', " "),

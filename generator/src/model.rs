@@ -118,6 +118,38 @@ pub enum MethodKind {
     Custom(String),
 }
 
+impl MethodKind {
+    /// The standard kinds, in the order their tools are listed.
+    pub const STANDARD: [MethodKind; 5] = [
+        MethodKind::List,
+        MethodKind::Get,
+        MethodKind::Create,
+        MethodKind::Update,
+        MethodKind::Delete,
+    ];
+
+    /// The method's name in docs and prose: `list`, `get`, `create`, `update`, `delete`, or a
+    /// custom method's own name.
+    pub fn name(&self) -> &str {
+        match self {
+            MethodKind::Custom(name) => name,
+            standard => standard.kind_word(),
+        }
+    }
+
+    /// `list`, `get`, `create`, `update`, `delete`, or `custom`: what templates switch on.
+    pub fn kind_word(&self) -> &'static str {
+        match self {
+            MethodKind::List => "list",
+            MethodKind::Get => "get",
+            MethodKind::Create => "create",
+            MethodKind::Update => "update",
+            MethodKind::Delete => "delete",
+            MethodKind::Custom(_) => "custom",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum HttpVerb {
     Get,
@@ -125,6 +157,33 @@ pub enum HttpVerb {
     Put,
     Patch,
     Delete,
+}
+
+impl HttpVerb {
+    /// Every verb, in the order messages list them.
+    pub const ALL: [HttpVerb; 5] = [
+        HttpVerb::Get,
+        HttpVerb::Post,
+        HttpVerb::Put,
+        HttpVerb::Patch,
+        HttpVerb::Delete,
+    ];
+
+    /// The verb as HTTP spells it (`GET`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpVerb::Get => "GET",
+            HttpVerb::Post => "POST",
+            HttpVerb::Put => "PUT",
+            HttpVerb::Patch => "PATCH",
+            HttpVerb::Delete => "DELETE",
+        }
+    }
+
+    /// The verb spelt exactly `text` (upper case), if there is one.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|verb| verb.as_str() == text)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -15,6 +15,7 @@ mod keywords;
 mod method;
 mod pagination;
 mod resource;
+mod rust_names;
 mod schema;
 mod shape;
 mod source;

@@ -12,7 +12,6 @@ use super::{resource_items, root_items, tool_schemas};
 use crate::error::Error;
 use crate::files::GeneratedFiles;
 use crate::ir;
-use crate::lower::verb_name;
 use crate::parallel;
 use crate::templates::Templates;
 
@@ -317,15 +316,8 @@ impl<'a> ReadmeTool<'a> {
             name: &tool.name,
             title: &tool.title,
             description: &tool.description,
-            method: match &tool.method {
-                crate::model::MethodKind::List => "list",
-                crate::model::MethodKind::Get => "get",
-                crate::model::MethodKind::Create => "create",
-                crate::model::MethodKind::Update => "update",
-                crate::model::MethodKind::Delete => "delete",
-                crate::model::MethodKind::Custom(name) => name,
-            },
-            verb: verb_name(tool.plan.verb),
+            method: tool.method.name(),
+            verb: tool.plan.verb.as_str(),
             path: &tool.plan.path,
             annotations: hints
                 .into_iter()

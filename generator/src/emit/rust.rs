@@ -161,28 +161,34 @@ pub fn skip_rustfmt(item: TokenStream) -> TokenStream {
         .collect()
 }
 
-/// Hands out names unique within one scope (a module's types, a struct's fields) by appending
-/// `2`, `3`, ... to repeats. Deterministic because callers visit in a fixed order.
-#[derive(Debug, Default)]
-pub struct UniqueNames {
+/// The names declared in one scope (a module's types, a struct's fields, an enum's variants).
+/// Validation guarantees they are distinct, so a repeat is a generator bug: an error, never a
+/// silent rename.
+#[derive(Debug)]
+pub struct DistinctNames {
+    scope: String,
     taken: BTreeSet<String>,
 }
 
-impl UniqueNames {
-    pub fn take(&mut self, wanted: &str) -> String {
-        let mut candidate = wanted.to_owned();
-        let mut n = 2;
-        while self.taken.contains(&candidate) {
-            let separator = if wanted.ends_with(|c: char| c.is_ascii_digit()) {
-                "_"
-            } else {
-                ""
-            };
-            candidate = format!("{wanted}{separator}{n}");
-            n += 1;
+impl DistinctNames {
+    /// An empty scope, described for the error message (`the fields of `Team``).
+    pub fn new(scope: impl Into<String>) -> Self {
+        DistinctNames {
+            scope: scope.into(),
+            taken: BTreeSet::new(),
         }
-        self.taken.insert(candidate.clone());
-        candidate
+    }
+
+    /// Claims `name` in this scope; an error if it was claimed before.
+    pub fn claim(&mut self, name: &str) -> Result<(), Error> {
+        if self.taken.insert(name.to_owned()) {
+            Ok(())
+        } else {
+            Err(Error::NameCollision {
+                scope: self.scope.clone(),
+                name: name.to_owned(),
+            })
+        }
     }
 }
 
@@ -211,12 +217,16 @@ mod tests {
     }
 
     #[test]
-    fn unique_names_number_repeats() {
-        let mut names = UniqueNames::default();
-        assert_eq!(names.take("Team"), "Team");
-        assert_eq!(names.take("Team"), "Team2");
-        assert_eq!(names.take("v1"), "v1");
-        assert_eq!(names.take("v1"), "v1_2");
+    fn repeated_names_are_an_error_not_a_rename() {
+        let mut names = DistinctNames::new("the fields of `Team`");
+        assert!(names.claim("name").is_ok());
+        assert!(names.claim("name_2").is_ok());
+        let err = names.claim("name").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("`name` twice in the fields of `Team`"),
+            "{err}"
+        );
     }
 
     #[test]

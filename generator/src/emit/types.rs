@@ -11,26 +11,34 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::rust::{UniqueNames, doc, ident, str_lit};
+use super::rust::{DistinctNames, doc, ident, str_lit};
 use crate::error::Error;
 use crate::ir::{self, ArgLocation};
 use crate::model::{ObjectSchema, Schema, SchemaKind};
 use crate::naming;
 
 /// The types of one Rust module (one resource), in the order they are emitted.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ModuleTypes {
     items: Vec<TokenStream>,
-    names: UniqueNames,
+    names: DistinctNames,
 }
 
 /// The Rust type of each top-level record property, by upstream name, without the `Option`.
 pub type FieldTypes = BTreeMap<String, TokenStream>;
 
 impl ModuleTypes {
+    /// The types of the module `module`, none emitted yet.
+    pub fn new(module: &str) -> Self {
+        ModuleTypes {
+            items: Vec::new(),
+            names: DistinctNames::new(format!("module `{module}`")),
+        }
+    }
+
     /// Claims names the IR already chose (record, inputs, outputs) before any nested type can.
-    pub fn reserve(&mut self, name: &str) {
-        self.names.take(name);
+    pub fn reserve(&mut self, name: &str) -> Result<(), Error> {
+        self.names.claim(name)
     }
 
     /// Takes the items emitted so far, leaving names reserved.
@@ -39,7 +47,8 @@ impl ModuleTypes {
     }
 
     /// Emits a lenient type named `name` (already reserved) for `schema`: a struct for an
-    /// object, a type alias otherwise. Returns the Rust type of each top-level property.
+    /// object, an enum for a string enum, a type alias otherwise. Returns the Rust type of each
+    /// top-level property.
     pub fn record(
         &mut self,
         name: &str,
@@ -52,6 +61,11 @@ impl ModuleTypes {
                 object,
                 schema.description.as_deref().unwrap_or(fallback_doc),
             ),
+            SchemaKind::String { enum_values, .. } if !enum_values.is_empty() => {
+                let description = schema.description.as_deref().unwrap_or(fallback_doc);
+                self.string_enum(name, enum_values, description, Strictness::Output)?;
+                Ok(FieldTypes::new())
+            }
             _ => {
                 let type_ident = ident(name)?;
                 let ty =
@@ -68,12 +82,12 @@ impl ModuleTypes {
     pub fn input(&mut self, tool: &ir::Tool, record_fields: &FieldTypes) -> Result<(), Error> {
         let slot = self.reserve_slot();
         let mut fields = Vec::new();
-        let mut idents = UniqueNames::default();
+        let mut idents = DistinctNames::new(format!("the fields of `{}`", tool.input_type));
         for input in &tool.inputs {
             let ty = match (input.location, record_fields.get(&input.upstream)) {
                 (ArgLocation::Record, Some(ty)) => ty.clone(),
                 _ => {
-                    let name = format!("{}{}", tool.input_type, naming::type_name(&input.name));
+                    let name = naming::nested_type(&tool.input_type, &input.name);
                     let origin = format!("`{}` of `{}`", input.name, tool.name);
                     self.rust_type(&input.schema, &name, &origin, Strictness::Input)?
                 }
@@ -127,16 +141,16 @@ impl ModuleTypes {
         let slot = self.reserve_slot();
         let mut field_types = FieldTypes::new();
         let mut fields = Vec::new();
-        let mut idents = UniqueNames::default();
+        let mut idents = DistinctNames::new(format!("the fields of `{name}`"));
         for (upstream, schema) in &object.properties {
             let origin = format!("`{upstream}` of [`{name}`]");
             let ty = self.rust_type(
                 schema,
-                &format!("{name}{}", naming::type_name(upstream)),
+                &naming::nested_type(name, upstream),
                 &origin,
                 Strictness::Output,
             )?;
-            let field = ident(&idents.take(&naming::snake_field_ident(upstream)))?;
+            let field = claimed_ident(&mut idents, &naming::rust_field(upstream))?;
             let rename = (field != upstream.as_str())
                 .then(|| str_lit(upstream))
                 .transpose()?
@@ -149,7 +163,7 @@ impl ModuleTypes {
             });
             field_types.insert(upstream.clone(), ty);
         }
-        let extra = ident(&idents.take("extra"))?;
+        let extra = claimed_ident(&mut idents, naming::EXTRA_FIELD)?;
         let type_ident = ident(name)?;
         let docs = doc(description);
         self.items[slot] = quote! {
@@ -176,15 +190,14 @@ impl ModuleTypes {
     ) -> Result<TokenStream, Error> {
         Ok(match &schema.kind {
             SchemaKind::String { enum_values, .. } if !enum_values.is_empty() => {
-                let name = self.names.take(hint);
+                let name = claimed_ident(&mut self.names, hint)?;
                 let fallback = format!("The values of {origin}.");
                 self.string_enum(
-                    &name,
+                    hint,
                     enum_values,
                     schema.description.as_deref().unwrap_or(&fallback),
                     strictness,
                 )?;
-                let name = ident(&name)?;
                 quote!(#name)
             }
             SchemaKind::String { .. } => quote!(String),
@@ -194,7 +207,7 @@ impl ModuleTypes {
             SchemaKind::Array(items) => {
                 let item = self.rust_type(
                     items,
-                    &format!("{hint}Item"),
+                    &naming::item_type(hint),
                     &format!("an item of {origin}"),
                     strictness,
                 )?;
@@ -204,14 +217,13 @@ impl ModuleTypes {
                 quote!(::serde_json::Map<String, ::serde_json::Value>)
             }
             SchemaKind::Object(object) => {
-                let name = self.names.take(hint);
+                let name = claimed_ident(&mut self.names, hint)?;
                 let fallback = capitalized(origin);
                 self.record_struct(
-                    &name,
+                    hint,
                     object,
                     schema.description.as_deref().unwrap_or(&fallback),
                 )?;
-                let name = ident(&name)?;
                 quote!(#name)
             }
             SchemaKind::Any => quote!(::serde_json::Value),
@@ -228,10 +240,10 @@ impl ModuleTypes {
         description: &str,
         strictness: Strictness,
     ) -> Result<(), Error> {
-        let mut variants_names = UniqueNames::default();
+        let mut variant_names = DistinctNames::new(format!("the variants of `{name}`"));
         let mut variants = Vec::with_capacity(values.len());
         for value in values {
-            let variant = ident(&variants_names.take(&naming::variant_name(value)))?;
+            let variant = claimed_ident(&mut variant_names, &naming::variant_name(value))?;
             let lit = str_lit(value)?;
             variants.push(quote!(#[serde(rename = #lit)] #variant,));
         }
@@ -239,7 +251,7 @@ impl ModuleTypes {
         let docs = doc(description);
         self.items.push(match strictness {
             Strictness::Output => {
-                let other = ident(&variants_names.take("Other"))?;
+                let other = claimed_ident(&mut variant_names, naming::OTHER_VARIANT)?;
                 quote! {
                     #docs
                     #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -284,14 +296,20 @@ fn capitalized(text: &str) -> String {
     }
 }
 
+/// Claims `name` in `names` and makes it an identifier.
+fn claimed_ident(names: &mut DistinctNames, name: &str) -> Result<proc_macro2::Ident, Error> {
+    names.claim(name)?;
+    ident(name)
+}
+
 fn input_field(
-    idents: &mut UniqueNames,
+    idents: &mut DistinctNames,
     name: &str,
     ty: TokenStream,
     required: bool,
     description: &str,
 ) -> Result<TokenStream, Error> {
-    let field = ident(&idents.take(&naming::snake_field_ident(name)))?;
+    let field = claimed_ident(idents, &naming::rust_field(name))?;
     let rename = (field != name)
         .then(|| str_lit(name))
         .transpose()?

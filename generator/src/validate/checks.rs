@@ -21,7 +21,7 @@ pub fn snake_case(
     if naming::is_snake_case(name) {
         return true;
     }
-    let fixed = naming::snake_case(name);
+    let fixed = naming::suggested_snake_case(name);
     let fixed = fixed.trim_matches('_');
     let hint = if naming::is_snake_case(fixed) {
         format!("use lowercase letters, digits and single underscores: `{fixed}`")

@@ -265,7 +265,7 @@ fn header(
                 format!("credential name `{name}` is not snake_case"),
                 Some(format!(
                     "use lowercase letters, digits and single underscores: `{}`",
-                    naming::snake_case(&name).trim_matches('_')
+                    naming::suggested_snake_case(&name).trim_matches('_')
                 )),
             ));
         }
@@ -393,35 +393,40 @@ fn auth(
     }
 }
 
-/// Two methods of one integration must not produce the same tool name.
+/// Two methods of one integration must not produce the same tool name, nor names that become
+/// the same Rust static (`a-b` and `a_b` are both `A_B`).
 fn duplicate_tools(tools: &[(&Path, ToolSite)], out: &mut Vec<Diagnostic>) {
-    let mut first: BTreeMap<&str, (&Path, &ToolSite)> = BTreeMap::new();
+    let mut first: BTreeMap<String, (&Path, &ToolSite)> = BTreeMap::new();
     for (file, site) in tools {
-        match first.get(site.name.as_str()) {
-            Some((first_file, first_site)) => out.push(Diagnostic {
-                file: file.to_path_buf(),
-                line: site.pos.line,
-                column: site.pos.column,
-                message: format!(
-                    "duplicate tool name `{}`: {} and {} both produce it",
-                    site.name, first_site.method, site.method
-                ),
-                hint: Some(if first_file == file {
-                    format!(
-                        "set `tool_name:` on one of them (the other is on line {})",
-                        first_site.pos.line
-                    )
-                } else {
-                    format!(
-                        "set `tool_name:` on one of them (the other is in {}, line {})",
-                        first_file.display(),
-                        first_site.pos.line
-                    )
-                }),
-            }),
-            None => {
-                first.insert(&site.name, (file, site));
-            }
-        }
+        let static_name = naming::tool_static(&site.name);
+        let Some((first_file, first_site)) = first.get(&static_name) else {
+            first.insert(static_name, (file, site));
+            continue;
+        };
+        let message = if first_site.name == site.name {
+            format!(
+                "duplicate tool name `{}`: {} and {} both produce it",
+                site.name, first_site.method, site.method
+            )
+        } else {
+            format!(
+                "tool names `{}` ({}) and `{}` ({}) would both become the Rust static `{static_name}`",
+                first_site.name, first_site.method, site.name, site.method
+            )
+        };
+        let other = if first_file == file {
+            format!("on line {}", first_site.pos.line)
+        } else {
+            format!("in {}, line {}", first_file.display(), first_site.pos.line)
+        };
+        out.push(Diagnostic {
+            file: file.to_path_buf(),
+            line: site.pos.line,
+            column: site.pos.column,
+            message,
+            hint: Some(format!(
+                "set `tool_name:` on one of them (the other is {other})"
+            )),
+        });
     }
 }
