@@ -2,18 +2,20 @@
 //!
 //! Each concept has its own emitter returning token streams or text: [`types`] (records and
 //! inputs), [`tools`] (plans, tool statics, the integration static), [`client`] (the typed
-//! client), [`schema`] (JSON Schemas) and [`crate_files`] (manifests, README, and how the pieces
-//! are assembled into files). Per-resource Rust is the same in both [`Layout`]s; only the
-//! assembly differs.
+//! client), [`schema`] (JSON Schemas) and [`prose`] (every doc comment, from the templates).
+//! [`assembly`] puts them together into the crate root and one module per resource, the same
+//! for both [`Layout`]s; [`crate_files`] and [`single_file`] lay those pieces out as files.
+//! Data flows one way: the layouts use [`assembly`], which uses the concept emitters.
 
+mod assembly;
 mod client;
 mod crate_files;
+mod prose;
 pub(crate) mod rust;
 pub mod schema;
+mod single_file;
 mod tools;
 mod types;
-
-use proc_macro2::TokenStream;
 
 use crate::error::Error;
 use crate::files::GeneratedFiles;
@@ -51,70 +53,10 @@ pub fn emit(
         Layout::SingleFile => {
             for integration in integrations {
                 let path = format!("{}.rs", integration.name);
-                let contents = crate_files::single_file(integration, &path)?;
+                let contents = single_file::single_file(integration, templates, &path)?;
                 files.insert(path, contents);
             }
         }
     }
     Ok(files)
-}
-
-/// The items of one resource module: the record and its nested types, then per tool its input
-/// (and custom output) types, plan and tool static. `schemas` are the tools' schemas, in order.
-fn resource_items(
-    resource: &ir::Resource,
-    schemas: &[tools::ToolSchemas],
-) -> Result<Vec<TokenStream>, Error> {
-    let mut types = types::ModuleTypes::new(&resource.module);
-    types.reserve(&resource.record_type)?;
-    for tool in &resource.tools {
-        types.reserve(&tool.input_type)?;
-        if let Some((name, _)) = custom_output(tool) {
-            types.reserve(name)?;
-        }
-    }
-    let record_doc = format!(
-        "A {} record, as the upstream returns it.",
-        resource.singular.replace('_', " ")
-    );
-    let record_fields = types.record(&resource.record_type, &resource.record, &record_doc)?;
-    let mut items = types.drain();
-    for (tool, schemas) in resource.tools.iter().zip(schemas) {
-        types.input(tool, &record_fields)?;
-        if let Some((name, schema)) = custom_output(tool) {
-            types.record(name, schema, &format!("What `{}` returns.", tool.name))?;
-        }
-        items.extend(types.drain());
-        items.extend(tools::tool_items(tool, resource, schemas)?);
-    }
-    Ok(items)
-}
-
-fn custom_output(tool: &ir::Tool) -> Option<(&str, &crate::model::Schema)> {
-    match &tool.output {
-        ir::Output::Page {
-            record: ir::OutputRecord::Custom { type_name, schema },
-            ..
-        }
-        | ir::Output::Record(ir::OutputRecord::Custom { type_name, schema }) => {
-            Some((type_name, schema))
-        }
-        _ => None,
-    }
-}
-
-/// The schemas of each of `resource`'s tools, in order.
-fn tool_schemas(resource: &ir::Resource) -> Result<Vec<tools::ToolSchemas>, Error> {
-    resource
-        .tools
-        .iter()
-        .map(|tool| tools::ToolSchemas::new(tool, &resource.record))
-        .collect()
-}
-
-/// The crate-root items: the `INTEGRATION` static and the typed client.
-fn root_items(integration: &ir::Integration) -> Result<Vec<TokenStream>, Error> {
-    let mut items = vec![tools::integration_static(integration)?];
-    items.extend(client::client(integration)?);
-    Ok(items)
 }

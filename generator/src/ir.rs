@@ -140,7 +140,10 @@ pub enum Output {
     /// One record.
     Record(OutputRecord),
     /// The upstream body as it is (`serde_json::Value`).
-    Raw,
+    Raw {
+        /// Rendered from `templates/output_raw.txt.j2`, for the output schema.
+        description: String,
+    },
 }
 
 /// The record type a tool returns.

@@ -273,7 +273,12 @@ fn output(
         MethodKind::Get | MethodKind::Create | MethodKind::Update => {
             Output::Record(custom.unwrap_or(OutputRecord::Resource))
         }
-        MethodKind::Delete | MethodKind::Custom(_) => custom.map_or(Output::Raw, Output::Record),
+        MethodKind::Delete | MethodKind::Custom(_) => match custom {
+            Some(record) => Output::Record(record),
+            None => Output::Raw {
+                description: templates.render_text("output_raw.txt.j2", &NoContext {})?,
+            },
+        },
     })
 }
 
@@ -402,6 +407,10 @@ struct PathContext<'a> {
     placeholder: &'a str,
     path: &'a str,
 }
+
+/// The context of templates that need none.
+#[derive(Serialize)]
+struct NoContext {}
 
 #[derive(Serialize)]
 struct PaginationContext {

@@ -43,6 +43,14 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "output_next_cursor.txt.j2",
         include_str!("../../templates/output_next_cursor.txt.j2"),
     ),
+    (
+        "output_raw.txt.j2",
+        include_str!("../../templates/output_raw.txt.j2"),
+    ),
+    (
+        "rust_docs.md.j2",
+        include_str!("../../templates/rust_docs.md.j2"),
+    ),
     ("README.md.j2", include_str!("../../templates/README.md.j2")),
     (
         "Cargo.toml.j2",

@@ -74,9 +74,9 @@ pub fn output_schema(tool: &Tool, record: &Schema) -> Value {
             "required": ["result"],
         }),
         Output::Record(record) => record_json(record),
-        Output::Raw => json!({
+        Output::Raw { description } => json!({
             "type": "object",
-            "description": "The upstream's reply as it came (`{}` when it had no body).",
+            "description": description,
         }),
     };
     with_dialect(body)

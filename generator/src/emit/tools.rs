@@ -7,11 +7,13 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::rust::{doc, ident, opt_str, str_lit, str_slice};
+use super::prose::{self, RustDoc};
+use super::rust::{ident, opt_str, str_lit, str_slice};
 use super::schema;
 use crate::error::Error;
 use crate::ir::{self, ArgLocation, Output, OutputRecord};
 use crate::model::{Auth, HttpVerb, MethodKind, Pagination, ParamLocation, Schema};
+use crate::templates::Templates;
 
 /// The output type of a tool: named inside its resource module, or from outside it through
 /// `module`.
@@ -39,7 +41,7 @@ pub fn output_type(
             let item = record(item)?;
             quote!(#item)
         }
-        Output::Raw => quote!(::serde_json::Value),
+        Output::Raw { .. } => quote!(::serde_json::Value),
     })
 }
 
@@ -49,6 +51,7 @@ pub fn tool_items(
     tool: &ir::Tool,
     resource: &ir::Resource,
     schemas: &ToolSchemas,
+    templates: &Templates,
 ) -> Result<[TokenStream; 2], Error> {
     let plan_name = ident(&tool.plan_name)?;
     let static_name = ident(&tool.static_name)?;
@@ -69,8 +72,14 @@ pub fn tool_items(
         idempotent,
         open_world,
     } = tool.annotations;
-    let plan_doc = doc(&format!("How `{}` calls the upstream.", tool.name));
-    let tool_doc = doc(&format!("`{}`: {}.", tool.name, tool.title));
+    let plan_doc = prose::outer(templates, &RustDoc::Plan { tool: &tool.name })?;
+    let tool_doc = prose::outer(
+        templates,
+        &RustDoc::Tool {
+            tool: &tool.name,
+            title: &tool.title,
+        },
+    )?;
     let plan = quote! {
         #plan_doc
         pub const #plan_name: ::mcpgen_runtime::RequestPlan = #plan;
@@ -137,7 +146,7 @@ fn plan(tool: &ir::Tool) -> Result<TokenStream, Error> {
     let output = match tool.output {
         Output::Page { .. } => quote!(Page),
         Output::Record(_) => quote!(Record),
-        Output::Raw => quote!(Raw),
+        Output::Raw { .. } => quote!(Raw),
     };
     Ok(quote! {
         ::mcpgen_runtime::RequestPlan {
@@ -225,7 +234,10 @@ fn method_kind(kind: &MethodKind) -> Result<TokenStream, Error> {
 }
 
 /// `pub static INTEGRATION: Integration`, listing every tool of every resource.
-pub fn integration_static(integration: &ir::Integration) -> Result<TokenStream, Error> {
+pub fn integration_static(
+    integration: &ir::Integration,
+    templates: &Templates,
+) -> Result<TokenStream, Error> {
     let name = str_lit(&integration.name)?;
     let display_name = str_lit(&integration.display_name)?;
     let description = str_lit(&integration.description)?;
@@ -255,10 +267,12 @@ pub fn integration_static(integration: &ir::Integration) -> Result<TokenStream, 
             tools.push(quote!(&#module::#static_name));
         }
     }
-    let docs = doc(&format!(
-        "{}: how to reach and authenticate to its API, and every tool, for `mcpgen_runtime` and `mcpgen_server`.",
-        integration.display_name
-    ));
+    let docs = prose::outer(
+        templates,
+        &RustDoc::Integration {
+            display_name: &integration.display_name,
+        },
+    )?;
     Ok(quote! {
         #docs
         pub static INTEGRATION: ::mcpgen_runtime::Integration = ::mcpgen_runtime::Integration {

@@ -11,29 +11,38 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::prose::{self, Origin, RustDoc};
 use super::rust::{DistinctNames, doc, ident, str_lit};
 use crate::error::Error;
 use crate::ir::{self, ArgLocation};
 use crate::model::{ObjectSchema, Schema, SchemaKind};
 use crate::naming;
+use crate::templates::Templates;
 
 /// The types of one Rust module (one resource), in the order they are emitted.
 #[derive(Debug)]
-pub struct ModuleTypes {
+pub struct ModuleTypes<'t> {
     items: Vec<TokenStream>,
     names: DistinctNames,
+    templates: &'t Templates,
+    /// The docs of every lenient struct's `extra` field and lenient enum's `Other` variant.
+    extra_doc: TokenStream,
+    other_doc: TokenStream,
 }
 
 /// The Rust type of each top-level record property, by upstream name, without the `Option`.
 pub type FieldTypes = BTreeMap<String, TokenStream>;
 
-impl ModuleTypes {
+impl<'t> ModuleTypes<'t> {
     /// The types of the module `module`, none emitted yet.
-    pub fn new(module: &str) -> Self {
-        ModuleTypes {
+    pub fn new(module: &str, templates: &'t Templates) -> Result<Self, Error> {
+        Ok(ModuleTypes {
             items: Vec::new(),
             names: DistinctNames::new(format!("module `{module}`")),
-        }
+            templates,
+            extra_doc: prose::outer(templates, &RustDoc::ExtraField)?,
+            other_doc: prose::outer(templates, &RustDoc::OtherVariant)?,
+        })
     }
 
     /// Claims names the IR already chose (record, inputs, outputs) before any nested type can.
@@ -53,24 +62,20 @@ impl ModuleTypes {
         &mut self,
         name: &str,
         schema: &Schema,
-        fallback_doc: &str,
+        fallback_doc: &RustDoc<'_>,
     ) -> Result<FieldTypes, Error> {
+        let description = self.description(schema, fallback_doc)?;
         match &schema.kind {
-            SchemaKind::Object(object) => self.record_struct(
-                name,
-                object,
-                schema.description.as_deref().unwrap_or(fallback_doc),
-            ),
+            SchemaKind::Object(object) => self.record_struct(name, object, &description),
             SchemaKind::String { enum_values, .. } if !enum_values.is_empty() => {
-                let description = schema.description.as_deref().unwrap_or(fallback_doc);
-                self.string_enum(name, enum_values, description, Strictness::Output)?;
+                self.string_enum(name, enum_values, &description, Strictness::Output)?;
                 Ok(FieldTypes::new())
             }
             _ => {
                 let type_ident = ident(name)?;
-                let ty =
-                    self.rust_type(schema, name, &format!("[`{name}`]"), Strictness::Output)?;
-                let docs = doc(schema.description.as_deref().unwrap_or(fallback_doc));
+                let origin = Origin::of_type(name);
+                let ty = self.rust_type(schema, name, origin, Strictness::Output)?;
+                let docs = doc(&description);
                 self.items.push(quote!(#docs pub type #type_ident = #ty;));
                 Ok(FieldTypes::new())
             }
@@ -88,8 +93,8 @@ impl ModuleTypes {
                 (ArgLocation::Record, Some(ty)) => ty.clone(),
                 _ => {
                     let name = naming::nested_type(&tool.input_type, &input.name);
-                    let origin = format!("`{}` of `{}`", input.name, tool.name);
-                    self.rust_type(&input.schema, &name, &origin, Strictness::Input)?
+                    let origin = Origin::argument(&input.name, &tool.name);
+                    self.rust_type(&input.schema, &name, origin, Strictness::Input)?
                 }
             };
             let description = input.schema.description.as_deref().unwrap_or_default();
@@ -122,7 +127,7 @@ impl ModuleTypes {
         let derive_default = !tool.inputs.iter().any(|input| input.required);
         let default = derive_default.then(|| quote!(Default,));
         let name = ident(&tool.input_type)?;
-        let docs = doc(&format!("The arguments of `{}`.", tool.name));
+        let docs = prose::outer(self.templates, &RustDoc::Input { tool: &tool.name })?;
         self.items[slot] = quote! {
             #docs
             #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
@@ -143,11 +148,11 @@ impl ModuleTypes {
         let mut fields = Vec::new();
         let mut idents = DistinctNames::new(format!("the fields of `{name}`"));
         for (upstream, schema) in &object.properties {
-            let origin = format!("`{upstream}` of [`{name}`]");
+            let origin = Origin::property(upstream, name);
             let ty = self.rust_type(
                 schema,
                 &naming::nested_type(name, upstream),
-                &origin,
+                origin,
                 Strictness::Output,
             )?;
             let field = claimed_ident(&mut idents, &naming::rust_field(upstream))?;
@@ -166,12 +171,13 @@ impl ModuleTypes {
         let extra = claimed_ident(&mut idents, naming::EXTRA_FIELD)?;
         let type_ident = ident(name)?;
         let docs = doc(description);
+        let extra_doc = &self.extra_doc;
         self.items[slot] = quote! {
             #docs
             #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
             pub struct #type_ident {
                 #(#fields)*
-                /// Fields the docs do not describe, kept as the upstream sent them.
+                #extra_doc
                 #[serde(flatten)]
                 pub #extra: ::serde_json::Map<String, ::serde_json::Value>,
             }
@@ -185,19 +191,14 @@ impl ModuleTypes {
         &mut self,
         schema: &Schema,
         hint: &str,
-        origin: &str,
+        origin: Origin<'_>,
         strictness: Strictness,
     ) -> Result<TokenStream, Error> {
         Ok(match &schema.kind {
             SchemaKind::String { enum_values, .. } if !enum_values.is_empty() => {
                 let name = claimed_ident(&mut self.names, hint)?;
-                let fallback = format!("The values of {origin}.");
-                self.string_enum(
-                    hint,
-                    enum_values,
-                    schema.description.as_deref().unwrap_or(&fallback),
-                    strictness,
-                )?;
+                let description = self.description(schema, &RustDoc::Values { origin })?;
+                self.string_enum(hint, enum_values, &description, strictness)?;
                 quote!(#name)
             }
             SchemaKind::String { .. } => quote!(String),
@@ -205,12 +206,8 @@ impl ModuleTypes {
             SchemaKind::Number => quote!(f64),
             SchemaKind::Boolean => quote!(bool),
             SchemaKind::Array(items) => {
-                let item = self.rust_type(
-                    items,
-                    &naming::item_type(hint),
-                    &format!("an item of {origin}"),
-                    strictness,
-                )?;
+                let item =
+                    self.rust_type(items, &naming::item_type(hint), origin.item(), strictness)?;
                 quote!(Vec<#item>)
             }
             SchemaKind::Object(object) if object.properties.is_empty() => {
@@ -218,12 +215,8 @@ impl ModuleTypes {
             }
             SchemaKind::Object(object) => {
                 let name = claimed_ident(&mut self.names, hint)?;
-                let fallback = capitalized(origin);
-                self.record_struct(
-                    hint,
-                    object,
-                    schema.description.as_deref().unwrap_or(&fallback),
-                )?;
+                let description = self.description(schema, &RustDoc::Nested { origin })?;
+                self.record_struct(hint, object, &description)?;
                 quote!(#name)
             }
             SchemaKind::Any => quote!(::serde_json::Value),
@@ -252,12 +245,13 @@ impl ModuleTypes {
         self.items.push(match strictness {
             Strictness::Output => {
                 let other = claimed_ident(&mut variant_names, naming::OTHER_VARIANT)?;
+                let other_doc = &self.other_doc;
                 quote! {
                     #docs
                     #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
                     pub enum #type_ident {
                         #(#variants)*
-                        /// A value the docs do not list, kept as the upstream sent it.
+                        #other_doc
                         #[serde(untagged)]
                         #other(String),
                     }
@@ -274,6 +268,14 @@ impl ModuleTypes {
         Ok(())
     }
 
+    /// The schema's own description, or the rendered `fallback` when it has none.
+    fn description(&self, schema: &Schema, fallback: &RustDoc<'_>) -> Result<String, Error> {
+        match &schema.description {
+            Some(description) => Ok(description.clone()),
+            None => prose::text(self.templates, fallback),
+        }
+    }
+
     /// Keeps a parent type ahead of the nested types its fields create.
     fn reserve_slot(&mut self) -> usize {
         self.items.push(TokenStream::new());
@@ -286,14 +288,6 @@ impl ModuleTypes {
 enum Strictness {
     Output,
     Input,
-}
-
-fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
-        None => String::new(),
-    }
 }
 
 /// Claims `name` in `names` and makes it an identifier.
