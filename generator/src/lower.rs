@@ -94,28 +94,14 @@ fn lower_tool(
     });
     let words = Words::new(integration, resource, method);
     let inputs = inputs(resource, method, &words, templates)?;
-    let is_list = method.kind == MethodKind::List;
-    let pagination = if is_list {
-        method.pagination.clone()
-    } else {
-        Pagination::None
+    let pagination = match method.kind {
+        MethodKind::List => method.pagination.clone(),
+        _ => Pagination::None,
     };
-    let next_cursor = match pagination {
-        Pagination::None => None,
-        _ => Some(PaginationArg {
-            description: templates.render_text("arg_next_cursor.txt.j2", &words)?,
-        }),
-    };
-    let limit = match limit_param(&pagination) {
-        Some(_) => Some(PaginationArg {
-            description: templates.render_text("arg_limit.txt.j2", &words)?,
-        }),
-        None => None,
-    };
-    let id_description = inputs
+    let (limit, next_cursor) = pagination_args(&pagination, &words, templates)?;
+    let path_id = inputs
         .iter()
-        .find(|field| field.location == ArgLocation::Path && field.name == "id")
-        .and_then(|field| field.schema.description.clone());
+        .find(|field| field.location == ArgLocation::Path && field.name == "id");
     let description = templates.render_text(
         "tool_description.md.j2",
         &DescriptionContext {
@@ -123,24 +109,17 @@ fn lower_tool(
             kind: words.kind,
             verb: method.verb.as_str(),
             resource: &words.resource,
-            id_description: id_description.as_deref(),
+            id_description: path_id.and_then(|field| field.schema.description.as_deref()),
             paginated: next_cursor.is_some(),
         },
     )?;
-    let title = templates.render_text("tool_title.txt.j2", &words)?;
-    let output = output(&name, method, &pagination, templates)?;
-    let has_path_id = inputs
-        .iter()
-        .any(|field| field.location == ArgLocation::Path && field.name == "id");
-    let record_id_field = match (&method.kind, method.body_record, has_path_id) {
-        (MethodKind::Update, true, true) => resource.id_field.clone(),
+    let record_id_field = match (&method.kind, method.body_record, path_id) {
+        (MethodKind::Update, true, Some(_)) => resource.id_field.clone(),
         _ => None,
     };
-    let mut tags: BTreeSet<String> = resource.tags.iter().cloned().collect();
-    tags.extend(method.tags.iter().cloned());
-
+    let tags: BTreeSet<String> = resource.tags.iter().chain(&method.tags).cloned().collect();
     Ok(ir::Tool {
-        title,
+        title: templates.render_text("tool_title.txt.j2", &words)?,
         description,
         method: method.kind.clone(),
         tags: tags.into_iter().collect(),
@@ -149,10 +128,9 @@ fn lower_tool(
         plan_name: naming::plan_const(&name),
         input_type: naming::input_type(&name),
         client_method: naming::client_method(&resource.name, &resource.singular, &method.kind),
-        inputs,
         limit,
         next_cursor,
-        output,
+        output: output(&name, method, &pagination, templates)?,
         plan: ir::Plan {
             verb: method.verb,
             path: method.path.clone(),
@@ -161,8 +139,31 @@ fn lower_tool(
             response_path: method.response_path.clone(),
             pagination,
         },
+        inputs,
         name,
     })
+}
+
+/// The `limit` and `next_cursor` arguments a tool with `pagination` gets.
+fn pagination_args(
+    pagination: &Pagination,
+    words: &Words<'_>,
+    templates: &Templates,
+) -> Result<(Option<PaginationArg>, Option<PaginationArg>), Error> {
+    let arg = |template: &str| {
+        Ok::<_, Error>(PaginationArg {
+            description: templates.render_text(template, words)?,
+        })
+    };
+    let limit = match limit_param(pagination) {
+        Some(_) => Some(arg("arg_limit.txt.j2")?),
+        None => None,
+    };
+    let next_cursor = match pagination {
+        Pagination::None => None,
+        _ => Some(arg("arg_next_cursor.txt.j2")?),
+    };
+    Ok((limit, next_cursor))
 }
 
 /// The tool's arguments: path placeholders, then query, record and body fields.

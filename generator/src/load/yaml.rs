@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span};
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
 
 /// A 1-based line and column (in characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -240,43 +240,12 @@ impl Builder {
     fn on_event(&mut self, event: Event<'_>, span: Span) -> Result<(), SyntaxError> {
         let at = pos(&span);
         match event {
-            Event::DocumentStart(_) => {
-                self.documents += 1;
-                if self.documents > 1 {
-                    return Err(SyntaxError {
-                        pos: at,
-                        message: "found a second YAML document; a doc file holds exactly one"
-                            .to_owned(),
-                        hint: Some(
-                            "remove the `---` line, or move this document to its own file"
-                                .to_owned(),
-                        ),
-                    });
-                }
-            }
+            Event::DocumentStart(_) => self.document_start(at)?,
             Event::Scalar(text, style, anchor, tag) => {
-                let mut plain = style == ScalarStyle::Plain;
-                let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
-                if let Some(tag) = tag {
-                    if tag.is_yaml_core_schema() && tag.suffix == "str" {
-                        plain = false;
-                    } else {
-                        return Err(SyntaxError {
-                            pos: at,
-                            message: format!("unsupported YAML tag `{tag}`"),
-                            hint: Some(
-                                "remove the tag; quote the value to make it a string".to_owned(),
-                            ),
-                        });
-                    }
-                }
+                let scalar = scalar(text.into_owned(), style, tag.as_deref(), at)?;
                 let node = Node {
                     pos: at,
-                    value: Value::Scalar(Scalar {
-                        text: text.into_owned(),
-                        plain,
-                        block,
-                    }),
+                    value: Value::Scalar(scalar),
                 };
                 self.complete(node, anchor, 1);
             }
@@ -297,56 +266,78 @@ impl Builder {
                     key: None,
                 });
             }
-            Event::SequenceEnd | Event::MappingEnd => {
-                if let Some(frame) = self.stack.pop() {
-                    let (node, anchor) = match frame {
-                        Frame::Seq { pos, anchor, items } => (
-                            Node {
-                                pos,
-                                value: Value::Seq(items),
-                            },
-                            anchor,
-                        ),
-                        Frame::Map {
-                            pos,
-                            anchor,
-                            entries,
-                            ..
-                        } => (
-                            Node {
-                                pos,
-                                value: Value::Map(entries),
-                            },
-                            anchor,
-                        ),
-                    };
-                    let size = count(&node);
-                    self.complete(node, anchor, size);
-                }
-            }
-            Event::Alias(id) => {
-                let Some((node, size)) = self.anchors.get(&id).cloned() else {
-                    return Err(SyntaxError {
-                        pos: at,
-                        message: "unknown YAML alias".to_owned(),
-                        hint: None,
-                    });
-                };
-                self.alias_nodes += size;
-                if self.alias_nodes > ALIAS_BUDGET {
-                    return Err(SyntaxError {
-                        pos: at,
-                        message: format!("aliases expand to more than {ALIAS_BUDGET} nodes"),
-                        hint: Some(
-                            "write the repeated content out, or use fewer nested aliases"
-                                .to_owned(),
-                        ),
-                    });
-                }
-                self.complete(node, 0, size);
-            }
+            Event::SequenceEnd | Event::MappingEnd => self.collection_end(),
+            Event::Alias(id) => self.alias(id, at)?,
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
         }
+        Ok(())
+    }
+
+    /// A doc file holds exactly one document.
+    fn document_start(&mut self, at: Pos) -> Result<(), SyntaxError> {
+        self.documents += 1;
+        if self.documents > 1 {
+            return Err(SyntaxError {
+                pos: at,
+                message: "found a second YAML document; a doc file holds exactly one".to_owned(),
+                hint: Some(
+                    "remove the `---` line, or move this document to its own file".to_owned(),
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// Closes the innermost list or mapping and attaches it to its parent.
+    fn collection_end(&mut self) {
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
+        let (node, anchor) = match frame {
+            Frame::Seq { pos, anchor, items } => (
+                Node {
+                    pos,
+                    value: Value::Seq(items),
+                },
+                anchor,
+            ),
+            Frame::Map {
+                pos,
+                anchor,
+                entries,
+                ..
+            } => (
+                Node {
+                    pos,
+                    value: Value::Map(entries),
+                },
+                anchor,
+            ),
+        };
+        let size = count(&node);
+        self.complete(node, anchor, size);
+    }
+
+    /// Expands an alias, within [`ALIAS_BUDGET`].
+    fn alias(&mut self, id: usize, at: Pos) -> Result<(), SyntaxError> {
+        let Some((node, size)) = self.anchors.get(&id).cloned() else {
+            return Err(SyntaxError {
+                pos: at,
+                message: "unknown YAML alias".to_owned(),
+                hint: None,
+            });
+        };
+        self.alias_nodes += size;
+        if self.alias_nodes > ALIAS_BUDGET {
+            return Err(SyntaxError {
+                pos: at,
+                message: format!("aliases expand to more than {ALIAS_BUDGET} nodes"),
+                hint: Some(
+                    "write the repeated content out, or use fewer nested aliases".to_owned(),
+                ),
+            });
+        }
+        self.complete(node, 0, size);
         Ok(())
     }
 
@@ -364,6 +355,29 @@ impl Builder {
             None => self.root = Some(node),
         }
     }
+}
+
+/// A scalar's text and style; `!!str` is the only tag accepted (it makes the value a string).
+fn scalar(
+    text: String,
+    style: ScalarStyle,
+    tag: Option<&Tag>,
+    at: Pos,
+) -> Result<Scalar, SyntaxError> {
+    let mut plain = style == ScalarStyle::Plain;
+    let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
+    if let Some(tag) = tag {
+        if tag.is_yaml_core_schema() && tag.suffix == "str" {
+            plain = false;
+        } else {
+            return Err(SyntaxError {
+                pos: at,
+                message: format!("unsupported YAML tag `{tag}`"),
+                hint: Some("remove the tag; quote the value to make it a string".to_owned()),
+            });
+        }
+    }
+    Ok(Scalar { text, plain, block })
 }
 
 fn reject_collection_tag(tagged: bool, at: Pos) -> Result<(), SyntaxError> {
