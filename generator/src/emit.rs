@@ -12,7 +12,7 @@ mod client;
 mod crate_files;
 mod prose;
 pub(crate) mod rust;
-pub mod schema;
+pub(crate) mod schema;
 mod single_file;
 mod tools;
 mod types;
@@ -21,8 +21,6 @@ use crate::error::Error;
 use crate::files::GeneratedFiles;
 use crate::ir;
 use crate::templates::Templates;
-
-pub use rust::{BUILD_SCRIPT_HEADER_TEXT, HEADER_TEXT};
 
 /// How generated Rust is laid out on disk.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -37,7 +35,7 @@ pub enum Layout {
 }
 
 /// Emits every file of `integrations` in `layout`.
-pub fn emit(
+pub(crate) fn emit(
     integrations: &[ir::Integration],
     templates: &Templates,
     layout: Layout,

@@ -17,7 +17,7 @@ use crate::parallel;
 use crate::templates::Templates;
 
 /// Lowers every integration; output order follows input order.
-pub fn lower_all(
+pub(crate) fn lower_all(
     integrations: &[model::Integration],
     templates: &Templates,
 ) -> Result<Vec<ir::Integration>, Error> {
@@ -28,7 +28,7 @@ pub fn lower_all(
 }
 
 /// Lowers one integration.
-pub fn lower(
+pub(crate) fn lower(
     integration: &model::Integration,
     templates: &Templates,
 ) -> Result<ir::Integration, Error> {
@@ -306,7 +306,7 @@ fn limit_param(pagination: &Pagination) -> Option<&str> {
 }
 
 /// `{name}` placeholders in a path template, in order, without duplicates.
-pub fn path_placeholders(path: &str) -> Vec<String> {
+pub(crate) fn path_placeholders(path: &str) -> Vec<String> {
     let mut names = Vec::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {

@@ -69,11 +69,7 @@ fn run(args: &Args) -> Result<ExitCode, Error> {
         builder.templates_dir(dir);
     }
     let generation = builder.run()?;
-    let names: Vec<&str> = generation
-        .integrations
-        .iter()
-        .map(|integration| integration.name.as_str())
-        .collect();
+    let names: Vec<&str> = generation.integration_names().collect();
     let summary = format!(
         "{} ({}), {}, {}",
         plural(names.len(), "integration"),

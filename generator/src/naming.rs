@@ -9,20 +9,25 @@
 use crate::model::MethodKind;
 
 /// The field of every lenient struct that keeps the fields the docs do not describe.
-pub const EXTRA_FIELD: &str = "extra";
+pub(crate) const EXTRA_FIELD: &str = "extra";
 
 /// The variant of every lenient enum that keeps the values the docs do not list.
-pub const OTHER_VARIANT: &str = "Other";
+pub(crate) const OTHER_VARIANT: &str = "Other";
 
 /// The longest tool name MCP clients accept (`^[a-zA-Z0-9_-]{1,64}$`).
-pub const MAX_TOOL_NAME_LEN: usize = 64;
+pub(crate) const MAX_TOOL_NAME_LEN: usize = 64;
 
 /// The tool name for a method, following the seed article's pattern:
 /// `list_all_<integration>_<resources>`, `get_single_<integration>_<resource>_by_id`,
 /// `create_a_<integration>_<resource>`, `update_a_<integration>_<resource>_by_id`,
 /// `delete_a_<integration>_<resource>_by_id`, and `<method>_<integration>_<resources>` for custom
 /// methods.
-pub fn tool_name(integration: &str, resources: &str, resource: &str, kind: &MethodKind) -> String {
+pub(crate) fn tool_name(
+    integration: &str,
+    resources: &str,
+    resource: &str,
+    kind: &MethodKind,
+) -> String {
     match kind {
         MethodKind::List => format!("list_all_{integration}_{resources}"),
         MethodKind::Get => format!("get_single_{integration}_{resource}_by_id"),
@@ -34,7 +39,7 @@ pub fn tool_name(integration: &str, resources: &str, resource: &str, kind: &Meth
 }
 
 /// Whether `name` is a valid MCP tool name for every major client.
-pub fn is_valid_tool_name(name: &str) -> bool {
+pub(crate) fn is_valid_tool_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= MAX_TOOL_NAME_LEN
         && name
@@ -44,7 +49,7 @@ pub fn is_valid_tool_name(name: &str) -> bool {
 
 /// Whether `name` is snake_case: lowercase ASCII letters and digits separated by single
 /// underscores, starting with a letter.
-pub fn is_snake_case(name: &str) -> bool {
+pub(crate) fn is_snake_case(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase())
         && !name.ends_with('_')
@@ -56,7 +61,7 @@ pub fn is_snake_case(name: &str) -> bool {
 
 /// A tool argument name for an upstream parameter name: `page.max_size` -> `page_max_size`.
 /// Anything outside `[A-Za-z0-9_]` becomes `_`, so names stay valid in every client and in Rust.
-pub fn arg_name(upstream: &str) -> String {
+pub(crate) fn arg_name(upstream: &str) -> String {
     let mut name: String = upstream
         .chars()
         .map(|c| {
@@ -77,7 +82,7 @@ pub fn arg_name(upstream: &str) -> String {
 /// (never a generated name): `userEmails` -> `user_emails`, `HTTPServer` -> `http_server`,
 /// `page.max_size` -> `page_max_size`: word boundaries at case changes, every other separator
 /// becomes one `_`.
-pub fn suggested_snake_case(name: &str) -> String {
+pub(crate) fn suggested_snake_case(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
     let mut out = String::with_capacity(name.len() + 4);
     for (i, &c) in chars.iter().enumerate() {
@@ -104,7 +109,7 @@ pub fn suggested_snake_case(name: &str) -> String {
 /// `user_emails`, `page.max_size` -> `page_max_size`, `type` -> `type_`, `2fa` -> `_2fa`. An
 /// underscore goes in only where a lowercase letter or digit meets an uppercase one, so
 /// acronyms stay whole (`APIKey` -> `apikey`). The serde rename keeps the wire name.
-pub fn rust_field(name: &str) -> String {
+pub(crate) fn rust_field(name: &str) -> String {
     let mut snake = String::with_capacity(name.len() + 4);
     let mut previous: Option<char> = None;
     for c in name.chars() {
@@ -143,45 +148,45 @@ fn is_rust_keyword(word: &str) -> bool {
 }
 
 /// The package name of a generated integration crate (`mcpgen-chronosphere`).
-pub fn crate_name(integration: &str) -> String {
+pub(crate) fn crate_name(integration: &str) -> String {
     format!("mcpgen-{integration}")
 }
 
 /// The library name of a generated integration crate, as Rust code spells it
 /// (`mcpgen_chronosphere`).
-pub fn lib_name(integration: &str) -> String {
+pub(crate) fn lib_name(integration: &str) -> String {
     crate_name(integration).replace('-', "_")
 }
 
 /// The typed client of an integration (`ChronosphereClient`).
-pub fn client_type(integration: &str) -> String {
+pub(crate) fn client_type(integration: &str) -> String {
     format!("{}Client", type_name(integration))
 }
 
 /// The environment variable that supplies a credential: `<INTEGRATION>_<CREDENTIAL>`
 /// upper-cased (`CHRONOSPHERE_API_TOKEN`).
-pub fn credential_env_var(integration: &str, credential: &str) -> String {
+pub(crate) fn credential_env_var(integration: &str, credential: &str) -> String {
     format!("{integration}_{credential}").to_ascii_uppercase()
 }
 
 /// The Rust module (and file stem) of a resource (`teams`); keywords get a trailing `_`.
-pub fn module_name(resource: &str) -> String {
+pub(crate) fn module_name(resource: &str) -> String {
     rust_field(resource)
 }
 
 /// The `static` holding a tool (`LIST_ALL_CHRONOSPHERE_TEAMS`).
-pub fn tool_static(tool: &str) -> String {
+pub(crate) fn tool_static(tool: &str) -> String {
     arg_name(tool).to_ascii_uppercase()
 }
 
 /// The `const` holding a tool's request plan (`LIST_ALL_CHRONOSPHERE_TEAMS_PLAN`).
-pub fn plan_const(tool: &str) -> String {
+pub(crate) fn plan_const(tool: &str) -> String {
     format!("{}_PLAN", tool_static(tool))
 }
 
 /// The typed client's method for a tool: `list_teams`, `get_team`, `create_team`,
 /// `update_team`, `delete_team`, and `<method>_<resources>` for custom methods.
-pub fn client_method(resources: &str, resource: &str, kind: &MethodKind) -> String {
+pub(crate) fn client_method(resources: &str, resource: &str, kind: &MethodKind) -> String {
     let name = match kind {
         MethodKind::List => format!("list_{resources}"),
         MethodKind::Get => format!("get_{resource}"),
@@ -195,19 +200,19 @@ pub fn client_method(resources: &str, resource: &str, kind: &MethodKind) -> Stri
 
 /// The typed client's method for a tool whose [`client_method`] another tool already has
 /// (`get` + a resource named like a singular): the tool's own name.
-pub fn fallback_client_method(tool: &str) -> String {
+pub(crate) fn fallback_client_method(tool: &str) -> String {
     rust_field(tool)
 }
 
 /// The JSON Schema file of a tool's input or output (`schemas/list_all_chronosphere_teams.input.json`).
-pub fn schema_file(tool: &str, direction: &str) -> String {
+pub(crate) fn schema_file(tool: &str, direction: &str) -> String {
     format!("schemas/{tool}.{direction}.json")
 }
 
 /// A Rust type name for a snake_case or dotted name: `team` -> `Team`,
 /// `team_owner` -> `TeamOwner`. Names the prelude already uses get a `Record` suffix, so a
 /// resource called `option` cannot shadow `Option` in its own module.
-pub fn type_name(name: &str) -> String {
+pub(crate) fn type_name(name: &str) -> String {
     const PRELUDE: &[&str] = &[
         "Option",
         "Some",
@@ -264,13 +269,13 @@ pub fn type_name(name: &str) -> String {
 }
 
 /// The strict input struct of a tool (`ListAllChronosphereTeamsInput`).
-pub fn input_type(tool: &str) -> String {
+pub(crate) fn input_type(tool: &str) -> String {
     format!("{}Input", type_name(tool))
 }
 
 /// The type a tool returns when its method has a `response_schema`: `<Tool>Item`, one item of
 /// a list's page, or `<Tool>Output`.
-pub fn output_type(tool: &str, kind: &MethodKind) -> String {
+pub(crate) fn output_type(tool: &str, kind: &MethodKind) -> String {
     let suffix = match kind {
         MethodKind::List => "Item",
         _ => "Output",
@@ -280,18 +285,18 @@ pub fn output_type(tool: &str, kind: &MethodKind) -> String {
 
 /// The type of a property or argument of `parent` that needs one (an object or a string
 /// enum): `Team` + `owner` -> `TeamOwner`.
-pub fn nested_type(parent: &str, property: &str) -> String {
+pub(crate) fn nested_type(parent: &str, property: &str) -> String {
     format!("{parent}{}", type_name(property))
 }
 
 /// The type of the items of an array whose own type would be named `parent`.
-pub fn item_type(parent: &str) -> String {
+pub(crate) fn item_type(parent: &str) -> String {
     format!("{parent}Item")
 }
 
 /// An enum variant for a string value: `in-progress` -> `InProgress`, `ACTIVE` -> `Active`,
 /// `2xx` -> `V2xx`, the empty string -> `Empty`.
-pub fn variant_name(value: &str) -> String {
+pub(crate) fn variant_name(value: &str) -> String {
     let mut pascal = upper_camel(value);
     if pascal.is_empty() {
         return "Empty".to_owned();

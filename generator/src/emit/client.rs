@@ -13,7 +13,7 @@ use crate::ir;
 use crate::templates::Templates;
 
 /// `pub struct <Integration>Client` and its methods.
-pub fn client(
+pub(crate) fn client(
     integration: &ir::Integration,
     templates: &Templates,
 ) -> Result<[TokenStream; 2], Error> {

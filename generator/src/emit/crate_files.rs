@@ -14,10 +14,10 @@ use crate::ir;
 use crate::templates::Templates;
 
 /// The directory of the `mcp-server` binary crate inside the output directory.
-pub const SERVER_DIR: &str = "mcp-server";
+pub(crate) const SERVER_DIR: &str = "mcp-server";
 
 /// `<integration>/{Cargo.toml, README.md, src/lib.rs, src/<resource>.rs, schemas/*.json}`.
-pub fn integration_crate(
+pub(crate) fn integration_crate(
     integration: &ir::Integration,
     templates: &Templates,
     files: &mut GeneratedFiles,
@@ -104,7 +104,7 @@ fn resource_files(
 }
 
 /// `mcp-server/{Cargo.toml, src/main.rs}`: the binary serving every integration.
-pub fn server_crate(
+pub(crate) fn server_crate(
     integrations: &[ir::Integration],
     templates: &Templates,
     files: &mut GeneratedFiles,

@@ -17,7 +17,7 @@ use crate::templates::Templates;
 
 /// The output type of a tool: named inside its resource module, or from outside it through
 /// `module`.
-pub fn output_type(
+pub(crate) fn output_type(
     tool: &ir::Tool,
     record_type: &str,
     module: Option<&Ident>,
@@ -47,7 +47,7 @@ pub fn output_type(
 
 /// `pub const <TOOL>_PLAN: RequestPlan` and `pub static <TOOL>: Tool` for one tool, whose
 /// schemas are `schemas`.
-pub fn tool_items(
+pub(crate) fn tool_items(
     tool: &ir::Tool,
     resource: &ir::Resource,
     schemas: &ToolSchemas,
@@ -234,7 +234,7 @@ fn method_kind(kind: &MethodKind) -> Result<TokenStream, Error> {
 }
 
 /// `pub static INTEGRATION: Integration`, listing every tool of every resource.
-pub fn integration_static(
+pub(crate) fn integration_static(
     integration: &ir::Integration,
     templates: &Templates,
 ) -> Result<TokenStream, Error> {
@@ -318,14 +318,14 @@ fn auth(auth: &Auth) -> Result<TokenStream, Error> {
 /// A tool's JSON Schemas as pretty JSON text, made once: the tool static embeds them and the
 /// crate layout also writes them to `schemas/`.
 #[derive(Debug)]
-pub struct ToolSchemas {
-    pub input: String,
-    pub output: String,
+pub(crate) struct ToolSchemas {
+    pub(crate) input: String,
+    pub(crate) output: String,
 }
 
 impl ToolSchemas {
     /// The schemas of `tool`, whose resource's record schema is `record`.
-    pub fn new(tool: &ir::Tool, record: &Schema) -> Result<Self, Error> {
+    pub(crate) fn new(tool: &ir::Tool, record: &Schema) -> Result<Self, Error> {
         Ok(ToolSchemas {
             input: pretty_json(&schema::input_schema(tool))?,
             output: pretty_json(&schema::output_schema(tool, record))?,
@@ -333,7 +333,7 @@ impl ToolSchemas {
     }
 
     /// The schemas' JSON files: paths relative to the crate, and contents (newline-terminated).
-    pub fn files(&self, tool: &ir::Tool) -> [(String, String); 2] {
+    pub(crate) fn files(&self, tool: &ir::Tool) -> [(String, String); 2] {
         [
             (
                 crate::naming::schema_file(&tool.name, "input"),

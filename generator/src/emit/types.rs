@@ -21,7 +21,7 @@ use crate::templates::Templates;
 
 /// The types of one Rust module (one resource), in the order they are emitted.
 #[derive(Debug)]
-pub struct ModuleTypes<'t> {
+pub(crate) struct ModuleTypes<'t> {
     items: Vec<TokenStream>,
     names: DistinctNames,
     templates: &'t Templates,
@@ -31,11 +31,11 @@ pub struct ModuleTypes<'t> {
 }
 
 /// The Rust type of each top-level record property, by upstream name, without the `Option`.
-pub type FieldTypes = BTreeMap<String, TokenStream>;
+pub(crate) type FieldTypes = BTreeMap<String, TokenStream>;
 
 impl<'t> ModuleTypes<'t> {
     /// The types of the module `module`, none emitted yet.
-    pub fn new(module: &str, templates: &'t Templates) -> Result<Self, Error> {
+    pub(crate) fn new(module: &str, templates: &'t Templates) -> Result<Self, Error> {
         Ok(ModuleTypes {
             items: Vec::new(),
             names: DistinctNames::new(format!("module `{module}`")),
@@ -46,19 +46,19 @@ impl<'t> ModuleTypes<'t> {
     }
 
     /// Claims names the IR already chose (record, inputs, outputs) before any nested type can.
-    pub fn reserve(&mut self, name: &str) -> Result<(), Error> {
+    pub(crate) fn reserve(&mut self, name: &str) -> Result<(), Error> {
         self.names.claim(name)
     }
 
     /// Takes the items emitted so far, leaving names reserved.
-    pub fn drain(&mut self) -> Vec<TokenStream> {
+    pub(crate) fn drain(&mut self) -> Vec<TokenStream> {
         std::mem::take(&mut self.items)
     }
 
     /// Emits a lenient type named `name` (already reserved) for `schema`: a struct for an
     /// object, an enum for a string enum, a type alias otherwise. Returns the Rust type of each
     /// top-level property.
-    pub fn record(
+    pub(crate) fn record(
         &mut self,
         name: &str,
         schema: &Schema,
@@ -84,7 +84,11 @@ impl<'t> ModuleTypes<'t> {
 
     /// Emits the strict input struct of a tool. `record_fields` resolves `Record` arguments to
     /// the record's own field types.
-    pub fn input(&mut self, tool: &ir::Tool, record_fields: &FieldTypes) -> Result<(), Error> {
+    pub(crate) fn input(
+        &mut self,
+        tool: &ir::Tool,
+        record_fields: &FieldTypes,
+    ) -> Result<(), Error> {
         let slot = self.reserve_slot();
         let mut fields = Vec::new();
         let mut idents = DistinctNames::new(format!("the fields of `{}`", tool.input_type));

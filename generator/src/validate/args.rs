@@ -12,7 +12,7 @@ use super::source::Source;
 
 /// Where an argument name comes from, for messages and hints.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Origin {
+pub(crate) enum Origin {
     /// `limit` and `next_cursor` of a paginated list.
     Pagination,
     /// `id` for the `{id}` placeholder.
@@ -31,7 +31,7 @@ impl Origin {
     }
 }
 
-pub struct Args<'a> {
+pub(crate) struct Args<'a> {
     src: &'a Source<'a>,
     /// The method, for messages (`update`, `archive`).
     method: &'a str,
@@ -44,7 +44,7 @@ pub struct Args<'a> {
 }
 
 impl<'a> Args<'a> {
-    pub fn new(src: &'a Source<'a>, method: &'a str) -> Self {
+    pub(crate) fn new(src: &'a Source<'a>, method: &'a str) -> Self {
         Self {
             src,
             method,
@@ -56,19 +56,19 @@ impl<'a> Args<'a> {
 
     /// Leaves the field at `key` out: it was reported for another reason, and one field gets
     /// one diagnostic.
-    pub fn already_reported(&mut self, key: KeyPath) {
+    pub(crate) fn already_reported(&mut self, key: KeyPath) {
         self.reported.insert(key);
     }
 
     /// An argument the tool always has; added before any field so fields collide with it.
-    pub fn reserve(&mut self, arg: &str, origin: Origin) {
+    pub(crate) fn reserve(&mut self, arg: &str, origin: Origin) {
         self.idents.insert(naming::rust_field(arg), arg.to_owned());
         self.names.insert(arg.to_owned(), origin);
     }
 
     /// Adds every property of `fields` (found under `path` in the file) as `what`
     /// ("query parameter"), reporting collisions at the property's key.
-    pub fn add_fields(
+    pub(crate) fn add_fields(
         &mut self,
         path: &[String],
         fields: &ObjectSchema,

@@ -23,13 +23,13 @@ use super::source::Source;
 use super::suggest::did_you_mean;
 
 /// The derived schemas of the two file kinds (computed once per run).
-pub struct Schemas {
-    pub integration: Json,
-    pub resource: Json,
+pub(crate) struct Schemas {
+    pub(crate) integration: Json,
+    pub(crate) resource: Json,
 }
 
 /// Validates a whole folder; `None` if anything in it was reported.
-pub fn validate_folder(
+pub(crate) fn validate_folder(
     folder: &IntegrationFiles,
     schemas: &Schemas,
     out: &mut Vec<Diagnostic>,

@@ -20,29 +20,29 @@ use super::suggest::{did_you_mean, list};
 use super::template::placeholders;
 
 /// What a method needs to know about its resource and integration.
-pub struct MethodContext<'a> {
-    pub integration: &'a str,
+pub(crate) struct MethodContext<'a> {
+    pub(crate) integration: &'a str,
     /// The integration's default pagination; `None` when the integration file is broken.
-    pub default_pagination: Option<&'a Pagination>,
-    pub resource: &'a str,
-    pub singular: &'a str,
+    pub(crate) default_pagination: Option<&'a Pagination>,
+    pub(crate) resource: &'a str,
+    pub(crate) singular: &'a str,
     /// `Some(field)` when the resource declares `id:`.
-    pub id_field: Option<&'a str>,
+    pub(crate) id_field: Option<&'a str>,
     /// The record schema; `None` when it is broken (record-field checks are then skipped).
-    pub record: Option<&'a ObjectSchema>,
+    pub(crate) record: Option<&'a ObjectSchema>,
 }
 
 /// A tool name and where it comes from, for the integration-wide duplicate check.
 #[derive(Debug, Clone)]
-pub struct ToolSite {
-    pub name: String,
-    pub pos: Pos,
+pub(crate) struct ToolSite {
+    pub(crate) name: String,
+    pub(crate) pos: Pos,
     /// "`teams.list`".
-    pub method: String,
+    pub(crate) method: String,
 }
 
 /// Validates the method at `base` (`["methods", "list"]` or `["custom_methods", "archive"]`).
-pub fn validate(
+pub(crate) fn validate(
     kind: MethodKind,
     base: &KeyPath,
     doc: &MethodDoc,

@@ -13,15 +13,15 @@ use super::source::Source;
 use super::suggest::did_you_mean;
 
 /// What a resource needs from its integration.
-pub struct IntegrationContext<'a> {
-    pub name: &'a str,
+pub(crate) struct IntegrationContext<'a> {
+    pub(crate) name: &'a str,
     /// `None` when the integration file is broken.
-    pub pagination: Option<&'a Pagination>,
+    pub(crate) pagination: Option<&'a Pagination>,
 }
 
 /// Validates a resource read from `<stem>.yaml`. Returns the resource (tags not yet merged with
 /// `tool_tags`) and its tool names, or `None` if anything was reported.
-pub fn validate(
+pub(crate) fn validate(
     doc: &ResourceDoc,
     stem: &str,
     cx: &IntegrationContext<'_>,
