@@ -1,4 +1,4 @@
-//! Integration docs to the validated [`model`](crate::model), reporting every problem at once.
+//! Integration docs to the validated [`crate::model`], reporting every problem at once.
 //!
 //! Two passes per file. The *shape* pass walks the YAML tree against the format's derived JSON
 //! Schema (unknown keys, missing keys, wrong types, unknown kinds), then the file is

@@ -71,7 +71,7 @@ pub(crate) enum RustDoc<'a> {
 }
 
 /// Where a nested type is used, for the docs of types whose schema has no description:
-/// "an item of `tags` of [`Team`]".
+/// "an item of `tags` of \[`Team`\]".
 #[derive(Debug, Clone, Copy, Serialize)]
 pub(crate) struct Origin<'a> {
     /// How many arrays deep the type is ("an item of" each).

@@ -1,4 +1,4 @@
-//! A doc schema (the JSON Schema subset) to [`model::Schema`], with the checks that need more
+//! A doc schema (the JSON Schema subset) to [`crate::model::Schema`], with the checks that need more
 //! than one keyword at a time: `items` only on arrays, `required` naming real properties, ...
 
 use crate::diagnostics::Diagnostic;
