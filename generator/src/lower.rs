@@ -28,7 +28,7 @@ pub(crate) fn lower_all(
 }
 
 /// Lowers one integration.
-pub(crate) fn lower(
+fn lower(
     integration: &model::Integration,
     templates: &Templates,
 ) -> Result<ir::Integration, Error> {
@@ -306,7 +306,7 @@ fn limit_param(pagination: &Pagination) -> Option<&str> {
 }
 
 /// `{name}` placeholders in a path template, in order, without duplicates.
-pub(crate) fn path_placeholders(path: &str) -> Vec<String> {
+fn path_placeholders(path: &str) -> Vec<String> {
     let mut names = Vec::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
