@@ -13,8 +13,10 @@ use generator::{Builder, Layout};
 
 const RESOURCES: usize = 1_000;
 
-/// The allocator the `generator` binary uses (a generation allocates and frees millions of
-/// small token and syntax-tree nodes), so the numbers are the CLI's.
+/// The allocator the `generator` binary uses with the same feature (a generation allocates
+/// and frees millions of small token and syntax-tree nodes), so the numbers are the CLI's:
+/// `cargo bench -p generator` measures the system allocator, `--features mimalloc` mimalloc.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -28,6 +28,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use crate::diagnostics::Diagnostics;
 use crate::emit::{self, Layout};
 use crate::error::Error;
 use crate::files::{CheckReport, GeneratedFiles, WriteSummary};
@@ -48,16 +49,27 @@ pub struct Builder {
     rerun_if_changed: Option<bool>,
 }
 
-/// One generation's result: the files, and the IR they came from (for summaries and tests).
+/// One generation's result: the files, what was read to make them, and a summary of what they
+/// hold.
 #[derive(Debug, Clone)]
 pub struct Generation {
+    /// Every generated file, by path relative to the output directory.
     pub files: GeneratedFiles,
-    pub integrations: Vec<ir::Integration>,
     /// Every doc file and folder read: what `cargo:rerun-if-changed` names.
     pub inputs: Vec<PathBuf>,
+    /// The IR the files came from, for the summaries below.
+    integrations: Vec<ir::Integration>,
 }
 
 impl Generation {
+    /// The integrations generated, by name, in order.
+    pub fn integration_names(&self) -> impl Iterator<Item = &str> {
+        self.integrations
+            .iter()
+            .map(|integration| integration.name.as_str())
+    }
+
+    /// How many resources the integrations have in all.
     pub fn resource_count(&self) -> usize {
         self.integrations
             .iter()
@@ -65,16 +77,23 @@ impl Generation {
             .sum()
     }
 
+    /// How many tools the integrations have in all.
     pub fn tool_count(&self) -> usize {
+        self.tool_names().count()
+    }
+
+    /// Every tool's MCP name, integration by integration, resource by resource.
+    pub fn tool_names(&self) -> impl Iterator<Item = &str> {
         self.integrations
             .iter()
             .flat_map(|integration| &integration.resources)
-            .map(|resource| resource.tools.len())
-            .sum()
+            .flat_map(|resource| &resource.tools)
+            .map(|tool| tool.name.as_str())
     }
 }
 
 impl Builder {
+    /// A builder with every option at its default.
     pub fn new() -> Self {
         Builder::default()
     }
@@ -134,17 +153,16 @@ impl Builder {
         Ok(self.run()?.files)
     }
 
-    /// Like [`Builder::generate`], keeping the IR alongside the files.
+    /// Reads and validates the docs without generating anything: every problem in them, with
+    /// its location, or `Ok`.
+    pub fn validate(&self) -> Result<(), Diagnostics> {
+        validate::load_and_validate(&self.resolved_docs_dir(), &self.selection()).map(drop)
+    }
+
+    /// Like [`Builder::generate`], keeping what was read and a summary alongside the files.
     pub fn run(&self) -> Result<Generation, Error> {
-        let docs_dir = self
-            .docs_dir
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("integrations"));
-        let selection = Selection {
-            integrations: self.integrations.clone(),
-            resources: self.resources.clone(),
-        };
-        let validated = validate::load_and_validate(&docs_dir, &selection)?;
+        let docs_dir = self.resolved_docs_dir();
+        let validated = validate::load_and_validate(&docs_dir, &self.selection())?;
         let templates = match &self.templates_dir {
             Some(dir) => Templates::with_overrides(dir)?,
             None => Templates::embedded()?,
@@ -158,9 +176,23 @@ impl Builder {
         files.sweep_stale_crates(self.layout == Layout::Crates && self.integrations.is_none());
         Ok(Generation {
             files,
-            integrations,
             inputs: validated.inputs,
+            integrations,
         })
+    }
+
+    /// The docs folder: the configured one, else `integrations`.
+    fn resolved_docs_dir(&self) -> PathBuf {
+        self.docs_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("integrations"))
+    }
+
+    fn selection(&self) -> Selection {
+        Selection {
+            integrations: self.integrations.clone(),
+            resources: self.resources.clone(),
+        }
     }
 
     /// Generates, then writes what changed to the output directory.

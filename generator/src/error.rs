@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use crate::diagnostics::Diagnostics;
 
+/// Why a generation failed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -19,34 +20,59 @@ pub enum Error {
     /// Reading or writing a file failed.
     #[error("cannot {action} `{}`: {source}", path.display())]
     Io {
+        /// What was being done (`write`, `read the templates folder`).
         action: &'static str,
+        /// The file or folder.
         path: PathBuf,
+        /// Why it failed.
         #[source]
         source: io::Error,
     },
 
     /// A template failed to parse or render.
     #[error("template `{name}`: {message}")]
-    Template { name: String, message: String },
+    Template {
+        /// The template's file name (`tool_title.txt.j2`).
+        name: String,
+        /// minijinja's message, with the line when it has one.
+        message: String,
+    },
 
     /// A custom templates folder holds a file the generator has no template for.
     #[error(
         "unknown template `{}`; the templates are: {known}",
         path.display()
     )]
-    UnknownTemplate { path: PathBuf, known: String },
+    UnknownTemplate {
+        /// The file in the custom folder.
+        path: PathBuf,
+        /// The names of the templates there are.
+        known: String,
+    },
 
-    /// Two generated names collide (two arguments of one tool, say): the docs need a rename.
-    #[error("{integration}: {message}")]
-    Conflict {
-        integration: String,
-        message: String,
+    /// Two generated Rust names collide in one scope. Validation reports every such collision
+    /// against the doc that causes it, so this is a generator bug, reported rather than papered
+    /// over by renaming.
+    #[error(
+        "generated Rust would declare `{name}` twice in {scope}; validation should have reported \
+         this: please report this bug"
+    )]
+    NameCollision {
+        /// Where (`the fields of `Team``).
+        scope: String,
+        /// The name.
+        name: String,
     },
 
     /// Emitted Rust did not parse, so it cannot be formatted: a generator bug, reported rather
     /// than written.
     #[error("generated Rust for `{path}` does not parse ({message}); please report this bug")]
-    Format { path: String, message: String },
+    Format {
+        /// The generated file (or what was being formatted).
+        path: String,
+        /// The parser's message.
+        message: String,
+    },
 
     /// `out_dir` was not set and `OUT_DIR` is not in the environment.
     #[error(

@@ -1,8 +1,9 @@
 //! The published JSON Schemas of the doc format (`docs/schemas/*.schema.json`).
 //!
-//! Derived with schemars from the raw types in [`crate::docs`]; validation walks YAML against
-//! these same schemas, so what an editor flags and what the generator rejects agree. A test
-//! keeps the checked-in files equal to [`format_schemas`] (`MCPGEN_BLESS=1` rewrites them).
+//! Derived with schemars from the raw doc types (the crate's private `docs` module);
+//! validation walks YAML against these same schemas, so what an editor flags and what the
+//! generator rejects agree. A test keeps the checked-in files equal to [`format_schemas`]
+//! (`MCPGEN_BLESS=1` rewrites them).
 
 use std::collections::BTreeMap;
 

@@ -12,95 +12,95 @@ use crate::model::{Auth, HttpVerb, MethodKind, Pagination, RateLimitHeaders, Sch
 
 /// One integration, ready to emit as a crate (or a single file).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Integration {
+pub(crate) struct Integration {
     /// snake_case (`chronosphere`).
-    pub name: String,
-    pub display_name: String,
-    pub description: String,
-    pub base_url: String,
-    pub credentials: Vec<Credential>,
-    pub auth: Auth,
-    pub rate_limit: RateLimitHeaders,
-    pub error_message_path: Option<String>,
+    pub(crate) name: String,
+    pub(crate) display_name: String,
+    pub(crate) description: String,
+    pub(crate) base_url: String,
+    pub(crate) credentials: Vec<Credential>,
+    pub(crate) auth: Auth,
+    pub(crate) rate_limit: RateLimitHeaders,
+    pub(crate) error_message_path: Option<String>,
     /// Package name (`mcpgen-chronosphere`).
-    pub crate_name: String,
+    pub(crate) crate_name: String,
     /// Library name (`mcpgen_chronosphere`).
-    pub lib_name: String,
+    pub(crate) lib_name: String,
     /// The typed client (`ChronosphereClient`).
-    pub client_type: String,
+    pub(crate) client_type: String,
     /// Sorted by resource name.
-    pub resources: Vec<Resource>,
+    pub(crate) resources: Vec<Resource>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Credential {
-    pub name: String,
-    pub description: String,
-    pub secret: bool,
+pub(crate) struct Credential {
+    pub(crate) name: String,
+    pub(crate) description: String,
+    pub(crate) secret: bool,
     /// `CHRONOSPHERE_API_TOKEN`.
-    pub env_var: String,
+    pub(crate) env_var: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Resource {
+pub(crate) struct Resource {
     /// Plural snake_case (`teams`).
-    pub name: String,
+    pub(crate) name: String,
     /// Singular snake_case (`team`).
-    pub singular: String,
-    pub description: String,
-    pub tags: Vec<String>,
+    pub(crate) singular: String,
+    pub(crate) description: String,
+    pub(crate) tags: Vec<String>,
     /// The Rust module and file stem (`teams`).
-    pub module: String,
+    pub(crate) module: String,
     /// The record struct (`Team`).
-    pub record_type: String,
+    pub(crate) record_type: String,
     /// The record schema (an object).
-    pub record: Schema,
+    pub(crate) record: Schema,
     /// In model order: list, get, create, update, delete, then custom methods.
-    pub tools: Vec<Tool>,
+    pub(crate) tools: Vec<Tool>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Tool {
+pub(crate) struct Tool {
     /// The MCP tool name (`list_all_chronosphere_teams`).
-    pub name: String,
+    pub(crate) name: String,
     /// Rendered from `templates/tool_title.txt.j2`.
-    pub title: String,
+    pub(crate) title: String,
     /// Rendered from `templates/tool_description.md.j2`: the doc's words plus usage notes.
-    pub description: String,
-    pub method: MethodKind,
-    pub tags: Vec<String>,
-    pub annotations: Annotations,
+    pub(crate) description: String,
+    pub(crate) method: MethodKind,
+    pub(crate) tags: Vec<String>,
+    pub(crate) annotations: Annotations,
     /// The `static` holding the tool (`LIST_ALL_CHRONOSPHERE_TEAMS`).
-    pub static_name: String,
+    pub(crate) static_name: String,
     /// The `const` holding its plan (`LIST_ALL_CHRONOSPHERE_TEAMS_PLAN`).
-    pub plan_name: String,
+    pub(crate) plan_name: String,
     /// The input struct (`ListAllChronosphereTeamsInput`).
-    pub input_type: String,
+    pub(crate) input_type: String,
     /// The typed client's method (`list_teams`).
-    pub client_method: String,
+    pub(crate) client_method: String,
     /// Every argument except `limit` and `next_cursor`, in schema order: path, query, record,
     /// body, each sorted by name.
-    pub inputs: Vec<InputField>,
+    pub(crate) inputs: Vec<InputField>,
     /// Present on list tools whose pagination has a page-size parameter.
-    pub limit: Option<PaginationArg>,
+    pub(crate) limit: Option<PaginationArg>,
     /// Present on list tools that paginate.
-    pub next_cursor: Option<PaginationArg>,
-    pub output: Output,
-    pub plan: Plan,
+    pub(crate) next_cursor: Option<PaginationArg>,
+    pub(crate) output: Output,
+    pub(crate) plan: Plan,
 }
 
 /// MCP annotations; see `docs/architecture.md` for how each is decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Annotations {
-    pub read_only: bool,
-    pub destructive: bool,
-    pub idempotent: bool,
-    pub open_world: bool,
+pub(crate) struct Annotations {
+    pub(crate) read_only: bool,
+    pub(crate) destructive: bool,
+    pub(crate) idempotent: bool,
+    pub(crate) open_world: bool,
 }
 
 /// Where an argument goes in the upstream request (mirrors the runtime's `ArgLocation`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ArgLocation {
+pub(crate) enum ArgLocation {
     Path,
     Query,
     /// A record field, inside the body wrapper when there is one.
@@ -111,27 +111,27 @@ pub enum ArgLocation {
 
 /// One tool argument.
 #[derive(Debug, Clone, PartialEq)]
-pub struct InputField {
+pub(crate) struct InputField {
     /// The argument's name in the tool input (`page_max_size`, `id`, `userEmails`).
-    pub name: String,
+    pub(crate) name: String,
     /// The upstream's name for it (`page.max_size`, `slug`).
-    pub upstream: String,
-    pub location: ArgLocation,
+    pub(crate) upstream: String,
+    pub(crate) location: ArgLocation,
     /// The argument's schema; its description is the argument's description.
-    pub schema: Schema,
-    pub required: bool,
+    pub(crate) schema: Schema,
+    pub(crate) required: bool,
 }
 
 /// `limit` or `next_cursor`: handled by the runtime's pagination, not by the plan's args.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PaginationArg {
+pub(crate) struct PaginationArg {
     /// Rendered from a template.
-    pub description: String,
+    pub(crate) description: String,
 }
 
 /// What a tool returns.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Output {
+pub(crate) enum Output {
     /// `{"result": [records], "next_cursor": ...}`.
     Page {
         record: OutputRecord,
@@ -140,12 +140,15 @@ pub enum Output {
     /// One record.
     Record(OutputRecord),
     /// The upstream body as it is (`serde_json::Value`).
-    Raw,
+    Raw {
+        /// Rendered from `templates/output_raw.txt.j2`, for the output schema.
+        description: String,
+    },
 }
 
 /// The record type a tool returns.
 #[derive(Debug, Clone, PartialEq)]
-pub enum OutputRecord {
+pub(crate) enum OutputRecord {
     /// The resource's record struct.
     Resource,
     /// The method's `response_schema`, emitted as its own type (`<Tool>Output`).
@@ -154,11 +157,11 @@ pub enum OutputRecord {
 
 /// The upstream request (mirrors the runtime's `RequestPlan`; args come from `Tool::inputs`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Plan {
-    pub verb: HttpVerb,
-    pub path: String,
-    pub body_wrapper: Option<String>,
-    pub record_id_field: Option<String>,
-    pub response_path: Option<String>,
-    pub pagination: Pagination,
+pub(crate) struct Plan {
+    pub(crate) verb: HttpVerb,
+    pub(crate) path: String,
+    pub(crate) body_wrapper: Option<String>,
+    pub(crate) record_id_field: Option<String>,
+    pub(crate) response_path: Option<String>,
+    pub(crate) pagination: Pagination,
 }

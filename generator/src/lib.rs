@@ -1,28 +1,32 @@
 //! mcpgen's generator: YAML integration docs in, typed Rust, JSON Schemas and docs out.
 //!
 //! Data flows one way through one module per stage:
-//! `load` (YAML with source locations) -> `validate` (every problem at once; produces
-//! [`model`]) -> `lower` (produces the tool IR in [`ir`]) -> `emit` (Rust, JSON Schemas,
-//! templated prose) -> `files` (write only what changed, or check).
+//! `load` (YAML with source locations) -> `validate` (every problem at once; produces the
+//! model) -> `lower` (produces the tool IR) -> `emit` (Rust, JSON Schemas, templated prose) ->
+//! `files` (write only what changed, or check). The model and the IR are internal: the public
+//! surface is [`Builder`], what it returns ([`Generation`], [`GeneratedFiles`]) and what can go
+//! wrong ([`Error`], [`Diagnostics`]), plus the doc format's own JSON Schemas
+//! ([`format_schema`]).
 
 mod build_script;
-pub mod builder;
-pub mod diagnostics;
-pub mod docs;
-pub mod emit;
-pub mod error;
-pub mod files;
+mod builder;
+mod diagnostics;
+mod docs;
+mod emit;
+mod error;
+mod files;
 pub mod format_schema;
-pub mod ir;
-pub mod load;
-pub mod lower;
-pub mod model;
-pub mod naming;
+mod ir;
+mod load;
+mod lower;
+mod model;
+mod naming;
 mod parallel;
-pub mod templates;
-pub mod validate;
+mod templates;
+mod validate;
 
 pub use builder::{Builder, Generation, compile_docs};
+pub use diagnostics::{Diagnostic, Diagnostics};
 pub use emit::Layout;
 pub use error::Error;
 pub use files::{CheckReport, GeneratedFiles, WriteSummary};

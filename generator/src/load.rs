@@ -5,7 +5,7 @@
 //! diagnostic, and everything else is still loaded so that validation can report the rest.
 //! Every path read (files and folders) is recorded for `cargo:rerun-if-changed`.
 
-pub mod yaml;
+pub(crate) mod yaml;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -16,40 +16,39 @@ use crate::parallel;
 
 /// A parsed doc file.
 #[derive(Debug, Clone)]
-pub struct SourceFile {
+pub(crate) struct SourceFile {
     /// `docs_dir.join(...)`: the path shown in diagnostics.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// The file name without its extension (`teams` for `resources/teams.yaml`).
-    pub stem: String,
-    pub tree: yaml::Node,
+    pub(crate) stem: String,
+    pub(crate) tree: yaml::Node,
 }
 
 /// The files of one integration folder.
 #[derive(Debug, Clone)]
-pub struct IntegrationFiles {
-    pub dir: PathBuf,
+pub(crate) struct IntegrationFiles {
     /// The folder name, which must equal the integration's `name`.
-    pub dir_name: String,
+    pub(crate) dir_name: String,
     /// `None` when the file is missing or is not valid YAML (already reported).
-    pub integration: Option<SourceFile>,
+    pub(crate) integration: Option<SourceFile>,
     /// Sorted by file name; files that are not valid YAML are left out (already reported).
-    pub resources: Vec<SourceFile>,
+    pub(crate) resources: Vec<SourceFile>,
     /// Every resource file name stem found, parsed or not (so `tool_tags` can name a resource
     /// whose file has a syntax error without a second, misleading error).
-    pub resource_stems: BTreeSet<String>,
+    pub(crate) resource_stems: BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Loaded {
-    pub integrations: Vec<IntegrationFiles>,
+pub(crate) struct Loaded {
+    pub(crate) integrations: Vec<IntegrationFiles>,
     /// Every file and folder read.
-    pub inputs: Vec<PathBuf>,
+    pub(crate) inputs: Vec<PathBuf>,
 }
 
 const INTEGRATION_FILES: [&str; 2] = ["integration.yaml", "integration.yml"];
 
 /// Loads every integration folder under `docs_dir` (or only the named ones).
-pub fn load(
+pub(crate) fn load(
     docs_dir: &Path,
     only: Option<&BTreeSet<String>>,
     diagnostics: &mut Vec<Diagnostic>,
@@ -92,7 +91,6 @@ fn load_integration(
 ) -> IntegrationFiles {
     inputs.push(dir.to_path_buf());
     let mut folder = IntegrationFiles {
-        dir: dir.to_path_buf(),
         dir_name,
         integration: None,
         resources: Vec::new(),

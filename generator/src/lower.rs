@@ -17,7 +17,7 @@ use crate::parallel;
 use crate::templates::Templates;
 
 /// Lowers every integration; output order follows input order.
-pub fn lower_all(
+pub(crate) fn lower_all(
     integrations: &[model::Integration],
     templates: &Templates,
 ) -> Result<Vec<ir::Integration>, Error> {
@@ -28,7 +28,7 @@ pub fn lower_all(
 }
 
 /// Lowers one integration.
-pub fn lower(
+fn lower(
     integration: &model::Integration,
     templates: &Templates,
 ) -> Result<ir::Integration, Error> {
@@ -53,7 +53,6 @@ pub fn lower(
     .into_iter()
     .collect::<Result<Vec<_>, Error>>()?;
     dedupe_client_methods(&mut resources);
-    check_unique_tool_names(&integration.name, &resources)?;
     Ok(ir::Integration {
         name: integration.name.clone(),
         display_name: integration.display_name.clone(),
@@ -95,74 +94,43 @@ fn lower_tool(
     });
     let words = Words::new(integration, resource, method);
     let inputs = inputs(resource, method, &words, templates)?;
-    let is_list = method.kind == MethodKind::List;
-    let pagination = if is_list {
-        method.pagination.clone()
-    } else {
-        Pagination::None
+    let pagination = match method.kind {
+        MethodKind::List => method.pagination.clone(),
+        _ => Pagination::None,
     };
-    let next_cursor = match pagination {
-        Pagination::None => None,
-        _ => Some(PaginationArg {
-            description: templates.render_text("arg_next_cursor.txt.j2", &words)?,
-        }),
-    };
-    let limit = match limit_param(&pagination) {
-        Some(_) => Some(PaginationArg {
-            description: templates.render_text("arg_limit.txt.j2", &words)?,
-        }),
-        None => None,
-    };
-    check_unique_args(
-        &integration.name,
-        &name,
-        &inputs,
-        limit.is_some(),
-        next_cursor.is_some(),
-    )?;
-
-    let id_description = inputs
+    let (limit, next_cursor) = pagination_args(&pagination, &words, templates)?;
+    let path_id = inputs
         .iter()
-        .find(|field| field.location == ArgLocation::Path && field.name == "id")
-        .and_then(|field| field.schema.description.clone());
+        .find(|field| field.location == ArgLocation::Path && field.name == "id");
     let description = templates.render_text(
         "tool_description.md.j2",
         &DescriptionContext {
             description: &method.description,
             kind: words.kind,
-            verb: verb_name(method.verb),
+            verb: method.verb.as_str(),
             resource: &words.resource,
-            id_description: id_description.as_deref(),
+            id_description: path_id.and_then(|field| field.schema.description.as_deref()),
             paginated: next_cursor.is_some(),
         },
     )?;
-    let title = templates.render_text("tool_title.txt.j2", &words)?;
-    let output = output(&name, method, &pagination, templates)?;
-    let has_path_id = inputs
-        .iter()
-        .any(|field| field.location == ArgLocation::Path && field.name == "id");
-    let record_id_field = match (&method.kind, method.body_record, has_path_id) {
-        (MethodKind::Update, true, true) => resource.id_field.clone(),
+    let record_id_field = match (&method.kind, method.body_record, path_id) {
+        (MethodKind::Update, true, Some(_)) => resource.id_field.clone(),
         _ => None,
     };
-    let mut tags: BTreeSet<String> = resource.tags.iter().cloned().collect();
-    tags.extend(method.tags.iter().cloned());
-    let type_prefix = naming::type_name(&name);
-
+    let tags: BTreeSet<String> = resource.tags.iter().chain(&method.tags).cloned().collect();
     Ok(ir::Tool {
-        title,
+        title: templates.render_text("tool_title.txt.j2", &words)?,
         description,
         method: method.kind.clone(),
         tags: tags.into_iter().collect(),
         annotations: annotations(&method.kind, method.verb),
         static_name: naming::tool_static(&name),
         plan_name: naming::plan_const(&name),
-        input_type: format!("{type_prefix}Input"),
+        input_type: naming::input_type(&name),
         client_method: naming::client_method(&resource.name, &resource.singular, &method.kind),
-        inputs,
         limit,
         next_cursor,
-        output,
+        output: output(&name, method, &pagination, templates)?,
         plan: ir::Plan {
             verb: method.verb,
             path: method.path.clone(),
@@ -171,8 +139,31 @@ fn lower_tool(
             response_path: method.response_path.clone(),
             pagination,
         },
+        inputs,
         name,
     })
+}
+
+/// The `limit` and `next_cursor` arguments a tool with `pagination` gets.
+fn pagination_args(
+    pagination: &Pagination,
+    words: &Words<'_>,
+    templates: &Templates,
+) -> Result<(Option<PaginationArg>, Option<PaginationArg>), Error> {
+    let arg = |template: &str| {
+        Ok::<_, Error>(PaginationArg {
+            description: templates.render_text(template, words)?,
+        })
+    };
+    let limit = match limit_param(pagination) {
+        Some(_) => Some(arg("arg_limit.txt.j2")?),
+        None => None,
+    };
+    let next_cursor = match pagination {
+        Pagination::None => None,
+        _ => Some(arg("arg_next_cursor.txt.j2")?),
+    };
+    Ok((limit, next_cursor))
 }
 
 /// The tool's arguments: path placeholders, then query, record and body fields.
@@ -263,18 +254,16 @@ fn output(
     pagination: &Pagination,
     templates: &Templates,
 ) -> Result<Output, Error> {
-    let custom = |suffix: &str| {
-        method
-            .response_schema
-            .as_ref()
-            .map(|schema| OutputRecord::Custom {
-                type_name: format!("{}{suffix}", naming::type_name(tool)),
-                schema: schema.clone(),
-            })
-    };
+    let custom = method
+        .response_schema
+        .as_ref()
+        .map(|schema| OutputRecord::Custom {
+            type_name: naming::output_type(tool, &method.kind),
+            schema: schema.clone(),
+        });
     Ok(match method.kind {
         MethodKind::List => Output::Page {
-            record: custom("Item").unwrap_or(OutputRecord::Resource),
+            record: custom.unwrap_or(OutputRecord::Resource),
             next_cursor_description: templates.render_text(
                 "output_next_cursor.txt.j2",
                 &PaginationContext {
@@ -283,11 +272,14 @@ fn output(
             )?,
         },
         MethodKind::Get | MethodKind::Create | MethodKind::Update => {
-            Output::Record(custom("Output").unwrap_or(OutputRecord::Resource))
+            Output::Record(custom.unwrap_or(OutputRecord::Resource))
         }
-        MethodKind::Delete | MethodKind::Custom(_) => {
-            custom("Output").map_or(Output::Raw, Output::Record)
-        }
+        MethodKind::Delete | MethodKind::Custom(_) => match custom {
+            Some(record) => Output::Record(record),
+            None => Output::Raw {
+                description: templates.render_text("output_raw.txt.j2", &NoContext {})?,
+            },
+        },
     })
 }
 
@@ -314,7 +306,7 @@ fn limit_param(pagination: &Pagination) -> Option<&str> {
 }
 
 /// `{name}` placeholders in a path template, in order, without duplicates.
-pub fn path_placeholders(path: &str) -> Vec<String> {
+fn path_placeholders(path: &str) -> Vec<String> {
     let mut names = Vec::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
@@ -341,55 +333,6 @@ fn string_schema(description: String) -> Schema {
     }
 }
 
-fn check_unique_args(
-    integration: &str,
-    tool: &str,
-    inputs: &[InputField],
-    limit: bool,
-    cursor: bool,
-) -> Result<(), Error> {
-    let mut seen: BTreeMap<&str, String> = BTreeMap::new();
-    let pagination = [("limit", limit), ("next_cursor", cursor)];
-    for (name, present) in pagination {
-        if present {
-            seen.insert(name, "the pagination argument".to_owned());
-        }
-    }
-    for field in inputs {
-        let origin = format!(
-            "{} field `{}`",
-            location_name(field.location),
-            field.upstream
-        );
-        if let Some(previous) = seen.insert(&field.name, origin.clone()) {
-            return Err(Error::Conflict {
-                integration: integration.to_owned(),
-                message: format!(
-                    "tool `{tool}` would have two arguments named `{}`: {previous} and {origin}; rename one of them in the docs",
-                    field.name
-                ),
-            });
-        }
-    }
-    Ok(())
-}
-
-fn check_unique_tool_names(integration: &str, resources: &[ir::Resource]) -> Result<(), Error> {
-    let mut seen = BTreeSet::new();
-    for tool in resources.iter().flat_map(|resource| &resource.tools) {
-        if !seen.insert(tool.static_name.as_str()) {
-            return Err(Error::Conflict {
-                integration: integration.to_owned(),
-                message: format!(
-                    "two tools would be named like `{}`; give one a `tool_name`",
-                    tool.name
-                ),
-            });
-        }
-    }
-    Ok(())
-}
-
 /// A custom method can produce a client method name another tool already has
 /// (`get` + a resource named like a singular); such a method falls back to the tool's name.
 fn dedupe_client_methods(resources: &mut [ir::Resource]) {
@@ -405,27 +348,8 @@ fn dedupe_client_methods(resources: &mut [ir::Resource]) {
             .get(&tool.client_method)
             .is_some_and(|count| *count > 1)
         {
-            tool.client_method = naming::field_ident(&tool.name);
+            tool.client_method = naming::fallback_client_method(&tool.name);
         }
-    }
-}
-
-fn location_name(location: ArgLocation) -> &'static str {
-    match location {
-        ArgLocation::Path => "path",
-        ArgLocation::Query => "query",
-        ArgLocation::Record => "record",
-        ArgLocation::Body => "body",
-    }
-}
-
-pub(crate) fn verb_name(verb: HttpVerb) -> &'static str {
-    match verb {
-        HttpVerb::Get => "GET",
-        HttpVerb::Post => "POST",
-        HttpVerb::Put => "PUT",
-        HttpVerb::Patch => "PATCH",
-        HttpVerb::Delete => "DELETE",
     }
 }
 
@@ -451,17 +375,9 @@ impl<'a> Words<'a> {
         resource: &model::Resource,
         method: &model::Method,
     ) -> Self {
-        let (kind, method) = match &method.kind {
-            MethodKind::List => ("list", "list"),
-            MethodKind::Get => ("get", "get"),
-            MethodKind::Create => ("create", "create"),
-            MethodKind::Update => ("update", "update"),
-            MethodKind::Delete => ("delete", "delete"),
-            MethodKind::Custom(name) => ("custom", name.as_str()),
-        };
         Words {
-            kind,
-            method: method.replace('_', " "),
+            kind: method.kind.kind_word(),
+            method: method.kind.name().replace('_', " "),
             integration: &integration.display_name,
             resource: resource.singular.replace('_', " "),
             resources: resource.name.replace('_', " "),
@@ -492,6 +408,10 @@ struct PathContext<'a> {
     placeholder: &'a str,
     path: &'a str,
 }
+
+/// The context of templates that need none.
+#[derive(Serialize)]
+struct NoContext {}
 
 #[derive(Serialize)]
 struct PaginationContext {

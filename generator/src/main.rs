@@ -8,7 +8,8 @@ use clap::Parser;
 use generator::{Builder, Error, Layout};
 
 /// A generation allocates and frees millions of small token and syntax-tree nodes; mimalloc
-/// does that about a third faster than the system allocator.
+/// does that faster than the system allocator. Opt in with `--features mimalloc`: a default
+/// feature would be compiled into every downstream build script too.
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -68,11 +69,7 @@ fn run(args: &Args) -> Result<ExitCode, Error> {
         builder.templates_dir(dir);
     }
     let generation = builder.run()?;
-    let names: Vec<&str> = generation
-        .integrations
-        .iter()
-        .map(|integration| integration.name.as_str())
-        .collect();
+    let names: Vec<&str> = generation.integration_names().collect();
     let summary = format!(
         "{} ({}), {}, {}",
         plural(names.len(), "integration"),

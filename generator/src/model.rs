@@ -8,36 +8,36 @@ use std::collections::BTreeMap;
 
 /// One integration folder (`integrations/<name>/`), validated.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Integration {
+pub(crate) struct Integration {
     /// snake_case, used in tool names and in environment variable names.
-    pub name: String,
-    pub display_name: String,
-    pub description: String,
+    pub(crate) name: String,
+    pub(crate) display_name: String,
+    pub(crate) description: String,
     /// May hold `{credential}` placeholders, e.g. `https://{tenant}.chronosphere.io`.
-    pub base_url: String,
+    pub(crate) base_url: String,
     /// In declaration order.
-    pub credentials: Vec<Credential>,
-    pub auth: Auth,
+    pub(crate) credentials: Vec<Credential>,
+    pub(crate) auth: Auth,
     /// The integration-wide default; methods may override it.
-    pub pagination: Pagination,
-    pub rate_limit: RateLimitHeaders,
+    pub(crate) pagination: Pagination,
+    pub(crate) rate_limit: RateLimitHeaders,
     /// Dotted path of the human-readable message in an upstream error body (`message`).
-    pub error_message_path: Option<String>,
+    pub(crate) error_message_path: Option<String>,
     /// Sorted by resource name.
-    pub resources: Vec<Resource>,
+    pub(crate) resources: Vec<Resource>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Credential {
-    pub name: String,
-    pub description: String,
-    pub secret: bool,
+pub(crate) struct Credential {
+    pub(crate) name: String,
+    pub(crate) description: String,
+    pub(crate) secret: bool,
 }
 
 /// How credentials are applied to every upstream request. Values are templates over credential
 /// names (`"{api_token}"`).
 #[derive(Debug, Clone, PartialEq)]
-pub enum Auth {
+pub(crate) enum Auth {
     None,
     Header { name: String, value: String },
     Bearer { token: String },
@@ -48,14 +48,14 @@ pub enum Auth {
 /// Upstream header names that carry rate-limit information, mapped to the IETF names. Each list
 /// is tried in order; `Retry-After` is always consulted for `reset` when nothing else matched.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct RateLimitHeaders {
-    pub limit: Vec<String>,
-    pub remaining: Vec<String>,
-    pub reset: Vec<String>,
+pub(crate) struct RateLimitHeaders {
+    pub(crate) limit: Vec<String>,
+    pub(crate) remaining: Vec<String>,
+    pub(crate) reset: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Pagination {
+pub(crate) enum Pagination {
     None,
     /// An opaque cursor handed back by the upstream.
     Cursor {
@@ -83,33 +83,33 @@ pub enum Pagination {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ParamLocation {
+pub(crate) enum ParamLocation {
     Query,
     Body,
 }
 
 /// One resource file (`resources/<name>.yaml`), validated.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Resource {
+pub(crate) struct Resource {
     /// Plural snake_case (`teams`).
-    pub name: String,
+    pub(crate) name: String,
     /// Singular snake_case (`team`).
-    pub singular: String,
-    pub description: String,
+    pub(crate) singular: String,
+    pub(crate) description: String,
     /// Resource tags merged with the integration's `tool_tags`, sorted and deduplicated.
-    pub tags: Vec<String>,
+    pub(crate) tags: Vec<String>,
     /// The record field that identifies a record (`slug`); `None` for singletons.
-    pub id_field: Option<String>,
+    pub(crate) id_field: Option<String>,
     /// How a caller should fill the `id` argument ("the team's slug, not its name").
-    pub id_description: Option<String>,
+    pub(crate) id_description: Option<String>,
     /// The record schema (always an object).
-    pub record: Schema,
+    pub(crate) record: Schema,
     /// Sorted: list, get, create, update, delete, then custom methods by name.
-    pub methods: Vec<Method>,
+    pub(crate) methods: Vec<Method>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum MethodKind {
+pub(crate) enum MethodKind {
     List,
     Get,
     Create,
@@ -118,8 +118,40 @@ pub enum MethodKind {
     Custom(String),
 }
 
+impl MethodKind {
+    /// The standard kinds, in the order their tools are listed.
+    pub(crate) const STANDARD: [MethodKind; 5] = [
+        MethodKind::List,
+        MethodKind::Get,
+        MethodKind::Create,
+        MethodKind::Update,
+        MethodKind::Delete,
+    ];
+
+    /// The method's name in docs and prose: `list`, `get`, `create`, `update`, `delete`, or a
+    /// custom method's own name.
+    pub(crate) fn name(&self) -> &str {
+        match self {
+            MethodKind::Custom(name) => name,
+            standard => standard.kind_word(),
+        }
+    }
+
+    /// `list`, `get`, `create`, `update`, `delete`, or `custom`: what templates switch on.
+    pub(crate) fn kind_word(&self) -> &'static str {
+        match self {
+            MethodKind::List => "list",
+            MethodKind::Get => "get",
+            MethodKind::Create => "create",
+            MethodKind::Update => "update",
+            MethodKind::Delete => "delete",
+            MethodKind::Custom(_) => "custom",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum HttpVerb {
+pub(crate) enum HttpVerb {
     Get,
     Post,
     Put,
@@ -127,50 +159,77 @@ pub enum HttpVerb {
     Delete,
 }
 
+impl HttpVerb {
+    /// Every verb, in the order messages list them.
+    pub(crate) const ALL: [HttpVerb; 5] = [
+        HttpVerb::Get,
+        HttpVerb::Post,
+        HttpVerb::Put,
+        HttpVerb::Patch,
+        HttpVerb::Delete,
+    ];
+
+    /// The verb as HTTP spells it (`GET`).
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            HttpVerb::Get => "GET",
+            HttpVerb::Post => "POST",
+            HttpVerb::Put => "PUT",
+            HttpVerb::Patch => "PATCH",
+            HttpVerb::Delete => "DELETE",
+        }
+    }
+
+    /// The verb spelt exactly `text` (upper case), if there is one.
+    pub(crate) fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|verb| verb.as_str() == text)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
-pub struct Method {
-    pub kind: MethodKind,
+pub(crate) struct Method {
+    pub(crate) kind: MethodKind,
     /// An explicit tool name from the doc; otherwise naming rules apply.
-    pub tool_name: Option<String>,
-    pub description: String,
-    pub verb: HttpVerb,
+    pub(crate) tool_name: Option<String>,
+    pub(crate) description: String,
+    pub(crate) verb: HttpVerb,
     /// Path template relative to the base URL; placeholders are input field names (`{id}`).
-    pub path: String,
+    pub(crate) path: String,
     /// Object schema of the path placeholders other than `{id}`, keyed by placeholder name
     /// (every one appears in `path`; all are required).
-    pub path_params: Schema,
+    pub(crate) path_params: Schema,
     /// Object schema of query parameters, keyed by their upstream names.
-    pub query: Schema,
+    pub(crate) query: Schema,
     /// Whether the record's writable fields are part of the request body.
-    pub body_record: bool,
+    pub(crate) body_record: bool,
     /// Key the record fields are wrapped under (`team`), if any.
-    pub body_wrapper: Option<String>,
+    pub(crate) body_wrapper: Option<String>,
     /// Object schema of body fields sent at the top level, beside the wrapper.
-    pub body: Schema,
+    pub(crate) body: Schema,
     /// Dotted path to the record(s) in the reply (`teams`, `team`); `None` means the whole body.
-    pub response_path: Option<String>,
+    pub(crate) response_path: Option<String>,
     /// Replaces the record schema for this method's output, if given.
-    pub response_schema: Option<Schema>,
+    pub(crate) response_schema: Option<Schema>,
     /// Effective pagination (the method's override or the integration default); list only.
-    pub pagination: Pagination,
+    pub(crate) pagination: Pagination,
     /// Extra tags for this method's tool, merged with the resource's.
-    pub tags: Vec<String>,
+    pub(crate) tags: Vec<String>,
 }
 
 /// The subset of JSON Schema that the emitters can map to Rust types and that every major MCP
 /// client accepts.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Schema {
-    pub description: Option<String>,
-    pub kind: SchemaKind,
+pub(crate) struct Schema {
+    pub(crate) description: Option<String>,
+    pub(crate) kind: SchemaKind,
     /// `readOnly: true` fields are output-only: left out of create/update inputs.
-    pub read_only: bool,
+    pub(crate) read_only: bool,
     /// Kept for documentation and tests; emitted as JSON Schema `examples`.
-    pub examples: Vec<serde_json::Value>,
+    pub(crate) examples: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum SchemaKind {
+pub(crate) enum SchemaKind {
     /// `format: date-time` is the only format kept (other formats are dropped at validation).
     String {
         enum_values: Vec<String>,
@@ -186,8 +245,8 @@ pub enum SchemaKind {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ObjectSchema {
+pub(crate) struct ObjectSchema {
     /// Property names as the upstream spells them.
-    pub properties: BTreeMap<String, Schema>,
-    pub required: Vec<String>,
+    pub(crate) properties: BTreeMap<String, Schema>,
+    pub(crate) required: Vec<String>,
 }

@@ -1,19 +1,33 @@
-//! Every name the generator makes: tool names, Rust type and field names, file names.
+//! Every name the generator makes, one function per kind of name: tool names, argument names,
+//! Rust type, field, variant, module and method names, statics, crate and file names.
 //!
-//! Names come from one place so that validation (which must report an over-long or duplicate
-//! tool name against the doc that causes it) and the emitters agree by construction.
+//! Validation and the emitters call the same functions, so every collision the generated code
+//! could have (two tools, two arguments, two fields of a struct, two variants of an enum, two
+//! types of a module) is reported against the doc that causes it, and emission never has to
+//! rename anything to make names unique.
 
 use crate::model::MethodKind;
 
+/// The field of every lenient struct that keeps the fields the docs do not describe.
+pub(crate) const EXTRA_FIELD: &str = "extra";
+
+/// The variant of every lenient enum that keeps the values the docs do not list.
+pub(crate) const OTHER_VARIANT: &str = "Other";
+
 /// The longest tool name MCP clients accept (`^[a-zA-Z0-9_-]{1,64}$`).
-pub const MAX_TOOL_NAME_LEN: usize = 64;
+pub(crate) const MAX_TOOL_NAME_LEN: usize = 64;
 
 /// The tool name for a method, following the seed article's pattern:
 /// `list_all_<integration>_<resources>`, `get_single_<integration>_<resource>_by_id`,
 /// `create_a_<integration>_<resource>`, `update_a_<integration>_<resource>_by_id`,
 /// `delete_a_<integration>_<resource>_by_id`, and `<method>_<integration>_<resources>` for custom
 /// methods.
-pub fn tool_name(integration: &str, resources: &str, resource: &str, kind: &MethodKind) -> String {
+pub(crate) fn tool_name(
+    integration: &str,
+    resources: &str,
+    resource: &str,
+    kind: &MethodKind,
+) -> String {
     match kind {
         MethodKind::List => format!("list_all_{integration}_{resources}"),
         MethodKind::Get => format!("get_single_{integration}_{resource}_by_id"),
@@ -25,7 +39,7 @@ pub fn tool_name(integration: &str, resources: &str, resource: &str, kind: &Meth
 }
 
 /// Whether `name` is a valid MCP tool name for every major client.
-pub fn is_valid_tool_name(name: &str) -> bool {
+pub(crate) fn is_valid_tool_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= MAX_TOOL_NAME_LEN
         && name
@@ -35,7 +49,7 @@ pub fn is_valid_tool_name(name: &str) -> bool {
 
 /// Whether `name` is snake_case: lowercase ASCII letters and digits separated by single
 /// underscores, starting with a letter.
-pub fn is_snake_case(name: &str) -> bool {
+pub(crate) fn is_snake_case(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase())
         && !name.ends_with('_')
@@ -45,24 +59,9 @@ pub fn is_snake_case(name: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
-/// `list_all_chronosphere_teams` -> `ListAllChronosphereTeams`.
-pub fn pascal_case(snake: &str) -> String {
-    snake
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|part| !part.is_empty())
-        .map(|part| {
-            let mut chars = part.chars();
-            match chars.next() {
-                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
-                None => String::new(),
-            }
-        })
-        .collect()
-}
-
 /// A tool argument name for an upstream parameter name: `page.max_size` -> `page_max_size`.
 /// Anything outside `[A-Za-z0-9_]` becomes `_`, so names stay valid in every client and in Rust.
-pub fn arg_name(upstream: &str) -> String {
+pub(crate) fn arg_name(upstream: &str) -> String {
     let mut name: String = upstream
         .chars()
         .map(|c| {
@@ -79,9 +78,11 @@ pub fn arg_name(upstream: &str) -> String {
     name
 }
 
-/// `userEmails` -> `user_emails`, `HTTPServer` -> `http_server`, `page.max_size` ->
-/// `page_max_size`: word boundaries at case changes, every other separator becomes one `_`.
-pub fn snake_case(name: &str) -> String {
+/// The snake_case spelling to suggest for a doc name that is not snake_case, in hints only
+/// (never a generated name): `userEmails` -> `user_emails`, `HTTPServer` -> `http_server`,
+/// `page.max_size` -> `page_max_size`: word boundaries at case changes, every other separator
+/// becomes one `_`.
+pub(crate) fn suggested_snake_case(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
     let mut out = String::with_capacity(name.len() + 4);
     for (i, &c) in chars.iter().enumerate() {
@@ -104,15 +105,35 @@ pub fn snake_case(name: &str) -> String {
     out
 }
 
-/// A Rust field identifier for an argument or property name; keywords get a trailing `_` (the
-/// serde rename keeps the wire name).
-pub fn field_ident(name: &str) -> String {
-    let snake = arg_name(&snake_case(name));
-    if is_rust_keyword(&snake) {
-        format!("{snake}_")
-    } else {
-        snake
+/// The Rust identifier of a struct field, module or method for any name: `userEmails` ->
+/// `user_emails`, `page.max_size` -> `page_max_size`, `type` -> `type_`, `2fa` -> `_2fa`. An
+/// underscore goes in only where a lowercase letter or digit meets an uppercase one, so
+/// acronyms stay whole (`APIKey` -> `apikey`). The serde rename keeps the wire name.
+pub(crate) fn rust_field(name: &str) -> String {
+    let mut snake = String::with_capacity(name.len() + 4);
+    let mut previous: Option<char> = None;
+    for c in name.chars() {
+        let separator = if c.is_ascii_uppercase() {
+            matches!(previous, Some(p) if p.is_ascii_lowercase() || p.is_ascii_digit())
+        } else {
+            !c.is_ascii_alphanumeric()
+        };
+        // One `_` for a run of separators.
+        if separator && !snake.ends_with('_') {
+            snake.push('_');
+        }
+        if c.is_ascii_alphanumeric() {
+            snake.push(c.to_ascii_lowercase());
+        }
+        previous = Some(c);
     }
+    if snake.is_empty() || snake.starts_with(|c: char| c.is_ascii_digit()) {
+        snake.insert(0, '_');
+    }
+    if is_rust_keyword(&snake) {
+        snake.push('_');
+    }
+    snake
 }
 
 fn is_rust_keyword(word: &str) -> bool {
@@ -127,45 +148,45 @@ fn is_rust_keyword(word: &str) -> bool {
 }
 
 /// The package name of a generated integration crate (`mcpgen-chronosphere`).
-pub fn crate_name(integration: &str) -> String {
+pub(crate) fn crate_name(integration: &str) -> String {
     format!("mcpgen-{integration}")
 }
 
 /// The library name of a generated integration crate, as Rust code spells it
 /// (`mcpgen_chronosphere`).
-pub fn lib_name(integration: &str) -> String {
+pub(crate) fn lib_name(integration: &str) -> String {
     crate_name(integration).replace('-', "_")
 }
 
 /// The typed client of an integration (`ChronosphereClient`).
-pub fn client_type(integration: &str) -> String {
+pub(crate) fn client_type(integration: &str) -> String {
     format!("{}Client", type_name(integration))
 }
 
 /// The environment variable that supplies a credential: `<INTEGRATION>_<CREDENTIAL>`
 /// upper-cased (`CHRONOSPHERE_API_TOKEN`).
-pub fn credential_env_var(integration: &str, credential: &str) -> String {
+pub(crate) fn credential_env_var(integration: &str, credential: &str) -> String {
     format!("{integration}_{credential}").to_ascii_uppercase()
 }
 
 /// The Rust module (and file stem) of a resource (`teams`); keywords get a trailing `_`.
-pub fn module_name(resource: &str) -> String {
-    field_ident(resource)
+pub(crate) fn module_name(resource: &str) -> String {
+    rust_field(resource)
 }
 
 /// The `static` holding a tool (`LIST_ALL_CHRONOSPHERE_TEAMS`).
-pub fn tool_static(tool: &str) -> String {
+pub(crate) fn tool_static(tool: &str) -> String {
     arg_name(tool).to_ascii_uppercase()
 }
 
 /// The `const` holding a tool's request plan (`LIST_ALL_CHRONOSPHERE_TEAMS_PLAN`).
-pub fn plan_const(tool: &str) -> String {
+pub(crate) fn plan_const(tool: &str) -> String {
     format!("{}_PLAN", tool_static(tool))
 }
 
 /// The typed client's method for a tool: `list_teams`, `get_team`, `create_team`,
 /// `update_team`, `delete_team`, and `<method>_<resources>` for custom methods.
-pub fn client_method(resources: &str, resource: &str, kind: &MethodKind) -> String {
+pub(crate) fn client_method(resources: &str, resource: &str, kind: &MethodKind) -> String {
     let name = match kind {
         MethodKind::List => format!("list_{resources}"),
         MethodKind::Get => format!("get_{resource}"),
@@ -174,18 +195,24 @@ pub fn client_method(resources: &str, resource: &str, kind: &MethodKind) -> Stri
         MethodKind::Delete => format!("delete_{resource}"),
         MethodKind::Custom(method) => format!("{method}_{resources}"),
     };
-    field_ident(&name)
+    rust_field(&name)
+}
+
+/// The typed client's method for a tool whose [`client_method`] another tool already has
+/// (`get` + a resource named like a singular): the tool's own name.
+pub(crate) fn fallback_client_method(tool: &str) -> String {
+    rust_field(tool)
 }
 
 /// The JSON Schema file of a tool's input or output (`schemas/list_all_chronosphere_teams.input.json`).
-pub fn schema_file(tool: &str, direction: &str) -> String {
+pub(crate) fn schema_file(tool: &str, direction: &str) -> String {
     format!("schemas/{tool}.{direction}.json")
 }
 
 /// A Rust type name for a snake_case or dotted name: `team` -> `Team`,
 /// `team_owner` -> `TeamOwner`. Names the prelude already uses get a `Record` suffix, so a
 /// resource called `option` cannot shadow `Option` in its own module.
-pub fn type_name(name: &str) -> String {
+pub(crate) fn type_name(name: &str) -> String {
     const PRELUDE: &[&str] = &[
         "Option",
         "Some",
@@ -241,9 +268,35 @@ pub fn type_name(name: &str) -> String {
     pascal
 }
 
+/// The strict input struct of a tool (`ListAllChronosphereTeamsInput`).
+pub(crate) fn input_type(tool: &str) -> String {
+    format!("{}Input", type_name(tool))
+}
+
+/// The type a tool returns when its method has a `response_schema`: `<Tool>Item`, one item of
+/// a list's page, or `<Tool>Output`.
+pub(crate) fn output_type(tool: &str, kind: &MethodKind) -> String {
+    let suffix = match kind {
+        MethodKind::List => "Item",
+        _ => "Output",
+    };
+    format!("{}{suffix}", type_name(tool))
+}
+
+/// The type of a property or argument of `parent` that needs one (an object or a string
+/// enum): `Team` + `owner` -> `TeamOwner`.
+pub(crate) fn nested_type(parent: &str, property: &str) -> String {
+    format!("{parent}{}", type_name(property))
+}
+
+/// The type of the items of an array whose own type would be named `parent`.
+pub(crate) fn item_type(parent: &str) -> String {
+    format!("{parent}Item")
+}
+
 /// An enum variant for a string value: `in-progress` -> `InProgress`, `ACTIVE` -> `Active`,
 /// `2xx` -> `V2xx`, the empty string -> `Empty`.
-pub fn variant_name(value: &str) -> String {
+pub(crate) fn variant_name(value: &str) -> String {
     let mut pascal = upper_camel(value);
     if pascal.is_empty() {
         return "Empty".to_owned();
@@ -255,27 +308,6 @@ pub fn variant_name(value: &str) -> String {
         pascal.push('_');
     }
     pascal
-}
-
-/// A Rust field identifier in snake_case for a property name: `userEmails` -> `user_emails`,
-/// `page.max_size` -> `page_max_size`, `type` -> `type_`. The serde rename keeps the wire name.
-pub fn snake_field_ident(name: &str) -> String {
-    let mut snake = String::with_capacity(name.len() + 4);
-    let mut previous: Option<char> = None;
-    for c in name.chars() {
-        if c.is_ascii_uppercase() {
-            if matches!(previous, Some(p) if p.is_ascii_lowercase() || p.is_ascii_digit()) {
-                snake.push('_');
-            }
-            snake.push(c.to_ascii_lowercase());
-        } else if c.is_ascii_alphanumeric() {
-            snake.push(c);
-        } else {
-            snake.push('_');
-        }
-        previous = Some(c);
-    }
-    field_ident(&snake)
 }
 
 /// PascalCase from any separator-delimited name; all-caps words are lowered after their first
@@ -341,18 +373,42 @@ mod tests {
 
     #[test]
     fn derived_names() {
-        assert_eq!(
-            pascal_case("list_all_chronosphere_teams"),
-            "ListAllChronosphereTeams"
-        );
         assert_eq!(arg_name("page.max_size"), "page_max_size");
         assert_eq!(arg_name("1st"), "_1st");
-        assert_eq!(field_ident("type"), "type_");
-        assert_eq!(field_ident("userEmails"), "user_emails");
-        assert_eq!(field_ident("HTTPServer"), "http_server");
-        assert_eq!(field_ident("page.max_size"), "page_max_size");
-        assert_eq!(field_ident("1st"), "_1st");
-        assert_eq!(snake_case("Chrono-Sphere"), "chrono_sphere");
+        assert_eq!(arg_name("userEmails"), "userEmails");
+        assert_eq!(suggested_snake_case("Chrono-Sphere"), "chrono_sphere");
+        assert_eq!(suggested_snake_case("HTTPServer"), "http_server");
+    }
+
+    /// One rule for every Rust field, shared by validation and the emitters: these pairs
+    /// collide, so validation must report them.
+    #[test]
+    fn rust_fields() {
+        let cases = [
+            ("type", "type_"),
+            ("self", "self_"),
+            ("userEmails", "user_emails"),
+            ("user_emails", "user_emails"),
+            ("page.max_size", "page_max_size"),
+            ("page..max", "page_max"),
+            ("HTTPServer", "httpserver"),
+            ("httpServer", "http_server"),
+            ("HTTPCode", "httpcode"),
+            ("APIKey", "apikey"),
+            ("apikey", "apikey"),
+            ("api_key", "api_key"),
+            ("id", "id"),
+            ("ID", "id"),
+            ("1st", "_1st"),
+            ("2fa", "_2fa"),
+            ("_2fa", "_2fa"),
+            ("__x", "_x"),
+            ("", "_"),
+            ("é", "_"),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(rust_field(name), expected, "{name}");
+        }
     }
 
     #[test]
@@ -394,9 +450,16 @@ mod tests {
         assert_eq!(variant_name("inProgress"), "InProgress");
         assert_eq!(variant_name("2xx"), "V2xx");
         assert_eq!(variant_name(""), "Empty");
-        assert_eq!(snake_field_ident("userEmails"), "user_emails");
-        assert_eq!(snake_field_ident("page.max_size"), "page_max_size");
-        assert_eq!(snake_field_ident("type"), "type_");
-        assert_eq!(snake_field_ident("HTTPCode"), "httpcode");
+        assert_eq!(input_type("list_all_x_teams"), "ListAllXTeamsInput");
+        assert_eq!(
+            output_type("list_all_x_teams", &MethodKind::List),
+            "ListAllXTeamsItem"
+        );
+        assert_eq!(
+            output_type("archive_x_teams", &MethodKind::Custom("archive".into())),
+            "ArchiveXTeamsOutput"
+        );
+        assert_eq!(nested_type("Team", "owner_info"), "TeamOwnerInfo");
+        assert_eq!(item_type("TeamTags"), "TeamTagsItem");
     }
 }

@@ -10,7 +10,7 @@ use std::thread;
 
 /// `items.iter().map(job).collect()`, on up to [`thread::available_parallelism`] threads (the
 /// calling thread is one of them). A panic in `job` is re-raised on the calling thread.
-pub fn map<T: Sync, R: Send>(items: &[T], job: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub(crate) fn map<T: Sync, R: Send>(items: &[T], job: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = thread::available_parallelism()
         .map_or(1, usize::from)
         .min(items.len());

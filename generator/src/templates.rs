@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::error::Error;
 
 /// Every template, by name, with its embedded source.
-pub const EMBEDDED: &[(&str, &str)] = &[
+pub(crate) const EMBEDDED: &[(&str, &str)] = &[
     (
         "tool_title.txt.j2",
         include_str!("../../templates/tool_title.txt.j2"),
@@ -43,6 +43,14 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "output_next_cursor.txt.j2",
         include_str!("../../templates/output_next_cursor.txt.j2"),
     ),
+    (
+        "output_raw.txt.j2",
+        include_str!("../../templates/output_raw.txt.j2"),
+    ),
+    (
+        "rust_docs.md.j2",
+        include_str!("../../templates/rust_docs.md.j2"),
+    ),
     ("README.md.j2", include_str!("../../templates/README.md.j2")),
     (
         "Cargo.toml.j2",
@@ -56,13 +64,13 @@ pub const EMBEDDED: &[(&str, &str)] = &[
 
 /// The template environment of one generator run.
 #[derive(Debug)]
-pub struct Templates {
+pub(crate) struct Templates {
     env: Environment<'static>,
 }
 
 impl Templates {
     /// The embedded templates.
-    pub fn embedded() -> Result<Self, Error> {
+    pub(crate) fn embedded() -> Result<Self, Error> {
         let mut env = new_environment();
         for (name, source) in EMBEDDED {
             env.add_template(name, source)
@@ -73,7 +81,7 @@ impl Templates {
 
     /// The embedded templates, with any file of the same name in `dir` taking precedence. Any
     /// other `.j2` file in `dir` is an error: a misspelt override would otherwise be ignored.
-    pub fn with_overrides(dir: &Path) -> Result<Self, Error> {
+    pub(crate) fn with_overrides(dir: &Path) -> Result<Self, Error> {
         let mut templates = Templates::embedded()?;
         for path in override_files(dir)? {
             let name = path
@@ -99,7 +107,7 @@ impl Templates {
     }
 
     /// Renders `name` with a typed context.
-    pub fn render<C: Serialize>(&self, name: &str, context: &C) -> Result<String, Error> {
+    pub(crate) fn render<C: Serialize>(&self, name: &str, context: &C) -> Result<String, Error> {
         let template = self
             .env
             .get_template(name)
@@ -110,13 +118,17 @@ impl Templates {
     }
 
     /// Renders `name` and trims surrounding whitespace: for one-line and one-paragraph prose.
-    pub fn render_text<C: Serialize>(&self, name: &str, context: &C) -> Result<String, Error> {
+    pub(crate) fn render_text<C: Serialize>(
+        &self,
+        name: &str,
+        context: &C,
+    ) -> Result<String, Error> {
         Ok(self.render(name, context)?.trim().to_owned())
     }
 }
 
 /// The `.j2` files in a custom templates folder, sorted.
-pub fn override_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, Error> {
+pub(crate) fn override_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, Error> {
     let entries =
         std::fs::read_dir(dir).map_err(|err| Error::io("read the templates folder", dir, err))?;
     let mut paths = Vec::new();

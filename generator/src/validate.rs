@@ -1,4 +1,4 @@
-//! Integration docs to the validated [`model`](crate::model), reporting every problem at once.
+//! Integration docs to the validated [`crate::model`], reporting every problem at once.
 //!
 //! Two passes per file. The *shape* pass walks the YAML tree against the format's derived JSON
 //! Schema (unknown keys, missing keys, wrong types, unknown kinds), then the file is
@@ -15,11 +15,14 @@ mod keywords;
 mod method;
 mod pagination;
 mod resource;
+mod rust_names;
 mod schema;
 mod shape;
 mod source;
 mod suggest;
 mod template;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -31,26 +34,29 @@ use crate::model;
 
 /// Which integrations and resources to generate. The default selects everything.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Selection {
+pub(crate) struct Selection {
     /// Integration (folder) names; `None` means all. Unselected folders are not read at all.
-    pub integrations: Option<BTreeSet<String>>,
+    pub(crate) integrations: Option<BTreeSet<String>>,
     /// Resource names; `None` means all. Selected integrations are still validated whole;
     /// this filters the result, and integrations left without resources are dropped.
-    pub resources: Option<BTreeSet<String>>,
+    pub(crate) resources: Option<BTreeSet<String>>,
 }
 
 /// The docs, validated.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Validated {
+pub(crate) struct Validated {
     /// Sorted by name.
-    pub integrations: Vec<model::Integration>,
+    pub(crate) integrations: Vec<model::Integration>,
     /// Every file and directory read, for `cargo:rerun-if-changed`.
-    pub inputs: Vec<PathBuf>,
+    pub(crate) inputs: Vec<PathBuf>,
 }
 
 /// Loads and validates `docs_dir` (the folder holding one folder per integration).
 /// Diagnostics name files as `docs_dir.join(...)` and are sorted by file, line and column.
-pub fn load_and_validate(docs_dir: &Path, selection: &Selection) -> Result<Validated, Diagnostics> {
+pub(crate) fn load_and_validate(
+    docs_dir: &Path,
+    selection: &Selection,
+) -> Result<Validated, Diagnostics> {
     let mut out = Vec::new();
     let loaded = load::load(docs_dir, selection.integrations.as_ref(), &mut out);
     for name in selection.integrations.iter().flatten() {

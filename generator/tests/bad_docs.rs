@@ -7,7 +7,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use generator::validate::{Selection, load_and_validate};
+use generator::{Builder, Diagnostics};
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/bad-docs")
@@ -23,10 +23,15 @@ fn cases() -> Vec<PathBuf> {
     cases
 }
 
+/// Validates one case's docs, as a build script's `Builder` would.
+fn validate(case: &Path) -> Result<(), Diagnostics> {
+    Builder::new().docs_dir(case).validate()
+}
+
 /// The diagnostics of one case, rendered with paths relative to the case folder (in locations
 /// and in hints that mention another file).
 fn render(case: &Path) -> String {
-    match load_and_validate(case, &Selection::default()) {
+    match validate(case) {
         Ok(_) => "(no diagnostics: this case validates cleanly)\n".to_owned(),
         Err(diagnostics) => format!("{diagnostics}\n").replace(&format!("{}/", case.display()), ""),
     }
@@ -69,8 +74,8 @@ fn every_bad_doc_case_reports_exactly_its_expected_diagnostics() {
 #[test]
 fn no_case_is_clean_and_positions_are_real() {
     for case in cases() {
-        let diagnostics = load_and_validate(&case, &Selection::default())
-            .expect_err(&format!("{} should not validate", case.display()));
+        let diagnostics =
+            validate(&case).expect_err(&format!("{} should not validate", case.display()));
         for diagnostic in diagnostics.iter() {
             assert!(
                 diagnostic.file.starts_with(&case),

@@ -37,13 +37,7 @@ fn a_copied_resource_yields_five_more_tools_that_build() {
         .unwrap();
     let baseline = common::generate(&common::root().join("integrations"), Layout::Crates);
     assert_eq!(generation.tool_count(), 10);
-    let chronosphere = &generation.integrations[0];
-    let tools: Vec<&str> = chronosphere
-        .resources
-        .iter()
-        .flat_map(|r| &r.tools)
-        .map(|t| t.name.as_str())
-        .collect();
+    let tools: Vec<&str> = generation.tool_names().collect();
     for expected in [
         "list_all_chronosphere_monitors",
         "get_single_chronosphere_monitor_by_id",

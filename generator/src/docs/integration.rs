@@ -10,44 +10,44 @@ use serde::Deserialize;
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Integration")]
-pub struct IntegrationDoc {
+pub(crate) struct IntegrationDoc {
     /// snake_case; equal to the folder name. Used in tool names (`list_all_<name>_<resources>`)
     /// and in credential environment variables (`<NAME>_<CREDENTIAL>`).
-    pub name: String,
+    pub(crate) name: String,
     /// The name people know the API by (`Chronosphere`).
-    pub display_name: String,
+    pub(crate) display_name: String,
     /// What the API is for; shown in the generated README and server instructions.
-    pub description: String,
+    pub(crate) description: String,
     /// Base URL of every request. May use credential placeholders:
     /// `https://{tenant}.chronosphere.io`.
-    pub base_url: String,
+    pub(crate) base_url: String,
     /// The credentials an account supplies, by snake_case name, in the order shown to users.
     #[serde(default)]
-    pub credentials: BTreeMap<String, CredentialDoc>,
+    pub(crate) credentials: BTreeMap<String, CredentialDoc>,
     /// How credentials are applied to every request.
-    pub auth: AuthDoc,
+    pub(crate) auth: AuthDoc,
     /// Default pagination of `list` methods (a method may override it). Defaults to `none`.
-    pub pagination: Option<PaginationDoc>,
+    pub(crate) pagination: Option<PaginationDoc>,
     /// Upstream headers that carry rate-limit information, mapped to the IETF names.
-    pub rate_limit: Option<RateLimitDoc>,
+    pub(crate) rate_limit: Option<RateLimitDoc>,
     /// Where the human-readable message sits in an upstream error body.
-    pub errors: Option<ErrorsDoc>,
+    pub(crate) errors: Option<ErrorsDoc>,
     /// Extra tags per resource name, merged into that resource's tools' tags.
     #[serde(default)]
-    pub tool_tags: BTreeMap<String, Vec<String>>,
+    pub(crate) tool_tags: BTreeMap<String, Vec<String>>,
 }
 
 /// A value an account supplies: `CHRONOSPHERE_TENANT`, `--credential tenant=acme`, ...
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Credential")]
-pub struct CredentialDoc {
+pub(crate) struct CredentialDoc {
     /// What the value is and where to find it.
-    pub description: String,
+    pub(crate) description: String,
     /// Secret values never appear in logs, errors or tool results. Defaults to `true`.
     #[serde(default = "yes")]
     #[schemars(default = "yes")]
-    pub secret: bool,
+    pub(crate) secret: bool,
 }
 
 fn yes() -> bool {
@@ -58,7 +58,7 @@ fn yes() -> bool {
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[schemars(rename = "Auth")]
-pub enum AuthDoc {
+pub(crate) enum AuthDoc {
     /// No authentication.
     None,
     /// A request header: `API-Token: {api_token}`.
@@ -93,7 +93,7 @@ pub enum AuthDoc {
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(tag = "style", rename_all = "snake_case", deny_unknown_fields)]
 #[schemars(rename = "Pagination")]
-pub enum PaginationDoc {
+pub(crate) enum PaginationDoc {
     /// One request returns everything.
     None,
     /// An opaque cursor handed back by the upstream.
@@ -142,7 +142,7 @@ fn one() -> u64 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[schemars(rename = "Location")]
-pub enum LocationDoc {
+pub(crate) enum LocationDoc {
     #[default]
     Query,
     Body,
@@ -153,23 +153,23 @@ pub enum LocationDoc {
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "RateLimit")]
-pub struct RateLimitDoc {
+pub(crate) struct RateLimitDoc {
     /// Headers carrying the request quota (`X-RateLimit-Limit`).
     #[serde(default)]
-    pub limit: Vec<String>,
+    pub(crate) limit: Vec<String>,
     /// Headers carrying the requests left (`X-RateLimit-Remaining`).
     #[serde(default)]
-    pub remaining: Vec<String>,
+    pub(crate) remaining: Vec<String>,
     /// Headers carrying when the quota resets (`X-RateLimit-Reset`).
     #[serde(default)]
-    pub reset: Vec<String>,
+    pub(crate) reset: Vec<String>,
 }
 
 /// How to read upstream error bodies.
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Errors")]
-pub struct ErrorsDoc {
+pub(crate) struct ErrorsDoc {
     /// Dotted path of the human-readable message in an error body (`message`, `error.detail`).
-    pub message_path: String,
+    pub(crate) message_path: String,
 }

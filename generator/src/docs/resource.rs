@@ -12,95 +12,95 @@ use super::{PaginationDoc, SchemaDoc};
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Resource")]
-pub struct ResourceDoc {
+pub(crate) struct ResourceDoc {
     /// Plural snake_case (`teams`); equal to the file name without `.yaml`.
-    pub name: String,
+    pub(crate) name: String,
     /// Singular snake_case (`team`), used in tool names.
-    pub singular: String,
+    pub(crate) singular: String,
     /// What the resource is; shown in tool descriptions.
-    pub description: String,
+    pub(crate) description: String,
     /// Tags of this resource's tools (servers can be limited to tools with given tags).
     #[serde(default)]
-    pub tags: Vec<String>,
+    pub(crate) tags: Vec<String>,
     /// Which record field identifies a record. Leave it out for singletons.
-    pub id: Option<IdDoc>,
+    pub(crate) id: Option<IdDoc>,
     /// The record's JSON Schema (`type: object`).
-    pub schema: SchemaDoc,
+    pub(crate) schema: SchemaDoc,
     /// The standard methods. Custom methods go under `custom_methods`.
     #[serde(default)]
-    pub methods: MethodsDoc,
+    pub(crate) methods: MethodsDoc,
     /// Other methods by snake_case name; the tool is `<method>_<integration>_<resources>`.
     #[serde(default)]
-    pub custom_methods: BTreeMap<String, MethodDoc>,
+    pub(crate) custom_methods: BTreeMap<String, MethodDoc>,
 }
 
 /// The record field that identifies a record; tools take it as their `id` argument.
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Id")]
-pub struct IdDoc {
+pub(crate) struct IdDoc {
     /// A property of the record schema (`slug`).
-    pub field: String,
+    pub(crate) field: String,
     /// How a caller fills the `id` argument ("the team's slug, not its name").
-    pub description: String,
+    pub(crate) description: String,
 }
 
 /// The standard methods; each one present becomes a tool.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Methods")]
-pub struct MethodsDoc {
+pub(crate) struct MethodsDoc {
     /// `list_all_<integration>_<resources>`: list records, a page at a time.
-    pub list: Option<MethodDoc>,
+    pub(crate) list: Option<MethodDoc>,
     /// `get_single_<integration>_<resource>_by_id`: read one record.
-    pub get: Option<MethodDoc>,
+    pub(crate) get: Option<MethodDoc>,
     /// `create_a_<integration>_<resource>`: create a record.
-    pub create: Option<MethodDoc>,
+    pub(crate) create: Option<MethodDoc>,
     /// `update_a_<integration>_<resource>_by_id`: change a record.
-    pub update: Option<MethodDoc>,
+    pub(crate) update: Option<MethodDoc>,
     /// `delete_a_<integration>_<resource>_by_id`: delete a record.
-    pub delete: Option<MethodDoc>,
+    pub(crate) delete: Option<MethodDoc>,
 }
 
 /// One upstream call, exposed as one tool.
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Method")]
-pub struct MethodDoc {
+pub(crate) struct MethodDoc {
     /// What the tool does; required (a method without one is an error, not an undocumented tool).
-    pub description: String,
+    pub(crate) description: String,
     /// `VERB /path` with VERB one of GET, POST, PUT, PATCH, DELETE; `{id}` and `path_schema`
     /// properties may appear as placeholders: `GET /api/v1/config/teams/{id}`.
-    pub http: String,
+    pub(crate) http: String,
     /// Query parameters (an object schema keyed by upstream names, `page.max_size` allowed).
-    pub query_schema: Option<SchemaDoc>,
+    pub(crate) query_schema: Option<SchemaDoc>,
     /// Path placeholders other than `{id}` (an object schema).
-    pub path_schema: Option<SchemaDoc>,
+    pub(crate) path_schema: Option<SchemaDoc>,
     /// Whether the record's writable (non-`readOnly`) fields are sent as the body. Defaults to
     /// `true` for create and update, `false` otherwise.
-    pub body_record: Option<bool>,
+    pub(crate) body_record: Option<bool>,
     /// The key the record fields are wrapped under (`team` sends `{"team": {...}}`).
-    pub body_wrapper: Option<String>,
+    pub(crate) body_wrapper: Option<String>,
     /// Body fields sent at the top level, beside the wrapper (an object schema; `dry_run`).
-    pub body_schema: Option<SchemaDoc>,
+    pub(crate) body_schema: Option<SchemaDoc>,
     /// Dotted path to the record(s) in the reply (`teams`, `team`); the whole body if omitted.
-    pub response_path: Option<String>,
+    pub(crate) response_path: Option<String>,
     /// Replaces the record schema for this method's output.
-    pub response_schema: Option<SchemaDoc>,
+    pub(crate) response_schema: Option<SchemaDoc>,
     /// Overrides the integration's pagination (list only): a pagination style or `none`.
-    pub pagination: Option<PaginationOverride>,
+    pub(crate) pagination: Option<PaginationOverride>,
     /// Extra tags for this method's tool.
     #[serde(default)]
-    pub tags: Vec<String>,
+    pub(crate) tags: Vec<String>,
     /// Replaces the generated tool name (`^[a-zA-Z0-9_-]{1,64}$`).
-    pub tool_name: Option<String>,
+    pub(crate) tool_name: Option<String>,
 }
 
 /// A method's pagination: `none`, or a full pagination style.
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(untagged)]
 #[schemars(rename = "PaginationOverride")]
-pub enum PaginationOverride {
+pub(crate) enum PaginationOverride {
     Off(NoneKeyword),
     Style(PaginationDoc),
 }
@@ -108,6 +108,6 @@ pub enum PaginationOverride {
 /// The word `none`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum NoneKeyword {
+pub(crate) enum NoneKeyword {
     None,
 }

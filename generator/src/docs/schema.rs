@@ -16,40 +16,40 @@ use serde::Deserialize;
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Schema")]
-pub struct SchemaDoc {
+pub(crate) struct SchemaDoc {
     /// One type name; type arrays such as `[string, "null"]` are not supported.
     #[serde(rename = "type")]
-    pub type_: Option<SchemaTypeDoc>,
+    pub(crate) type_: Option<SchemaTypeDoc>,
     /// Shown to the model in tool schemas.
-    pub description: Option<String>,
+    pub(crate) description: Option<String>,
     /// Allowed string values.
     #[serde(rename = "enum")]
-    pub enum_: Option<Vec<String>>,
+    pub(crate) enum_: Option<Vec<String>>,
     /// A string format; only `date-time` is kept, others are dropped.
-    pub format: Option<String>,
+    pub(crate) format: Option<String>,
     /// The schema of every item of an array (one schema; tuples are not supported).
-    pub items: Option<Box<SchemaDoc>>,
+    pub(crate) items: Option<Box<SchemaDoc>>,
     /// The properties of an object, by upstream name.
-    pub properties: Option<BTreeMap<String, SchemaDoc>>,
+    pub(crate) properties: Option<BTreeMap<String, SchemaDoc>>,
     /// Property names that must be present.
-    pub required: Option<Vec<String>>,
+    pub(crate) required: Option<Vec<String>>,
     /// Whether an object may carry properties not listed (documentation only).
     #[serde(rename = "additionalProperties")]
-    pub additional_properties: Option<bool>,
+    pub(crate) additional_properties: Option<bool>,
     /// Output-only: left out of create and update inputs.
     #[serde(rename = "readOnly")]
-    pub read_only: Option<bool>,
+    pub(crate) read_only: Option<bool>,
     /// Example values, shown in schemas and docs.
-    pub examples: Option<Vec<serde_json::Value>>,
+    pub(crate) examples: Option<Vec<serde_json::Value>>,
     /// Accepted for compatibility with copied schemas; not used.
-    pub default: Option<serde_json::Value>,
+    pub(crate) default: Option<serde_json::Value>,
 }
 
 /// A JSON Schema type name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[schemars(rename = "SchemaType")]
-pub enum SchemaTypeDoc {
+pub(crate) enum SchemaTypeDoc {
     String,
     Integer,
     Number,

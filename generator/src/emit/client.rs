@@ -5,13 +5,18 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::rust::{doc, ident};
+use super::prose::{self, RustDoc};
+use super::rust::ident;
 use super::tools::output_type;
 use crate::error::Error;
 use crate::ir;
+use crate::templates::Templates;
 
 /// `pub struct <Integration>Client` and its methods.
-pub fn client(integration: &ir::Integration) -> Result<[TokenStream; 2], Error> {
+pub(crate) fn client(
+    integration: &ir::Integration,
+    templates: &Templates,
+) -> Result<[TokenStream; 2], Error> {
     let client = ident(&integration.client_type)?;
     let mut methods = Vec::new();
     for resource in &integration.resources {
@@ -21,10 +26,14 @@ pub fn client(integration: &ir::Integration) -> Result<[TokenStream; 2], Error> 
             let input = ident(&tool.input_type)?;
             let output = output_type(tool, &resource.record_type, Some(&module))?;
             let plan = ident(&tool.plan_name)?;
-            let docs = doc(&format!(
-                "{}: the typed form of the `{}` tool.\n\n{}",
-                tool.title, tool.name, tool.description
-            ));
+            let docs = prose::outer(
+                templates,
+                &RustDoc::ClientMethod {
+                    tool: &tool.name,
+                    title: &tool.title,
+                    description: &tool.description,
+                },
+            )?;
             methods.push(quote! {
                 #docs
                 pub async fn #method(
@@ -36,23 +45,26 @@ pub fn client(integration: &ir::Integration) -> Result<[TokenStream; 2], Error> 
             });
         }
     }
-    let docs = doc(&format!(
-        "A typed client of the {} API, usable without MCP.\n\nBuild the inner \
-         `mcpgen_runtime::UpstreamClient` from [`INTEGRATION`] and the account's credentials.",
-        integration.display_name
-    ));
+    let docs = prose::outer(
+        templates,
+        &RustDoc::Client {
+            display_name: &integration.display_name,
+        },
+    )?;
+    let new_doc = prose::outer(templates, &RustDoc::ClientNew)?;
+    let upstream_doc = prose::outer(templates, &RustDoc::ClientUpstream)?;
     let client_struct = quote! {
         #docs
         pub struct #client(pub ::mcpgen_runtime::UpstreamClient);
     };
     let client_impl = quote! {
         impl #client {
-            /// Wraps an upstream client built for [`INTEGRATION`].
+            #new_doc
             pub fn new(upstream: ::mcpgen_runtime::UpstreamClient) -> Self {
                 Self(upstream)
             }
 
-            /// The upstream client underneath.
+            #upstream_doc
             pub fn upstream(&self) -> &::mcpgen_runtime::UpstreamClient {
                 &self.0
             }

@@ -11,7 +11,7 @@ use crate::ir::{Output, OutputRecord, Tool};
 use crate::model::{Schema, SchemaKind};
 
 /// The dialect every emitted schema declares.
-pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
+pub(crate) const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
 
 /// Which side of the tool a schema describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,7 +21,7 @@ enum Side {
 }
 
 /// The tool's `inputSchema`.
-pub fn input_schema(tool: &Tool) -> Value {
+pub(crate) fn input_schema(tool: &Tool) -> Value {
     let mut properties = Map::new();
     let mut required = Vec::new();
     for input in &tool.inputs {
@@ -54,7 +54,7 @@ pub fn input_schema(tool: &Tool) -> Value {
 }
 
 /// The tool's `outputSchema`; `record` is the resource's record schema.
-pub fn output_schema(tool: &Tool, record: &Schema) -> Value {
+pub(crate) fn output_schema(tool: &Tool, record: &Schema) -> Value {
     let record_json = |output: &OutputRecord| match output {
         OutputRecord::Resource => schema_json(record, Side::Output),
         OutputRecord::Custom { schema, .. } => schema_json(schema, Side::Output),
@@ -74,9 +74,9 @@ pub fn output_schema(tool: &Tool, record: &Schema) -> Value {
             "required": ["result"],
         }),
         Output::Record(record) => record_json(record),
-        Output::Raw => json!({
+        Output::Raw { description } => json!({
             "type": "object",
-            "description": "The upstream's reply as it came (`{}` when it had no body).",
+            "description": description,
         }),
     };
     with_dialect(body)

@@ -7,15 +7,17 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::rust::{doc, ident, opt_str, str_lit, str_slice};
+use super::prose::{self, RustDoc};
+use super::rust::{ident, opt_str, str_lit, str_slice};
 use super::schema;
 use crate::error::Error;
 use crate::ir::{self, ArgLocation, Output, OutputRecord};
 use crate::model::{Auth, HttpVerb, MethodKind, Pagination, ParamLocation, Schema};
+use crate::templates::Templates;
 
 /// The output type of a tool: named inside its resource module, or from outside it through
 /// `module`.
-pub fn output_type(
+pub(crate) fn output_type(
     tool: &ir::Tool,
     record_type: &str,
     module: Option<&Ident>,
@@ -39,16 +41,17 @@ pub fn output_type(
             let item = record(item)?;
             quote!(#item)
         }
-        Output::Raw => quote!(::serde_json::Value),
+        Output::Raw { .. } => quote!(::serde_json::Value),
     })
 }
 
 /// `pub const <TOOL>_PLAN: RequestPlan` and `pub static <TOOL>: Tool` for one tool, whose
 /// schemas are `schemas`.
-pub fn tool_items(
+pub(crate) fn tool_items(
     tool: &ir::Tool,
     resource: &ir::Resource,
     schemas: &ToolSchemas,
+    templates: &Templates,
 ) -> Result<[TokenStream; 2], Error> {
     let plan_name = ident(&tool.plan_name)?;
     let static_name = ident(&tool.static_name)?;
@@ -69,8 +72,14 @@ pub fn tool_items(
         idempotent,
         open_world,
     } = tool.annotations;
-    let plan_doc = doc(&format!("How `{}` calls the upstream.", tool.name));
-    let tool_doc = doc(&format!("`{}`: {}.", tool.name, tool.title));
+    let plan_doc = prose::outer(templates, &RustDoc::Plan { tool: &tool.name })?;
+    let tool_doc = prose::outer(
+        templates,
+        &RustDoc::Tool {
+            tool: &tool.name,
+            title: &tool.title,
+        },
+    )?;
     let plan = quote! {
         #plan_doc
         pub const #plan_name: ::mcpgen_runtime::RequestPlan = #plan;
@@ -137,7 +146,7 @@ fn plan(tool: &ir::Tool) -> Result<TokenStream, Error> {
     let output = match tool.output {
         Output::Page { .. } => quote!(Page),
         Output::Record(_) => quote!(Record),
-        Output::Raw => quote!(Raw),
+        Output::Raw { .. } => quote!(Raw),
     };
     Ok(quote! {
         ::mcpgen_runtime::RequestPlan {
@@ -225,7 +234,10 @@ fn method_kind(kind: &MethodKind) -> Result<TokenStream, Error> {
 }
 
 /// `pub static INTEGRATION: Integration`, listing every tool of every resource.
-pub fn integration_static(integration: &ir::Integration) -> Result<TokenStream, Error> {
+pub(crate) fn integration_static(
+    integration: &ir::Integration,
+    templates: &Templates,
+) -> Result<TokenStream, Error> {
     let name = str_lit(&integration.name)?;
     let display_name = str_lit(&integration.display_name)?;
     let description = str_lit(&integration.description)?;
@@ -255,10 +267,12 @@ pub fn integration_static(integration: &ir::Integration) -> Result<TokenStream, 
             tools.push(quote!(&#module::#static_name));
         }
     }
-    let docs = doc(&format!(
-        "{}: how to reach and authenticate to its API, and every tool, for `mcpgen_runtime` and `mcpgen_server`.",
-        integration.display_name
-    ));
+    let docs = prose::outer(
+        templates,
+        &RustDoc::Integration {
+            display_name: &integration.display_name,
+        },
+    )?;
     Ok(quote! {
         #docs
         pub static INTEGRATION: ::mcpgen_runtime::Integration = ::mcpgen_runtime::Integration {
@@ -304,14 +318,14 @@ fn auth(auth: &Auth) -> Result<TokenStream, Error> {
 /// A tool's JSON Schemas as pretty JSON text, made once: the tool static embeds them and the
 /// crate layout also writes them to `schemas/`.
 #[derive(Debug)]
-pub struct ToolSchemas {
-    pub input: String,
-    pub output: String,
+pub(crate) struct ToolSchemas {
+    pub(crate) input: String,
+    pub(crate) output: String,
 }
 
 impl ToolSchemas {
     /// The schemas of `tool`, whose resource's record schema is `record`.
-    pub fn new(tool: &ir::Tool, record: &Schema) -> Result<Self, Error> {
+    pub(crate) fn new(tool: &ir::Tool, record: &Schema) -> Result<Self, Error> {
         Ok(ToolSchemas {
             input: pretty_json(&schema::input_schema(tool))?,
             output: pretty_json(&schema::output_schema(tool, record))?,
@@ -319,7 +333,7 @@ impl ToolSchemas {
     }
 
     /// The schemas' JSON files: paths relative to the crate, and contents (newline-terminated).
-    pub fn files(&self, tool: &ir::Tool) -> [(String, String); 2] {
+    pub(crate) fn files(&self, tool: &ir::Tool) -> [(String, String); 2] {
         [
             (
                 crate::naming::schema_file(&tool.name, "input"),

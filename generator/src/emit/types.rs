@@ -11,52 +11,71 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::rust::{UniqueNames, doc, ident, str_lit};
+use super::prose::{self, Origin, RustDoc};
+use super::rust::{DistinctNames, doc, ident, str_lit};
 use crate::error::Error;
 use crate::ir::{self, ArgLocation};
 use crate::model::{ObjectSchema, Schema, SchemaKind};
 use crate::naming;
+use crate::templates::Templates;
 
 /// The types of one Rust module (one resource), in the order they are emitted.
-#[derive(Debug, Default)]
-pub struct ModuleTypes {
+#[derive(Debug)]
+pub(crate) struct ModuleTypes<'t> {
     items: Vec<TokenStream>,
-    names: UniqueNames,
+    names: DistinctNames,
+    templates: &'t Templates,
+    /// The docs of every lenient struct's `extra` field and lenient enum's `Other` variant.
+    extra_doc: TokenStream,
+    other_doc: TokenStream,
 }
 
 /// The Rust type of each top-level record property, by upstream name, without the `Option`.
-pub type FieldTypes = BTreeMap<String, TokenStream>;
+pub(crate) type FieldTypes = BTreeMap<String, TokenStream>;
 
-impl ModuleTypes {
+impl<'t> ModuleTypes<'t> {
+    /// The types of the module `module`, none emitted yet.
+    pub(crate) fn new(module: &str, templates: &'t Templates) -> Result<Self, Error> {
+        Ok(ModuleTypes {
+            items: Vec::new(),
+            names: DistinctNames::new(format!("module `{module}`")),
+            templates,
+            extra_doc: prose::outer(templates, &RustDoc::ExtraField)?,
+            other_doc: prose::outer(templates, &RustDoc::OtherVariant)?,
+        })
+    }
+
     /// Claims names the IR already chose (record, inputs, outputs) before any nested type can.
-    pub fn reserve(&mut self, name: &str) {
-        self.names.take(name);
+    pub(crate) fn reserve(&mut self, name: &str) -> Result<(), Error> {
+        self.names.claim(name)
     }
 
     /// Takes the items emitted so far, leaving names reserved.
-    pub fn drain(&mut self) -> Vec<TokenStream> {
+    pub(crate) fn drain(&mut self) -> Vec<TokenStream> {
         std::mem::take(&mut self.items)
     }
 
     /// Emits a lenient type named `name` (already reserved) for `schema`: a struct for an
-    /// object, a type alias otherwise. Returns the Rust type of each top-level property.
-    pub fn record(
+    /// object, an enum for a string enum, a type alias otherwise. Returns the Rust type of each
+    /// top-level property.
+    pub(crate) fn record(
         &mut self,
         name: &str,
         schema: &Schema,
-        fallback_doc: &str,
+        fallback_doc: &RustDoc<'_>,
     ) -> Result<FieldTypes, Error> {
+        let description = self.description(schema, fallback_doc)?;
         match &schema.kind {
-            SchemaKind::Object(object) => self.record_struct(
-                name,
-                object,
-                schema.description.as_deref().unwrap_or(fallback_doc),
-            ),
+            SchemaKind::Object(object) => self.record_struct(name, object, &description),
+            SchemaKind::String { enum_values, .. } if !enum_values.is_empty() => {
+                self.string_enum(name, enum_values, &description, Strictness::Output)?;
+                Ok(FieldTypes::new())
+            }
             _ => {
                 let type_ident = ident(name)?;
-                let ty =
-                    self.rust_type(schema, name, &format!("[`{name}`]"), Strictness::Output)?;
-                let docs = doc(schema.description.as_deref().unwrap_or(fallback_doc));
+                let origin = Origin::of_type(name);
+                let ty = self.rust_type(schema, name, origin, Strictness::Output)?;
+                let docs = doc(&description);
                 self.items.push(quote!(#docs pub type #type_ident = #ty;));
                 Ok(FieldTypes::new())
             }
@@ -65,17 +84,21 @@ impl ModuleTypes {
 
     /// Emits the strict input struct of a tool. `record_fields` resolves `Record` arguments to
     /// the record's own field types.
-    pub fn input(&mut self, tool: &ir::Tool, record_fields: &FieldTypes) -> Result<(), Error> {
+    pub(crate) fn input(
+        &mut self,
+        tool: &ir::Tool,
+        record_fields: &FieldTypes,
+    ) -> Result<(), Error> {
         let slot = self.reserve_slot();
         let mut fields = Vec::new();
-        let mut idents = UniqueNames::default();
+        let mut idents = DistinctNames::new(format!("the fields of `{}`", tool.input_type));
         for input in &tool.inputs {
             let ty = match (input.location, record_fields.get(&input.upstream)) {
                 (ArgLocation::Record, Some(ty)) => ty.clone(),
                 _ => {
-                    let name = format!("{}{}", tool.input_type, naming::type_name(&input.name));
-                    let origin = format!("`{}` of `{}`", input.name, tool.name);
-                    self.rust_type(&input.schema, &name, &origin, Strictness::Input)?
+                    let name = naming::nested_type(&tool.input_type, &input.name);
+                    let origin = Origin::argument(&input.name, &tool.name);
+                    self.rust_type(&input.schema, &name, origin, Strictness::Input)?
                 }
             };
             let description = input.schema.description.as_deref().unwrap_or_default();
@@ -108,7 +131,7 @@ impl ModuleTypes {
         let derive_default = !tool.inputs.iter().any(|input| input.required);
         let default = derive_default.then(|| quote!(Default,));
         let name = ident(&tool.input_type)?;
-        let docs = doc(&format!("The arguments of `{}`.", tool.name));
+        let docs = prose::outer(self.templates, &RustDoc::Input { tool: &tool.name })?;
         self.items[slot] = quote! {
             #docs
             #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
@@ -127,16 +150,16 @@ impl ModuleTypes {
         let slot = self.reserve_slot();
         let mut field_types = FieldTypes::new();
         let mut fields = Vec::new();
-        let mut idents = UniqueNames::default();
+        let mut idents = DistinctNames::new(format!("the fields of `{name}`"));
         for (upstream, schema) in &object.properties {
-            let origin = format!("`{upstream}` of [`{name}`]");
+            let origin = Origin::property(upstream, name);
             let ty = self.rust_type(
                 schema,
-                &format!("{name}{}", naming::type_name(upstream)),
-                &origin,
+                &naming::nested_type(name, upstream),
+                origin,
                 Strictness::Output,
             )?;
-            let field = ident(&idents.take(&naming::snake_field_ident(upstream)))?;
+            let field = claimed_ident(&mut idents, &naming::rust_field(upstream))?;
             let rename = (field != upstream.as_str())
                 .then(|| str_lit(upstream))
                 .transpose()?
@@ -149,15 +172,16 @@ impl ModuleTypes {
             });
             field_types.insert(upstream.clone(), ty);
         }
-        let extra = ident(&idents.take("extra"))?;
+        let extra = claimed_ident(&mut idents, naming::EXTRA_FIELD)?;
         let type_ident = ident(name)?;
         let docs = doc(description);
+        let extra_doc = &self.extra_doc;
         self.items[slot] = quote! {
             #docs
             #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
             pub struct #type_ident {
                 #(#fields)*
-                /// Fields the docs do not describe, kept as the upstream sent them.
+                #extra_doc
                 #[serde(flatten)]
                 pub #extra: ::serde_json::Map<String, ::serde_json::Value>,
             }
@@ -171,20 +195,14 @@ impl ModuleTypes {
         &mut self,
         schema: &Schema,
         hint: &str,
-        origin: &str,
+        origin: Origin<'_>,
         strictness: Strictness,
     ) -> Result<TokenStream, Error> {
         Ok(match &schema.kind {
             SchemaKind::String { enum_values, .. } if !enum_values.is_empty() => {
-                let name = self.names.take(hint);
-                let fallback = format!("The values of {origin}.");
-                self.string_enum(
-                    &name,
-                    enum_values,
-                    schema.description.as_deref().unwrap_or(&fallback),
-                    strictness,
-                )?;
-                let name = ident(&name)?;
+                let name = claimed_ident(&mut self.names, hint)?;
+                let description = self.description(schema, &RustDoc::Values { origin })?;
+                self.string_enum(hint, enum_values, &description, strictness)?;
                 quote!(#name)
             }
             SchemaKind::String { .. } => quote!(String),
@@ -192,26 +210,17 @@ impl ModuleTypes {
             SchemaKind::Number => quote!(f64),
             SchemaKind::Boolean => quote!(bool),
             SchemaKind::Array(items) => {
-                let item = self.rust_type(
-                    items,
-                    &format!("{hint}Item"),
-                    &format!("an item of {origin}"),
-                    strictness,
-                )?;
+                let item =
+                    self.rust_type(items, &naming::item_type(hint), origin.item(), strictness)?;
                 quote!(Vec<#item>)
             }
             SchemaKind::Object(object) if object.properties.is_empty() => {
                 quote!(::serde_json::Map<String, ::serde_json::Value>)
             }
             SchemaKind::Object(object) => {
-                let name = self.names.take(hint);
-                let fallback = capitalized(origin);
-                self.record_struct(
-                    &name,
-                    object,
-                    schema.description.as_deref().unwrap_or(&fallback),
-                )?;
-                let name = ident(&name)?;
+                let name = claimed_ident(&mut self.names, hint)?;
+                let description = self.description(schema, &RustDoc::Nested { origin })?;
+                self.record_struct(hint, object, &description)?;
                 quote!(#name)
             }
             SchemaKind::Any => quote!(::serde_json::Value),
@@ -228,10 +237,10 @@ impl ModuleTypes {
         description: &str,
         strictness: Strictness,
     ) -> Result<(), Error> {
-        let mut variants_names = UniqueNames::default();
+        let mut variant_names = DistinctNames::new(format!("the variants of `{name}`"));
         let mut variants = Vec::with_capacity(values.len());
         for value in values {
-            let variant = ident(&variants_names.take(&naming::variant_name(value)))?;
+            let variant = claimed_ident(&mut variant_names, &naming::variant_name(value))?;
             let lit = str_lit(value)?;
             variants.push(quote!(#[serde(rename = #lit)] #variant,));
         }
@@ -239,13 +248,14 @@ impl ModuleTypes {
         let docs = doc(description);
         self.items.push(match strictness {
             Strictness::Output => {
-                let other = ident(&variants_names.take("Other"))?;
+                let other = claimed_ident(&mut variant_names, naming::OTHER_VARIANT)?;
+                let other_doc = &self.other_doc;
                 quote! {
                     #docs
                     #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
                     pub enum #type_ident {
                         #(#variants)*
-                        /// A value the docs do not list, kept as the upstream sent it.
+                        #other_doc
                         #[serde(untagged)]
                         #other(String),
                     }
@@ -262,6 +272,14 @@ impl ModuleTypes {
         Ok(())
     }
 
+    /// The schema's own description, or the rendered `fallback` when it has none.
+    fn description(&self, schema: &Schema, fallback: &RustDoc<'_>) -> Result<String, Error> {
+        match &schema.description {
+            Some(description) => Ok(description.clone()),
+            None => prose::text(self.templates, fallback),
+        }
+    }
+
     /// Keeps a parent type ahead of the nested types its fields create.
     fn reserve_slot(&mut self) -> usize {
         self.items.push(TokenStream::new());
@@ -276,22 +294,20 @@ enum Strictness {
     Input,
 }
 
-fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
-        None => String::new(),
-    }
+/// Claims `name` in `names` and makes it an identifier.
+fn claimed_ident(names: &mut DistinctNames, name: &str) -> Result<proc_macro2::Ident, Error> {
+    names.claim(name)?;
+    ident(name)
 }
 
 fn input_field(
-    idents: &mut UniqueNames,
+    idents: &mut DistinctNames,
     name: &str,
     ty: TokenStream,
     required: bool,
     description: &str,
 ) -> Result<TokenStream, Error> {
-    let field = ident(&idents.take(&naming::snake_field_ident(name)))?;
+    let field = claimed_ident(idents, &naming::rust_field(name))?;
     let rename = (field != name)
         .then(|| str_lit(name))
         .transpose()?

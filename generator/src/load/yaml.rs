@@ -9,24 +9,24 @@
 
 use std::collections::HashMap;
 
-use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span};
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
 
 /// A 1-based line and column (in characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
-pub struct Pos {
-    pub line: usize,
-    pub column: usize,
+pub(crate) struct Pos {
+    pub(crate) line: usize,
+    pub(crate) column: usize,
 }
 
 /// One YAML node and where it starts.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
-    pub pos: Pos,
-    pub value: Value,
+pub(crate) struct Node {
+    pub(crate) pos: Pos,
+    pub(crate) value: Value,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub(crate) enum Value {
     Scalar(Scalar),
     Seq(Vec<Node>),
     /// Entries in document order; duplicate keys are kept so validation can report them.
@@ -34,24 +34,24 @@ pub enum Value {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Entry {
-    pub key: Node,
-    pub value: Node,
+pub(crate) struct Entry {
+    pub(crate) key: Node,
+    pub(crate) value: Node,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Scalar {
-    pub text: String,
+pub(crate) struct Scalar {
+    pub(crate) text: String,
     /// Plain (unquoted, not a block scalar) text is resolved by the YAML 1.2 core schema;
     /// anything quoted or written as a block is always a string.
-    pub plain: bool,
+    pub(crate) plain: bool,
     /// Written as a `|` or `>` block, so the text does not start where the node does.
-    pub block: bool,
+    pub(crate) block: bool,
 }
 
 /// What a scalar means under the YAML 1.2 core schema.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Resolved<'a> {
+pub(crate) enum Resolved<'a> {
     Null,
     Bool(bool),
     Int(i64),
@@ -60,7 +60,7 @@ pub enum Resolved<'a> {
 }
 
 impl Scalar {
-    pub fn resolve(&self) -> Resolved<'_> {
+    pub(crate) fn resolve(&self) -> Resolved<'_> {
         if !self.plain {
             return Resolved::Str(&self.text);
         }
@@ -102,21 +102,21 @@ fn parse_int(text: &str) -> Option<i64> {
 }
 
 impl Node {
-    pub fn as_map(&self) -> Option<&[Entry]> {
+    pub(crate) fn as_map(&self) -> Option<&[Entry]> {
         match &self.value {
             Value::Map(entries) => Some(entries),
             _ => None,
         }
     }
 
-    pub fn as_seq(&self) -> Option<&[Node]> {
+    pub(crate) fn as_seq(&self) -> Option<&[Node]> {
         match &self.value {
             Value::Seq(items) => Some(items),
             _ => None,
         }
     }
 
-    pub fn as_scalar(&self) -> Option<&Scalar> {
+    pub(crate) fn as_scalar(&self) -> Option<&Scalar> {
         match &self.value {
             Value::Scalar(scalar) => Some(scalar),
             _ => None,
@@ -124,18 +124,18 @@ impl Node {
     }
 
     /// The first entry with this key (keys are compared as text).
-    pub fn entry(&self, key: &str) -> Option<&Entry> {
+    pub(crate) fn entry(&self, key: &str) -> Option<&Entry> {
         self.as_map()?
             .iter()
             .find(|entry| entry.key.as_scalar().is_some_and(|k| k.text == key))
     }
 
-    pub fn is_null(&self) -> bool {
+    pub(crate) fn is_null(&self) -> bool {
         matches!(&self.value, Value::Scalar(scalar) if scalar.resolve() == Resolved::Null)
     }
 
     /// How the node reads in a message: "a mapping", "a list", "the string `x`", ...
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match &self.value {
             Value::Map(_) => "a mapping".to_owned(),
             Value::Seq(_) => "a list".to_owned(),
@@ -162,17 +162,17 @@ fn abbreviate(text: &str) -> String {
 
 /// A document that could not be read as YAML (or uses YAML we refuse: tags, several documents).
 #[derive(Debug, Clone, PartialEq)]
-pub struct SyntaxError {
-    pub pos: Pos,
-    pub message: String,
-    pub hint: Option<String>,
+pub(crate) struct SyntaxError {
+    pub(crate) pos: Pos,
+    pub(crate) message: String,
+    pub(crate) hint: Option<String>,
 }
 
 /// How many nodes alias expansion may add before the document is refused ("billion laughs").
 const ALIAS_BUDGET: usize = 100_000;
 
 /// Parses one YAML document. An empty document is an empty mapping.
-pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+pub(crate) fn parse(text: &str) -> Result<Node, SyntaxError> {
     let mut builder = Builder::default();
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(scan_error)?;
@@ -240,43 +240,12 @@ impl Builder {
     fn on_event(&mut self, event: Event<'_>, span: Span) -> Result<(), SyntaxError> {
         let at = pos(&span);
         match event {
-            Event::DocumentStart(_) => {
-                self.documents += 1;
-                if self.documents > 1 {
-                    return Err(SyntaxError {
-                        pos: at,
-                        message: "found a second YAML document; a doc file holds exactly one"
-                            .to_owned(),
-                        hint: Some(
-                            "remove the `---` line, or move this document to its own file"
-                                .to_owned(),
-                        ),
-                    });
-                }
-            }
+            Event::DocumentStart(_) => self.document_start(at)?,
             Event::Scalar(text, style, anchor, tag) => {
-                let mut plain = style == ScalarStyle::Plain;
-                let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
-                if let Some(tag) = tag {
-                    if tag.is_yaml_core_schema() && tag.suffix == "str" {
-                        plain = false;
-                    } else {
-                        return Err(SyntaxError {
-                            pos: at,
-                            message: format!("unsupported YAML tag `{tag}`"),
-                            hint: Some(
-                                "remove the tag; quote the value to make it a string".to_owned(),
-                            ),
-                        });
-                    }
-                }
+                let scalar = scalar(text.into_owned(), style, tag.as_deref(), at)?;
                 let node = Node {
                     pos: at,
-                    value: Value::Scalar(Scalar {
-                        text: text.into_owned(),
-                        plain,
-                        block,
-                    }),
+                    value: Value::Scalar(scalar),
                 };
                 self.complete(node, anchor, 1);
             }
@@ -297,56 +266,78 @@ impl Builder {
                     key: None,
                 });
             }
-            Event::SequenceEnd | Event::MappingEnd => {
-                if let Some(frame) = self.stack.pop() {
-                    let (node, anchor) = match frame {
-                        Frame::Seq { pos, anchor, items } => (
-                            Node {
-                                pos,
-                                value: Value::Seq(items),
-                            },
-                            anchor,
-                        ),
-                        Frame::Map {
-                            pos,
-                            anchor,
-                            entries,
-                            ..
-                        } => (
-                            Node {
-                                pos,
-                                value: Value::Map(entries),
-                            },
-                            anchor,
-                        ),
-                    };
-                    let size = count(&node);
-                    self.complete(node, anchor, size);
-                }
-            }
-            Event::Alias(id) => {
-                let Some((node, size)) = self.anchors.get(&id).cloned() else {
-                    return Err(SyntaxError {
-                        pos: at,
-                        message: "unknown YAML alias".to_owned(),
-                        hint: None,
-                    });
-                };
-                self.alias_nodes += size;
-                if self.alias_nodes > ALIAS_BUDGET {
-                    return Err(SyntaxError {
-                        pos: at,
-                        message: format!("aliases expand to more than {ALIAS_BUDGET} nodes"),
-                        hint: Some(
-                            "write the repeated content out, or use fewer nested aliases"
-                                .to_owned(),
-                        ),
-                    });
-                }
-                self.complete(node, 0, size);
-            }
+            Event::SequenceEnd | Event::MappingEnd => self.collection_end(),
+            Event::Alias(id) => self.alias(id, at)?,
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
         }
+        Ok(())
+    }
+
+    /// A doc file holds exactly one document.
+    fn document_start(&mut self, at: Pos) -> Result<(), SyntaxError> {
+        self.documents += 1;
+        if self.documents > 1 {
+            return Err(SyntaxError {
+                pos: at,
+                message: "found a second YAML document; a doc file holds exactly one".to_owned(),
+                hint: Some(
+                    "remove the `---` line, or move this document to its own file".to_owned(),
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// Closes the innermost list or mapping and attaches it to its parent.
+    fn collection_end(&mut self) {
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
+        let (node, anchor) = match frame {
+            Frame::Seq { pos, anchor, items } => (
+                Node {
+                    pos,
+                    value: Value::Seq(items),
+                },
+                anchor,
+            ),
+            Frame::Map {
+                pos,
+                anchor,
+                entries,
+                ..
+            } => (
+                Node {
+                    pos,
+                    value: Value::Map(entries),
+                },
+                anchor,
+            ),
+        };
+        let size = count(&node);
+        self.complete(node, anchor, size);
+    }
+
+    /// Expands an alias, within [`ALIAS_BUDGET`].
+    fn alias(&mut self, id: usize, at: Pos) -> Result<(), SyntaxError> {
+        let Some((node, size)) = self.anchors.get(&id).cloned() else {
+            return Err(SyntaxError {
+                pos: at,
+                message: "unknown YAML alias".to_owned(),
+                hint: None,
+            });
+        };
+        self.alias_nodes += size;
+        if self.alias_nodes > ALIAS_BUDGET {
+            return Err(SyntaxError {
+                pos: at,
+                message: format!("aliases expand to more than {ALIAS_BUDGET} nodes"),
+                hint: Some(
+                    "write the repeated content out, or use fewer nested aliases".to_owned(),
+                ),
+            });
+        }
+        self.complete(node, 0, size);
         Ok(())
     }
 
@@ -364,6 +355,29 @@ impl Builder {
             None => self.root = Some(node),
         }
     }
+}
+
+/// A scalar's text and style; `!!str` is the only tag accepted (it makes the value a string).
+fn scalar(
+    text: String,
+    style: ScalarStyle,
+    tag: Option<&Tag>,
+    at: Pos,
+) -> Result<Scalar, SyntaxError> {
+    let mut plain = style == ScalarStyle::Plain;
+    let block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
+    if let Some(tag) = tag {
+        if tag.is_yaml_core_schema() && tag.suffix == "str" {
+            plain = false;
+        } else {
+            return Err(SyntaxError {
+                pos: at,
+                message: format!("unsupported YAML tag `{tag}`"),
+                hint: Some("remove the tag; quote the value to make it a string".to_owned()),
+            });
+        }
+    }
+    Ok(Scalar { text, plain, block })
 }
 
 fn reject_collection_tag(tagged: bool, at: Pos) -> Result<(), SyntaxError> {

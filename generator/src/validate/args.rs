@@ -1,18 +1,18 @@
 //! A tool's flat argument list: every path, query, body and record field becomes one top-level
 //! argument, so two sources must never produce the same argument name or Rust field.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::Diagnostic;
 use crate::model::ObjectSchema;
 use crate::naming;
 
-use super::schema::join;
+use super::schema::{KeyPath, join};
 use super::source::Source;
 
 /// Where an argument name comes from, for messages and hints.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Origin {
+pub(crate) enum Origin {
     /// `limit` and `next_cursor` of a paginated list.
     Pagination,
     /// `id` for the `{id}` placeholder.
@@ -31,7 +31,7 @@ impl Origin {
     }
 }
 
-pub struct Args<'a> {
+pub(crate) struct Args<'a> {
     src: &'a Source<'a>,
     /// The method, for messages (`update`, `archive`).
     method: &'a str,
@@ -39,27 +39,36 @@ pub struct Args<'a> {
     names: BTreeMap<String, Origin>,
     /// Rust field -> argument name.
     idents: BTreeMap<String, String>,
+    /// Fields reported already (a parameter that pagination fills): not arguments at all.
+    reported: BTreeSet<KeyPath>,
 }
 
 impl<'a> Args<'a> {
-    pub fn new(src: &'a Source<'a>, method: &'a str) -> Self {
+    pub(crate) fn new(src: &'a Source<'a>, method: &'a str) -> Self {
         Self {
             src,
             method,
             names: BTreeMap::new(),
             idents: BTreeMap::new(),
+            reported: BTreeSet::new(),
         }
     }
 
+    /// Leaves the field at `key` out: it was reported for another reason, and one field gets
+    /// one diagnostic.
+    pub(crate) fn already_reported(&mut self, key: KeyPath) {
+        self.reported.insert(key);
+    }
+
     /// An argument the tool always has; added before any field so fields collide with it.
-    pub fn reserve(&mut self, arg: &str, origin: Origin) {
-        self.idents.insert(naming::field_ident(arg), arg.to_owned());
+    pub(crate) fn reserve(&mut self, arg: &str, origin: Origin) {
+        self.idents.insert(naming::rust_field(arg), arg.to_owned());
         self.names.insert(arg.to_owned(), origin);
     }
 
     /// Adds every property of `fields` (found under `path` in the file) as `what`
     /// ("query parameter"), reporting collisions at the property's key.
-    pub fn add_fields(
+    pub(crate) fn add_fields(
         &mut self,
         path: &[String],
         fields: &ObjectSchema,
@@ -67,7 +76,11 @@ impl<'a> Args<'a> {
         out: &mut Vec<Diagnostic>,
     ) {
         for upstream in fields.properties.keys() {
-            let pos = self.src.key(&join(path, &[upstream]));
+            let key = join(path, &[upstream]);
+            if self.reported.contains(&key) {
+                continue;
+            }
+            let pos = self.src.key(&key);
             let arg = naming::arg_name(upstream);
             let origin = Origin::Field(format!("{what} `{upstream}`"));
             if let Some(first) = self.names.get(&arg) {
@@ -91,7 +104,7 @@ impl<'a> Args<'a> {
                 out.push(self.src.error(pos, message, Some(hint)));
                 continue;
             }
-            let ident = naming::field_ident(upstream);
+            let ident = naming::rust_field(&arg);
             if let Some(other) = self.idents.get(&ident) {
                 out.push(self.src.error(
                     pos,

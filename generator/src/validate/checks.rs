@@ -11,7 +11,7 @@ use super::suggest::did_you_mean;
 use super::template::placeholders;
 
 /// `what` (e.g. "resource name") must be snake_case.
-pub fn snake_case(
+pub(crate) fn snake_case(
     src: &Source<'_>,
     path: &[String],
     name: &str,
@@ -21,7 +21,7 @@ pub fn snake_case(
     if naming::is_snake_case(name) {
         return true;
     }
-    let fixed = naming::snake_case(name);
+    let fixed = naming::suggested_snake_case(name);
     let fixed = fixed.trim_matches('_');
     let hint = if naming::is_snake_case(fixed) {
         format!("use lowercase letters, digits and single underscores: `{fixed}`")
@@ -37,7 +37,7 @@ pub fn snake_case(
 }
 
 /// Prose that reaches users and models must say something.
-pub fn non_empty(
+pub(crate) fn non_empty(
     src: &Source<'_>,
     path: &[String],
     text: &str,
@@ -55,7 +55,7 @@ pub fn non_empty(
 }
 
 /// Tags are matched by `--tags a,b` and hosted-mode filters: no commas, no spaces, not empty.
-pub fn tags(src: &Source<'_>, path: &[String], tags: &[String], out: &mut Vec<Diagnostic>) {
+pub(crate) fn tags(src: &Source<'_>, path: &[String], tags: &[String], out: &mut Vec<Diagnostic>) {
     for (i, tag) in tags.iter().enumerate() {
         if tag.is_empty() || tag.contains(|c: char| c == ',' || c.is_whitespace()) {
             out.push(src.error(
@@ -70,7 +70,7 @@ pub fn tags(src: &Source<'_>, path: &[String], tags: &[String], out: &mut Vec<Di
 }
 
 /// A dotted path into a JSON body (`page.next_token`): non-empty segments.
-pub fn dotted(src: &Source<'_>, path: &[String], value: &str, out: &mut Vec<Diagnostic>) {
+pub(crate) fn dotted(src: &Source<'_>, path: &[String], value: &str, out: &mut Vec<Diagnostic>) {
     if value.split('.').any(str::is_empty) {
         let key = path.last().map(String::as_str).unwrap_or("path");
         out.push(
@@ -87,7 +87,7 @@ pub fn dotted(src: &Source<'_>, path: &[String], value: &str, out: &mut Vec<Diag
 }
 
 /// A header or parameter name: a non-empty HTTP token.
-pub fn token(
+pub(crate) fn token(
     src: &Source<'_>,
     path: &[String],
     value: &str,
@@ -108,7 +108,7 @@ pub fn token(
 }
 
 /// A template over credential names (`"{api_token}"`): well formed, every name declared.
-pub fn credential_template(
+pub(crate) fn credential_template(
     src: &Source<'_>,
     path: &[String],
     text: &str,
@@ -145,6 +145,6 @@ pub fn credential_template(
 }
 
 /// `[a, b]` as owned key-path segments.
-pub fn path(segments: &[&str]) -> Vec<String> {
+pub(crate) fn path(segments: &[&str]) -> Vec<String> {
     segments.iter().map(|s| (*s).to_owned()).collect()
 }

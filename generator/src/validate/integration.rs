@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value as Json;
 
 use crate::diagnostics::Diagnostic;
-use crate::docs::{IntegrationDoc, ResourceDoc};
+use crate::docs::{IntegrationDoc, RateLimitDoc, ResourceDoc};
 use crate::load::yaml::Pos;
 use crate::load::{IntegrationFiles, SourceFile};
 use crate::model::{Auth, Credential, Integration, Pagination, RateLimitHeaders, Resource};
@@ -23,13 +23,13 @@ use super::source::Source;
 use super::suggest::did_you_mean;
 
 /// The derived schemas of the two file kinds (computed once per run).
-pub struct Schemas {
-    pub integration: Json,
-    pub resource: Json,
+pub(crate) struct Schemas {
+    pub(crate) integration: Json,
+    pub(crate) resource: Json,
 }
 
 /// Validates a whole folder; `None` if anything in it was reported.
-pub fn validate_folder(
+pub(crate) fn validate_folder(
     folder: &IntegrationFiles,
     schemas: &Schemas,
     out: &mut Vec<Diagnostic>,
@@ -58,9 +58,50 @@ pub fn validate_folder(
     // Each resource file is checked on its own, in parallel; what spans files (duplicate
     // names, then which diagnostics to keep) is decided after, in file order.
     let checked = parallel::map(&folder.resources, |file| check_resource(file, schemas, &cx));
-    let mut resources = Vec::new();
-    let mut tools: Vec<(&Path, ToolSite)> = Vec::new();
-    let mut names: BTreeMap<String, (&Path, Pos)> = BTreeMap::new();
+    let resources = merge_resources(folder, checked, out);
+    duplicate_tools(&resources.tools, out);
+
+    let (mut integration, doc, src) = header?;
+    check_tool_tags(&doc, folder, &resources.names, &src, out);
+    if out.len() != before {
+        return None;
+    }
+    let mut resources = resources.resources;
+    for resource in &mut resources {
+        let extra = doc
+            .tool_tags
+            .get(&resource.name)
+            .into_iter()
+            .flatten()
+            .cloned();
+        let tags: BTreeSet<String> = resource.tags.drain(..).chain(extra).collect();
+        resource.tags = tags.into_iter().collect();
+    }
+    resources.sort_by(|a, b| a.name.cmp(&b.name));
+    integration.resources = resources;
+    Some(integration)
+}
+
+/// The resources of a folder once each file has been checked on its own.
+struct Resources<'f> {
+    resources: Vec<Resource>,
+    /// Every tool, with the file it comes from.
+    tools: Vec<(&'f Path, ToolSite)>,
+    /// Resource name -> where it is first declared.
+    names: BTreeMap<String, (&'f Path, Pos)>,
+}
+
+/// Keeps each file's diagnostics and results, in file order, reporting duplicate resources.
+fn merge_resources<'f>(
+    folder: &'f IntegrationFiles,
+    checked: Vec<CheckedResource>,
+    out: &mut Vec<Diagnostic>,
+) -> Resources<'f> {
+    let mut merged = Resources {
+        resources: Vec::new(),
+        tools: Vec::new(),
+        names: BTreeMap::new(),
+    };
     for (file, checked) in folder.resources.iter().zip(checked) {
         out.extend(checked.shape_diagnostics);
         let Some((doc, validated, diagnostics)) = checked.doc else {
@@ -68,7 +109,7 @@ pub fn validate_folder(
         };
         let src = Source::new(&file.path, &file.tree);
         let from = out.len();
-        if let Some((first_file, first_pos)) = names.get(&doc.name) {
+        if let Some((first_file, first_pos)) = merged.names.get(&doc.name) {
             out.push(src.error(
                 src.value(&path(&["name"])),
                 format!("duplicate resource `{}`", doc.name),
@@ -81,17 +122,31 @@ pub fn validate_folder(
             ));
             continue;
         }
-        names.insert(doc.name.clone(), (&file.path, src.value(&path(&["name"]))));
+        let name_pos = src.value(&path(&["name"]));
+        merged
+            .names
+            .insert(doc.name.clone(), (&file.path, name_pos));
         out.extend(diagnostics);
         forget_repeats(out, from, &file.path, &checked.missing_at);
         if let Some((resource, sites)) = validated {
-            resources.push(resource);
-            tools.extend(sites.into_iter().map(|site| (file.path.as_path(), site)));
+            merged.resources.push(resource);
+            let file = file.path.as_path();
+            merged
+                .tools
+                .extend(sites.into_iter().map(|site| (file, site)));
         }
     }
-    duplicate_tools(&tools, out);
+    merged
+}
 
-    let (mut integration, doc, src) = header?;
+/// `tool_tags` names resources of this folder, and its tags are well formed.
+fn check_tool_tags(
+    doc: &IntegrationDoc,
+    folder: &IntegrationFiles,
+    names: &BTreeMap<String, (&Path, Pos)>,
+    src: &Source<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
     let known: BTreeSet<&str> = folder
         .resource_stems
         .iter()
@@ -110,24 +165,8 @@ pub fn validate_folder(
                 Some(hint),
             ));
         }
-        checks::tags(&src, &key, tags, out);
+        checks::tags(src, &key, tags, out);
     }
-    if out.len() != before {
-        return None;
-    }
-    for resource in &mut resources {
-        let extra = doc
-            .tool_tags
-            .get(&resource.name)
-            .into_iter()
-            .flatten()
-            .cloned();
-        let tags: BTreeSet<String> = resource.tags.drain(..).chain(extra).collect();
-        resource.tags = tags.into_iter().collect();
-    }
-    resources.sort_by(|a, b| a.name.cmp(&b.name));
-    integration.resources = resources;
-    Some(integration)
 }
 
 /// One resource file checked on its own: its shape (and reading it), then its meaning.
@@ -215,6 +254,49 @@ fn header(
     src: &Source<'_>,
     out: &mut Vec<Diagnostic>,
 ) -> Integration {
+    check_names_and_prose(doc, folder, src, out);
+    let credentials = credentials(doc, src, out);
+    let declared: BTreeSet<String> = doc.credentials.keys().cloned().collect();
+    check_base_url(doc, &declared, src, out);
+    let auth = auth(doc, src, &declared, out);
+    let pagination = match &doc.pagination {
+        Some(style) => super::pagination::convert(style, &path(&["pagination"]), src, out),
+        None => Pagination::None,
+    };
+    let rate_limit = match &doc.rate_limit {
+        Some(headers) => rate_limit(headers, src, out),
+        None => RateLimitHeaders::default(),
+    };
+    let error_message_path = doc.errors.as_ref().map(|errors| {
+        checks::dotted(
+            src,
+            &path(&["errors", "message_path"]),
+            &errors.message_path,
+            out,
+        );
+        errors.message_path.clone()
+    });
+    Integration {
+        name: doc.name.clone(),
+        display_name: doc.display_name.trim().to_owned(),
+        description: doc.description.trim().to_owned(),
+        base_url: doc.base_url.clone(),
+        credentials,
+        auth,
+        pagination,
+        rate_limit,
+        error_message_path,
+        resources: Vec::new(),
+    }
+}
+
+/// The integration's name (snake_case, matching its folder), display name and description.
+fn check_names_and_prose(
+    doc: &IntegrationDoc,
+    folder: &IntegrationFiles,
+    src: &Source<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
     if checks::snake_case(src, &path(&["name"]), &doc.name, "integration name", out)
         && doc.name != folder.dir_name
     {
@@ -244,8 +326,14 @@ fn header(
         "say what the API is for in a sentence or two",
         out,
     );
+}
 
-    // Declaration order, as written (the raw map is sorted).
+/// The credentials in declaration order, as written (the raw map is sorted), each checked.
+fn credentials(
+    doc: &IntegrationDoc,
+    src: &Source<'_>,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<Credential> {
     let order: Vec<String> = src
         .node(&path(&["credentials"]))
         .and_then(|node| node.as_map())
@@ -265,7 +353,7 @@ fn header(
                 format!("credential name `{name}` is not snake_case"),
                 Some(format!(
                     "use lowercase letters, digits and single underscores: `{}`",
-                    naming::snake_case(&name).trim_matches('_')
+                    naming::suggested_snake_case(&name).trim_matches('_')
                 )),
             ));
         }
@@ -282,10 +370,18 @@ fn header(
             secret: credential.secret,
         });
     }
-    let declared: BTreeSet<String> = doc.credentials.keys().cloned().collect();
+    credentials
+}
 
+/// `base_url` is an http(s) URL whose placeholders name declared credentials.
+fn check_base_url(
+    doc: &IntegrationDoc,
+    declared: &BTreeSet<String>,
+    src: &Source<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
     let base_url = path(&["base_url"]);
-    checks::credential_template(src, &base_url, &doc.base_url, &declared, out);
+    checks::credential_template(src, &base_url, &doc.base_url, declared, out);
     if !(doc.base_url.starts_with("https://") || doc.base_url.starts_with("http://")) {
         out.push(src.error(
             src.value(&base_url),
@@ -296,57 +392,33 @@ fn header(
             Some("write the full URL, e.g. `https://{tenant}.example.com`".to_owned()),
         ));
     }
+}
 
-    let auth = auth(doc, src, &declared, out);
-    let pagination = match &doc.pagination {
-        Some(style) => super::pagination::convert(style, &path(&["pagination"]), src, out),
-        None => Pagination::None,
-    };
-    let rate_limit = match &doc.rate_limit {
-        Some(headers) => {
-            for (key, names) in [
-                ("limit", &headers.limit),
-                ("remaining", &headers.remaining),
-                ("reset", &headers.reset),
-            ] {
-                for (i, name) in names.iter().enumerate() {
-                    checks::token(
-                        src,
-                        &path(&["rate_limit", key, &i.to_string()]),
-                        name,
-                        "header",
-                        out,
-                    );
-                }
-            }
-            RateLimitHeaders {
-                limit: headers.limit.clone(),
-                remaining: headers.remaining.clone(),
-                reset: headers.reset.clone(),
-            }
+/// The rate-limit header names, each a valid header name.
+fn rate_limit(
+    headers: &RateLimitDoc,
+    src: &Source<'_>,
+    out: &mut Vec<Diagnostic>,
+) -> RateLimitHeaders {
+    for (key, names) in [
+        ("limit", &headers.limit),
+        ("remaining", &headers.remaining),
+        ("reset", &headers.reset),
+    ] {
+        for (i, name) in names.iter().enumerate() {
+            checks::token(
+                src,
+                &path(&["rate_limit", key, &i.to_string()]),
+                name,
+                "header",
+                out,
+            );
         }
-        None => RateLimitHeaders::default(),
-    };
-    let error_message_path = doc.errors.as_ref().map(|errors| {
-        checks::dotted(
-            src,
-            &path(&["errors", "message_path"]),
-            &errors.message_path,
-            out,
-        );
-        errors.message_path.clone()
-    });
-    Integration {
-        name: doc.name.clone(),
-        display_name: doc.display_name.trim().to_owned(),
-        description: doc.description.trim().to_owned(),
-        base_url: doc.base_url.clone(),
-        credentials,
-        auth,
-        pagination,
-        rate_limit,
-        error_message_path,
-        resources: Vec::new(),
+    }
+    RateLimitHeaders {
+        limit: headers.limit.clone(),
+        remaining: headers.remaining.clone(),
+        reset: headers.reset.clone(),
     }
 }
 
@@ -393,35 +465,40 @@ fn auth(
     }
 }
 
-/// Two methods of one integration must not produce the same tool name.
+/// Two methods of one integration must not produce the same tool name, nor names that become
+/// the same Rust static (`a-b` and `a_b` are both `A_B`).
 fn duplicate_tools(tools: &[(&Path, ToolSite)], out: &mut Vec<Diagnostic>) {
-    let mut first: BTreeMap<&str, (&Path, &ToolSite)> = BTreeMap::new();
+    let mut first: BTreeMap<String, (&Path, &ToolSite)> = BTreeMap::new();
     for (file, site) in tools {
-        match first.get(site.name.as_str()) {
-            Some((first_file, first_site)) => out.push(Diagnostic {
-                file: file.to_path_buf(),
-                line: site.pos.line,
-                column: site.pos.column,
-                message: format!(
-                    "duplicate tool name `{}`: {} and {} both produce it",
-                    site.name, first_site.method, site.method
-                ),
-                hint: Some(if first_file == file {
-                    format!(
-                        "set `tool_name:` on one of them (the other is on line {})",
-                        first_site.pos.line
-                    )
-                } else {
-                    format!(
-                        "set `tool_name:` on one of them (the other is in {}, line {})",
-                        first_file.display(),
-                        first_site.pos.line
-                    )
-                }),
-            }),
-            None => {
-                first.insert(&site.name, (file, site));
-            }
-        }
+        let static_name = naming::tool_static(&site.name);
+        let Some((first_file, first_site)) = first.get(&static_name) else {
+            first.insert(static_name, (file, site));
+            continue;
+        };
+        let message = if first_site.name == site.name {
+            format!(
+                "duplicate tool name `{}`: {} and {} both produce it",
+                site.name, first_site.method, site.method
+            )
+        } else {
+            format!(
+                "tool names `{}` ({}) and `{}` ({}) would both become the Rust static `{static_name}`",
+                first_site.name, first_site.method, site.name, site.method
+            )
+        };
+        let other = if first_file == file {
+            format!("on line {}", first_site.pos.line)
+        } else {
+            format!("in {}, line {}", first_file.display(), first_site.pos.line)
+        };
+        out.push(Diagnostic {
+            file: file.to_path_buf(),
+            line: site.pos.line,
+            column: site.pos.column,
+            message,
+            hint: Some(format!(
+                "set `tool_name:` on one of them (the other is {other})"
+            )),
+        });
     }
 }

@@ -50,7 +50,11 @@ const UNSUPPORTED: &[&str] = &[
 
 /// Checks the refused constructs in one schema mapping; returns the keys already reported, which
 /// the generic walk then skips.
-pub fn check(walker: &mut Walker<'_, '_>, entries: &[Entry], _at: &At<'_>) -> BTreeSet<String> {
+pub(crate) fn check(
+    walker: &mut Walker<'_, '_>,
+    entries: &[Entry],
+    _at: &At<'_>,
+) -> BTreeSet<String> {
     let mut reported = BTreeSet::new();
     for entry in entries {
         let Some(key) = entry.key.as_scalar().map(|k| k.text.as_str()) else {
@@ -90,7 +94,7 @@ pub fn check(walker: &mut Walker<'_, '_>, entries: &[Entry], _at: &At<'_>) -> BT
 }
 
 /// The hint for a schema keyword that is neither supported nor a likely typo.
-pub fn unsupported_hint(key: &str) -> String {
+pub(crate) fn unsupported_hint(key: &str) -> String {
     if UNSUPPORTED.contains(&key) {
         format!("mcpgen's schema subset has no `{key}`; state the constraint in `description`")
     } else {

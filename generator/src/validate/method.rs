@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::diagnostics::Diagnostic;
-use crate::docs::{MethodDoc, PaginationOverride};
+use crate::docs::{MethodDoc, PaginationOverride, SchemaDoc};
 use crate::load::yaml::Pos;
 use crate::model::{
     HttpVerb, Method, MethodKind, ObjectSchema, Pagination, ParamLocation, Schema, SchemaKind,
@@ -20,37 +20,29 @@ use super::suggest::{did_you_mean, list};
 use super::template::placeholders;
 
 /// What a method needs to know about its resource and integration.
-pub struct MethodContext<'a> {
-    pub integration: &'a str,
+pub(crate) struct MethodContext<'a> {
+    pub(crate) integration: &'a str,
     /// The integration's default pagination; `None` when the integration file is broken.
-    pub default_pagination: Option<&'a Pagination>,
-    pub resource: &'a str,
-    pub singular: &'a str,
+    pub(crate) default_pagination: Option<&'a Pagination>,
+    pub(crate) resource: &'a str,
+    pub(crate) singular: &'a str,
     /// `Some(field)` when the resource declares `id:`.
-    pub id_field: Option<&'a str>,
+    pub(crate) id_field: Option<&'a str>,
     /// The record schema; `None` when it is broken (record-field checks are then skipped).
-    pub record: Option<&'a ObjectSchema>,
+    pub(crate) record: Option<&'a ObjectSchema>,
 }
 
 /// A tool name and where it comes from, for the integration-wide duplicate check.
 #[derive(Debug, Clone)]
-pub struct ToolSite {
-    pub name: String,
-    pub pos: Pos,
+pub(crate) struct ToolSite {
+    pub(crate) name: String,
+    pub(crate) pos: Pos,
     /// "`teams.list`".
-    pub method: String,
+    pub(crate) method: String,
 }
 
-const VERBS: [(&str, HttpVerb); 5] = [
-    ("GET", HttpVerb::Get),
-    ("POST", HttpVerb::Post),
-    ("PUT", HttpVerb::Put),
-    ("PATCH", HttpVerb::Patch),
-    ("DELETE", HttpVerb::Delete),
-];
-
 /// Validates the method at `base` (`["methods", "list"]` or `["custom_methods", "archive"]`).
-pub fn validate(
+pub(crate) fn validate(
     kind: MethodKind,
     base: &KeyPath,
     doc: &MethodDoc,
@@ -69,76 +61,141 @@ pub fn validate(
     );
     checks::tags(src, &at(&["tags"]), &doc.tags, out);
     let (verb, path) = http(src, &at(&["http"]), &doc.http, out)?;
-
-    let schema =
-        |key: &str, doc: &Option<crate::docs::SchemaDoc>, out: &mut Vec<Diagnostic>| match doc {
-            Some(doc) => convert_object(doc, &at(&[key]), src, out),
-            None => Some(empty_object()),
-        };
-    let query = schema("query_schema", &doc.query_schema, out);
-    let path_params = schema("path_schema", &doc.path_schema, out);
-    let body = schema("body_schema", &doc.body_schema, out);
-    let response_schema = match &doc.response_schema {
-        Some(schema) => Some(convert(schema, &at(&["response_schema"]), src, out)?),
-        None => None,
-    };
-    if let Some(response_path) = &doc.response_path {
-        checks::dotted(src, &at(&["response_path"]), response_path, out);
-    }
-    let (query, path_params, body) = (query?, path_params?, body?);
-    let query_fields = fields(&query);
-    let path_fields = fields(&path_params);
-    let body_fields = fields(&body);
-    check_param_types(src, base, "query_schema", query_fields, out);
+    let schemas = MethodSchemas::convert(base, doc, src, out)?;
+    check_param_types(src, base, "query_schema", fields(&schemas.query), out);
+    let path_fields = fields(&schemas.path_params);
     check_param_types(src, base, "path_schema", path_fields, out);
-
     let has_id = placeholders_match(src, base, &kind, &path, path_fields, cx, out);
     let body_record = doc
         .body_record
         .unwrap_or(matches!(kind, MethodKind::Create | MethodKind::Update));
-    check_body(
-        src,
-        base,
-        doc,
-        verb,
-        body_record,
-        !body_fields.properties.is_empty(),
-        out,
-    );
+    let has_body_fields = !fields(&schemas.body).properties.is_empty();
+    check_body(src, base, doc, verb, body_record, has_body_fields, out);
     let pagination = effective_pagination(src, base, &kind, doc, verb, cx, out);
-
     let tool_name = tool_name(src, base, &kind, doc, cx, out);
+    let shape = ArgShape {
+        pagination: pagination.as_ref(),
+        has_id,
+        body_record,
+    };
+    check_args(src, base, &schemas, &shape, cx, out);
+
+    if out.len() != before {
+        return None;
+    }
+    let site = ToolSite {
+        name: tool_name,
+        pos: src.key(base),
+        method: format!("`{}.{}`", cx.resource, kind.name()),
+    };
+    let method = Method {
+        kind,
+        tool_name: doc.tool_name.clone(),
+        description: doc.description.trim().to_owned(),
+        verb,
+        path,
+        query: schemas.query,
+        path_params: schemas.path_params,
+        body_record,
+        body_wrapper: doc.body_wrapper.clone(),
+        body: schemas.body,
+        response_path: doc.response_path.clone(),
+        response_schema: schemas.response,
+        pagination: pagination.unwrap_or(Pagination::None),
+        tags: doc.tags.clone(),
+    };
+    Some((method, site))
+}
+
+/// A method's schemas, converted to the model (absent ones are empty objects).
+struct MethodSchemas {
+    query: Schema,
+    path_params: Schema,
+    body: Schema,
+    response: Option<Schema>,
+}
+
+impl MethodSchemas {
+    /// Converts every schema of the method at `base`; `None` when any of them is broken.
+    fn convert(
+        base: &KeyPath,
+        doc: &MethodDoc,
+        src: &Source<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) -> Option<Self> {
+        let object = |key: &str, doc: &Option<SchemaDoc>, out: &mut Vec<Diagnostic>| match doc {
+            Some(doc) => convert_object(doc, &join(base, &[key]), src, out),
+            None => Some(empty_object()),
+        };
+        let query = object("query_schema", &doc.query_schema, out);
+        let path_params = object("path_schema", &doc.path_schema, out);
+        let body = object("body_schema", &doc.body_schema, out);
+        let response = match &doc.response_schema {
+            Some(schema) => Some(convert(
+                schema,
+                &join(base, &["response_schema"]),
+                src,
+                out,
+            )?),
+            None => None,
+        };
+        if let Some(response_path) = &doc.response_path {
+            checks::dotted(src, &join(base, &["response_path"]), response_path, out);
+        }
+        Some(MethodSchemas {
+            query: query?,
+            path_params: path_params?,
+            body: body?,
+            response,
+        })
+    }
+}
+
+/// What decides a tool's arguments besides its schemas.
+struct ArgShape<'a> {
+    /// `None` when the integration's default is unknown (its file is broken).
+    pagination: Option<&'a Pagination>,
+    /// Whether the path has `{id}`.
+    has_id: bool,
+    /// Whether the record's writable fields are arguments.
+    body_record: bool,
+}
+
+/// Every argument of the tool, from every source, must have its own name and Rust field.
+fn check_args(
+    src: &Source<'_>,
+    base: &KeyPath,
+    schemas: &MethodSchemas,
+    shape: &ArgShape<'_>,
+    cx: &MethodContext<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let at = |more: &[&str]| join(base, more);
+    let (query, body) = (fields(&schemas.query), fields(&schemas.body));
     let method_name = base.last().map(String::as_str).unwrap_or_default();
     let mut args = Args::new(src, method_name);
-    if let Some(pagination) = &pagination
+    if let Some(pagination) = shape.pagination
         && *pagination != Pagination::None
     {
         args.reserve("limit", Origin::Pagination);
         args.reserve("next_cursor", Origin::Pagination);
-        managed_fields(src, base, pagination, query_fields, body_fields, out);
+        for reported in managed_fields(src, base, pagination, query, body, out) {
+            args.already_reported(reported);
+        }
     }
-    if has_id {
+    if shape.has_id {
         args.reserve("id", Origin::Id);
     }
-    args.add_fields(
-        &at(&["path_schema", "properties"]),
-        path_fields,
-        "path parameter",
-        out,
-    );
-    args.add_fields(
-        &at(&["query_schema", "properties"]),
-        query_fields,
-        "query parameter",
-        out,
-    );
-    args.add_fields(
-        &at(&["body_schema", "properties"]),
-        body_fields,
-        "body field",
-        out,
-    );
-    if body_record && let Some(record) = cx.record {
+    let path_fields = fields(&schemas.path_params);
+    let path_key = at(&["path_schema", "properties"]);
+    args.add_fields(&path_key, path_fields, "path parameter", out);
+    let query_key = at(&["query_schema", "properties"]);
+    args.add_fields(&query_key, query, "query parameter", out);
+    let body_key = at(&["body_schema", "properties"]);
+    args.add_fields(&body_key, body, "body field", out);
+    if shape.body_record
+        && let Some(record) = cx.record
+    {
         let writable = ObjectSchema {
             properties: record
                 .properties
@@ -148,39 +205,9 @@ pub fn validate(
                 .collect(),
             required: Vec::new(),
         };
-        args.add_fields(
-            &checks::path(&["schema", "properties"]),
-            &writable,
-            "record field",
-            out,
-        );
+        let record_key = checks::path(&["schema", "properties"]);
+        args.add_fields(&record_key, &writable, "record field", out);
     }
-
-    if out.len() != before {
-        return None;
-    }
-    let site = ToolSite {
-        name: tool_name,
-        pos: src.key(base),
-        method: format!("`{}.{method_name}`", cx.resource),
-    };
-    let method = Method {
-        kind,
-        tool_name: doc.tool_name.clone(),
-        description: doc.description.trim().to_owned(),
-        verb,
-        path,
-        query,
-        path_params,
-        body_record,
-        body_wrapper: doc.body_wrapper.clone(),
-        body,
-        response_path: doc.response_path.clone(),
-        response_schema,
-        pagination: pagination.unwrap_or(Pagination::None),
-        tags: doc.tags.clone(),
-    };
-    Some((method, site))
 }
 
 fn empty_object() -> Schema {
@@ -216,8 +243,8 @@ fn http(
         out.push(src.error(src.value(path), "`http` is empty", Some(example)));
         return None;
     };
-    let Some((_, verb)) = VERBS.iter().find(|(name, _)| *name == verb_text) else {
-        let names: Vec<&str> = VERBS.iter().map(|(name, _)| *name).collect();
+    let Some(verb) = HttpVerb::parse(verb_text) else {
+        let names: Vec<&str> = HttpVerb::ALL.into_iter().map(HttpVerb::as_str).collect();
         let hint = did_you_mean(verb_text, names.iter().copied())
             .unwrap_or_else(|| format!("the verbs are {}", list(&names, "and")));
         out.push(src.error(
@@ -256,7 +283,7 @@ fn http(
         );
         return None;
     }
-    Some((*verb, url_path.to_owned()))
+    Some((verb, url_path.to_owned()))
 }
 
 /// Checks every `{placeholder}` against `id:` and `path_schema`; returns whether `{id}` is used.
@@ -308,11 +335,7 @@ fn placeholders_match(
         if name == "id" {
             has_id = true;
             if matches!(kind, MethodKind::List | MethodKind::Create) {
-                let which = if *kind == MethodKind::List {
-                    "list"
-                } else {
-                    "create"
-                };
+                let which = kind.name();
                 out.push(src.error(
                     pos,
                     format!("`{{id}}` in the path of a `{which}` method"),
@@ -399,11 +422,7 @@ fn check_body(
     out: &mut Vec<Diagnostic>,
 ) {
     let bodyless = matches!(verb, HttpVerb::Get | HttpVerb::Delete);
-    let verb_name = VERBS
-        .iter()
-        .find(|(_, v)| *v == verb)
-        .map(|(name, _)| *name)
-        .unwrap_or_default();
+    let verb_name = verb.as_str();
     if bodyless && body_record {
         let (pos, hint) = match doc.body_record {
             Some(_) => (
@@ -496,7 +515,8 @@ fn effective_pagination(
     Some(pagination)
 }
 
-/// Parameters that pagination fills must not also be declared as fields.
+/// Parameters that pagination fills must not also be declared as fields. Returns the key
+/// paths of the fields reported.
 fn managed_fields(
     src: &Source<'_>,
     base: &KeyPath,
@@ -504,23 +524,27 @@ fn managed_fields(
     query: &ObjectSchema,
     body: &ObjectSchema,
     out: &mut Vec<Diagnostic>,
-) {
+) -> Vec<KeyPath> {
     let (location, managed) = pagination::managed_params(pagination);
     let (key, fields) = match location {
         ParamLocation::Query => ("query_schema", query),
         ParamLocation::Body => ("body_schema", body),
     };
+    let mut reported = Vec::new();
     for param in managed {
         if fields.properties.contains_key(param) {
+            let field = join(base, &[key, "properties", param]);
             out.push(src.error(
-                src.key(&join(base, &[key, "properties", param])),
+                src.key(&field),
                 format!("`{param}` is set by pagination and cannot also be a field"),
                 Some(format!(
                     "remove it from `{key}`; the tool's `limit` and `next_cursor` arguments fill it"
                 )),
             ));
+            reported.push(field);
         }
     }
+    reported
 }
 
 fn tool_name(

@@ -9,7 +9,7 @@ use super::schema::join;
 use super::source::Source;
 
 /// Converts a pagination style found at `path`, reporting empty or malformed parameter names.
-pub fn convert(
+pub(crate) fn convert(
     doc: &PaginationDoc,
     path: &[String],
     src: &Source<'_>,
@@ -84,7 +84,7 @@ pub fn convert(
 }
 
 /// The upstream parameters a pagination style fills itself, and where they go.
-pub fn managed_params(pagination: &Pagination) -> (ParamLocation, Vec<&str>) {
+pub(crate) fn managed_params(pagination: &Pagination) -> (ParamLocation, Vec<&str>) {
     match pagination {
         Pagination::None => (ParamLocation::Query, Vec::new()),
         Pagination::Cursor {

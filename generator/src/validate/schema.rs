@@ -1,4 +1,4 @@
-//! A doc schema (the JSON Schema subset) to [`model::Schema`], with the checks that need more
+//! A doc schema (the JSON Schema subset) to [`crate::model::Schema`], with the checks that need more
 //! than one keyword at a time: `items` only on arrays, `required` naming real properties, ...
 
 use crate::diagnostics::Diagnostic;
@@ -9,10 +9,10 @@ use super::source::Source;
 use super::suggest::did_you_mean;
 
 /// A key path inside a file: `["methods", "list", "query_schema"]`.
-pub type KeyPath = Vec<String>;
+pub(crate) type KeyPath = Vec<String>;
 
 /// `base` followed by `more`.
-pub fn join(base: &[String], more: &[&str]) -> KeyPath {
+pub(crate) fn join(base: &[String], more: &[&str]) -> KeyPath {
     base.iter()
         .cloned()
         .chain(more.iter().map(|s| (*s).to_owned()))
@@ -20,7 +20,7 @@ pub fn join(base: &[String], more: &[&str]) -> KeyPath {
 }
 
 /// Converts `doc` (found at `path` in `src`), reporting every problem; `None` if there was one.
-pub fn convert(
+pub(crate) fn convert(
     doc: &SchemaDoc,
     path: &[String],
     src: &Source<'_>,
@@ -39,7 +39,7 @@ pub fn convert(
 
 /// Converts a schema that must be `type: object` (query, path and body schemas, records).
 /// An object without properties has no fields (rather than accepting anything).
-pub fn convert_object(
+pub(crate) fn convert_object(
     doc: &SchemaDoc,
     path: &[String],
     src: &Source<'_>,

@@ -23,20 +23,20 @@ use crate::load::yaml::{Node, Pos, Resolved, Value};
 static ANY: Json = Json::Bool(true);
 
 /// The `$defs` entry that holds the doc's JSON Schema subset (gets extra keyword checks).
-pub const SCHEMA_DEF: &str = "Schema";
+pub(crate) const SCHEMA_DEF: &str = "Schema";
 
 /// The result of checking one file.
-pub struct Checked {
+pub(crate) struct Checked {
     /// The JSON to deserialize, or `None` when a problem (already reported) leaves the file's
     /// meaning uncertain.
-    pub json: Option<Json>,
+    pub(crate) json: Option<Json>,
     /// Where "missing key" was reported. A missing text key is filled with `""` so the rest of
     /// the file is still checked; later checks must not report the same hole again there.
-    pub missing_at: Vec<Pos>,
+    pub(crate) missing_at: Vec<Pos>,
 }
 
 /// Checks `tree` against `schema` (a root schema with `$defs`).
-pub fn check(
+pub(crate) fn check(
     schema: &Json,
     tree: &Node,
     file: &Path,
@@ -64,10 +64,10 @@ pub fn check(
 /// Where the walker is: the key path (for messages), the position of the key that holds the
 /// current node (for "missing key" errors) and the `$defs` entry being checked.
 #[derive(Clone)]
-pub struct At<'s> {
-    pub path: Vec<String>,
-    pub owner: Pos,
-    pub def: Option<&'s str>,
+pub(crate) struct At<'s> {
+    pub(crate) path: Vec<String>,
+    pub(crate) owner: Pos,
+    pub(crate) def: Option<&'s str>,
 }
 
 impl<'s> At<'s> {
@@ -96,7 +96,7 @@ impl<'s> At<'s> {
     }
 }
 
-pub struct Walker<'s, 'd> {
+pub(crate) struct Walker<'s, 'd> {
     root: &'s Json,
     file: &'s Path,
     diagnostics: &'d mut Vec<Diagnostic>,
@@ -107,13 +107,13 @@ pub struct Walker<'s, 'd> {
 
 impl<'s> Walker<'s, '_> {
     /// Reports a problem that leaves the file's meaning uncertain.
-    pub fn error(&mut self, pos: Pos, message: String, hint: Option<String>) {
+    pub(crate) fn error(&mut self, pos: Pos, message: String, hint: Option<String>) {
         self.sound = false;
         self.warn(pos, message, hint);
     }
 
     /// Reports a problem whose part of the file can simply be left out (an unknown key).
-    pub fn warn(&mut self, pos: Pos, message: String, hint: Option<String>) {
+    pub(crate) fn warn(&mut self, pos: Pos, message: String, hint: Option<String>) {
         self.diagnostics.push(Diagnostic {
             file: self.file.to_path_buf(),
             line: pos.line,

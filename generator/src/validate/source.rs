@@ -11,9 +11,9 @@ use crate::diagnostics::Diagnostic;
 use crate::load::yaml::{Node, Pos};
 
 #[derive(Clone, Copy)]
-pub struct Source<'a> {
-    pub file: &'a Path,
-    pub tree: &'a Node,
+pub(crate) struct Source<'a> {
+    pub(crate) file: &'a Path,
+    pub(crate) tree: &'a Node,
 }
 
 /// Which part of an entry to point at.
@@ -24,23 +24,23 @@ enum Part {
 }
 
 impl<'a> Source<'a> {
-    pub fn new(file: &'a Path, tree: &'a Node) -> Self {
+    pub(crate) fn new(file: &'a Path, tree: &'a Node) -> Self {
         Self { file, tree }
     }
 
     /// Where the key at `path` starts (`name:` in `name: teams`).
-    pub fn key<S: AsRef<str>>(&self, path: &[S]) -> Pos {
+    pub(crate) fn key<S: AsRef<str>>(&self, path: &[S]) -> Pos {
         self.find(path, Part::Key)
     }
 
     /// Where the value at `path` starts (`teams` in `name: teams`).
-    pub fn value<S: AsRef<str>>(&self, path: &[S]) -> Pos {
+    pub(crate) fn value<S: AsRef<str>>(&self, path: &[S]) -> Pos {
         self.find(path, Part::Value)
     }
 
     /// Where the character at `offset` of the string value at `path` sits, when the value is
     /// written on one line (plain or quoted); otherwise where the value starts.
-    pub fn value_at_char<S: AsRef<str>>(&self, path: &[S], offset: usize) -> Pos {
+    pub(crate) fn value_at_char<S: AsRef<str>>(&self, path: &[S], offset: usize) -> Pos {
         let pos = self.value(path);
         match self.node(path).and_then(Node::as_scalar) {
             Some(scalar) if scalar.block || scalar.text.contains(['\\', '\'', '\n']) => pos,
@@ -56,7 +56,7 @@ impl<'a> Source<'a> {
     }
 
     /// The node at `path`, if present.
-    pub fn node<S: AsRef<str>>(&self, path: &[S]) -> Option<&'a Node> {
+    pub(crate) fn node<S: AsRef<str>>(&self, path: &[S]) -> Option<&'a Node> {
         let mut node = self.tree;
         for segment in path {
             node = child(node, segment.as_ref())?.1;
@@ -64,7 +64,12 @@ impl<'a> Source<'a> {
         Some(node)
     }
 
-    pub fn error(&self, pos: Pos, message: impl Into<String>, hint: Option<String>) -> Diagnostic {
+    pub(crate) fn error(
+        &self,
+        pos: Pos,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) -> Diagnostic {
         Diagnostic {
             file: self.file.to_path_buf(),
             line: pos.line,

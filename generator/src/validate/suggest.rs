@@ -3,7 +3,10 @@
 /// The candidate closest to `wrong`, if it is close enough to be a likely typo: the same
 /// letters in another case or separator style (`responsePath` for `response_path`), or within
 /// a small edit distance (one edit per three characters, at least one).
-pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    wrong: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let squashed = squash(wrong);
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
@@ -23,7 +26,7 @@ pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
 }
 
 /// `did you mean `x`?` when something is close, else `None`.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     wrong: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
@@ -31,7 +34,7 @@ pub fn did_you_mean<'a>(
 }
 
 /// "`a`, `b` and `c`" (or "`a` or `b`" with `or`).
-pub fn list(items: &[&str], conjunction: &str) -> String {
+pub(crate) fn list(items: &[&str], conjunction: &str) -> String {
     let quoted: Vec<String> = items.iter().map(|item| format!("`{item}`")).collect();
     match quoted.as_slice() {
         [] => String::new(),

@@ -2,20 +2,20 @@
 
 /// One `{name}` and the character offset of its `{` in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Placeholder {
-    pub name: String,
-    pub offset: usize,
+pub(crate) struct Placeholder {
+    pub(crate) name: String,
+    pub(crate) offset: usize,
 }
 
 /// A malformed template: the character offset of the problem and what it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TemplateError {
-    pub offset: usize,
-    pub message: String,
+pub(crate) struct TemplateError {
+    pub(crate) offset: usize,
+    pub(crate) message: String,
 }
 
 /// The placeholders of `text`, in order. Names may use letters, digits, `_`, `.` and `-`.
-pub fn placeholders(text: &str) -> Result<Vec<Placeholder>, TemplateError> {
+pub(crate) fn placeholders(text: &str) -> Result<Vec<Placeholder>, TemplateError> {
     let mut found = Vec::new();
     let mut open: Option<(usize, String)> = None;
     for (offset, c) in text.chars().enumerate() {

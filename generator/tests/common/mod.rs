@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use generator::{Builder, GeneratedFiles, Layout};
 
 /// The workspace root.
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("generator/ has a parent")
@@ -17,12 +17,12 @@ pub fn root() -> PathBuf {
 }
 
 /// The fixture doc set (`tests/fixtures/docs`, holding `petstore`).
-pub fn fixture_docs() -> PathBuf {
+pub(crate) fn fixture_docs() -> PathBuf {
     root().join("tests/fixtures/docs")
 }
 
 /// Generates `docs` in `layout`, with no `cargo:` output.
-pub fn generate(docs: &Path, layout: Layout) -> GeneratedFiles {
+pub(crate) fn generate(docs: &Path, layout: Layout) -> GeneratedFiles {
     Builder::new()
         .docs_dir(docs)
         .layout(layout)
@@ -32,7 +32,7 @@ pub fn generate(docs: &Path, layout: Layout) -> GeneratedFiles {
 }
 
 /// Every file under `dir`, by path relative to it.
-pub fn read_tree(dir: &Path) -> BTreeMap<PathBuf, String> {
+pub(crate) fn read_tree(dir: &Path) -> BTreeMap<PathBuf, String> {
     let mut files = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(current) = stack.pop() {
@@ -54,7 +54,7 @@ pub fn read_tree(dir: &Path) -> BTreeMap<PathBuf, String> {
 
 /// A fresh, empty directory under Cargo's temporary folder, private to this process (people
 /// sharing a target directory may run the tests at the same time).
-pub fn temp_dir(name: &str) -> PathBuf {
+pub(crate) fn temp_dir(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -62,7 +62,7 @@ pub fn temp_dir(name: &str) -> PathBuf {
 }
 
 /// Copies a directory tree.
-pub fn copy_tree(from: &Path, to: &Path) {
+pub(crate) fn copy_tree(from: &Path, to: &Path) {
     for (relative, text) in read_tree(from) {
         let target = to.join(relative);
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();

@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use generator::model::{Auth, HttpVerb, MethodKind, Pagination, ParamLocation, Schema, SchemaKind};
-use generator::validate::{Selection, load_and_validate};
+use crate::model::{Auth, HttpVerb, MethodKind, Pagination, ParamLocation, Schema, SchemaKind};
+use crate::validate::{Selection, load_and_validate};
 
 fn integrations_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../integrations")

@@ -5,8 +5,8 @@
 use std::fs;
 use std::path::PathBuf;
 
-use generator::model::{Auth, HttpVerb, Integration, MethodKind, Pagination, SchemaKind};
-use generator::validate::{Selection, load_and_validate};
+use crate::model::{Auth, HttpVerb, Integration, MethodKind, Pagination, SchemaKind};
+use crate::validate::{Selection, load_and_validate};
 
 const INTEGRATION: &str = r#"
 name: shop

@@ -11,8 +11,6 @@ mod integration;
 mod resource;
 mod schema;
 
-pub use integration::{
-    AuthDoc, CredentialDoc, ErrorsDoc, IntegrationDoc, LocationDoc, PaginationDoc, RateLimitDoc,
-};
-pub use resource::{IdDoc, MethodDoc, MethodsDoc, NoneKeyword, PaginationOverride, ResourceDoc};
-pub use schema::{SchemaDoc, SchemaTypeDoc};
+pub(crate) use integration::{AuthDoc, IntegrationDoc, LocationDoc, PaginationDoc, RateLimitDoc};
+pub(crate) use resource::{IdDoc, MethodDoc, PaginationOverride, ResourceDoc};
+pub(crate) use schema::{SchemaDoc, SchemaTypeDoc};
