@@ -6,9 +6,6 @@
 //! `items` and non-string enums are errors with a specific message rather than a generic
 //! "unknown keyword".
 
-use std::collections::BTreeSet;
-
-use super::shape::{At, Walker};
 use crate::load::yaml::{Entry, Node, Pos, Resolved};
 
 /// Well-known JSON Schema keywords outside the subset: reported as unsupported rather than
@@ -48,14 +45,18 @@ const UNSUPPORTED: &[&str] = &[
     "$comment",
 ];
 
-/// Checks the refused constructs in one schema mapping; returns the keys already reported, which
-/// the generic walk then skips.
-pub(crate) fn check(
-    walker: &mut Walker<'_, '_>,
-    entries: &[Entry],
-    _at: &At<'_>,
-) -> BTreeSet<String> {
-    let mut reported = BTreeSet::new();
+/// A refused construct: where, what and the way out.
+pub(crate) struct Refusal {
+    pub(crate) key: String,
+    pub(crate) pos: Pos,
+    pub(crate) message: String,
+    pub(crate) hint: String,
+}
+
+/// The refused constructs in one schema mapping. The caller reports them (dropping the keyword
+/// loses nothing the other checks need, so they still run) and skips their keys.
+pub(crate) fn check(entries: &[Entry]) -> Vec<Refusal> {
+    let mut refusals = Vec::new();
     for entry in entries {
         let Some(key) = entry.key.as_scalar().map(|k| k.text.as_str()) else {
             continue;
@@ -85,12 +86,15 @@ pub(crate) fn check(
             _ => None,
         };
         if let Some((pos, message, hint)) = refused {
-            // Dropping the keyword loses nothing the rest of the checks need, so they still run.
-            walker.warn(pos, message, Some(hint));
-            reported.insert(key.to_owned());
+            refusals.push(Refusal {
+                key: key.to_owned(),
+                pos,
+                message,
+                hint,
+            });
         }
     }
-    reported
+    refusals
 }
 
 /// The hint for a schema keyword that is neither supported nor a likely typo.

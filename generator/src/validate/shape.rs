@@ -183,11 +183,13 @@ impl<'s> Walker<'s, '_> {
         let Some(entries) = node.as_map() else {
             return self.mismatch(node, "a mapping", at);
         };
-        let skip = if at.def == Some(SCHEMA_DEF) {
-            keywords::check(self, entries, at)
-        } else {
-            BTreeSet::new()
-        };
+        let mut skip = BTreeSet::new();
+        if at.def == Some(SCHEMA_DEF) {
+            for refusal in keywords::check(entries) {
+                self.warn(refusal.pos, refusal.message, Some(refusal.hint));
+                skip.insert(refusal.key);
+            }
+        }
         let properties = schema.get("properties").and_then(Json::as_object);
         let additional = schema.get("additionalProperties");
         let mut out = Map::new();
