@@ -8,7 +8,7 @@
 //! Schemas, auth, rate-limit headers and pagination are plain data in the model already and are
 //! reused as they are.
 
-use crate::model::{Auth, HttpVerb, MethodKind, Pagination, RateLimitHeaders, Schema};
+use crate::model::{Auth, HttpVerb, MethodKind, Pagination, PathSegment, RateLimitHeaders, Schema};
 
 /// One integration, ready to emit as a crate (or a single file).
 #[derive(Debug, Clone, PartialEq)]
@@ -155,13 +155,37 @@ pub(crate) enum OutputRecord {
     Custom { type_name: String, schema: Schema },
 }
 
+impl Plan {
+    /// The path as its doc wrote it (`/api/v1/config/teams/{id}`).
+    pub(crate) fn path_template(&self) -> String {
+        self.path
+            .iter()
+            .map(|segment| match segment {
+                PathSegment::Literal(text) => text.clone(),
+                PathSegment::Arg(name) => format!("{{{name}}}"),
+            })
+            .collect()
+    }
+}
+
+/// A path argument copied into the body's record (mirrors the runtime's `RecordId`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RecordId {
+    /// The record field (`slug`).
+    pub(crate) field: String,
+    /// The path argument (`id`).
+    pub(crate) arg: String,
+}
+
 /// The upstream request (mirrors the runtime's `RequestPlan`; args come from `Tool::inputs`).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Plan {
     pub(crate) verb: HttpVerb,
-    pub(crate) path: String,
+    pub(crate) path: Vec<PathSegment>,
     pub(crate) body_wrapper: Option<String>,
-    pub(crate) record_id_field: Option<String>,
+    /// Update bodies name the record they replace: this path argument is also sent as this
+    /// record field.
+    pub(crate) record_id: Option<RecordId>,
     pub(crate) response_path: Option<String>,
     pub(crate) pagination: Pagination,
 }

@@ -113,8 +113,13 @@ fn lower_tool(
             paginated: next_cursor.is_some(),
         },
     )?;
-    let record_id_field = match (&method.kind, method.body_record, path_id) {
-        (MethodKind::Update, true, Some(_)) => resource.id_field.clone(),
+    let record_id = match (&method.kind, method.body_record, path_id) {
+        (MethodKind::Update, true, Some(id)) => {
+            resource.id_field.clone().map(|field| ir::RecordId {
+                field,
+                arg: id.name.clone(),
+            })
+        }
         _ => None,
     };
     let tags: BTreeSet<String> = resource.tags.iter().chain(&method.tags).cloned().collect();
@@ -133,9 +138,9 @@ fn lower_tool(
         output: output(&name, method, &pagination, templates)?,
         plan: ir::Plan {
             verb: method.verb,
-            path: method.path.clone(),
+            path: method.path_segments.clone(),
             body_wrapper: method.body_wrapper.clone(),
-            record_id_field,
+            record_id,
             response_path: method.response_path.clone(),
             pagination,
         },
@@ -178,7 +183,7 @@ fn inputs(
         SchemaKind::Object(object) => Some(&object.properties),
         _ => None,
     };
-    for placeholder in path_placeholders(&method.path) {
+    for placeholder in path_args(&method.path_segments) {
         let documented = path_params.and_then(|params| params.get(&placeholder));
         let (upstream, schema) = if placeholder == "id" {
             let context = IdContext {
@@ -305,18 +310,15 @@ fn limit_param(pagination: &Pagination) -> Option<&str> {
     }
 }
 
-/// `{name}` placeholders in a path template, in order, without duplicates.
-fn path_placeholders(path: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut rest = path;
-    while let Some(start) = rest.find('{') {
-        let after = &rest[start + 1..];
-        let Some(end) = after.find('}') else { break };
-        let name = after[..end].to_owned();
-        if !names.contains(&name) {
-            names.push(name);
+/// The path arguments of `path`, in order, without duplicates.
+fn path_args(path: &[model::PathSegment]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for segment in path {
+        if let model::PathSegment::Arg(name) = segment
+            && !names.contains(name)
+        {
+            names.push(name.clone());
         }
-        rest = &after[end + 1..];
     }
     names
 }
@@ -423,10 +425,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn placeholders_in_order() {
-        assert_eq!(path_placeholders("/a/{id}/b/{x}/{id}"), ["id", "x"]);
-        assert!(path_placeholders("/a/b").is_empty());
-        assert!(path_placeholders("/a/{unterminated").is_empty());
+    fn path_args_in_order_without_duplicates() {
+        use model::PathSegment::{Arg, Literal};
+        let path = [
+            Literal("/a/".into()),
+            Arg("id".into()),
+            Literal("/b/".into()),
+            Arg("x".into()),
+            Literal("/".into()),
+            Arg("id".into()),
+        ];
+        assert_eq!(path_args(&path), ["id", "x"]);
+        assert!(path_args(&[Literal("/a/b".into())]).is_empty());
     }
 
     #[test]

@@ -186,6 +186,15 @@ impl HttpVerb {
     }
 }
 
+/// One piece of a method's path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PathSegment {
+    /// Text copied as is.
+    Literal(String),
+    /// The value of the path argument of this name.
+    Arg(String),
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Method {
     pub(crate) kind: MethodKind,
@@ -193,8 +202,10 @@ pub(crate) struct Method {
     pub(crate) tool_name: Option<String>,
     pub(crate) description: String,
     pub(crate) verb: HttpVerb,
-    /// Path template relative to the base URL; placeholders are input field names (`{id}`).
+    /// Path template relative to the base URL, as the doc wrote it (`/teams/{id}`).
     pub(crate) path: String,
+    /// The same path split into text and placeholders, which are input field names.
+    pub(crate) path_segments: Vec<PathSegment>,
     /// Object schema of the path placeholders other than `{id}`, keyed by placeholder name
     /// (every one appears in `path`; all are required).
     pub(crate) path_params: Schema,

@@ -62,10 +62,11 @@ impl CursorKey {
     fn tag(&self, integration: &str, plan: &RequestPlan, url: &str) -> Hmac<Sha256> {
         let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.0)
             .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        let path = plan.path_template();
         for part in [
             integration.as_bytes(),
             plan.verb.as_str().as_bytes(),
-            plan.path.as_bytes(),
+            path.as_bytes(),
             url.as_bytes(),
         ] {
             // Length-prefixed, so no two different bindings hash the same bytes.
@@ -137,20 +138,20 @@ impl LinkCursors<'_> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::registry::{HttpVerb, OutputShape, PaginationSpec};
+    use crate::registry::{HttpVerb, OutputShape, PaginationSpec, PathSegment};
 
     const ITEMS: RequestPlan = RequestPlan {
         verb: HttpVerb::Get,
-        path: "/v2/items",
+        path: &[PathSegment::Literal("/v2/items")],
         args: &[],
         body_wrapper: None,
-        record_id_field: None,
+        record_id: None,
         response_path: None,
         pagination: PaginationSpec::LinkHeader { limit_param: None },
         output: OutputShape::Page,
     };
     const USERS: RequestPlan = RequestPlan {
-        path: "/v2/users",
+        path: &[PathSegment::Literal("/v2/users")],
         ..ITEMS
     };
 

@@ -11,6 +11,7 @@ use url::{Host, Url};
 
 use crate::credentials::Credentials;
 use crate::error::{ConfigError, UpstreamError};
+use crate::registry::PathSegment;
 use crate::template::{self, Piece, Unclosed};
 
 /// Everything but RFC 3986 unreserved characters is encoded, `/` and `%` included.
@@ -143,24 +144,22 @@ impl BaseUrl {
         }
     }
 
-    /// Appends `template` (`/api/v1/config/teams/{id}`) to the base URL, each `{placeholder}`
-    /// replaced by `lookup(placeholder)` encoded as one segment.
+    /// Appends `path` to the base URL, each [`PathSegment::Arg`] replaced by `lookup(name)`
+    /// encoded as one segment.
     pub(crate) fn join<'v>(
         &self,
-        template: &str,
+        path: &[PathSegment],
         mut lookup: impl FnMut(&str) -> Option<&'v str>,
     ) -> Result<Url, UpstreamError> {
-        let mut text = String::with_capacity(self.path_prefix.len() + template.len() + 32);
+        let mut text = String::with_capacity(self.path_prefix.len() + 64);
         text.push_str(&self.path_prefix);
-        if !template.starts_with('/') {
+        if !matches!(path.first(), Some(PathSegment::Literal(first)) if first.starts_with('/')) {
             text.push('/');
         }
-        // The generator checked every path template, so an unclosed `{` is left as text.
-        let pieces = template::parse(template).unwrap_or_else(|_| vec![Piece::Text(template)]);
-        for piece in pieces {
-            match piece {
-                Piece::Text(literal) => text.push_str(literal),
-                Piece::Placeholder { name, .. } => {
+        for segment in path {
+            match *segment {
+                PathSegment::Literal(literal) => text.push_str(literal),
+                PathSegment::Arg(name) => {
                     let value = lookup(name).ok_or_else(|| UpstreamError::InvalidInput {
                         message: format!("missing path argument `{name}`"),
                     })?;
@@ -328,18 +327,18 @@ mod tests {
     #[test]
     fn join_encodes_each_argument_as_one_segment() {
         let base = BaseUrl::resolve("http://127.0.0.1:9/prefix/", &Credentials::new()).unwrap();
-        let url = base
-            .join("/teams/{id}/members", |_| Some("../x y%2e"))
-            .unwrap();
+        use PathSegment::{Arg, Literal};
+        let members = [Literal("/teams/"), Arg("id"), Literal("/members")];
+        let url = base.join(&members, |_| Some("../x y%2e")).unwrap();
         assert_eq!(
             url.as_str(),
             "http://127.0.0.1:9/prefix/teams/..%2Fx%20y%252e/members"
         );
         for bad in ["..", ".", ""] {
-            let error = base.join("/teams/{id}", |_| Some(bad)).unwrap_err();
+            let error = base.join(&members, |_| Some(bad)).unwrap_err();
             assert!(error.to_string().starts_with("`id` must not be"), "{error}");
         }
-        let error = base.join("/teams/{id}", |_| None).unwrap_err();
+        let error = base.join(&members, |_| None).unwrap_err();
         assert_eq!(error.to_string(), "missing path argument `id`");
     }
 

@@ -66,12 +66,13 @@ fn trace_call(
         .find(|tool| std::ptr::eq(&tool.plan, plan))
         .map_or("", |tool| tool.name);
     let integration = inner.integration.name;
+    let path = plan.path_template();
     match result {
         Ok((status, _)) => tracing::debug!(
-            integration, tool, verb = ?plan.verb, path = plan.path, status, elapsed_us, "upstream call"
+            integration, tool, verb = plan.verb.as_str(), path = %path, status, elapsed_us, "upstream call"
         ),
         Err(error) => tracing::debug!(
-            integration, tool, verb = ?plan.verb, path = plan.path, status = error.status(), kind = error.kind(),
+            integration, tool, verb = plan.verb.as_str(), path = %path, status = error.status(), kind = error.kind(),
             elapsed_us, "upstream call failed"
         ),
     }

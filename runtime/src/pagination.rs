@@ -222,17 +222,17 @@ mod tests {
     use super::*;
     use crate::credentials::Credentials;
     use crate::cursor::CursorKey;
-    use crate::registry::{HttpVerb, OutputShape, RequestPlan};
+    use crate::registry::{HttpVerb, OutputShape, PathSegment, RequestPlan};
     use reqwest::header::HeaderValue;
     use serde_json::json;
 
     static KEY: CursorKey = CursorKey::from_bytes([3; 32]);
     const PLAN: RequestPlan = RequestPlan {
         verb: HttpVerb::Get,
-        path: "/items",
+        path: &[PathSegment::Literal("/items")],
         args: &[],
         body_wrapper: None,
-        record_id_field: None,
+        record_id: None,
         response_path: None,
         pagination: PaginationSpec::LinkHeader { limit_param: None },
         output: OutputShape::Page,
@@ -251,7 +251,7 @@ mod tests {
     }
 
     fn parts() -> Parts {
-        Parts::new(base().join("/items", |_| None).unwrap())
+        Parts::new(base().join(PLAN.path, |_| None).unwrap())
     }
 
     fn no_headers() -> HeaderMap {

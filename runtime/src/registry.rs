@@ -219,19 +219,49 @@ pub struct Arg {
 #[derive(Debug, Clone, Copy)]
 pub struct RequestPlan {
     pub verb: HttpVerb,
-    /// Relative to the base URL; `{placeholder}`s name `Path` args (`/api/v1/config/teams/{id}`).
-    pub path: &'static str,
+    /// The path relative to the base URL, already split by the generator:
+    /// `/api/v1/config/teams/{id}` is `[Literal("/api/v1/config/teams/"), Arg("id")]`.
+    pub path: &'static [PathSegment],
     /// Every input argument except the pagination ones (`limit`, `next_cursor`).
     pub args: &'static [Arg],
     /// Key the `Record` args are wrapped under (`team`).
     pub body_wrapper: Option<&'static str>,
-    /// When set, the `id` argument is also sent as this record field (`slug`) unless the input
-    /// gave that field itself: update bodies name the record they replace.
-    pub record_id_field: Option<&'static str>,
+    /// Update bodies name the record they replace: see [`RecordId`].
+    pub record_id: Option<RecordId>,
     /// Dotted path to the record(s) in the reply; `None` is the whole body.
     pub response_path: Option<&'static str>,
     pub pagination: PaginationSpec,
     pub output: OutputShape,
+}
+
+impl RequestPlan {
+    /// The path as its doc wrote it (`/api/v1/config/teams/{id}`), for logs and messages.
+    pub fn path_template(&self) -> String {
+        self.path
+            .iter()
+            .map(|segment| match segment {
+                PathSegment::Literal(text) => (*text).to_owned(),
+                PathSegment::Arg(name) => format!("{{{name}}}"),
+            })
+            .collect()
+    }
+}
+
+/// One piece of a tool's upstream path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathSegment {
+    /// Text copied as is.
+    Literal(&'static str),
+    /// The value of the `Path` argument of this name, percent-encoded as exactly one segment.
+    Arg(&'static str),
+}
+
+/// The path argument `arg` (`id`) is also sent as the record field `field` (`slug`), unless the
+/// input gave that field itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordId {
+    pub field: &'static str,
+    pub arg: &'static str,
 }
 
 /// What a tool returns to its caller.

@@ -14,8 +14,7 @@ use crate::endpoint::BaseUrl;
 use crate::error::UpstreamError;
 use crate::pagination::{self, PageState};
 use crate::parts::{Parts, scalar_text};
-use crate::registry::Arg;
-use crate::registry::{ArgLocation, PaginationSpec, RequestPlan};
+use crate::registry::{ArgLocation, PaginationSpec, RecordId, RequestPlan};
 
 /// The upstream request for one call.
 #[derive(Debug)]
@@ -39,7 +38,7 @@ pub(crate) fn prepare(
         });
     };
 
-    let mut path_values: Vec<(&Arg, String)> = Vec::new();
+    let mut path_values: Vec<(&str, String)> = Vec::new();
     for arg in plan
         .args
         .iter()
@@ -52,21 +51,19 @@ pub(crate) fn prepare(
                     message: format!("`{}` must be a string", arg.name),
                 });
             }
-            Some(value) => path_values.push((arg, scalar_text(value))),
+            Some(value) => path_values.push((arg.name, scalar_text(value))),
         }
     }
-    let url = base.join(plan.path, |placeholder| {
-        let by_name = path_values.iter().find(|(arg, _)| arg.name == placeholder);
-        let found = by_name.or_else(|| {
-            path_values
-                .iter()
-                .find(|(arg, _)| arg.upstream == placeholder)
-        });
-        found.map(|(_, value)| value.as_str())
-    })?;
+    let path_value = |name: &str| {
+        path_values
+            .iter()
+            .find(|(arg, _)| *arg == name)
+            .map(|(_, value)| value.as_str())
+    };
+    let url = base.join(plan.path, path_value)?;
     let mut parts = Parts::new(url);
 
-    let sends_body = plan.record_id_field.is_some()
+    let sends_body = plan.record_id.is_some()
         || matches!(
             plan.pagination,
             PaginationSpec::Cursor { in_body: true, .. }
@@ -98,16 +95,10 @@ pub(crate) fn prepare(
             }
         }
     }
-    if let Some(field) = plan.record_id_field {
-        let id = path_values
-            .iter()
-            .find(|(arg, _)| arg.name == "id")
-            .or_else(|| path_values.first());
-        if let Some((_, id)) = id {
-            record
-                .entry(field)
-                .or_insert_with(|| Value::from(id.as_str()));
-        }
+    if let Some(RecordId { field, arg }) = plan.record_id
+        && let Some(id) = path_value(arg)
+    {
+        record.entry(field).or_insert_with(|| Value::from(id));
     }
     if sends_body {
         let mut body = Map::new();
@@ -151,7 +142,7 @@ mod tests {
     use super::*;
     use crate::credentials::Credentials;
     use crate::cursor::CursorKey;
-    use crate::registry::{HttpVerb, OutputShape};
+    use crate::registry::{Arg, HttpVerb, OutputShape, PathSegment};
     use serde_json::json;
 
     static KEY: CursorKey = CursorKey::from_bytes([3; 32]);
@@ -170,7 +161,7 @@ mod tests {
 
     const UPDATE: RequestPlan = RequestPlan {
         verb: HttpVerb::Put,
-        path: "/teams/{id}",
+        path: &[PathSegment::Literal("/teams/"), PathSegment::Arg("id")],
         args: &[
             Arg {
                 name: "id",
@@ -199,7 +190,10 @@ mod tests {
             },
         ],
         body_wrapper: Some("team"),
-        record_id_field: Some("slug"),
+        record_id: Some(RecordId {
+            field: "slug",
+            arg: "id",
+        }),
         response_path: Some("team"),
         pagination: PaginationSpec::None,
         output: OutputShape::Record,
@@ -235,7 +229,7 @@ mod tests {
     fn plans_without_body_arguments_send_no_body_and_query_auth_goes_last() {
         let plan = RequestPlan {
             args: &UPDATE.args[..1],
-            record_id_field: None,
+            record_id: None,
             body_wrapper: None,
             ..UPDATE
         };

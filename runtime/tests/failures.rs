@@ -417,10 +417,10 @@ static LIST_ITEMS: Tool = Tool {
     annotations: PLAIN,
     plan: RequestPlan {
         verb: HttpVerb::Get,
-        path: "/v2/items",
+        path: &[mcpgen_runtime::PathSegment::Literal("/v2/items")],
         args: &[],
         body_wrapper: None,
-        record_id_field: None,
+        record_id: None,
         response_path: None,
         pagination: PaginationSpec::LinkHeader {
             limit_param: Some("per_page"),
@@ -442,14 +442,18 @@ static ARCHIVE_ITEM: Tool = Tool {
     annotations: PLAIN,
     plan: RequestPlan {
         verb: HttpVerb::Post,
-        path: "/v2/items/{id}/archive",
+        path: &[
+            mcpgen_runtime::PathSegment::Literal("/v2/items/"),
+            mcpgen_runtime::PathSegment::Arg("id"),
+            mcpgen_runtime::PathSegment::Literal("/archive"),
+        ],
         args: &[Arg {
             name: "id",
             upstream: "id",
             location: ArgLocation::Path,
         }],
         body_wrapper: None,
-        record_id_field: None,
+        record_id: None,
         response_path: None,
         pagination: PaginationSpec::None,
         output: OutputShape::Raw,

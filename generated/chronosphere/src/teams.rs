@@ -51,7 +51,7 @@ pub struct ListAllChronosphereTeamsInput {
 /// How `list_all_chronosphere_teams` calls the upstream.
 pub const LIST_ALL_CHRONOSPHERE_TEAMS_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
     verb: ::mcpgen_runtime::HttpVerb::Get,
-    path: "/api/v1/config/teams",
+    path: &[::mcpgen_runtime::PathSegment::Literal("/api/v1/config/teams")],
     args: &[
         ::mcpgen_runtime::Arg {
             name: "names",
@@ -65,7 +65,7 @@ pub const LIST_ALL_CHRONOSPHERE_TEAMS_PLAN: ::mcpgen_runtime::RequestPlan = ::mc
         },
     ],
     body_wrapper: None,
-    record_id_field: None,
+    record_id: None,
     response_path: Some("teams"),
     pagination: ::mcpgen_runtime::PaginationSpec::Cursor {
         in_body: false,
@@ -204,7 +204,10 @@ pub struct GetSingleChronosphereTeamByIdInput {
 /// How `get_single_chronosphere_team_by_id` calls the upstream.
 pub const GET_SINGLE_CHRONOSPHERE_TEAM_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
     verb: ::mcpgen_runtime::HttpVerb::Get,
-    path: "/api/v1/config/teams/{id}",
+    path: &[
+        ::mcpgen_runtime::PathSegment::Literal("/api/v1/config/teams/"),
+        ::mcpgen_runtime::PathSegment::Arg("id"),
+    ],
     args: &[
         ::mcpgen_runtime::Arg {
             name: "id",
@@ -213,7 +216,7 @@ pub const GET_SINGLE_CHRONOSPHERE_TEAM_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan
         },
     ],
     body_wrapper: None,
-    record_id_field: None,
+    record_id: None,
     response_path: Some("team"),
     pagination: ::mcpgen_runtime::PaginationSpec::None,
     output: ::mcpgen_runtime::OutputShape::Record,
@@ -327,7 +330,7 @@ pub struct CreateAChronosphereTeamInput {
 /// How `create_a_chronosphere_team` calls the upstream.
 pub const CREATE_A_CHRONOSPHERE_TEAM_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
     verb: ::mcpgen_runtime::HttpVerb::Post,
-    path: "/api/v1/config/teams",
+    path: &[::mcpgen_runtime::PathSegment::Literal("/api/v1/config/teams")],
     args: &[
         ::mcpgen_runtime::Arg {
             name: "description",
@@ -356,7 +359,7 @@ pub const CREATE_A_CHRONOSPHERE_TEAM_PLAN: ::mcpgen_runtime::RequestPlan = ::mcp
         },
     ],
     body_wrapper: Some("team"),
-    record_id_field: None,
+    record_id: None,
     response_path: Some("team"),
     pagination: ::mcpgen_runtime::PaginationSpec::None,
     output: ::mcpgen_runtime::OutputShape::Record,
@@ -489,7 +492,10 @@ pub struct UpdateAChronosphereTeamByIdInput {
 /// How `update_a_chronosphere_team_by_id` calls the upstream.
 pub const UPDATE_A_CHRONOSPHERE_TEAM_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
     verb: ::mcpgen_runtime::HttpVerb::Put,
-    path: "/api/v1/config/teams/{id}",
+    path: &[
+        ::mcpgen_runtime::PathSegment::Literal("/api/v1/config/teams/"),
+        ::mcpgen_runtime::PathSegment::Arg("id"),
+    ],
     args: &[
         ::mcpgen_runtime::Arg {
             name: "id",
@@ -528,7 +534,10 @@ pub const UPDATE_A_CHRONOSPHERE_TEAM_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan =
         },
     ],
     body_wrapper: Some("team"),
-    record_id_field: Some("slug"),
+    record_id: Some(::mcpgen_runtime::RecordId {
+        field: "slug",
+        arg: "id",
+    }),
     response_path: Some("team"),
     pagination: ::mcpgen_runtime::PaginationSpec::None,
     output: ::mcpgen_runtime::OutputShape::Record,
@@ -656,7 +665,10 @@ pub struct DeleteAChronosphereTeamByIdInput {
 /// How `delete_a_chronosphere_team_by_id` calls the upstream.
 pub const DELETE_A_CHRONOSPHERE_TEAM_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
     verb: ::mcpgen_runtime::HttpVerb::Delete,
-    path: "/api/v1/config/teams/{id}",
+    path: &[
+        ::mcpgen_runtime::PathSegment::Literal("/api/v1/config/teams/"),
+        ::mcpgen_runtime::PathSegment::Arg("id"),
+    ],
     args: &[
         ::mcpgen_runtime::Arg {
             name: "id",
@@ -665,7 +677,7 @@ pub const DELETE_A_CHRONOSPHERE_TEAM_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan =
         },
     ],
     body_wrapper: None,
-    record_id_field: None,
+    record_id: None,
     response_path: None,
     pagination: ::mcpgen_runtime::PaginationSpec::None,
     output: ::mcpgen_runtime::OutputShape::Raw,

@@ -205,7 +205,7 @@ struct ReadmeTool<'a> {
     /// `list`, `get`, ..., or the custom method's name.
     method: &'a str,
     verb: &'static str,
-    path: &'a str,
+    path: String,
     /// `readOnly`, `destructive`, `idempotent`, `openWorld`: the hints that are true.
     annotations: Vec<&'static str>,
 }
@@ -256,7 +256,7 @@ impl<'a> ReadmeTool<'a> {
             description: &tool.description,
             method: tool.method.name(),
             verb: tool.plan.verb.as_str(),
-            path: &tool.plan.path,
+            path: tool.plan.path_template(),
             annotations: hints
                 .into_iter()
                 .filter(|(on, _)| *on)

@@ -12,7 +12,7 @@ use super::rust::{ident, opt_str, str_lit, str_slice};
 use super::schema;
 use crate::error::Error;
 use crate::ir::{self, ArgLocation, Output, OutputRecord};
-use crate::model::{Auth, HttpVerb, MethodKind, Pagination, ParamLocation, Schema};
+use crate::model::{Auth, HttpVerb, MethodKind, Pagination, ParamLocation, PathSegment, Schema};
 use crate::templates::Templates;
 
 /// The output type of a tool: named inside its resource module, or from outside it through
@@ -117,7 +117,22 @@ fn plan(tool: &ir::Tool) -> Result<TokenStream, Error> {
         HttpVerb::Patch => quote!(Patch),
         HttpVerb::Delete => quote!(Delete),
     };
-    let path = str_lit(&plan.path)?;
+    let path = plan
+        .path
+        .iter()
+        .map(|segment| {
+            Ok(match segment {
+                PathSegment::Literal(text) => {
+                    let text = str_lit(text)?;
+                    quote!(::mcpgen_runtime::PathSegment::Literal(#text))
+                }
+                PathSegment::Arg(name) => {
+                    let name = str_lit(name)?;
+                    quote!(::mcpgen_runtime::PathSegment::Arg(#name))
+                }
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
     let args = tool
         .inputs
         .iter()
@@ -140,7 +155,13 @@ fn plan(tool: &ir::Tool) -> Result<TokenStream, Error> {
         })
         .collect::<Result<Vec<_>, Error>>()?;
     let body_wrapper = opt_str(plan.body_wrapper.as_deref())?;
-    let record_id_field = opt_str(plan.record_id_field.as_deref())?;
+    let record_id = match &plan.record_id {
+        Some(ir::RecordId { field, arg }) => {
+            let (field, arg) = (str_lit(field)?, str_lit(arg)?);
+            quote!(Some(::mcpgen_runtime::RecordId { field: #field, arg: #arg }))
+        }
+        None => quote!(None),
+    };
     let response_path = opt_str(plan.response_path.as_deref())?;
     let pagination = pagination(&plan.pagination)?;
     let output = match tool.output {
@@ -151,10 +172,10 @@ fn plan(tool: &ir::Tool) -> Result<TokenStream, Error> {
     Ok(quote! {
         ::mcpgen_runtime::RequestPlan {
             verb: ::mcpgen_runtime::HttpVerb::#verb,
-            path: #path,
+            path: &[#(#path),*],
             args: &[#(#args),*],
             body_wrapper: #body_wrapper,
-            record_id_field: #record_id_field,
+            record_id: #record_id,
             response_path: #response_path,
             pagination: #pagination,
             output: ::mcpgen_runtime::OutputShape::#output,

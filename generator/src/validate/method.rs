@@ -7,7 +7,8 @@ use crate::diagnostics::Diagnostic;
 use crate::docs::{MethodDoc, PaginationOverride, SchemaDoc};
 use crate::load::yaml::Pos;
 use crate::model::{
-    HttpVerb, Method, MethodKind, ObjectSchema, Pagination, ParamLocation, Schema, SchemaKind,
+    HttpVerb, Method, MethodKind, ObjectSchema, Pagination, ParamLocation, PathSegment, Schema,
+    SchemaKind,
 };
 use crate::naming;
 
@@ -17,7 +18,7 @@ use super::pagination;
 use super::schema::{KeyPath, convert, convert_object, join};
 use super::source::Source;
 use super::suggest::{did_you_mean, list};
-use super::template::placeholders;
+use super::template::{Piece, pieces, placeholders};
 
 /// What a method needs to know about its resource and integration.
 pub(crate) struct MethodContext<'a> {
@@ -93,6 +94,7 @@ pub(crate) fn validate(
         tool_name: doc.tool_name.clone(),
         description: doc.description.trim().to_owned(),
         verb,
+        path_segments: path_segments(&path),
         path,
         query: schemas.query,
         path_params: schemas.path_params,
@@ -105,6 +107,18 @@ pub(crate) fn validate(
         tags: doc.tags.clone(),
     };
     Some((method, site))
+}
+
+/// `path` split into text and placeholders (already checked by `placeholders_match`).
+fn path_segments(path: &str) -> Vec<PathSegment> {
+    pieces(path)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|piece| match piece {
+            Piece::Text(text) => PathSegment::Literal(text),
+            Piece::Placeholder(placeholder) => PathSegment::Arg(placeholder.name),
+        })
+        .collect()
 }
 
 /// A method's schemas, converted to the model (absent ones are empty objects).

@@ -14,23 +14,47 @@ pub(crate) struct TemplateError {
     pub(crate) message: String,
 }
 
+/// One piece of a template, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Piece {
+    Text(String),
+    Placeholder(Placeholder),
+}
+
 /// The placeholders of `text`, in order. Names may use letters, digits, `_`, `.` and `-`.
 pub(crate) fn placeholders(text: &str) -> Result<Vec<Placeholder>, TemplateError> {
+    Ok(pieces(text)?
+        .into_iter()
+        .filter_map(|piece| match piece {
+            Piece::Placeholder(placeholder) => Some(placeholder),
+            Piece::Text(_) => None,
+        })
+        .collect())
+}
+
+/// The text and placeholders of `text`, in order.
+pub(crate) fn pieces(text: &str) -> Result<Vec<Piece>, TemplateError> {
     let mut found = Vec::new();
+    let mut literal = String::new();
     let mut open: Option<(usize, String)> = None;
     for (offset, c) in text.chars().enumerate() {
         match (c, open.as_mut()) {
-            ('{', None) => open = Some((offset, String::new())),
+            ('{', None) => {
+                if !literal.is_empty() {
+                    found.push(Piece::Text(std::mem::take(&mut literal)));
+                }
+                open = Some((offset, String::new()));
+            }
             ('{', Some(_)) => return Err(error(offset, "`{` inside a placeholder")),
             ('}', None) => return Err(error(offset, "`}` without a matching `{`")),
             ('}', Some((start, name))) => {
                 if name.is_empty() {
                     return Err(error(*start, "empty placeholder `{}`"));
                 }
-                found.push(Placeholder {
+                found.push(Piece::Placeholder(Placeholder {
                     name: std::mem::take(name),
                     offset: *start,
-                });
+                }));
                 open = None;
             }
             (c, Some((start, name))) => {
@@ -42,13 +66,16 @@ pub(crate) fn placeholders(text: &str) -> Result<Vec<Placeholder>, TemplateError
                 }
                 name.push(c);
             }
-            (_, None) => {}
+            (c, None) => literal.push(c),
         }
     }
-    match open {
-        Some((start, _)) => Err(error(start, "`{` without a closing `}`")),
-        None => Ok(found),
+    if let Some((start, _)) = open {
+        return Err(error(start, "`{` without a closing `}`"));
     }
+    if !literal.is_empty() {
+        found.push(Piece::Text(literal));
+    }
+    Ok(found)
 }
 
 fn error(offset: usize, message: &str) -> TemplateError {

@@ -134,7 +134,7 @@ pub static LIST: Tool = Tool {
     annotations: READ,
     plan: RequestPlan {
         verb: HttpVerb::Get,
-        path: "/api/v1/config/teams",
+        path: &[mcpgen_runtime::PathSegment::Literal("/api/v1/config/teams")],
         args: &[
             Arg {
                 name: "slugs",
@@ -148,7 +148,7 @@ pub static LIST: Tool = Tool {
             },
         ],
         body_wrapper: None,
-        record_id_field: None,
+        record_id: None,
         response_path: Some("teams"),
         pagination: PaginationSpec::Cursor {
             in_body: false,
@@ -173,10 +173,13 @@ pub static GET: Tool = Tool {
     annotations: READ,
     plan: RequestPlan {
         verb: HttpVerb::Get,
-        path: "/api/v1/config/teams/{id}",
+        path: &[
+            mcpgen_runtime::PathSegment::Literal("/api/v1/config/teams/"),
+            mcpgen_runtime::PathSegment::Arg("id"),
+        ],
         args: &[ID],
         body_wrapper: None,
-        record_id_field: None,
+        record_id: None,
         response_path: Some("team"),
         pagination: PaginationSpec::None,
         output: OutputShape::Record,
@@ -201,7 +204,7 @@ pub static CREATE: Tool = Tool {
     },
     plan: RequestPlan {
         verb: HttpVerb::Post,
-        path: "/api/v1/config/teams",
+        path: &[mcpgen_runtime::PathSegment::Literal("/api/v1/config/teams")],
         args: &[
             RECORD_FIELDS[0],
             RECORD_FIELDS[1],
@@ -214,7 +217,7 @@ pub static CREATE: Tool = Tool {
             },
         ],
         body_wrapper: Some("team"),
-        record_id_field: None,
+        record_id: None,
         response_path: Some("team"),
         pagination: PaginationSpec::None,
         output: OutputShape::Record,
@@ -239,7 +242,10 @@ pub static UPDATE: Tool = Tool {
     },
     plan: RequestPlan {
         verb: HttpVerb::Put,
-        path: "/api/v1/config/teams/{id}",
+        path: &[
+            mcpgen_runtime::PathSegment::Literal("/api/v1/config/teams/"),
+            mcpgen_runtime::PathSegment::Arg("id"),
+        ],
         args: &[
             ID,
             RECORD_FIELDS[1],
@@ -257,7 +263,10 @@ pub static UPDATE: Tool = Tool {
             },
         ],
         body_wrapper: Some("team"),
-        record_id_field: Some("slug"),
+        record_id: Some(mcpgen_runtime::RecordId {
+            field: "slug",
+            arg: "id",
+        }),
         response_path: Some("team"),
         pagination: PaginationSpec::None,
         output: OutputShape::Record,
@@ -282,10 +291,13 @@ pub static DELETE: Tool = Tool {
     },
     plan: RequestPlan {
         verb: HttpVerb::Delete,
-        path: "/api/v1/config/teams/{id}",
+        path: &[
+            mcpgen_runtime::PathSegment::Literal("/api/v1/config/teams/"),
+            mcpgen_runtime::PathSegment::Arg("id"),
+        ],
         args: &[ID],
         body_wrapper: None,
-        record_id_field: None,
+        record_id: None,
         response_path: None,
         pagination: PaginationSpec::None,
         output: OutputShape::Raw,

@@ -18,10 +18,10 @@ use tokio::io::{
 pub const fn plan(verb: HttpVerb, output: OutputShape) -> RequestPlan {
     RequestPlan {
         verb,
-        path: "/widgets",
+        path: &[mcpgen_runtime::PathSegment::Literal("/widgets")],
         args: &[],
         body_wrapper: None,
-        record_id_field: None,
+        record_id: None,
         response_path: None,
         pagination: PaginationSpec::None,
         output,

@@ -226,10 +226,10 @@ pub mod orders {
     /// How `list_all_petstore_orders` calls the upstream.
     pub const LIST_ALL_PETSTORE_ORDERS_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
         verb: ::mcpgen_runtime::HttpVerb::Get,
-        path: "/orders",
+        path: &[::mcpgen_runtime::PathSegment::Literal("/orders")],
         args: &[],
         body_wrapper: None,
-        record_id_field: None,
+        record_id: None,
         response_path: Some("orders"),
         pagination: ::mcpgen_runtime::PaginationSpec::Page {
             page_param: "page",
@@ -320,7 +320,10 @@ Results come one page at a time: to get the next page, pass the previous page's 
     /// How `get_single_petstore_order_by_id` calls the upstream.
     pub const GET_SINGLE_PETSTORE_ORDER_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
         verb: ::mcpgen_runtime::HttpVerb::Get,
-        path: "/orders/{id}",
+        path: &[
+            ::mcpgen_runtime::PathSegment::Literal("/orders/"),
+            ::mcpgen_runtime::PathSegment::Arg("id"),
+        ],
         args: &[
             ::mcpgen_runtime::Arg {
                 name: "id",
@@ -329,7 +332,7 @@ Results come one page at a time: to get the next page, pass the previous page's 
             },
         ],
         body_wrapper: None,
-        record_id_field: None,
+        record_id: None,
         response_path: Some("order"),
         pagination: ::mcpgen_runtime::PaginationSpec::None,
         output: ::mcpgen_runtime::OutputShape::Record,
@@ -519,7 +522,7 @@ pub mod pets {
     /// How `list_all_petstore_pets` calls the upstream.
     pub const LIST_ALL_PETSTORE_PETS_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
         verb: ::mcpgen_runtime::HttpVerb::Get,
-        path: "/pets",
+        path: &[::mcpgen_runtime::PathSegment::Literal("/pets")],
         args: &[
             ::mcpgen_runtime::Arg {
                 name: "status",
@@ -528,7 +531,7 @@ pub mod pets {
             },
         ],
         body_wrapper: None,
-        record_id_field: None,
+        record_id: None,
         response_path: Some("data"),
         pagination: ::mcpgen_runtime::PaginationSpec::Offset {
             offset_param: "offset",
@@ -679,7 +682,10 @@ Results come one page at a time: to get the next page, pass the previous page's 
     /// How `get_single_petstore_pet_by_id` calls the upstream.
     pub const GET_SINGLE_PETSTORE_PET_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
         verb: ::mcpgen_runtime::HttpVerb::Get,
-        path: "/pets/{id}",
+        path: &[
+            ::mcpgen_runtime::PathSegment::Literal("/pets/"),
+            ::mcpgen_runtime::PathSegment::Arg("id"),
+        ],
         args: &[
             ::mcpgen_runtime::Arg {
                 name: "id",
@@ -688,7 +694,7 @@ Results come one page at a time: to get the next page, pass the previous page's 
             },
         ],
         body_wrapper: None,
-        record_id_field: None,
+        record_id: None,
         response_path: None,
         pagination: ::mcpgen_runtime::PaginationSpec::None,
         output: ::mcpgen_runtime::OutputShape::Record,
@@ -829,7 +835,7 @@ Results come one page at a time: to get the next page, pass the previous page's 
     /// How `create_a_petstore_pet` calls the upstream.
     pub const CREATE_A_PETSTORE_PET_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
         verb: ::mcpgen_runtime::HttpVerb::Post,
-        path: "/pets",
+        path: &[::mcpgen_runtime::PathSegment::Literal("/pets")],
         args: &[
             ::mcpgen_runtime::Arg {
                 name: "attributes",
@@ -873,7 +879,7 @@ Results come one page at a time: to get the next page, pass the previous page's 
             },
         ],
         body_wrapper: None,
-        record_id_field: None,
+        record_id: None,
         response_path: None,
         pagination: ::mcpgen_runtime::PaginationSpec::None,
         output: ::mcpgen_runtime::OutputShape::Record,
@@ -1077,7 +1083,10 @@ Results come one page at a time: to get the next page, pass the previous page's 
     /// How `update_a_petstore_pet_by_id` calls the upstream.
     pub const UPDATE_A_PETSTORE_PET_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
         verb: ::mcpgen_runtime::HttpVerb::Patch,
-        path: "/pets/{id}",
+        path: &[
+            ::mcpgen_runtime::PathSegment::Literal("/pets/"),
+            ::mcpgen_runtime::PathSegment::Arg("id"),
+        ],
         args: &[
             ::mcpgen_runtime::Arg {
                 name: "id",
@@ -1126,7 +1135,10 @@ Results come one page at a time: to get the next page, pass the previous page's 
             },
         ],
         body_wrapper: None,
-        record_id_field: Some("id"),
+        record_id: Some(::mcpgen_runtime::RecordId {
+            field: "id",
+            arg: "id",
+        }),
         response_path: None,
         pagination: ::mcpgen_runtime::PaginationSpec::None,
         output: ::mcpgen_runtime::OutputShape::Record,
@@ -1312,7 +1324,10 @@ Results come one page at a time: to get the next page, pass the previous page's 
     /// How `delete_a_petstore_pet_by_id` calls the upstream.
     pub const DELETE_A_PETSTORE_PET_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
         verb: ::mcpgen_runtime::HttpVerb::Delete,
-        path: "/pets/{id}",
+        path: &[
+            ::mcpgen_runtime::PathSegment::Literal("/pets/"),
+            ::mcpgen_runtime::PathSegment::Arg("id"),
+        ],
         args: &[
             ::mcpgen_runtime::Arg {
                 name: "id",
@@ -1321,7 +1336,7 @@ Results come one page at a time: to get the next page, pass the previous page's 
             },
         ],
         body_wrapper: None,
-        record_id_field: None,
+        record_id: None,
         response_path: None,
         pagination: ::mcpgen_runtime::PaginationSpec::None,
         output: ::mcpgen_runtime::OutputShape::Raw,
@@ -1414,7 +1429,11 @@ Results come one page at a time: to get the next page, pass the previous page's 
     /// How `adopt_petstore_pets` calls the upstream.
     pub const ADOPT_PETSTORE_PETS_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
         verb: ::mcpgen_runtime::HttpVerb::Post,
-        path: "/pets/{id}/adoptions",
+        path: &[
+            ::mcpgen_runtime::PathSegment::Literal("/pets/"),
+            ::mcpgen_runtime::PathSegment::Arg("id"),
+            ::mcpgen_runtime::PathSegment::Literal("/adoptions"),
+        ],
         args: &[
             ::mcpgen_runtime::Arg {
                 name: "id",
@@ -1433,7 +1452,7 @@ Results come one page at a time: to get the next page, pass the previous page's 
             },
         ],
         body_wrapper: None,
-        record_id_field: None,
+        record_id: None,
         response_path: None,
         pagination: ::mcpgen_runtime::PaginationSpec::None,
         output: ::mcpgen_runtime::OutputShape::Record,
@@ -1512,7 +1531,13 @@ Results come one page at a time: to get the next page, pass the previous page's 
     /// How `vaccinate_petstore_pets` calls the upstream.
     pub const VACCINATE_PETSTORE_PETS_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
         verb: ::mcpgen_runtime::HttpVerb::Put,
-        path: "/pets/{id}/clinics/{clinic_id}/vaccinations",
+        path: &[
+            ::mcpgen_runtime::PathSegment::Literal("/pets/"),
+            ::mcpgen_runtime::PathSegment::Arg("id"),
+            ::mcpgen_runtime::PathSegment::Literal("/clinics/"),
+            ::mcpgen_runtime::PathSegment::Arg("clinic_id"),
+            ::mcpgen_runtime::PathSegment::Literal("/vaccinations"),
+        ],
         args: &[
             ::mcpgen_runtime::Arg {
                 name: "id",
@@ -1531,7 +1556,7 @@ Results come one page at a time: to get the next page, pass the previous page's 
             },
         ],
         body_wrapper: None,
-        record_id_field: None,
+        record_id: None,
         response_path: None,
         pagination: ::mcpgen_runtime::PaginationSpec::None,
         output: ::mcpgen_runtime::OutputShape::Raw,
@@ -1615,10 +1640,10 @@ pub mod store_hours {
     /// How `get_single_petstore_store_hours_by_id` calls the upstream.
     pub const GET_SINGLE_PETSTORE_STORE_HOURS_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
         verb: ::mcpgen_runtime::HttpVerb::Get,
-        path: "/store/hours",
+        path: &[::mcpgen_runtime::PathSegment::Literal("/store/hours")],
         args: &[],
         body_wrapper: None,
-        record_id_field: None,
+        record_id: None,
         response_path: None,
         pagination: ::mcpgen_runtime::PaginationSpec::None,
         output: ::mcpgen_runtime::OutputShape::Record,
@@ -1684,7 +1709,7 @@ pub mod store_hours {
     /// How `update_a_petstore_store_hours_by_id` calls the upstream.
     pub const UPDATE_A_PETSTORE_STORE_HOURS_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
         verb: ::mcpgen_runtime::HttpVerb::Put,
-        path: "/store/hours",
+        path: &[::mcpgen_runtime::PathSegment::Literal("/store/hours")],
         args: &[
             ::mcpgen_runtime::Arg {
                 name: "timezone",
@@ -1703,7 +1728,7 @@ pub mod store_hours {
             },
         ],
         body_wrapper: None,
-        record_id_field: None,
+        record_id: None,
         response_path: None,
         pagination: ::mcpgen_runtime::PaginationSpec::None,
         output: ::mcpgen_runtime::OutputShape::Record,

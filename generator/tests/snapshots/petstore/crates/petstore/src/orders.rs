@@ -36,10 +36,10 @@ pub struct ListAllPetstoreOrdersInput {
 /// How `list_all_petstore_orders` calls the upstream.
 pub const LIST_ALL_PETSTORE_ORDERS_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
     verb: ::mcpgen_runtime::HttpVerb::Get,
-    path: "/orders",
+    path: &[::mcpgen_runtime::PathSegment::Literal("/orders")],
     args: &[],
     body_wrapper: None,
-    record_id_field: None,
+    record_id: None,
     response_path: Some("orders"),
     pagination: ::mcpgen_runtime::PaginationSpec::Page {
         page_param: "page",
@@ -133,7 +133,10 @@ pub struct GetSinglePetstoreOrderByIdInput {
 /// How `get_single_petstore_order_by_id` calls the upstream.
 pub const GET_SINGLE_PETSTORE_ORDER_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
     verb: ::mcpgen_runtime::HttpVerb::Get,
-    path: "/orders/{id}",
+    path: &[
+        ::mcpgen_runtime::PathSegment::Literal("/orders/"),
+        ::mcpgen_runtime::PathSegment::Arg("id"),
+    ],
     args: &[
         ::mcpgen_runtime::Arg {
             name: "id",
@@ -142,7 +145,7 @@ pub const GET_SINGLE_PETSTORE_ORDER_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = 
         },
     ],
     body_wrapper: None,
-    record_id_field: None,
+    record_id: None,
     response_path: Some("order"),
     pagination: ::mcpgen_runtime::PaginationSpec::None,
     output: ::mcpgen_runtime::OutputShape::Record,

@@ -129,7 +129,7 @@ pub enum ListAllPetstorePetsInputStatus {
 /// How `list_all_petstore_pets` calls the upstream.
 pub const LIST_ALL_PETSTORE_PETS_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
     verb: ::mcpgen_runtime::HttpVerb::Get,
-    path: "/pets",
+    path: &[::mcpgen_runtime::PathSegment::Literal("/pets")],
     args: &[
         ::mcpgen_runtime::Arg {
             name: "status",
@@ -138,7 +138,7 @@ pub const LIST_ALL_PETSTORE_PETS_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_
         },
     ],
     body_wrapper: None,
-    record_id_field: None,
+    record_id: None,
     response_path: Some("data"),
     pagination: ::mcpgen_runtime::PaginationSpec::Offset {
         offset_param: "offset",
@@ -292,7 +292,10 @@ pub struct GetSinglePetstorePetByIdInput {
 /// How `get_single_petstore_pet_by_id` calls the upstream.
 pub const GET_SINGLE_PETSTORE_PET_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
     verb: ::mcpgen_runtime::HttpVerb::Get,
-    path: "/pets/{id}",
+    path: &[
+        ::mcpgen_runtime::PathSegment::Literal("/pets/"),
+        ::mcpgen_runtime::PathSegment::Arg("id"),
+    ],
     args: &[
         ::mcpgen_runtime::Arg {
             name: "id",
@@ -301,7 +304,7 @@ pub const GET_SINGLE_PETSTORE_PET_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = ::
         },
     ],
     body_wrapper: None,
-    record_id_field: None,
+    record_id: None,
     response_path: None,
     pagination: ::mcpgen_runtime::PaginationSpec::None,
     output: ::mcpgen_runtime::OutputShape::Record,
@@ -445,7 +448,7 @@ pub struct CreateAPetstorePetInput {
 /// How `create_a_petstore_pet` calls the upstream.
 pub const CREATE_A_PETSTORE_PET_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
     verb: ::mcpgen_runtime::HttpVerb::Post,
-    path: "/pets",
+    path: &[::mcpgen_runtime::PathSegment::Literal("/pets")],
     args: &[
         ::mcpgen_runtime::Arg {
             name: "attributes",
@@ -489,7 +492,7 @@ pub const CREATE_A_PETSTORE_PET_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_r
         },
     ],
     body_wrapper: None,
-    record_id_field: None,
+    record_id: None,
     response_path: None,
     pagination: ::mcpgen_runtime::PaginationSpec::None,
     output: ::mcpgen_runtime::OutputShape::Record,
@@ -696,7 +699,10 @@ pub struct UpdateAPetstorePetByIdInput {
 /// How `update_a_petstore_pet_by_id` calls the upstream.
 pub const UPDATE_A_PETSTORE_PET_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
     verb: ::mcpgen_runtime::HttpVerb::Patch,
-    path: "/pets/{id}",
+    path: &[
+        ::mcpgen_runtime::PathSegment::Literal("/pets/"),
+        ::mcpgen_runtime::PathSegment::Arg("id"),
+    ],
     args: &[
         ::mcpgen_runtime::Arg {
             name: "id",
@@ -745,7 +751,10 @@ pub const UPDATE_A_PETSTORE_PET_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = ::mc
         },
     ],
     body_wrapper: None,
-    record_id_field: Some("id"),
+    record_id: Some(::mcpgen_runtime::RecordId {
+        field: "id",
+        arg: "id",
+    }),
     response_path: None,
     pagination: ::mcpgen_runtime::PaginationSpec::None,
     output: ::mcpgen_runtime::OutputShape::Record,
@@ -934,7 +943,10 @@ pub struct DeleteAPetstorePetByIdInput {
 /// How `delete_a_petstore_pet_by_id` calls the upstream.
 pub const DELETE_A_PETSTORE_PET_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
     verb: ::mcpgen_runtime::HttpVerb::Delete,
-    path: "/pets/{id}",
+    path: &[
+        ::mcpgen_runtime::PathSegment::Literal("/pets/"),
+        ::mcpgen_runtime::PathSegment::Arg("id"),
+    ],
     args: &[
         ::mcpgen_runtime::Arg {
             name: "id",
@@ -943,7 +955,7 @@ pub const DELETE_A_PETSTORE_PET_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = ::mc
         },
     ],
     body_wrapper: None,
-    record_id_field: None,
+    record_id: None,
     response_path: None,
     pagination: ::mcpgen_runtime::PaginationSpec::None,
     output: ::mcpgen_runtime::OutputShape::Raw,
@@ -1033,7 +1045,11 @@ pub enum AdoptPetstorePetsOutputState {
 /// How `adopt_petstore_pets` calls the upstream.
 pub const ADOPT_PETSTORE_PETS_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
     verb: ::mcpgen_runtime::HttpVerb::Post,
-    path: "/pets/{id}/adoptions",
+    path: &[
+        ::mcpgen_runtime::PathSegment::Literal("/pets/"),
+        ::mcpgen_runtime::PathSegment::Arg("id"),
+        ::mcpgen_runtime::PathSegment::Literal("/adoptions"),
+    ],
     args: &[
         ::mcpgen_runtime::Arg {
             name: "id",
@@ -1052,7 +1068,7 @@ pub const ADOPT_PETSTORE_PETS_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_run
         },
     ],
     body_wrapper: None,
-    record_id_field: None,
+    record_id: None,
     response_path: None,
     pagination: ::mcpgen_runtime::PaginationSpec::None,
     output: ::mcpgen_runtime::OutputShape::Record,
@@ -1131,7 +1147,13 @@ pub struct VaccinatePetstorePetsInput {
 /// How `vaccinate_petstore_pets` calls the upstream.
 pub const VACCINATE_PETSTORE_PETS_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
     verb: ::mcpgen_runtime::HttpVerb::Put,
-    path: "/pets/{id}/clinics/{clinic_id}/vaccinations",
+    path: &[
+        ::mcpgen_runtime::PathSegment::Literal("/pets/"),
+        ::mcpgen_runtime::PathSegment::Arg("id"),
+        ::mcpgen_runtime::PathSegment::Literal("/clinics/"),
+        ::mcpgen_runtime::PathSegment::Arg("clinic_id"),
+        ::mcpgen_runtime::PathSegment::Literal("/vaccinations"),
+    ],
     args: &[
         ::mcpgen_runtime::Arg {
             name: "id",
@@ -1150,7 +1172,7 @@ pub const VACCINATE_PETSTORE_PETS_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen
         },
     ],
     body_wrapper: None,
-    record_id_field: None,
+    record_id: None,
     response_path: None,
     pagination: ::mcpgen_runtime::PaginationSpec::None,
     output: ::mcpgen_runtime::OutputShape::Raw,

@@ -29,10 +29,10 @@ pub struct GetSinglePetstoreStoreHoursByIdInput {}
 /// How `get_single_petstore_store_hours_by_id` calls the upstream.
 pub const GET_SINGLE_PETSTORE_STORE_HOURS_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
     verb: ::mcpgen_runtime::HttpVerb::Get,
-    path: "/store/hours",
+    path: &[::mcpgen_runtime::PathSegment::Literal("/store/hours")],
     args: &[],
     body_wrapper: None,
-    record_id_field: None,
+    record_id: None,
     response_path: None,
     pagination: ::mcpgen_runtime::PaginationSpec::None,
     output: ::mcpgen_runtime::OutputShape::Record,
@@ -101,7 +101,7 @@ pub struct UpdateAPetstoreStoreHoursByIdInput {
 /// How `update_a_petstore_store_hours_by_id` calls the upstream.
 pub const UPDATE_A_PETSTORE_STORE_HOURS_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
     verb: ::mcpgen_runtime::HttpVerb::Put,
-    path: "/store/hours",
+    path: &[::mcpgen_runtime::PathSegment::Literal("/store/hours")],
     args: &[
         ::mcpgen_runtime::Arg {
             name: "timezone",
@@ -120,7 +120,7 @@ pub const UPDATE_A_PETSTORE_STORE_HOURS_BY_ID_PLAN: ::mcpgen_runtime::RequestPla
         },
     ],
     body_wrapper: None,
-    record_id_field: None,
+    record_id: None,
     response_path: None,
     pagination: ::mcpgen_runtime::PaginationSpec::None,
     output: ::mcpgen_runtime::OutputShape::Record,
