@@ -191,9 +191,10 @@ fn inputs(
                 id_field: resource.id_field.as_deref().unwrap_or("id"),
                 id_description: resource.id_description.as_deref(),
             };
+            let description = templates.render_text("arg_id.txt.j2", &context)?;
             (
                 context.id_field.to_owned(),
-                string_schema(templates.render_text("arg_id.txt.j2", &context)?),
+                id_schema(resource, description),
             )
         } else if let Some(schema) = documented.filter(|schema| schema.description.is_some()) {
             (placeholder.clone(), schema.clone())
@@ -321,6 +322,28 @@ fn path_args(path: &[model::PathSegment]) -> Vec<String> {
         }
     }
     names
+}
+
+/// The `id` argument takes the type of the record's id field: an integer id is an integer
+/// argument (`{"id": 42}`); anything else is a string.
+fn id_schema(resource: &model::Resource, description: String) -> Schema {
+    let id_kind = resource
+        .id_field
+        .as_ref()
+        .and_then(|field| match &resource.record.kind {
+            SchemaKind::Object(object) => object.properties.get(field),
+            _ => None,
+        })
+        .map(|schema| &schema.kind);
+    match id_kind {
+        Some(SchemaKind::Integer) => Schema {
+            description: Some(description),
+            kind: SchemaKind::Integer,
+            read_only: false,
+            examples: Vec::new(),
+        },
+        _ => string_schema(description),
+    }
 }
 
 fn string_schema(description: String) -> Schema {

@@ -57,8 +57,8 @@ pub enum ConfigError {
         reason: String,
     },
     #[error(
-        "base URL `{template}` uses HTTPS, but mcpgen-runtime was built without TLS; \
-         enable its `rustls` or `native-tls` feature"
+        "base URL `{template}` uses HTTPS, but this binary was built without TLS: enable the \
+         `rustls` feature of `mcpgen-server` (or `rustls` / `native-tls` of `mcpgen-runtime`)"
     )]
     TlsUnavailable { template: String },
     #[error("could not build the HTTP client: {0}")]

@@ -95,10 +95,11 @@ pub(crate) fn prepare(
             }
         }
     }
+    // The id as the caller gave it: a numeric id stays a number in the record.
     if let Some(RecordId { field, arg }) = plan.record_id
-        && let Some(id) = path_value(arg)
+        && let Some(id) = input.get(arg).filter(|id| !id.is_null())
     {
-        record.entry(field).or_insert_with(|| Value::from(id));
+        record.entry(field).or_insert_with(|| id.clone());
     }
     if sends_body {
         let mut body = Map::new();
@@ -216,6 +217,14 @@ mod tests {
             body(&prepared),
             json!({"team": {"name": "A", "slug": "a b"}, "dry_run": false})
         );
+    }
+
+    #[test]
+    fn a_numeric_id_fills_its_segment_and_the_record() {
+        let input = json!({"id": 42, "name": "A"});
+        let prepared = prepare(&base(), &Auth::None, &UPDATE, input, links(&UPDATE)).unwrap();
+        assert_eq!(prepared.url.as_str(), "http://127.0.0.1:9/teams/42");
+        assert_eq!(body(&prepared), json!({"team": {"name": "A", "slug": 42}}));
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! `inkwell-mcp`: the `mcp-server` command line (stdio, Streamable HTTP, hosted mode, `tools`)
-//! over this crate's Inkwell tools and the Chronosphere tools generated in this repository.
+//! `inkwell-mcp`: the `mcp-server` command line (stdio, Streamable HTTP, `tools`) over this
+//! crate's Inkwell tools and the Chronosphere tools generated in this repository.
 //!
 //! ```text
 //! INKWELL_API_KEY=... inkwell-mcp stdio --integration inkwell

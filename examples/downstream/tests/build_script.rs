@@ -81,6 +81,25 @@ fn the_build_script_reruns_when_a_doc_changes_and_only_then() {
 }
 
 #[test]
+fn without_tls_an_https_upstream_is_refused_naming_the_feature_to_enable() {
+    let copy = Copy::pristine();
+    copy.cargo_build().assert_success();
+    // Inkwell's base URL is https://, and the copy is built without the `rustls` feature.
+    let output = Command::new(copy.binary())
+        .args(["stdio", "--integration", "inkwell"])
+        .env("INKWELL_API_KEY", "test-key")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("built without TLS: enable the `rustls` feature of `mcpgen-server`"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_broken_doc_fails_the_build_with_every_diagnostic_and_no_panic() {
     let copy = Copy::pristine();
     // Two mistakes in two files: both are reported, each where it is.
@@ -295,13 +314,16 @@ impl Copy {
         }
     }
 
+    /// The freshly built binary.
+    fn binary(&self) -> PathBuf {
+        self.target
+            .join("debug")
+            .join(format!("inkwell-mcp{}", std::env::consts::EXE_SUFFIX))
+    }
+
     /// The tool names the freshly built binary serves for `inkwell`, sorted.
     fn tools(&self) -> Vec<String> {
-        let binary = self
-            .target
-            .join("debug")
-            .join(format!("inkwell-mcp{}", std::env::consts::EXE_SUFFIX));
-        let output = Command::new(&binary)
+        let output = Command::new(self.binary())
             .args(["tools", "--integration", "inkwell", "--json"])
             .output()
             .unwrap();

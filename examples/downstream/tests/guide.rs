@@ -41,7 +41,7 @@ fn every_snippet_in_the_guide_is_in_the_file_it_names() {
         checked += 1;
     }
     assert!(
-        checked >= 8,
+        checked >= 5,
         "only {checked} snippets found: were the markers removed?"
     );
 }

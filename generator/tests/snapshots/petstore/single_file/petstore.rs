@@ -99,7 +99,7 @@ impl PetstoreClient {
     ///
     /// Read one pet.
     ///
-    /// `id`: The pet's numeric id, as a string (for example `"42"`).
+    /// `id`: The pet's numeric id (for example `42`).
     pub async fn get_pet(
         &self,
         input: &pets::GetSinglePetstorePetByIdInput,
@@ -120,7 +120,7 @@ impl PetstoreClient {
     ///
     /// Change some of a pet's fields; fields left out keep their values.
     ///
-    /// `id`: The pet's numeric id, as a string (for example `"42"`).
+    /// `id`: The pet's numeric id (for example `42`).
     pub async fn update_pet(
         &self,
         input: &pets::UpdateAPetstorePetByIdInput,
@@ -132,7 +132,7 @@ impl PetstoreClient {
     ///
     /// Remove a pet from the store.
     ///
-    /// `id`: The pet's numeric id, as a string (for example `"42"`).
+    /// `id`: The pet's numeric id (for example `42`).
     pub async fn delete_pet(
         &self,
         input: &pets::DeleteAPetstorePetByIdInput,
@@ -144,7 +144,7 @@ impl PetstoreClient {
     ///
     /// Adopt a pet; it becomes `sold` and gets an owner.
     ///
-    /// `id`: The pet's numeric id, as a string (for example `"42"`).
+    /// `id`: The pet's numeric id (for example `42`).
     pub async fn adopt_pets(
         &self,
         input: &pets::AdoptPetstorePetsInput,
@@ -155,7 +155,7 @@ impl PetstoreClient {
     ///
     /// Record a vaccination for one pet at one clinic.
     ///
-    /// `id`: The pet's numeric id, as a string (for example `"42"`).
+    /// `id`: The pet's numeric id (for example `42`).
     pub async fn vaccinate_pets(
         &self,
         input: &pets::VaccinatePetstorePetsInput,
@@ -676,8 +676,8 @@ Results come one page at a time: to get the next page, pass the previous page's 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct GetSinglePetstorePetByIdInput {
-        /// The pet's numeric id, as a string (for example `"42"`).
-        pub id: String,
+        /// The pet's numeric id (for example `42`).
+        pub id: i64,
     }
     /// How `get_single_petstore_pet_by_id` calls the upstream.
     pub const GET_SINGLE_PETSTORE_PET_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
@@ -705,7 +705,7 @@ Results come one page at a time: to get the next page, pass the previous page's 
         title: "Get a Petstore pet",
         description: r#"Read one pet.
 
-`id`: The pet's numeric id, as a string (for example `"42"`)."#,
+`id`: The pet's numeric id (for example `42`)."#,
         method: ::mcpgen_runtime::MethodKind::Get,
         resource: "pets",
         tags: &["animals", "inventory"],
@@ -714,8 +714,8 @@ Results come one page at a time: to get the next page, pass the previous page's 
   "type": "object",
   "properties": {
     "id": {
-      "type": "string",
-      "description": "The pet's numeric id, as a string (for example `\"42\"`)."
+      "type": "integer",
+      "description": "The pet's numeric id (for example `42`)."
     }
   },
   "required": [
@@ -1053,8 +1053,8 @@ Results come one page at a time: to get the next page, pass the previous page's 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct UpdateAPetstorePetByIdInput {
-        /// The pet's numeric id, as a string (for example `"42"`).
-        pub id: String,
+        /// The pet's numeric id (for example `42`).
+        pub id: i64,
         /// Anything else the store records about the pet.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub attributes: Option<::serde_json::Value>,
@@ -1149,7 +1149,7 @@ Results come one page at a time: to get the next page, pass the previous page's 
         title: "Update a Petstore pet",
         description: r#"Change some of a pet's fields; fields left out keep their values.
 
-`id`: The pet's numeric id, as a string (for example `"42"`)."#,
+`id`: The pet's numeric id (for example `42`)."#,
         method: ::mcpgen_runtime::MethodKind::Update,
         resource: "pets",
         tags: &["animals", "inventory"],
@@ -1158,8 +1158,8 @@ Results come one page at a time: to get the next page, pass the previous page's 
   "type": "object",
   "properties": {
     "id": {
-      "type": "string",
-      "description": "The pet's numeric id, as a string (for example `\"42\"`)."
+      "type": "integer",
+      "description": "The pet's numeric id (for example `42`)."
     },
     "attributes": {
       "description": "Anything else the store records about the pet."
@@ -1318,8 +1318,8 @@ Results come one page at a time: to get the next page, pass the previous page's 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct DeleteAPetstorePetByIdInput {
-        /// The pet's numeric id, as a string (for example `"42"`).
-        pub id: String,
+        /// The pet's numeric id (for example `42`).
+        pub id: i64,
     }
     /// How `delete_a_petstore_pet_by_id` calls the upstream.
     pub const DELETE_A_PETSTORE_PET_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
@@ -1347,7 +1347,7 @@ Results come one page at a time: to get the next page, pass the previous page's 
         title: "Delete a Petstore pet",
         description: r#"Remove a pet from the store.
 
-`id`: The pet's numeric id, as a string (for example `"42"`)."#,
+`id`: The pet's numeric id (for example `42`)."#,
         method: ::mcpgen_runtime::MethodKind::Delete,
         resource: "pets",
         tags: &["animals", "inventory"],
@@ -1356,8 +1356,8 @@ Results come one page at a time: to get the next page, pass the previous page's 
   "type": "object",
   "properties": {
     "id": {
-      "type": "string",
-      "description": "The pet's numeric id, as a string (for example `\"42\"`)."
+      "type": "integer",
+      "description": "The pet's numeric id (for example `42`)."
     }
   },
   "required": [
@@ -1386,8 +1386,8 @@ Results come one page at a time: to get the next page, pass the previous page's 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct AdoptPetstorePetsInput {
-        /// The pet's numeric id, as a string (for example `"42"`).
-        pub id: String,
+        /// The pet's numeric id (for example `42`).
+        pub id: i64,
         /// Where the adoption papers go.
         pub adopter_email: String,
         /// A message for the store.
@@ -1463,7 +1463,7 @@ Results come one page at a time: to get the next page, pass the previous page's 
         title: "Adopt Petstore pets",
         description: r#"Adopt a pet; it becomes `sold` and gets an owner.
 
-`id`: The pet's numeric id, as a string (for example `"42"`)."#,
+`id`: The pet's numeric id (for example `42`)."#,
         method: ::mcpgen_runtime::MethodKind::Custom("adopt"),
         resource: "pets",
         tags: &["animals", "inventory"],
@@ -1472,8 +1472,8 @@ Results come one page at a time: to get the next page, pass the previous page's 
   "type": "object",
   "properties": {
     "id": {
-      "type": "string",
-      "description": "The pet's numeric id, as a string (for example `\"42\"`)."
+      "type": "integer",
+      "description": "The pet's numeric id (for example `42`)."
     },
     "adopter_email": {
       "type": "string",
@@ -1520,8 +1520,8 @@ Results come one page at a time: to get the next page, pass the previous page's 
     #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct VaccinatePetstorePetsInput {
-        /// The pet's numeric id, as a string (for example `"42"`).
-        pub id: String,
+        /// The pet's numeric id (for example `42`).
+        pub id: i64,
         /// The clinic's code, from the store's clinic list.
         pub clinic_id: String,
         /// The vaccine given.
@@ -1567,7 +1567,7 @@ Results come one page at a time: to get the next page, pass the previous page's 
         title: "Vaccinate Petstore pets",
         description: r#"Record a vaccination for one pet at one clinic.
 
-`id`: The pet's numeric id, as a string (for example `"42"`)."#,
+`id`: The pet's numeric id (for example `42`)."#,
         method: ::mcpgen_runtime::MethodKind::Custom("vaccinate"),
         resource: "pets",
         tags: &["animals", "inventory"],
@@ -1576,8 +1576,8 @@ Results come one page at a time: to get the next page, pass the previous page's 
   "type": "object",
   "properties": {
     "id": {
-      "type": "string",
-      "description": "The pet's numeric id, as a string (for example `\"42\"`)."
+      "type": "integer",
+      "description": "The pet's numeric id (for example `42`)."
     },
     "clinic_id": {
       "type": "string",

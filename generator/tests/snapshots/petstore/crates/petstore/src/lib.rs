@@ -115,7 +115,7 @@ impl PetstoreClient {
     ///
     /// Read one pet.
     ///
-    /// `id`: The pet's numeric id, as a string (for example `"42"`).
+    /// `id`: The pet's numeric id (for example `42`).
     pub async fn get_pet(
         &self,
         input: &pets::GetSinglePetstorePetByIdInput,
@@ -136,7 +136,7 @@ impl PetstoreClient {
     ///
     /// Change some of a pet's fields; fields left out keep their values.
     ///
-    /// `id`: The pet's numeric id, as a string (for example `"42"`).
+    /// `id`: The pet's numeric id (for example `42`).
     pub async fn update_pet(
         &self,
         input: &pets::UpdateAPetstorePetByIdInput,
@@ -148,7 +148,7 @@ impl PetstoreClient {
     ///
     /// Remove a pet from the store.
     ///
-    /// `id`: The pet's numeric id, as a string (for example `"42"`).
+    /// `id`: The pet's numeric id (for example `42`).
     pub async fn delete_pet(
         &self,
         input: &pets::DeleteAPetstorePetByIdInput,
@@ -160,7 +160,7 @@ impl PetstoreClient {
     ///
     /// Adopt a pet; it becomes `sold` and gets an owner.
     ///
-    /// `id`: The pet's numeric id, as a string (for example `"42"`).
+    /// `id`: The pet's numeric id (for example `42`).
     pub async fn adopt_pets(
         &self,
         input: &pets::AdoptPetstorePetsInput,
@@ -171,7 +171,7 @@ impl PetstoreClient {
     ///
     /// Record a vaccination for one pet at one clinic.
     ///
-    /// `id`: The pet's numeric id, as a string (for example `"42"`).
+    /// `id`: The pet's numeric id (for example `42`).
     pub async fn vaccinate_pets(
         &self,
         input: &pets::VaccinatePetstorePetsInput,

@@ -285,8 +285,8 @@ Results come one page at a time: to get the next page, pass the previous page's 
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GetSinglePetstorePetByIdInput {
-    /// The pet's numeric id, as a string (for example `"42"`).
-    pub id: String,
+    /// The pet's numeric id (for example `42`).
+    pub id: i64,
 }
 
 /// How `get_single_petstore_pet_by_id` calls the upstream.
@@ -316,7 +316,7 @@ pub static GET_SINGLE_PETSTORE_PET_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runt
     title: "Get a Petstore pet",
     description: r#"Read one pet.
 
-`id`: The pet's numeric id, as a string (for example `"42"`)."#,
+`id`: The pet's numeric id (for example `42`)."#,
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "pets",
     tags: &["animals", "inventory"],
@@ -325,8 +325,8 @@ pub static GET_SINGLE_PETSTORE_PET_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runt
   "type": "object",
   "properties": {
     "id": {
-      "type": "string",
-      "description": "The pet's numeric id, as a string (for example `\"42\"`)."
+      "type": "integer",
+      "description": "The pet's numeric id (for example `42`)."
     }
   },
   "required": [
@@ -668,8 +668,8 @@ pub static CREATE_A_PETSTORE_PET: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Too
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateAPetstorePetByIdInput {
-    /// The pet's numeric id, as a string (for example `"42"`).
-    pub id: String,
+    /// The pet's numeric id (for example `42`).
+    pub id: i64,
     /// Anything else the store records about the pet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<::serde_json::Value>,
@@ -766,7 +766,7 @@ pub static UPDATE_A_PETSTORE_PET_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtim
     title: "Update a Petstore pet",
     description: r#"Change some of a pet's fields; fields left out keep their values.
 
-`id`: The pet's numeric id, as a string (for example `"42"`)."#,
+`id`: The pet's numeric id (for example `42`)."#,
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "pets",
     tags: &["animals", "inventory"],
@@ -775,8 +775,8 @@ pub static UPDATE_A_PETSTORE_PET_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtim
   "type": "object",
   "properties": {
     "id": {
-      "type": "string",
-      "description": "The pet's numeric id, as a string (for example `\"42\"`)."
+      "type": "integer",
+      "description": "The pet's numeric id (for example `42`)."
     },
     "attributes": {
       "description": "Anything else the store records about the pet."
@@ -936,8 +936,8 @@ pub static UPDATE_A_PETSTORE_PET_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtim
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteAPetstorePetByIdInput {
-    /// The pet's numeric id, as a string (for example `"42"`).
-    pub id: String,
+    /// The pet's numeric id (for example `42`).
+    pub id: i64,
 }
 
 /// How `delete_a_petstore_pet_by_id` calls the upstream.
@@ -967,7 +967,7 @@ pub static DELETE_A_PETSTORE_PET_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtim
     title: "Delete a Petstore pet",
     description: r#"Remove a pet from the store.
 
-`id`: The pet's numeric id, as a string (for example `"42"`)."#,
+`id`: The pet's numeric id (for example `42`)."#,
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "pets",
     tags: &["animals", "inventory"],
@@ -976,8 +976,8 @@ pub static DELETE_A_PETSTORE_PET_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtim
   "type": "object",
   "properties": {
     "id": {
-      "type": "string",
-      "description": "The pet's numeric id, as a string (for example `\"42\"`)."
+      "type": "integer",
+      "description": "The pet's numeric id (for example `42`)."
     }
   },
   "required": [
@@ -1007,8 +1007,8 @@ pub static DELETE_A_PETSTORE_PET_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtim
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AdoptPetstorePetsInput {
-    /// The pet's numeric id, as a string (for example `"42"`).
-    pub id: String,
+    /// The pet's numeric id (for example `42`).
+    pub id: i64,
     /// Where the adoption papers go.
     pub adopter_email: String,
     /// A message for the store.
@@ -1080,7 +1080,7 @@ pub static ADOPT_PETSTORE_PETS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool 
     title: "Adopt Petstore pets",
     description: r#"Adopt a pet; it becomes `sold` and gets an owner.
 
-`id`: The pet's numeric id, as a string (for example `"42"`)."#,
+`id`: The pet's numeric id (for example `42`)."#,
     method: ::mcpgen_runtime::MethodKind::Custom("adopt"),
     resource: "pets",
     tags: &["animals", "inventory"],
@@ -1089,8 +1089,8 @@ pub static ADOPT_PETSTORE_PETS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool 
   "type": "object",
   "properties": {
     "id": {
-      "type": "string",
-      "description": "The pet's numeric id, as a string (for example `\"42\"`)."
+      "type": "integer",
+      "description": "The pet's numeric id (for example `42`)."
     },
     "adopter_email": {
       "type": "string",
@@ -1135,8 +1135,8 @@ pub static ADOPT_PETSTORE_PETS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool 
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VaccinatePetstorePetsInput {
-    /// The pet's numeric id, as a string (for example `"42"`).
-    pub id: String,
+    /// The pet's numeric id (for example `42`).
+    pub id: i64,
     /// The clinic's code, from the store's clinic list.
     pub clinic_id: String,
     /// The vaccine given.
@@ -1184,7 +1184,7 @@ pub static VACCINATE_PETSTORE_PETS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::T
     title: "Vaccinate Petstore pets",
     description: r#"Record a vaccination for one pet at one clinic.
 
-`id`: The pet's numeric id, as a string (for example `"42"`)."#,
+`id`: The pet's numeric id (for example `42`)."#,
     method: ::mcpgen_runtime::MethodKind::Custom("vaccinate"),
     resource: "pets",
     tags: &["animals", "inventory"],
@@ -1193,8 +1193,8 @@ pub static VACCINATE_PETSTORE_PETS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::T
   "type": "object",
   "properties": {
     "id": {
-      "type": "string",
-      "description": "The pet's numeric id, as a string (for example `\"42\"`)."
+      "type": "integer",
+      "description": "The pet's numeric id (for example `42`)."
     },
     "clinic_id": {
       "type": "string",
