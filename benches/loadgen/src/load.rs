@@ -16,7 +16,7 @@ use crate::protocol::{self, Era, McpRequest, Prepared};
 const MAX_REQUESTS_PER_CLIENT: u64 = 50_000_000;
 
 #[derive(Debug, Clone)]
-pub enum Target {
+pub(crate) enum Target {
     Mcp {
         url: String,
         era: Era,
@@ -28,7 +28,7 @@ pub enum Target {
 }
 
 #[derive(Debug, Clone)]
-pub struct LoadSpec {
+pub(crate) struct LoadSpec {
     pub target: Target,
     pub headers: Vec<(String, String)>,
     pub concurrency: usize,
@@ -38,7 +38,7 @@ pub struct LoadSpec {
 
 /// What all clients saw together.
 #[derive(Debug, Default)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     /// Latencies of successful measured requests, in microseconds, sorted.
     pub latencies_us: Vec<u32>,
     /// Failed requests inside the measured window.
@@ -55,7 +55,7 @@ struct Window {
     end: Instant,
 }
 
-pub async fn run(spec: &LoadSpec) -> Result<Outcome> {
+pub(crate) async fn run(spec: &LoadSpec) -> Result<Outcome> {
     let mut extra = HeaderMap::new();
     for (name, value) in &spec.headers {
         extra.insert(

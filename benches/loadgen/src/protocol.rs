@@ -14,13 +14,13 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Map, Value, json};
 
 /// The newest revision, stateless.
-pub const STATELESS_VERSION: &str = "2026-07-28";
+pub(crate) const STATELESS_VERSION: &str = "2026-07-28";
 /// The last revision with the `initialize` handshake and sessions.
-pub const SESSION_VERSION: &str = "2025-11-25";
+pub(crate) const SESSION_VERSION: &str = "2025-11-25";
 
 /// The protocol pattern every virtual client follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Era {
+pub(crate) enum Era {
     /// 2026-07-28: no handshake; `_meta` plus `MCP-Protocol-Version`/`Mcp-Method`/`Mcp-Name`.
     Stateless,
     /// 2025-11-25: `initialize` once per client, then requests on its session.
@@ -28,7 +28,7 @@ pub enum Era {
 }
 
 impl Era {
-    pub fn version(self) -> &'static str {
+    pub(crate) fn version(self) -> &'static str {
         match self {
             Era::Stateless => STATELESS_VERSION,
             Era::Session => SESSION_VERSION,
@@ -38,7 +38,7 @@ impl Era {
 
 /// The request each virtual client repeats.
 #[derive(Debug, Clone)]
-pub enum McpRequest {
+pub(crate) enum McpRequest {
     ListTools,
     CallTool {
         name: String,
@@ -47,14 +47,14 @@ pub enum McpRequest {
 }
 
 impl McpRequest {
-    pub fn method(&self) -> &'static str {
+    pub(crate) fn method(&self) -> &'static str {
         match self {
             McpRequest::ListTools => "tools/list",
             McpRequest::CallTool { .. } => "tools/call",
         }
     }
 
-    pub fn tool(&self) -> Option<&str> {
+    pub(crate) fn tool(&self) -> Option<&str> {
         match self {
             McpRequest::ListTools => None,
             McpRequest::CallTool { name, .. } => Some(name),
@@ -64,14 +64,14 @@ impl McpRequest {
 
 /// One client's ready-made request: fixed headers and the body split around the `id`.
 #[derive(Debug, Clone)]
-pub struct Prepared {
+pub(crate) struct Prepared {
     pub headers: HeaderMap,
     head: String,
     tail: String,
 }
 
 impl Prepared {
-    pub fn new(era: Era, request: &McpRequest, session: Option<&str>) -> Result<Self> {
+    pub(crate) fn new(era: Era, request: &McpRequest, session: Option<&str>) -> Result<Self> {
         let mut params = match request {
             McpRequest::ListTools => Map::new(),
             McpRequest::CallTool { name, arguments } => {
@@ -113,7 +113,7 @@ impl Prepared {
         })
     }
 
-    pub fn body(&self, id: u64) -> String {
+    pub(crate) fn body(&self, id: u64) -> String {
         let mut body = String::with_capacity(self.head.len() + self.tail.len() + 20);
         body.push_str(&self.head);
         body.push_str(&id.to_string());
@@ -142,7 +142,7 @@ fn base_headers(era: Era) -> Result<HeaderMap> {
 
 /// Opens a 2025-11-25 session: `initialize`, then `notifications/initialized`. Returns the
 /// session id, or `None` from a server that runs statelessly.
-pub async fn open_session(client: &Client, url: &str) -> Result<Option<String>> {
+pub(crate) async fn open_session(client: &Client, url: &str) -> Result<Option<String>> {
     let mut headers = base_headers(Era::Session)?;
     // The version header is for requests after initialization.
     headers.remove("mcp-protocol-version");
@@ -206,7 +206,7 @@ pub async fn open_session(client: &Client, url: &str) -> Result<Option<String>> 
 }
 
 /// Ends a session politely (a server may keep it otherwise).
-pub async fn close_session(client: &Client, url: &str, session: &str) {
+pub(crate) async fn close_session(client: &Client, url: &str, session: &str) {
     let _ = client
         .delete(url)
         .header("mcp-session-id", session)
@@ -215,7 +215,7 @@ pub async fn close_session(client: &Client, url: &str, session: &str) {
         .await;
 }
 
-pub fn content_type(headers: &HeaderMap) -> String {
+pub(crate) fn content_type(headers: &HeaderMap) -> String {
     headers
         .get(CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
@@ -224,7 +224,7 @@ pub fn content_type(headers: &HeaderMap) -> String {
 }
 
 /// The JSON-RPC message in a reply, from a JSON body or the last `data:` event of an SSE one.
-pub fn decode(body: &[u8], content_type: &str) -> Result<Value> {
+pub(crate) fn decode(body: &[u8], content_type: &str) -> Result<Value> {
     let text = std::str::from_utf8(body).context("the reply is not UTF-8")?;
     if content_type.starts_with("text/event-stream") {
         let data = text
@@ -240,7 +240,11 @@ pub fn decode(body: &[u8], content_type: &str) -> Result<Value> {
 
 /// Fully checks the first reply a client gets: a JSON-RPC result, not a tool error, and for
 /// `tools/list` at least one tool. Returns how many tools were listed, if it was a list.
-pub fn check_full(body: &[u8], content_type: &str, request: &McpRequest) -> Result<Option<usize>> {
+pub(crate) fn check_full(
+    body: &[u8],
+    content_type: &str,
+    request: &McpRequest,
+) -> Result<Option<usize>> {
     let reply = decode(body, content_type)?;
     let Some(result) = reply.get("result") else {
         bail!("not a result: {}", truncate(&reply.to_string()));
@@ -270,7 +274,7 @@ pub fn check_full(body: &[u8], content_type: &str, request: &McpRequest) -> Resu
 
 /// The hot-path check for every later reply: cheap substring tests on the bytes, so the client
 /// spends its time sending rather than parsing what [`check_full`] already proved well-formed.
-pub fn check_quick(body: &[u8]) -> Result<()> {
+pub(crate) fn check_quick(body: &[u8]) -> Result<()> {
     let text = std::str::from_utf8(body).context("the reply is not UTF-8")?;
     if !text.contains("\"result\"") {
         bail!("not a result: {}", truncate(text));

@@ -23,7 +23,11 @@ struct Relay {
 }
 
 /// Serves on `listen` until killed; prints `listening on http://ADDR/mcp` to stderr.
-pub async fn serve(listen: &str, upstream: String, headers: &[(String, String)]) -> Result<()> {
+pub(crate) async fn serve(
+    listen: &str,
+    upstream: String,
+    headers: &[(String, String)],
+) -> Result<()> {
     let mut map = HeaderMap::new();
     for (name, value) in headers {
         map.insert(

@@ -15,7 +15,7 @@ use tokio::process::Command;
 use crate::protocol::{self, Era, McpRequest, Prepared};
 use crate::stats::quantile;
 
-pub async fn measure(command: &[String], runs: usize, timeout: Duration) -> Result<Value> {
+pub(crate) async fn measure(command: &[String], runs: usize, timeout: Duration) -> Result<Value> {
     let Some((program, args)) = command.split_first() else {
         bail!("no server command given");
     };

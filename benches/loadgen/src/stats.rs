@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use crate::load::{LoadSpec, Outcome, Target};
 
 /// The value at quantile `q` (0..=1) of sorted `values`, nearest-rank.
-pub fn quantile(sorted: &[u32], q: f64) -> Option<u32> {
+pub(crate) fn quantile(sorted: &[u32], q: f64) -> Option<u32> {
     if sorted.is_empty() {
         return None;
     }
@@ -13,7 +13,7 @@ pub fn quantile(sorted: &[u32], q: f64) -> Option<u32> {
     Some(sorted[rank.clamp(1, sorted.len()) - 1])
 }
 
-pub fn report(spec: &LoadSpec, outcome: &Outcome, label: &str, threads: usize) -> Value {
+pub(crate) fn report(spec: &LoadSpec, outcome: &Outcome, label: &str, threads: usize) -> Value {
     let latencies = &outcome.latencies_us;
     let seconds = spec.duration.as_secs_f64();
     let requests = latencies.len() as u64;

@@ -11,7 +11,7 @@ use crate::input::NewAccount;
 use crate::state::AppState;
 use crate::views::AccountView;
 
-pub async fn create(
+pub(super) async fn create(
     State(state): State<AppState>,
     JsonBody(input): JsonBody<NewAccount>,
 ) -> Result<(StatusCode, Json<AccountView>), ApiError> {
@@ -19,7 +19,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(AccountView::from(&account))))
 }
 
-pub async fn get(
+pub(super) async fn get(
     State(state): State<AppState>,
     Segments(id): Segments<String>,
 ) -> Result<Json<AccountView>, ApiError> {
@@ -27,7 +27,7 @@ pub async fn get(
     Ok(Json(AccountView::from(&account)))
 }
 
-pub async fn list(
+pub(super) async fn list(
     State(state): State<AppState>,
     paging: Paging,
 ) -> Result<Json<Page<AccountView>>, ApiError> {
@@ -41,7 +41,7 @@ pub async fn list(
     }))
 }
 
-pub async fn delete(
+pub(super) async fn delete(
     State(state): State<AppState>,
     Segments(id): Segments<String>,
 ) -> Result<StatusCode, ApiError> {

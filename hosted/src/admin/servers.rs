@@ -12,7 +12,7 @@ use crate::input::{NewServer, ServerPatch};
 use crate::state::AppState;
 use crate::views::ServerView;
 
-pub async fn create(
+pub(super) async fn create(
     State(state): State<AppState>,
     Segments(account_id): Segments<String>,
     JsonBody(input): JsonBody<NewServer>,
@@ -25,7 +25,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(view)))
 }
 
-pub async fn get(
+pub(super) async fn get(
     State(state): State<AppState>,
     Segments((account_id, id)): Segments<(String, String)>,
 ) -> Result<Json<ServerView>, ApiError> {
@@ -33,7 +33,7 @@ pub async fn get(
     Ok(Json(ServerView::from(&server)))
 }
 
-pub async fn list(
+pub(super) async fn list(
     State(state): State<AppState>,
     Segments(account_id): Segments<String>,
     paging: Paging,
@@ -48,7 +48,7 @@ pub async fn list(
     }))
 }
 
-pub async fn update(
+pub(super) async fn update(
     State(state): State<AppState>,
     Segments((account_id, id)): Segments<(String, String)>,
     JsonBody(patch): JsonBody<ServerPatch>,
@@ -57,7 +57,7 @@ pub async fn update(
     Ok(Json(ServerView::from(&server)))
 }
 
-pub async fn delete(
+pub(super) async fn delete(
     State(state): State<AppState>,
     Segments((account_id, id)): Segments<(String, String)>,
 ) -> Result<StatusCode, ApiError> {

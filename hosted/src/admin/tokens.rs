@@ -11,7 +11,7 @@ use crate::api_error::ApiError;
 use crate::state::AppState;
 use crate::views::ApiTokenView;
 
-pub async fn create(
+pub(super) async fn create(
     State(state): State<AppState>,
 ) -> Result<(StatusCode, Json<ApiTokenView>), ApiError> {
     let (record, token) = state.hosted.create_api_token().await?;
@@ -22,7 +22,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(view)))
 }
 
-pub async fn list(
+pub(super) async fn list(
     State(state): State<AppState>,
     paging: Paging,
 ) -> Result<Json<Page<ApiTokenView>>, ApiError> {
@@ -36,7 +36,7 @@ pub async fn list(
     }))
 }
 
-pub async fn delete(
+pub(super) async fn delete(
     State(state): State<AppState>,
     Segments(id): Segments<String>,
 ) -> Result<StatusCode, ApiError> {

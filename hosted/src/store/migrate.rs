@@ -13,7 +13,7 @@ use super::StoreError;
 pub const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/0001_initial.sql"))];
 
 /// Brings the database to the latest schema version; returns the versions it applied.
-pub fn migrate(conn: &mut Connection) -> Result<Vec<i64>, StoreError> {
+pub(super) fn migrate(conn: &mut Connection) -> Result<Vec<i64>, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     tx.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_version (

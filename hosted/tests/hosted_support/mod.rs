@@ -22,19 +22,19 @@ use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
 
-pub const ADMIN_TOKEN: &str = "admin-token-for-tests-0123456789";
-pub const PUBLIC_URL: &str = "http://127.0.0.1:8080";
+pub(crate) const ADMIN_TOKEN: &str = "admin-token-for-tests-0123456789";
+pub(crate) const PUBLIC_URL: &str = "http://127.0.0.1:8080";
 /// The key each test directory's database was created with.
 static KEYS: std::sync::Mutex<std::collections::BTreeMap<PathBuf, SecretKey>> =
     std::sync::Mutex::new(std::collections::BTreeMap::new());
 
-pub static INTEGRATIONS: &[&Integration] = &[&mcpgen_chronosphere::INTEGRATION];
+pub(crate) static INTEGRATIONS: &[&Integration] = &[&mcpgen_chronosphere::INTEGRATION];
 
 /// A directory removed on drop.
-pub struct TempDir(PathBuf);
+pub(crate) struct TempDir(PathBuf);
 
 impl TempDir {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         static NEXT: AtomicU32 = AtomicU32::new(0);
         let name = format!(
             "mcpgen-hosted-{}-{}",
@@ -46,7 +46,7 @@ impl TempDir {
         Self(path)
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.0
     }
 }
@@ -58,7 +58,7 @@ impl Drop for TempDir {
 }
 
 /// One hosted deployment over a database file, with its own clock.
-pub struct Hosting {
+pub(crate) struct Hosting {
     pub db: PathBuf,
     pub key: SecretKey,
     pub clock: Arc<ManualClock>,
@@ -68,7 +68,7 @@ pub struct Hosting {
     pub base_url: Option<String>,
 }
 
-pub fn start_time() -> DateTime<Utc> {
+pub(crate) fn start_time() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2030-01-01T00:00:00Z")
         .unwrap()
         .with_timezone(&Utc)
@@ -76,7 +76,7 @@ pub fn start_time() -> DateTime<Utc> {
 
 impl Hosting {
     /// A fresh deployment in `dir`; `base_url` overrides Chronosphere's upstream.
-    pub async fn new(dir: &TempDir, base_url: Option<String>) -> Self {
+    pub(crate) async fn new(dir: &TempDir, base_url: Option<String>) -> Self {
         let key = SecretKey::generate();
         KEYS.lock()
             .unwrap()
@@ -92,7 +92,7 @@ impl Hosting {
 
     /// A fresh process on `dir`'s database with the key of an earlier [`Hosting::new`] there
     /// (a restart after the first process is gone).
-    pub async fn new_on(dir: &TempDir, base_url: Option<String>) -> Self {
+    pub(crate) async fn new_on(dir: &TempDir, base_url: Option<String>) -> Self {
         let key = KEYS.lock().unwrap().get(dir.path()).cloned().unwrap();
         Self::open(
             dir.path().join("mcpgen.db"),
@@ -104,7 +104,7 @@ impl Hosting {
     }
 
     /// Another process on the same file and key (a restart).
-    pub async fn reopen(&self) -> Self {
+    pub(crate) async fn reopen(&self) -> Self {
         let clock = Arc::new(ManualClock::new(self.clock_now()));
         Self::open(
             self.db.clone(),
@@ -115,12 +115,12 @@ impl Hosting {
         .await
     }
 
-    pub fn clock_now(&self) -> DateTime<Utc> {
+    pub(crate) fn clock_now(&self) -> DateTime<Utc> {
         use mcpgen_hosted::clock::Clock;
         self.clock.now()
     }
 
-    pub async fn open(
+    pub(crate) async fn open(
         db: PathBuf,
         key: SecretKey,
         clock: Arc<ManualClock>,
@@ -136,7 +136,7 @@ impl Hosting {
     }
 
     /// [`Hosting::open`] with upstream settings of its own (host policy, overrides).
-    pub async fn open_with(
+    pub(crate) async fn open_with(
         db: PathBuf,
         key: SecretKey,
         clock: Arc<ManualClock>,
@@ -181,7 +181,10 @@ impl Hosting {
     }
 
     /// Sends `request` through the router.
-    pub async fn send(&self, request: Request<Body>) -> (StatusCode, http::HeaderMap, String) {
+    pub(crate) async fn send(
+        &self,
+        request: Request<Body>,
+    ) -> (StatusCode, http::HeaderMap, String) {
         let response = self.app.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
@@ -192,7 +195,7 @@ impl Hosting {
     }
 
     /// An admin call with the admin token; returns the status and the JSON body (null if none).
-    pub async fn admin(
+    pub(crate) async fn admin(
         &self,
         method: &str,
         path: &str,
@@ -219,7 +222,7 @@ impl Hosting {
     }
 
     /// Creates a Chronosphere account; returns its id.
-    pub async fn account(&self, tenant: &str, api_token: &str) -> String {
+    pub(crate) async fn account(&self, tenant: &str, api_token: &str) -> String {
         let body = json!({"integration": "chronosphere", "credentials": {"tenant": tenant, "api_token": api_token}});
         let (status, reply) = self.admin("POST", "/integrated-account", Some(body)).await;
         assert_eq!(status, StatusCode::CREATED, "{reply}");
@@ -227,7 +230,7 @@ impl Hosting {
     }
 
     /// Creates an MCP server; returns the reply (with `url`).
-    pub async fn server(&self, account: &str, body: Value) -> Value {
+    pub(crate) async fn server(&self, account: &str, body: Value) -> Value {
         let (status, reply) = self
             .admin(
                 "POST",
@@ -241,7 +244,7 @@ impl Hosting {
 
     /// A 2026-07-28 (stateless) MCP request to `url`'s path; returns status and the body as JSON
     /// (the JSON-RPC message, or the hosted error object).
-    pub async fn mcp(
+    pub(crate) async fn mcp(
         &self,
         url: &str,
         method: &str,
@@ -275,7 +278,7 @@ impl Hosting {
     }
 
     /// The tool names `url` lists.
-    pub async fn tool_names(&self, url: &str) -> Vec<String> {
+    pub(crate) async fn tool_names(&self, url: &str) -> Vec<String> {
         let (status, reply) = self.mcp(url, "tools/list", json!({}), None).await;
         assert_eq!(status, StatusCode::OK, "{reply}");
         reply["result"]["tools"]
@@ -288,7 +291,7 @@ impl Hosting {
 }
 
 /// The JSON in a reply body, whether plain JSON or one SSE event.
-pub fn message(text: &str) -> Value {
+pub(crate) fn message(text: &str) -> Value {
     if text.is_empty() {
         return Value::Null;
     }
@@ -303,7 +306,7 @@ pub fn message(text: &str) -> Value {
 }
 
 /// A running fake Chronosphere that accepts `api_token` and records requests.
-pub async fn fake(api_token: &str) -> FakeHandle {
+pub(crate) async fn fake(api_token: &str) -> FakeHandle {
     let mut config = FakeConfig::new(api_token);
     config.record_requests = true;
     config.seed_teams = 3;
@@ -312,7 +315,7 @@ pub async fn fake(api_token: &str) -> FakeHandle {
 }
 
 /// A 2025-11-25 session on `url`: the session id after `initialize` + `notifications/initialized`.
-pub async fn legacy_session(hosting: &Hosting, url: &str) -> String {
+pub(crate) async fn legacy_session(hosting: &Hosting, url: &str) -> String {
     let path = url.strip_prefix(PUBLIC_URL).unwrap();
     let initialize = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
         "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "hosted-test", "version": "0"}}});
@@ -338,7 +341,7 @@ pub async fn legacy_session(hosting: &Hosting, url: &str) -> String {
 }
 
 /// A POST of `body` in a 2025-11-25 session (or opening one when `session` is `None`).
-pub fn legacy_post(path: &str, session: Option<&str>, body: &Value) -> Request<Body> {
+pub(crate) fn legacy_post(path: &str, session: Option<&str>, body: &Value) -> Request<Body> {
     let mut request = Request::post(path)
         .header("host", "127.0.0.1:8080")
         .header("content-type", "application/json")

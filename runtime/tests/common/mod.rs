@@ -16,11 +16,11 @@ use mcpgen_runtime::{
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-pub const TOKEN: &str = "tok-SECRET-7f3a9c";
+pub(crate) const TOKEN: &str = "tok-SECRET-7f3a9c";
 
 /// The record, with unknown fields kept.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ChronosphereTeam {
+pub(crate) struct ChronosphereTeam {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -39,7 +39,7 @@ pub struct ChronosphereTeam {
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ListTeamsInput {
+pub(crate) struct ListTeamsInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slugs: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -52,13 +52,13 @@ pub struct ListTeamsInput {
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IdInput {
+pub(crate) struct IdInput {
     pub id: String,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CreateTeamInput {
+pub(crate) struct CreateTeamInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -73,7 +73,7 @@ pub struct CreateTeamInput {
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct UpdateTeamInput {
+pub(crate) struct UpdateTeamInput {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -122,7 +122,7 @@ const READ: Annotations = Annotations {
     open_world: true,
 };
 
-pub static LIST: Tool = Tool {
+pub(crate) static LIST: Tool = Tool {
     name: "list_all_chronosphere_teams",
     title: "List teams",
     description: "List teams.",
@@ -161,7 +161,7 @@ pub static LIST: Tool = Tool {
     handler: handler::<ListTeamsInput, Page<ChronosphereTeam>>,
 };
 
-pub static GET: Tool = Tool {
+pub(crate) static GET: Tool = Tool {
     name: "get_single_chronosphere_team_by_id",
     title: "Get a team",
     description: "Read one team.",
@@ -187,7 +187,7 @@ pub static GET: Tool = Tool {
     handler: handler::<IdInput, ChronosphereTeam>,
 };
 
-pub static CREATE: Tool = Tool {
+pub(crate) static CREATE: Tool = Tool {
     name: "create_a_chronosphere_team",
     title: "Create a team",
     description: "Create a team.",
@@ -225,7 +225,7 @@ pub static CREATE: Tool = Tool {
     handler: handler::<CreateTeamInput, ChronosphereTeam>,
 };
 
-pub static UPDATE: Tool = Tool {
+pub(crate) static UPDATE: Tool = Tool {
     name: "update_a_chronosphere_team_by_id",
     title: "Update a team",
     description: "Replace a team.",
@@ -274,7 +274,7 @@ pub static UPDATE: Tool = Tool {
     handler: handler::<UpdateTeamInput, ChronosphereTeam>,
 };
 
-pub static DELETE: Tool = Tool {
+pub(crate) static DELETE: Tool = Tool {
     name: "delete_a_chronosphere_team_by_id",
     title: "Delete a team",
     description: "Delete a team.",
@@ -305,7 +305,7 @@ pub static DELETE: Tool = Tool {
     handler: handler::<IdInput, Value>,
 };
 
-pub static CHRONOSPHERE: Integration = Integration {
+pub(crate) static CHRONOSPHERE: Integration = Integration {
     name: "chronosphere",
     display_name: "Chronosphere",
     description: "Chronosphere Config API v1.",
@@ -335,13 +335,13 @@ pub static CHRONOSPHERE: Integration = Integration {
     tools: &[&CREATE, &DELETE, &GET, &LIST, &UPDATE],
 };
 
-pub fn credentials(token: &str) -> Credentials {
+pub(crate) fn credentials(token: &str) -> Credentials {
     Credentials::new()
         .with("tenant", "acme")
         .with("api_token", token)
 }
 
-pub fn client_for(
+pub(crate) fn client_for(
     base_url: String,
     token: &str,
     timeout: Duration,
@@ -357,7 +357,7 @@ pub fn client_for(
 }
 
 /// A fake with `seed` teams and a client for it.
-pub async fn fake(seed: usize) -> (FakeHandle, UpstreamClient) {
+pub(crate) async fn fake(seed: usize) -> (FakeHandle, UpstreamClient) {
     let (addr, handle) = fake_chronosphere::spawn(FakeConfig {
         seed_teams: seed,
         ..FakeConfig::new(TOKEN)
@@ -374,7 +374,7 @@ pub async fn fake(seed: usize) -> (FakeHandle, UpstreamClient) {
 }
 
 /// Calls `tool` the way the server does: JSON arguments in, structured content out.
-pub async fn call_tool(
+pub(crate) async fn call_tool(
     client: &UpstreamClient,
     tool: &'static Tool,
     args: Value,
@@ -386,7 +386,7 @@ pub async fn call_tool(
 }
 
 /// Every way an error can be shown, for secret checks.
-pub fn all_text(error: &CallError) -> String {
+pub(crate) fn all_text(error: &CallError) -> String {
     let json = match error {
         CallError::Upstream(upstream) => upstream.to_json().to_string(),
         CallError::InvalidArguments(_) => String::new(),

@@ -15,7 +15,7 @@ use tokio::io::{
     AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream, Lines, ReadHalf, WriteHalf,
 };
 
-pub const fn plan(verb: HttpVerb, output: OutputShape) -> RequestPlan {
+pub(crate) const fn plan(verb: HttpVerb, output: OutputShape) -> RequestPlan {
     RequestPlan {
         verb,
         path: &[mcpgen_runtime::PathSegment::Literal("/widgets")],
@@ -28,7 +28,7 @@ pub const fn plan(verb: HttpVerb, output: OutputShape) -> RequestPlan {
     }
 }
 
-pub const READ: Annotations = Annotations {
+pub(crate) const READ: Annotations = Annotations {
     read_only: true,
     destructive: false,
     idempotent: true,
@@ -37,7 +37,7 @@ pub const READ: Annotations = Annotations {
 
 const OBJECT_OUTPUT: &str = r#"{"type":"object"}"#;
 
-pub static LIST: Tool = Tool {
+pub(crate) static LIST: Tool = Tool {
     name: "list_all_demo_widgets",
     title: "List all Demo widgets",
     description: "Lists widgets.\nPages with next_cursor.",
@@ -51,7 +51,7 @@ pub static LIST: Tool = Tool {
     handler: list_widgets,
 };
 
-pub static GET: Tool = Tool {
+pub(crate) static GET: Tool = Tool {
     name: "get_single_demo_widget_by_id",
     title: "Get a Demo widget",
     description: "Gets one widget by its slug.",
@@ -65,7 +65,7 @@ pub static GET: Tool = Tool {
     handler: get_widget,
 };
 
-pub static CREATE: Tool = Tool {
+pub(crate) static CREATE: Tool = Tool {
     name: "create_a_demo_widget",
     title: "Create a Demo widget",
     description: "Creates a widget.",
@@ -84,7 +84,7 @@ pub static CREATE: Tool = Tool {
     handler: echo_arguments,
 };
 
-pub static DELETE: Tool = Tool {
+pub(crate) static DELETE: Tool = Tool {
     name: "delete_a_demo_widget_by_id",
     title: "Delete a Demo widget",
     description: "Deletes a widget.",
@@ -103,7 +103,7 @@ pub static DELETE: Tool = Tool {
     handler: echo_arguments,
 };
 
-pub static ARCHIVE: Tool = Tool {
+pub(crate) static ARCHIVE: Tool = Tool {
     name: "archive_demo_widgets",
     title: "Archive Demo widgets",
     description: "Archives a widget.",
@@ -123,7 +123,7 @@ pub static ARCHIVE: Tool = Tool {
 };
 
 /// A custom method whose handler panics: the server must survive it.
-pub static EXPLODE: Tool = Tool {
+pub(crate) static EXPLODE: Tool = Tool {
     name: "explode_demo_gadgets",
     title: "Explode Demo gadgets",
     description: "Always panics.",
@@ -142,7 +142,7 @@ pub static EXPLODE: Tool = Tool {
     handler: explode,
 };
 
-pub static DEMO: Integration = Integration {
+pub(crate) static DEMO: Integration = Integration {
     name: "demo",
     display_name: "Demo",
     description: "A hand-written integration for tests.",
@@ -172,7 +172,7 @@ pub static DEMO: Integration = Integration {
     tools: &[&LIST, &GET, &CREATE, &DELETE, &ARCHIVE, &EXPLODE],
 };
 
-pub static INTEGRATIONS: [&Integration; 1] = [&DEMO];
+pub(crate) static INTEGRATIONS: [&Integration; 1] = [&DEMO];
 
 fn list_widgets<'a>(
     _: &'a dyn Upstream,
@@ -197,7 +197,7 @@ fn list_widgets<'a>(
 }
 
 /// `id` "limited" is an upstream 429 with rate-limit values; "slow" sleeps; others succeed.
-pub fn get_widget<'a>(
+pub(crate) fn get_widget<'a>(
     _: &'a dyn Upstream,
     _: &'static RequestPlan,
     args: Map<String, Value>,
@@ -247,13 +247,13 @@ fn explode<'a>(
     Box::pin(async move { panic!("deliberate test panic") })
 }
 
-pub fn credentials() -> Credentials {
+pub(crate) fn credentials() -> Credentials {
     Credentials::new()
         .with("tenant", "acme")
         .with("api_token", "s3cr3t-token")
 }
 
-pub fn server(filter: ToolFilter) -> Server {
+pub(crate) fn server(filter: ToolFilter) -> Server {
     Server::builder(&DEMO)
         .filter(filter)
         .credentials(credentials())
@@ -261,16 +261,16 @@ pub fn server(filter: ToolFilter) -> Server {
         .unwrap()
 }
 
-pub fn handler(filter: ToolFilter) -> McpHandler {
+pub(crate) fn handler(filter: ToolFilter) -> McpHandler {
     server(filter).handler().clone()
 }
 
-pub fn client() -> UpstreamClient {
+pub(crate) fn client() -> UpstreamClient {
     UpstreamClient::new(&DEMO, credentials(), UpstreamConfig::default()).unwrap()
 }
 
 /// The `_meta` a 2026-07-28 request carries instead of a handshake.
-pub fn modern_meta() -> Value {
+pub(crate) fn modern_meta() -> Value {
     json!({
         "io.modelcontextprotocol/protocolVersion": "2026-07-28",
         "io.modelcontextprotocol/clientCapabilities": {},
@@ -280,7 +280,7 @@ pub fn modern_meta() -> Value {
 
 /// A JSON-RPC peer over an in-memory pipe served by [`Server::serve_io`], as an MCP client
 /// launching `mcp-server stdio` would be.
-pub struct PipeClient {
+pub(crate) struct PipeClient {
     pub writer: WriteHalf<DuplexStream>,
     pub lines: Lines<BufReader<ReadHalf<DuplexStream>>>,
     next_id: i64,
@@ -288,7 +288,7 @@ pub struct PipeClient {
 }
 
 impl PipeClient {
-    pub fn start(server: Server) -> Self {
+    pub(crate) fn start(server: Server) -> Self {
         let (client_end, server_end) = tokio::io::duplex(1 << 20);
         let (server_read, server_write) = tokio::io::split(server_end);
         let task = tokio::spawn(server.serve_io(server_read, server_write));
@@ -302,7 +302,7 @@ impl PipeClient {
     }
 
     /// A client that has done the 2025-11-25 handshake.
-    pub async fn initialized(server: Server) -> Self {
+    pub(crate) async fn initialized(server: Server) -> Self {
         let mut client = Self::start(server);
         let reply = client
             .request(
@@ -317,18 +317,18 @@ impl PipeClient {
         client
     }
 
-    pub async fn send(&mut self, message: Value) {
+    pub(crate) async fn send(&mut self, message: Value) {
         self.send_raw(&message.to_string()).await;
     }
 
-    pub async fn send_raw(&mut self, line: &str) {
+    pub(crate) async fn send_raw(&mut self, line: &str) {
         self.writer.write_all(line.as_bytes()).await.unwrap();
         self.writer.write_all(b"\n").await.unwrap();
         self.writer.flush().await.unwrap();
     }
 
     /// Sends a request and returns the whole response message (`result` or `error`).
-    pub async fn request(&mut self, method: &str, params: Value) -> Value {
+    pub(crate) async fn request(&mut self, method: &str, params: Value) -> Value {
         let id = self.next_id;
         self.next_id += 1;
         self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
@@ -337,7 +337,7 @@ impl PipeClient {
     }
 
     /// Reads messages until the response with `id`, skipping notifications.
-    pub async fn response_to(&mut self, id: Value) -> Value {
+    pub(crate) async fn response_to(&mut self, id: Value) -> Value {
         loop {
             let line = tokio::time::timeout(Duration::from_secs(10), self.lines.next_line())
                 .await
@@ -351,7 +351,7 @@ impl PipeClient {
         }
     }
 
-    pub async fn call(&mut self, name: &str, arguments: Value) -> Value {
+    pub(crate) async fn call(&mut self, name: &str, arguments: Value) -> Value {
         self.request("tools/call", json!({"name": name, "arguments": arguments}))
             .await
     }

@@ -7,12 +7,12 @@ use serde_json::json;
 
 /// gRPC status codes, which Chronosphere (a grpc-gateway API) puts in `code`.
 pub(crate) mod code {
-    pub const INVALID_ARGUMENT: i32 = 3;
-    pub const NOT_FOUND: i32 = 5;
-    pub const ALREADY_EXISTS: i32 = 6;
-    pub const RESOURCE_EXHAUSTED: i32 = 8;
-    pub const UNIMPLEMENTED: i32 = 12;
-    pub const UNAUTHENTICATED: i32 = 16;
+    pub(crate) const INVALID_ARGUMENT: i32 = 3;
+    pub(crate) const NOT_FOUND: i32 = 5;
+    pub(crate) const ALREADY_EXISTS: i32 = 6;
+    pub(crate) const RESOURCE_EXHAUSTED: i32 = 8;
+    pub(crate) const UNIMPLEMENTED: i32 = 12;
+    pub(crate) const UNAUTHENTICATED: i32 = 16;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
