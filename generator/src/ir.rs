@@ -162,7 +162,7 @@ impl Plan {
             .iter()
             .map(|segment| match segment {
                 PathSegment::Literal(text) => text.clone(),
-                PathSegment::Arg(name) => format!("{{{name}}}"),
+                PathSegment::Arg(name) | PathSegment::Credential(name) => format!("{{{name}}}"),
             })
             .collect()
     }

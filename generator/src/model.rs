@@ -65,16 +65,20 @@ pub(crate) enum Pagination {
         /// Dotted path in the reply body; an empty string or null there ends the list.
         next_cursor_path: String,
     },
-    /// Page numbers; the next cursor is `page + 1` while a page comes back full.
+    /// Page numbers; the next cursor is `page + 1` while a page comes back full, or while the
+    /// boolean at `has_more_path` is `true` when there is one.
     Page {
         page_param: String,
         limit_param: Option<String>,
         first_page: u64,
+        has_more_path: Option<String>,
     },
-    /// Offsets; the next cursor is `offset + records returned` while a page comes back full.
+    /// Offsets; the next cursor is `offset + records returned` while a page comes back full, or
+    /// while the boolean at `has_more_path` is `true` when there is one.
     Offset {
         offset_param: String,
         limit_param: Option<String>,
+        has_more_path: Option<String>,
     },
     /// RFC 8288 `Link: <...>; rel="next"`; the cursor is the next URL.
     LinkHeader {
@@ -193,6 +197,9 @@ pub(crate) enum PathSegment {
     Literal(String),
     /// The value of the path argument of this name.
     Arg(String),
+    /// The value of this (non-secret) credential of the account: a value that belongs to the
+    /// account rather than to each call, such as GitHub's `{owner}`.
+    Credential(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -29,6 +29,8 @@ pub(crate) struct BaseUrl {
     path_prefix: String,
     /// The credentials that filled part of the host (not the port), in template order.
     host_credentials: Vec<String>,
+    /// The account's credentials, for [`PathSegment::Credential`] segments.
+    account: Credentials,
 }
 
 impl BaseUrl {
@@ -105,6 +107,7 @@ impl BaseUrl {
             url,
             path_prefix,
             host_credentials,
+            account: credentials.clone(),
         })
     }
 
@@ -144,8 +147,8 @@ impl BaseUrl {
         }
     }
 
-    /// Appends `path` to the base URL, each [`PathSegment::Arg`] replaced by `lookup(name)`
-    /// encoded as one segment.
+    /// Appends `path` to the base URL, each [`PathSegment::Arg`] replaced by `lookup(name)` and
+    /// each [`PathSegment::Credential`] by the account's value, encoded as one segment.
     pub(crate) fn join<'v>(
         &self,
         path: &[PathSegment],
@@ -157,18 +160,30 @@ impl BaseUrl {
             text.push('/');
         }
         for segment in path {
-            match *segment {
-                PathSegment::Literal(literal) => text.push_str(literal),
-                PathSegment::Arg(name) => {
-                    let value = lookup(name).ok_or_else(|| UpstreamError::InvalidInput {
-                        message: format!("missing path argument `{name}`"),
-                    })?;
-                    check_segment(value).map_err(|reason| UpstreamError::InvalidInput {
-                        message: format!("`{name}` {reason}"),
-                    })?;
-                    text.extend(utf8_percent_encode(value, SEGMENT));
+            let (name, value) = match *segment {
+                PathSegment::Literal(literal) => {
+                    text.push_str(literal);
+                    continue;
                 }
-            }
+                PathSegment::Arg(name) => (
+                    name,
+                    lookup(name).ok_or_else(|| UpstreamError::InvalidInput {
+                        message: format!("missing path argument `{name}`"),
+                    })?,
+                ),
+                PathSegment::Credential(name) => (
+                    name,
+                    self.account
+                        .get(name)
+                        .ok_or_else(|| UpstreamError::InvalidInput {
+                            message: format!("the account has no credential `{name}` for the path"),
+                        })?,
+                ),
+            };
+            check_segment(value).map_err(|reason| UpstreamError::InvalidInput {
+                message: format!("`{name}` {reason}"),
+            })?;
+            text.extend(utf8_percent_encode(value, SEGMENT));
         }
         // Only the path changes, so the base URL's scheme and host are not parsed again.
         let mut url = self.url.clone();
@@ -340,6 +355,31 @@ mod tests {
         }
         let error = base.join(&members, |_| None).unwrap_err();
         assert_eq!(error.to_string(), "missing path argument `id`");
+    }
+
+    #[test]
+    fn credential_segments_come_from_the_account() {
+        use PathSegment::{Arg, Credential, Literal};
+        let account = Credentials::new().with("owner", "acme corp");
+        let base = BaseUrl::resolve("http://api.example.com", &account).unwrap();
+        let issues = [
+            Literal("/repos/"),
+            Credential("owner"),
+            Literal("/"),
+            Arg("repo"),
+            Literal("/issues"),
+        ];
+        let url = base.join(&issues, |_| Some("tools")).unwrap();
+        assert_eq!(
+            url.as_str(),
+            "http://api.example.com/repos/acme%20corp/tools/issues"
+        );
+        let other = BaseUrl::resolve("http://api.example.com", &Credentials::new()).unwrap();
+        let error = other.join(&issues, |_| Some("tools")).unwrap_err();
+        assert!(
+            error.to_string().contains("no credential `owner`"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -22,9 +22,19 @@ use crate::registry::PaginationSpec;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum PageState {
     None,
-    Cursor { next_cursor_path: &'static str },
-    Page { current: u64, limit: Option<u64> },
-    Offset { offset: u64, limit: Option<u64> },
+    Cursor {
+        next_cursor_path: &'static str,
+    },
+    Page {
+        current: u64,
+        limit: Option<u64>,
+        has_more_path: Option<&'static str>,
+    },
+    Offset {
+        offset: u64,
+        limit: Option<u64>,
+        has_more_path: Option<&'static str>,
+    },
     Link,
 }
 
@@ -66,6 +76,7 @@ pub(crate) fn apply(
             page_param,
             limit_param,
             first_page,
+            has_more_path,
         } => {
             let current = cursor.map(parse_number).transpose()?.unwrap_or(first_page);
             parts.query_text(page_param, current.to_string());
@@ -75,11 +86,13 @@ pub(crate) fn apply(
             Ok(PageState::Page {
                 current,
                 limit: limit_number,
+                has_more_path,
             })
         }
         PaginationSpec::Offset {
             offset_param,
             limit_param,
+            has_more_path,
         } => {
             let offset = cursor.map(parse_number).transpose()?.unwrap_or(0);
             if offset > 0 {
@@ -91,6 +104,7 @@ pub(crate) fn apply(
             Ok(PageState::Offset {
                 offset,
                 limit: limit_number,
+                has_more_path,
             })
         }
         PaginationSpec::LinkHeader { limit_param } => {
@@ -118,8 +132,12 @@ pub(crate) fn next_cursor(
     auth_param: Option<&str>,
     links: LinkCursors<'_>,
 ) -> Option<String> {
-    let more =
-        |limit: Option<u64>| records > 0 && limit.is_none_or(|limit| records as u64 >= limit);
+    // The reply's own flag when the docs name one; else a page that came back full.
+    let more = |limit: Option<u64>, has_more_path: Option<&str>| match has_more_path {
+        // An empty page ends the list even so: following it could only repeat it.
+        Some(path) => records > 0 && dotted::get(body, path) == Some(&Value::Bool(true)),
+        None => records > 0 && limit.is_none_or(|limit| records as u64 >= limit),
+    };
     match state {
         PageState::None => None,
         PageState::Cursor { next_cursor_path } => match dotted::get(body, next_cursor_path)? {
@@ -127,12 +145,16 @@ pub(crate) fn next_cursor(
             Value::Number(number) => Some(number.to_string()),
             _ => None,
         },
-        PageState::Page { current, limit } => {
-            more(limit).then(|| current.saturating_add(1).to_string())
-        }
-        PageState::Offset { offset, limit } => {
-            more(limit).then(|| offset.saturating_add(records as u64).to_string())
-        }
+        PageState::Page {
+            current,
+            limit,
+            has_more_path,
+        } => more(limit, has_more_path).then(|| current.saturating_add(1).to_string()),
+        PageState::Offset {
+            offset,
+            limit,
+            has_more_path,
+        } => more(limit, has_more_path).then(|| offset.saturating_add(records as u64).to_string()),
         PageState::Link => {
             let link = headers
                 .get_all(LINK)
@@ -344,6 +366,7 @@ mod tests {
             page_param: "page",
             limit_param: Some("per_page"),
             first_page: 1,
+            has_more_path: None,
         };
         let mut first = parts();
         let state = apply(&spec, &base(), Some(json!(10)), None, &mut first, links()).unwrap();
@@ -383,6 +406,7 @@ mod tests {
         let spec = PaginationSpec::Offset {
             offset_param: "offset",
             limit_param: Some("limit"),
+            has_more_path: None,
         };
         let mut first = parts();
         let state = apply(&spec, &base(), Some(json!(2)), None, &mut first, links()).unwrap();
@@ -411,6 +435,34 @@ mod tests {
             next_cursor(state, &json!([]), 1, &no_headers(), &url(), None, links()),
             None
         );
+    }
+
+    #[test]
+    fn a_has_more_flag_decides_instead_of_the_page_size() {
+        let spec = PaginationSpec::Offset {
+            offset_param: "offset",
+            limit_param: Some("limit"),
+            has_more_path: Some("more"),
+        };
+        let state = apply(
+            &spec,
+            &base(),
+            Some(json!(25)),
+            Some("25"),
+            &mut parts(),
+            links(),
+        );
+        let state = state.unwrap();
+        let next = |body: Value, records| {
+            next_cursor(state, &body, records, &no_headers(), &url(), None, links())
+        };
+        // A full last page: the flag ends it without the extra, empty call.
+        assert_eq!(next(json!({"more": false}), 25), None);
+        // A short page that is not the last one.
+        assert_eq!(next(json!({"more": true}), 10).as_deref(), Some("35"));
+        // No flag, or an empty page: the end.
+        assert_eq!(next(json!({}), 25), None);
+        assert_eq!(next(json!({"more": true}), 0), None);
     }
 
     #[test]

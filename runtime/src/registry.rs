@@ -241,7 +241,7 @@ impl RequestPlan {
             .iter()
             .map(|segment| match segment {
                 PathSegment::Literal(text) => (*text).to_owned(),
-                PathSegment::Arg(name) => format!("{{{name}}}"),
+                PathSegment::Arg(name) | PathSegment::Credential(name) => format!("{{{name}}}"),
             })
             .collect()
     }
@@ -254,6 +254,9 @@ pub enum PathSegment {
     Literal(&'static str),
     /// The value of the `Path` argument of this name, percent-encoded as exactly one segment.
     Arg(&'static str),
+    /// The value of the account's credential of this name (a non-secret one, such as an
+    /// organisation), encoded the same way.
+    Credential(&'static str),
 }
 
 /// The path argument `arg` (`id`) is also sent as the record field `field` (`slug`), unless the
@@ -290,10 +293,15 @@ pub enum PaginationSpec {
         page_param: &'static str,
         limit_param: Option<&'static str>,
         first_page: u64,
+        /// Dotted path of a boolean in the reply saying whether more pages follow; when set,
+        /// it decides instead of the page being full.
+        has_more_path: Option<&'static str>,
     },
     Offset {
         offset_param: &'static str,
         limit_param: Option<&'static str>,
+        /// As for `Page`.
+        has_more_path: Option<&'static str>,
     },
     LinkHeader {
         limit_param: Option<&'static str>,

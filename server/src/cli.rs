@@ -183,11 +183,14 @@ pub fn execute(
 ) -> Result<(), Error> {
     match command {
         Command::Tools(args) => {
-            let (_, catalog) = select(integrations, &args.select)?;
+            let catalogs = match (&args.select.integration, integrations) {
+                (None, [_, _, ..]) => every_integration(integrations, &args.select)?,
+                _ => vec![select(integrations, &args.select)?.1],
+            };
             let text = if args.json {
-                inventory::json(&catalog)
+                inventory::json(&catalogs)
             } else {
-                inventory::table(&catalog)
+                inventory::table(&catalogs)
             };
             print!("{text}");
             Ok(())
@@ -247,6 +250,29 @@ fn select(
     let integration = find_integration(integrations, args.integration.as_deref())?;
     let catalog = Catalog::new(integration)?.select(&filter_of(args)?)?;
     Ok((integration, catalog))
+}
+
+/// Every integration's tools that the filter keeps. A filter only has to fit one of them (tags
+/// differ between APIs); when it fits none, the first integration's error says why.
+fn every_integration(
+    integrations: &'static [&'static Integration],
+    args: &SelectArgs,
+) -> Result<Vec<Catalog>, Error> {
+    let filter = filter_of(args)?;
+    let mut catalogs = Vec::new();
+    let mut first_error = None;
+    for integration in integrations {
+        match Catalog::new(integration)?.select(&filter) {
+            Ok(catalog) => catalogs.push(catalog),
+            Err(error) => {
+                first_error.get_or_insert(error);
+            }
+        }
+    }
+    match (catalogs.is_empty(), first_error) {
+        (true, Some(error)) => Err(error.into()),
+        _ => Ok(catalogs),
+    }
 }
 
 fn filter_of(args: &SelectArgs) -> Result<ToolFilter, Error> {

@@ -8,11 +8,12 @@ use crate::catalog::Catalog;
 
 const DESCRIPTION_WIDTH: usize = 80;
 
-/// One line per tool: name, method, the hints that are set, the description's first line.
-pub fn table(catalog: &Catalog) -> String {
-    let rows: Vec<[String; 4]> = catalog
-        .entries()
+/// One line per tool of every catalog: name, method, the hints that are set, the description's
+/// first line.
+pub fn table(catalogs: &[Catalog]) -> String {
+    let rows: Vec<[String; 4]> = catalogs
         .iter()
+        .flat_map(Catalog::entries)
         .map(|entry| {
             let tool = entry.tool;
             [
@@ -48,18 +49,20 @@ pub fn table(catalog: &Catalog) -> String {
         );
     }
     let count = rows.len();
+    let names: Vec<&str> = catalogs.iter().map(|c| c.integration().name).collect();
     let _ = writeln!(
         out,
         "{count} tool{} from {}",
         if count == 1 { "" } else { "s" },
-        catalog.integration().name
+        names.join(", ")
     );
     out
 }
 
-/// The MCP tool objects, pretty-printed, with a trailing newline.
-pub fn json(catalog: &Catalog) -> String {
-    let tools = catalog.mcp_tools();
+/// The MCP tool objects of every catalog, as `tools/list` returns them, pretty-printed, with a
+/// trailing newline.
+pub fn json(catalogs: &[Catalog]) -> String {
+    let tools: Vec<_> = catalogs.iter().flat_map(Catalog::mcp_tools).collect();
     // Serializing maps and strings cannot fail; an empty list is the safe fallback regardless.
     let mut text = serde_json::to_string_pretty(&tools).unwrap_or_else(|_| "[]".to_owned());
     text.push('\n');

@@ -174,3 +174,34 @@ fn flags_override_the_environment_and_values_never_leak() {
     );
     assert!(!message.contains("s3cr3t"), "{message}");
 }
+
+static TWO: [&mcpgen_runtime::Integration; 2] = [&common::DEMO, &mcpgen_chronosphere::INTEGRATION];
+
+#[test]
+fn with_several_integrations_tools_lists_them_all_and_serving_asks_which() {
+    let run_two = |args: &[&str]| {
+        run(
+            &TWO,
+            std::iter::once("mcp-server").chain(args.iter().copied()),
+            &full_env,
+        )
+    };
+    assert_eq!(run_two(&["tools"]), 0);
+    assert_eq!(run_two(&["tools", "--json"]), 0);
+    assert_eq!(run_two(&["tools", "--integration", "chronosphere"]), 0);
+    // A tag only Chronosphere has is still a listing, of Chronosphere's tools.
+    assert_eq!(run_two(&["tools", "--tags", "teams"]), 0);
+    assert_eq!(run_two(&["tools", "--tags", "no-such-tag"]), 2);
+    assert_eq!(run_two(&["stdio"]), 2, "serving one needs --integration");
+
+    let catalogs: Vec<mcpgen_server::Catalog> = TWO
+        .iter()
+        .map(|integration| mcpgen_server::Catalog::new(integration).unwrap())
+        .collect();
+    let table = mcpgen_server::inventory::table(&catalogs);
+    assert!(table.contains("list_all_chronosphere_teams"), "{table}");
+    assert!(table.contains("tools from demo, chronosphere"), "{table}");
+    let json: Vec<serde_json::Value> =
+        serde_json::from_str(&mcpgen_server::inventory::json(&catalogs)).unwrap();
+    assert_eq!(json.len(), catalogs.iter().map(|c| c.len()).sum::<usize>());
+}

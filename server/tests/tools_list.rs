@@ -121,7 +121,10 @@ async fn the_filter_shapes_the_list_and_cursors_are_rejected() {
 #[test]
 fn inventory_json_is_the_tools_list_payload() {
     let catalog = Catalog::new(&DEMO).unwrap();
-    let listed: Value = serde_json::from_str(&mcpgen_server::inventory::json(&catalog)).unwrap();
+    let listed: Value = serde_json::from_str(&mcpgen_server::inventory::json(
+        std::slice::from_ref(&catalog),
+    ))
+    .unwrap();
     let expected = serde_json::to_value(catalog.mcp_tools()).unwrap();
     assert_eq!(listed, expected);
     assert_eq!(listed.as_array().unwrap().len(), DEMO.tools.len());
@@ -133,7 +136,7 @@ fn inventory_table_shows_name_method_hints_and_first_description_line() {
         .unwrap()
         .select(&ToolFilter::parse(["list", "delete"], [] as [&str; 0]).unwrap())
         .unwrap();
-    let table = mcpgen_server::inventory::table(&catalog);
+    let table = mcpgen_server::inventory::table(std::slice::from_ref(&catalog));
     let lines: Vec<&str> = table.lines().collect();
     assert_eq!(lines.len(), 4, "{table}");
     assert!(

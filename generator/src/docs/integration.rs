@@ -109,7 +109,8 @@ pub(crate) enum PaginationDoc {
         /// string or null there ends the list.
         next_cursor_path: String,
     },
-    /// Page numbers; the next page is `page + 1` while pages come back full.
+    /// Page numbers; the next page is `page + 1` while pages come back full (or while the
+    /// reply's `has_more_path` is `true`).
     Page {
         /// The upstream parameter that takes the page number.
         page_param: String,
@@ -119,13 +120,20 @@ pub(crate) enum PaginationDoc {
         #[serde(default = "one")]
         #[schemars(default = "one")]
         first_page: u64,
+        /// Dotted path of a boolean in the reply body that says whether more pages follow
+        /// (`more`); when set, it alone decides.
+        has_more_path: Option<String>,
     },
-    /// Offsets; the next offset is `offset + records returned` while pages come back full.
+    /// Offsets; the next offset is `offset + records returned` while pages come back full (or
+    /// while the reply's `has_more_path` is `true`).
     Offset {
         /// The upstream parameter that takes the offset.
         offset_param: String,
         /// The upstream parameter that takes the page size.
         limit_param: Option<String>,
+        /// Dotted path of a boolean in the reply body that says whether more pages follow
+        /// (`more`); when set, it alone decides.
+        has_more_path: Option<String>,
     },
     /// RFC 8288 `Link: <...>; rel="next"` headers.
     LinkHeader {

@@ -130,6 +130,10 @@ fn plan(tool: &ir::Tool) -> Result<TokenStream, Error> {
                     let name = str_lit(name)?;
                     quote!(::mcpgen_runtime::PathSegment::Arg(#name))
                 }
+                PathSegment::Credential(name) => {
+                    let name = str_lit(name)?;
+                    quote!(::mcpgen_runtime::PathSegment::Credential(#name))
+                }
             })
         })
         .collect::<Result<Vec<_>, Error>>()?;
@@ -209,27 +213,33 @@ fn pagination(pagination: &Pagination) -> Result<TokenStream, Error> {
             page_param,
             limit_param,
             first_page,
+            has_more_path,
         } => {
             let page_param = str_lit(page_param)?;
             let limit_param = opt_str(limit_param.as_deref())?;
+            let has_more_path = opt_str(has_more_path.as_deref())?;
             quote! {
                 ::mcpgen_runtime::PaginationSpec::Page {
                     page_param: #page_param,
                     limit_param: #limit_param,
                     first_page: #first_page,
+                    has_more_path: #has_more_path,
                 }
             }
         }
         Pagination::Offset {
             offset_param,
             limit_param,
+            has_more_path,
         } => {
             let offset_param = str_lit(offset_param)?;
             let limit_param = opt_str(limit_param.as_deref())?;
+            let has_more_path = opt_str(has_more_path.as_deref())?;
             quote! {
                 ::mcpgen_runtime::PaginationSpec::Offset {
                     offset_param: #offset_param,
                     limit_param: #limit_param,
+                    has_more_path: #has_more_path,
                 }
             }
         }

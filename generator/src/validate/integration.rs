@@ -53,7 +53,14 @@ pub(crate) fn validate_folder(
     let pagination = header
         .as_ref()
         .map(|(integration, _, _)| &integration.pagination);
-    let cx = IntegrationContext { name, pagination };
+    let credentials = header
+        .as_ref()
+        .map(|(integration, _, _)| integration.credentials.as_slice());
+    let cx = IntegrationContext {
+        name,
+        pagination,
+        credentials,
+    };
 
     // Each resource file is checked on its own, in parallel; what spans files (duplicate
     // names, then which diagnostics to keep) is decided after, in file order.

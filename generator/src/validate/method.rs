@@ -7,8 +7,8 @@ use crate::diagnostics::Diagnostic;
 use crate::docs::{MethodDoc, PaginationOverride, SchemaDoc};
 use crate::load::yaml::Pos;
 use crate::model::{
-    HttpVerb, Method, MethodKind, ObjectSchema, Pagination, ParamLocation, PathSegment, Schema,
-    SchemaKind,
+    Credential, HttpVerb, Method, MethodKind, ObjectSchema, Pagination, ParamLocation, PathSegment,
+    Schema, SchemaKind,
 };
 use crate::naming;
 
@@ -31,6 +31,8 @@ pub(crate) struct MethodContext<'a> {
     pub(crate) id_field: Option<&'a str>,
     /// The record schema; `None` when it is broken (record-field checks are then skipped).
     pub(crate) record: Option<&'a ObjectSchema>,
+    /// The integration's credentials; `None` when the integration file is broken.
+    pub(crate) credentials: Option<&'a [Credential]>,
 }
 
 /// A tool name and where it comes from, for the integration-wide duplicate check.
@@ -94,7 +96,7 @@ pub(crate) fn validate(
         tool_name: doc.tool_name.clone(),
         description: doc.description.trim().to_owned(),
         verb,
-        path_segments: path_segments(&path),
+        path_segments: path_segments(&path, path_fields, cx),
         path,
         query: schemas.query,
         path_params: schemas.path_params,
@@ -109,13 +111,28 @@ pub(crate) fn validate(
     Some((method, site))
 }
 
-/// `path` split into text and placeholders (already checked by `placeholders_match`).
-fn path_segments(path: &str) -> Vec<PathSegment> {
+/// `path` split into text and placeholders (already checked by `placeholders_match`): a
+/// placeholder is a tool argument unless it names a credential and no `path_schema` field.
+fn path_segments(
+    path: &str,
+    path_fields: &ObjectSchema,
+    cx: &MethodContext<'_>,
+) -> Vec<PathSegment> {
+    let is_credential = |name: &str| {
+        name != "id"
+            && !path_fields.properties.contains_key(name)
+            && cx
+                .credentials
+                .is_some_and(|credentials| credentials.iter().any(|c| c.name == name))
+    };
     pieces(path)
         .unwrap_or_default()
         .into_iter()
         .map(|piece| match piece {
             Piece::Text(text) => PathSegment::Literal(text),
+            Piece::Placeholder(placeholder) if is_credential(&placeholder.name) => {
+                PathSegment::Credential(placeholder.name)
+            }
             Piece::Placeholder(placeholder) => PathSegment::Arg(placeholder.name),
         })
         .collect()
@@ -362,14 +379,48 @@ fn placeholders_match(
                     Some("declare which record field identifies a record: `id: {field: ..., description: ...}`".to_owned()),
                 ));
             }
-        } else if !path_fields.properties.contains_key(name) {
-            let hint = did_you_mean(name, path_fields.properties.keys().map(String::as_str))
-                .unwrap_or_else(|| format!("declare `{name}` under `path_schema.properties`"));
-            out.push(src.error(
-                pos,
-                format!("path placeholder `{{{name}}}` has no matching field"),
-                Some(hint),
-            ));
+        } else {
+            let field = path_fields.properties.contains_key(name);
+            let credential = cx
+                .credentials
+                .and_then(|credentials| credentials.iter().find(|c| c.name == name));
+            match (field, credential) {
+                (true, None) => {}
+                (true, Some(_)) => out.push(src.error(
+                    pos,
+                    format!(
+                        "path placeholder `{{{name}}}` names both a `path_schema` field and a credential"
+                    ),
+                    Some("rename one of them".to_owned()),
+                )),
+                (false, Some(credential)) if credential.secret => out.push(src.error(
+                    pos,
+                    format!("path placeholder `{{{name}}}` names a secret credential"),
+                    Some(format!(
+                        "paths show up in logs and errors; mark `{name}` `secret: false` if its value is safe to show (an organisation, a tenant)"
+                    )),
+                )),
+                (false, Some(_)) => {}
+                // The integration file is broken: its credentials are unknown, not missing.
+                (false, None) if cx.credentials.is_none() => {}
+                (false, None) => {
+                    let known = path_fields
+                        .properties
+                        .keys()
+                        .map(String::as_str)
+                        .chain(cx.credentials.unwrap_or_default().iter().map(|c| c.name.as_str()));
+                    let hint = did_you_mean(name, known).unwrap_or_else(|| {
+                        format!(
+                            "declare `{name}` under `path_schema.properties` (an argument of the tool) or as a non-secret credential (a value of the account)"
+                        )
+                    });
+                    out.push(src.error(
+                        pos,
+                        format!("path placeholder `{{{name}}}` has no matching field or credential"),
+                        Some(hint),
+                    ));
+                }
+            }
         }
     }
     for name in path_fields.properties.keys() {

@@ -30,6 +30,12 @@ pub(crate) fn convert(
         }
         limit_param.clone()
     };
+    let has_more = |has_more_path: &Option<String>, out: &mut Vec<Diagnostic>| {
+        if let Some(has_more_path) = has_more_path {
+            checks::dotted(src, &join(path, &["has_more_path"]), has_more_path, out);
+        }
+        has_more_path.clone()
+    };
     match doc {
         PaginationDoc::None => Pagination::None,
         PaginationDoc::Cursor {
@@ -59,22 +65,26 @@ pub(crate) fn convert(
             page_param,
             limit_param,
             first_page,
+            has_more_path,
         } => {
             param("page_param", page_param, out);
             Pagination::Page {
                 page_param: page_param.clone(),
                 limit_param: limit(limit_param, out),
                 first_page: *first_page,
+                has_more_path: has_more(has_more_path, out),
             }
         }
         PaginationDoc::Offset {
             offset_param,
             limit_param,
+            has_more_path,
         } => {
             param("offset_param", offset_param, out);
             Pagination::Offset {
                 offset_param: offset_param.clone(),
                 limit_param: limit(limit_param, out),
+                has_more_path: has_more(has_more_path, out),
             }
         }
         PaginationDoc::LinkHeader { limit_param } => Pagination::LinkHeader {
@@ -113,6 +123,7 @@ pub(crate) fn managed_params(pagination: &Pagination) -> (ParamLocation, Vec<&st
         Pagination::Offset {
             offset_param,
             limit_param,
+            ..
         } => (
             ParamLocation::Query,
             [Some(offset_param.as_str()), limit_param.as_deref()]

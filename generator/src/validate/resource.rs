@@ -2,7 +2,9 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::docs::{IdDoc, MethodDoc, ResourceDoc};
-use crate::model::{Method, MethodKind, ObjectSchema, Pagination, Resource, Schema, SchemaKind};
+use crate::model::{
+    Credential, Method, MethodKind, ObjectSchema, Pagination, Resource, Schema, SchemaKind,
+};
 use crate::naming;
 
 use super::checks::{self, path};
@@ -17,6 +19,8 @@ pub(crate) struct IntegrationContext<'a> {
     pub(crate) name: &'a str,
     /// `None` when the integration file is broken.
     pub(crate) pagination: Option<&'a Pagination>,
+    /// `None` when the integration file is broken.
+    pub(crate) credentials: Option<&'a [Credential]>,
 }
 
 /// Validates a resource read from `<stem>.yaml`. Returns the resource (tags not yet merged with
@@ -42,6 +46,7 @@ pub(crate) fn validate(
         singular: &doc.singular,
         id_field: doc.id.as_ref().map(|id| id.field.as_str()),
         record: properties,
+        credentials: cx.credentials,
     };
     let (methods, tools) = methods(doc, &method_cx, src, out);
     debug_assert!(methods.is_sorted_by(|a, b| a.kind < b.kind));

@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::PathBuf;
 
-use crate::model::{Auth, HttpVerb, Integration, MethodKind, Pagination, SchemaKind};
+use crate::model::{Auth, HttpVerb, Integration, MethodKind, Pagination, PathSegment, SchemaKind};
 use crate::validate::{Selection, load_and_validate};
 
 const INTEGRATION: &str = r#"
@@ -130,6 +130,7 @@ methods:
     pagination:
       style: offset
       offset_param: skip
+      has_more_path: paging.more
   get:
     description: Read the settings.
     http: GET /settings
@@ -150,7 +151,7 @@ schema:
 methods:
   list:
     description: List every coupon at once.
-    http: GET /coupons
+    http: GET /stores/{user}/coupons
     pagination: none
     response_path:
 "#;
@@ -199,7 +200,8 @@ fn integration_defaults_and_auth() {
         Pagination::Page {
             page_param: "page".into(),
             limit_param: Some("per_page".into()),
-            first_page: 1
+            first_page: 1,
+            has_more_path: None,
         }
     );
     assert_eq!(shop.error_message_path, None);
@@ -289,7 +291,8 @@ fn singletons_and_pagination_overrides() {
         settings.methods[0].pagination,
         Pagination::Offset {
             offset_param: "skip".into(),
-            limit_param: None
+            limit_param: None,
+            has_more_path: Some("paging.more".into()),
         }
     );
     let update = &settings.methods[2];
@@ -304,4 +307,18 @@ fn empty_values_mean_absent_and_none_turns_pagination_off() {
     assert!(coupons.tags.is_empty());
     assert_eq!(coupons.methods[0].pagination, Pagination::None);
     assert_eq!(coupons.methods[0].response_path, None);
+}
+
+#[test]
+fn a_path_placeholder_naming_a_non_secret_credential_is_filled_from_the_account() {
+    let shop = validate("credential-path");
+    let list = &shop.resources[0].methods[0];
+    assert_eq!(
+        list.path_segments,
+        [
+            PathSegment::Literal("/stores/".into()),
+            PathSegment::Credential("user".into()),
+            PathSegment::Literal("/coupons".into()),
+        ]
+    );
 }

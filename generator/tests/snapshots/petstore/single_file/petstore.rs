@@ -235,6 +235,7 @@ pub mod orders {
             page_param: "page",
             limit_param: Some("per_page"),
             first_page: 1u64,
+            has_more_path: None,
         },
         output: ::mcpgen_runtime::OutputShape::Page,
     };
@@ -536,6 +537,7 @@ pub mod pets {
         pagination: ::mcpgen_runtime::PaginationSpec::Offset {
             offset_param: "offset",
             limit_param: Some("limit"),
+            has_more_path: None,
         },
         output: ::mcpgen_runtime::OutputShape::Page,
     };

@@ -45,6 +45,7 @@ pub const LIST_ALL_PETSTORE_ORDERS_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpge
         page_param: "page",
         limit_param: Some("per_page"),
         first_page: 1u64,
+        has_more_path: None,
     },
     output: ::mcpgen_runtime::OutputShape::Page,
 };

@@ -143,6 +143,7 @@ pub const LIST_ALL_PETSTORE_PETS_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_
     pagination: ::mcpgen_runtime::PaginationSpec::Offset {
         offset_param: "offset",
         limit_param: Some("limit"),
+        has_more_path: None,
     },
     output: ::mcpgen_runtime::OutputShape::Page,
 };
