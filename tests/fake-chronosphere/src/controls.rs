@@ -8,6 +8,9 @@
 //! - `POST /_fake/delay` `{"requests": K, "millis": M}`: the next K API requests wait M ms.
 //! - `GET /_fake/requests`: `{"count": N, "requests": [...]}`, the last 100 API requests
 //!   (method, raw path, raw query, headers, body), oldest first.
+//! - `POST /_fake/records` `{"path": "/api/v1/config/services", "records": [...], "key": ...}`:
+//!   store records of the kind the operations at `path` serve (read-only ones such as services
+//!   can be made no other way), each under `key` or its `slug`; replies `{"records": total}`.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -52,6 +55,26 @@ pub(crate) async fn rate_limit(State(state): State<FakeState>, body: Bytes) -> R
 pub(crate) async fn delay(State(state): State<FakeState>, body: Bytes) -> Reply {
     state.set_delay(parse::<DelayPlan>(&body)?);
     Ok(Json(json!({})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Records {
+    path: String,
+    records: Vec<Value>,
+    #[serde(default)]
+    key: Option<String>,
+}
+
+pub(crate) async fn records(State(state): State<FakeState>, body: Bytes) -> Reply {
+    let records: Records = parse(&body)?;
+    let total = crate::generic::insert(
+        &state,
+        &records.path,
+        records.key.as_deref(),
+        records.records,
+    )?;
+    Ok(Json(json!({"records": total})))
 }
 
 pub(crate) async fn requests(State(state): State<FakeState>) -> Json<Value> {

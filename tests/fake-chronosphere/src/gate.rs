@@ -18,7 +18,7 @@ const MAX_REQUEST_BODY: usize = 1024 * 1024;
 
 pub(crate) async fn gate(State(state): State<FakeState>, request: Request, next: Next) -> Response {
     state.count_request();
-    let request = if state.records() {
+    let request = if state.records_requests() {
         let (parts, body) = request.into_parts();
         let Ok(bytes) = to_bytes(body, MAX_REQUEST_BODY).await else {
             let error = ApiError {

@@ -1,7 +1,10 @@
-//! A fake Chronosphere Config API v1, teams only, following the public swagger
-//! (`configv1.swagger.json`): `GET/POST /api/v1/config/teams` and
-//! `GET/PUT/DELETE /api/v1/config/teams/{slug}`, `API-Token` header auth, `{code, message}`
-//! errors, `page.max_size`/`page.token` in and `page.next_token` out.
+//! A fake Chronosphere Config API v1 following the public swagger
+//! (`tests/data/chronosphere/configv1.swagger.json`): every one of its 183 operations,
+//! `API-Token` header auth, `{code, message}` errors, `page.max_size`/`page.token` in and
+//! `page.next_token` out. Teams (`GET/POST /api/v1/config/teams`,
+//! `GET/PUT/DELETE /api/v1/config/teams/{slug}`) are hand-written with typed records (`api.rs`,
+//! `store.rs`); every other operation is served from the swagger's own route table over a store
+//! of JSON records (`swagger.rs`, `generic.rs`).
 //!
 //! Choices the swagger leaves open: pages hold 50 teams when `page.max_size` is absent or 0, at
 //! most 1000; the last page has no `next_token` (protojson omits empty strings); unknown query
@@ -16,8 +19,10 @@ mod api;
 pub mod controls;
 mod error;
 mod gate;
+mod generic;
 mod state;
 mod store;
+mod swagger;
 mod time;
 
 use std::net::SocketAddr;
@@ -45,6 +50,7 @@ pub fn app(state: FakeState) -> Router {
             "/api/v1/config/teams/{slug}",
             get(api::read).put(api::update).delete(api::delete),
         )
+        .merge(generic::routes(swagger::table()))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .route_layer(middleware::from_fn_with_state(state.clone(), gate::gate));
@@ -53,7 +59,8 @@ pub fn app(state: FakeState) -> Router {
         .route("/_fake/seed", post(controls::seed))
         .route("/_fake/rate-limit", post(controls::rate_limit))
         .route("/_fake/delay", post(controls::delay))
-        .route("/_fake/requests", get(controls::requests));
+        .route("/_fake/requests", get(controls::requests))
+        .route("/_fake/records", post(controls::records));
     api.merge(controls).with_state(state)
 }
 

@@ -12,6 +12,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::generic::Records;
 use crate::store::{Store, Team};
 use crate::time::now_rfc3339;
 
@@ -103,6 +104,7 @@ struct Shared {
     api_token: String,
     record: bool,
     store: RwLock<Store>,
+    records: RwLock<Records>,
     count: AtomicU64,
     rate_limited: AtomicU32,
     rate_limit: Mutex<RateLimitPlan>,
@@ -118,6 +120,7 @@ impl FakeState {
                 api_token: config.api_token.clone(),
                 record: config.record_requests,
                 store: RwLock::default(),
+                records: RwLock::default(),
                 count: AtomicU64::new(0),
                 rate_limited: AtomicU32::new(0),
                 rate_limit: Mutex::default(),
@@ -153,6 +156,7 @@ impl FakeState {
     /// Empties the store, the log and the control plans, and zeroes the request count.
     pub fn reset(&self) {
         self.store_mut().clear();
+        self.records_mut().clear();
         self.shared.count.store(0, Ordering::SeqCst);
         self.set_rate_limit(RateLimitPlan::default());
         self.set_delay(DelayPlan::default());
@@ -205,8 +209,22 @@ impl FakeState {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    pub(crate) fn records(&self) -> bool {
+    pub(crate) fn records_requests(&self) -> bool {
         self.shared.record
+    }
+
+    pub(crate) fn records(&self) -> RwLockReadGuard<'_, Records> {
+        self.shared
+            .records
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn records_mut(&self) -> RwLockWriteGuard<'_, Records> {
+        self.shared
+            .records
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     pub(crate) fn count_request(&self) {
