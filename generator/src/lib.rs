@@ -8,6 +8,8 @@
 //! wrong ([`Error`], [`Diagnostics`]), plus the doc format's own JSON Schemas
 //! ([`format_schema`]).
 
+#![warn(missing_docs)]
+
 mod build_script;
 mod builder;
 mod diagnostics;

@@ -12,15 +12,16 @@ use crate::error::HostedError;
 /// How long a client should wait after a 503 (an unusable account is re-checked this often).
 const RETRY_AFTER_SECS: &str = "60";
 
+/// A failed hosted request: the status, and the `{"error": code, "message": text}` body.
 #[derive(Debug)]
-pub struct ApiError {
+pub(crate) struct ApiError {
     status: StatusCode,
     code: &'static str,
     message: String,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Self {
             status,
             code,
@@ -28,12 +29,8 @@ impl ApiError {
         }
     }
 
-    pub fn unauthorized(message: impl Into<String>) -> Self {
+    pub(crate) fn unauthorized(message: impl Into<String>) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
-    }
-
-    pub fn status(&self) -> StatusCode {
-        self.status
     }
 }
 

@@ -24,7 +24,7 @@ use crate::views::{AccountView, ServerView};
 
 /// The database both command groups work on.
 #[derive(Debug, Clone, clap::Args)]
-pub struct DatabaseArg {
+pub(crate) struct DatabaseArg {
     /// SQLite file, or sqlite://PATH (the one `serve` uses).
     #[arg(
         long = "database",
@@ -38,7 +38,7 @@ pub struct DatabaseArg {
 
 /// `mcp-server accounts`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct AccountsArgs {
+pub(crate) struct AccountsArgs {
     #[command(flatten)]
     pub database: DatabaseArg,
     #[command(subcommand)]
@@ -46,7 +46,7 @@ pub struct AccountsArgs {
 }
 
 #[derive(Debug, Clone, clap::Subcommand)]
-pub enum AccountsCommand {
+pub(crate) enum AccountsCommand {
     /// Create an integrated account (needs MCP_SECRET_KEY). Credentials not given with
     /// --credential are read from <INTEGRATION>_<CREDENTIAL>, e.g. CHRONOSPHERE_API_TOKEN,
     /// which keeps secrets out of shell history.
@@ -68,7 +68,7 @@ pub enum AccountsCommand {
 
 /// `mcp-server servers`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct ServersArgs {
+pub(crate) struct ServersArgs {
     #[command(flatten)]
     pub database: DatabaseArg,
     #[command(subcommand)]
@@ -76,7 +76,7 @@ pub struct ServersArgs {
 }
 
 #[derive(Debug, Clone, clap::Subcommand)]
-pub enum ServersCommand {
+pub(crate) enum ServersCommand {
     /// Create an MCP server for an account; prints its URL (shown only this once).
     Create {
         #[arg(long)]
@@ -162,7 +162,7 @@ async fn all_pages<T>(
 }
 
 /// Runs `mcp-server accounts ...`.
-pub async fn run_accounts(
+pub(crate) async fn run_accounts(
     args: AccountsArgs,
     integrations: &[&'static Integration],
 ) -> Result<(), CommandError> {
@@ -247,7 +247,7 @@ fn credential_args(
 }
 
 /// Runs `mcp-server servers ...`.
-pub async fn run_servers(
+pub(crate) async fn run_servers(
     args: ServersArgs,
     integrations: &[&'static Integration],
 ) -> Result<(), CommandError> {

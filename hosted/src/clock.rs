@@ -10,6 +10,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 /// A source of the current time.
 pub trait Clock: Send + Sync + 'static {
+    /// The current time, in UTC.
     fn now(&self) -> DateTime<Utc>;
 }
 
@@ -30,6 +31,7 @@ pub struct ManualClock {
 }
 
 impl ManualClock {
+    /// A clock stopped at `start`.
     pub fn new(start: DateTime<Utc>) -> Self {
         Self {
             now: Mutex::new(start),

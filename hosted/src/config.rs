@@ -13,10 +13,10 @@ use crate::error::HostedError;
 use crate::store::StoreError;
 use crate::upstream::{UpstreamArgs, UpstreamSettings};
 
-pub const ADMIN_TOKEN_VAR: &str = "MCP_ADMIN_TOKEN";
-pub const SECRET_KEY_VAR: &str = "MCP_SECRET_KEY";
+pub(crate) const ADMIN_TOKEN_VAR: &str = "MCP_ADMIN_TOKEN";
+pub(crate) const SECRET_KEY_VAR: &str = "MCP_SECRET_KEY";
 /// Test-only: lowers the 60 s minimum distance of `expires_at` so expiry tests run fast.
-pub const MIN_EXPIRY_VAR: &str = "MCP_MIN_EXPIRY_SECS";
+pub(crate) const MIN_EXPIRY_VAR: &str = "MCP_MIN_EXPIRY_SECS";
 const DEFAULT_MIN_EXPIRY_SECS: i64 = 60;
 /// Admin tokens shorter than this are refused: the token guards every account.
 const MIN_ADMIN_TOKEN_LEN: usize = 16;
@@ -24,7 +24,7 @@ const MIN_ADMIN_TOKEN_LEN: usize = 16;
 /// Why a hosted-mode command (`serve`, `accounts`, `servers`) failed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum CommandError {
+pub(crate) enum CommandError {
     /// A setting is missing or malformed; nothing was started.
     #[error("{0}")]
     Config(String),
@@ -38,7 +38,7 @@ pub enum CommandError {
 
 impl CommandError {
     /// 2 for mistakes in what was asked (settings, input, unknown ids), 1 for failures.
-    pub fn exit_code(&self) -> u8 {
+    pub(crate) fn exit_code(&self) -> u8 {
         match self {
             CommandError::Config(_) => 2,
             CommandError::Hosted(HostedError::Internal(_)) => 1,
@@ -59,7 +59,7 @@ fn env(name: &str) -> Option<String> {
 
 /// The admin token and credential key, generated under `--dev` when unset.
 #[derive(Debug)]
-pub struct Secrets {
+pub(crate) struct Secrets {
     pub admin_token: String,
     pub key: SecretKey,
     /// Which of the two were generated (to print once).
@@ -68,7 +68,7 @@ pub struct Secrets {
 }
 
 impl Secrets {
-    pub fn from_env(dev: bool) -> Result<Self, CommandError> {
+    pub(crate) fn from_env(dev: bool) -> Result<Self, CommandError> {
         let (admin_token, generated_admin_token) = match env(ADMIN_TOKEN_VAR) {
             Some(token) if token.trim().len() < MIN_ADMIN_TOKEN_LEN => {
                 return Err(CommandError::Config(format!(
@@ -107,7 +107,7 @@ impl Secrets {
 }
 
 /// `MCP_SECRET_KEY`, required.
-pub fn secret_key() -> Result<SecretKey, CommandError> {
+pub(crate) fn secret_key() -> Result<SecretKey, CommandError> {
     let text = env(SECRET_KEY_VAR).ok_or_else(|| {
         CommandError::Config(format!(
             "{SECRET_KEY_VAR} is not set: this command encrypts or decrypts credentials and needs \
@@ -119,7 +119,7 @@ pub fn secret_key() -> Result<SecretKey, CommandError> {
 }
 
 /// How far ahead `expires_at` must be: 60 s, or `MCP_MIN_EXPIRY_SECS` (tests).
-pub fn min_expiry() -> Result<TimeDelta, CommandError> {
+pub(crate) fn min_expiry() -> Result<TimeDelta, CommandError> {
     let seconds = match env(MIN_EXPIRY_VAR) {
         None => DEFAULT_MIN_EXPIRY_SECS,
         Some(text) => text.trim().parse::<u32>().map(i64::from).map_err(|_| {
@@ -132,7 +132,7 @@ pub fn min_expiry() -> Result<TimeDelta, CommandError> {
 }
 
 /// Parses `--base-url INTEGRATION=URL` values against the integrations served.
-pub fn base_urls(
+pub(crate) fn base_urls(
     values: &[String],
     integrations: &[&'static Integration],
 ) -> Result<HashMap<String, String>, CommandError> {
@@ -168,7 +168,7 @@ pub fn base_urls(
 /// The upstream settings of `serve` and `accounts add`: `--base-url` overrides (already
 /// checked), whether credentials may choose private hosts, and the cursor key derived from
 /// `key` (when the command has one).
-pub fn upstream_settings(
+pub(crate) fn upstream_settings(
     args: &UpstreamArgs,
     base_urls: HashMap<String, String>,
     key: Option<&SecretKey>,
@@ -185,7 +185,7 @@ pub fn upstream_settings(
 }
 
 /// Checks a `--public-url` (scheme, no query or fragment) and drops a trailing slash.
-pub fn public_url(url: &str) -> Result<String, CommandError> {
+pub(crate) fn public_url(url: &str) -> Result<String, CommandError> {
     let url = url.trim().trim_end_matches('/');
     let rest = url
         .strip_prefix("http://")
@@ -200,7 +200,7 @@ pub fn public_url(url: &str) -> Result<String, CommandError> {
 }
 
 /// The `host` and `host:port` a public URL's clients send in `Host`.
-pub fn public_host(url: &str) -> Option<String> {
+pub(crate) fn public_host(url: &str) -> Option<String> {
     let rest = url.split_once("://")?.1;
     let authority = rest.split('/').next()?;
     (!authority.is_empty()).then(|| authority.to_owned())

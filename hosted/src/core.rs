@@ -23,8 +23,8 @@ use crate::upstream::{UpstreamSettings, Upstreams};
 use crate::validate;
 
 /// The default and largest page sizes of admin list routes.
-pub const DEFAULT_PAGE_SIZE: usize = 50;
-pub const MAX_PAGE_SIZE: usize = 200;
+pub(crate) const DEFAULT_PAGE_SIZE: usize = 50;
+pub(crate) const MAX_PAGE_SIZE: usize = 200;
 
 /// What the key-check marker seals; decrypting it proves `MCP_SECRET_KEY` is the database's key.
 const KEY_CHECK: &[u8] = b"mcpgen hosted key check v1";
@@ -89,10 +89,12 @@ impl Hosted {
         DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now)
     }
 
+    /// The integrations this deployment serves; accounts can only be created for these.
     pub fn integrations(&self) -> &[&'static Integration] {
         &self.integrations
     }
 
+    /// The settings it runs with (`public_url` without its trailing slash).
     pub fn settings(&self) -> &HostedSettings {
         &self.settings
     }
@@ -158,6 +160,7 @@ impl Hosted {
         Ok(account)
     }
 
+    /// The account with this id, or [`HostedError::NotFound`].
     pub async fn account(&self, id: &str) -> Result<AccountRecord, HostedError> {
         self.store
             .account(id)
@@ -165,6 +168,8 @@ impl Hosted {
             .ok_or_else(|| HostedError::not_found("integrated account", id))
     }
 
+    /// Up to `limit` accounts, oldest first, after the account id `cursor` (the previous
+    /// page's `next_cursor`); a cursor that is not an account id is `invalid_cursor`.
     pub async fn accounts(
         &self,
         cursor: Option<&str>,
@@ -298,6 +303,8 @@ impl Hosted {
         Ok(page(rows, limit, |server| &server.id))
     }
 
+    /// Applies `patch` to a live server of the account. A patch that changes nothing returns
+    /// the server as it was, `updated_at` included.
     pub async fn update_server(
         &self,
         account_id: &str,
@@ -375,6 +382,7 @@ impl Hosted {
         Ok((record, token))
     }
 
+    /// Up to `limit` API tokens, oldest first, after the token id `cursor`.
     pub async fn api_tokens(
         &self,
         cursor: Option<&str>,
@@ -385,6 +393,7 @@ impl Hosted {
         Ok(page(rows, limit, |token| &token.id))
     }
 
+    /// Whether `token` is an API token that has been issued and not deleted.
     pub async fn api_token_valid(&self, token: &str) -> Result<bool, HostedError> {
         Ok(self
             .store
@@ -392,6 +401,7 @@ impl Hosted {
             .await?)
     }
 
+    /// Deletes an API token; servers that require one refuse it from the next request on.
     pub async fn delete_api_token(&self, id: &str) -> Result<(), HostedError> {
         if !self.store.delete_api_token(id).await? {
             return Err(HostedError::not_found("API token", id));

@@ -33,8 +33,10 @@ impl fmt::Debug for SecretKey {
 /// Why a `MCP_SECRET_KEY` value was rejected. Never includes the value itself.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyError {
+    /// Hex digits only, but not 64 of them; how many there are.
     #[error("must be 64 hexadecimal characters (32 bytes), got {0} characters")]
     Length(usize),
+    /// The first character that is not a hex digit, and its position (0-based).
     #[error("must be hexadecimal (0-9, a-f); found {0:?} at position {1}")]
     NotHex(char, usize),
 }
@@ -106,6 +108,7 @@ impl fmt::Debug for Cipher {
 }
 
 impl Cipher {
+    /// Seals and opens under `key`: every process on one database needs the same key.
     pub fn new(key: &SecretKey) -> Self {
         Self(Aes256Gcm::new(&Key::<Aes256Gcm>::from(key.0)))
     }
@@ -152,7 +155,7 @@ pub fn new_token() -> String {
     URL_SAFE_NO_PAD.encode(random_bytes::<32>())
 }
 
-pub fn hash_token(token: &str) -> TokenHash {
+pub(crate) fn hash_token(token: &str) -> TokenHash {
     Sha256::digest(token.as_bytes()).into()
 }
 

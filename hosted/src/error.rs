@@ -6,36 +6,55 @@
 
 use crate::store::StoreError;
 
+/// Why a hosted-mode operation failed; the admin API maps each kind to its HTTP status.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum HostedError {
     /// The request is well-formed but its values are not acceptable (HTTP 400).
     #[error("{message}")]
-    Invalid { code: &'static str, message: String },
+    Invalid {
+        /// Stable machine code, sent as `error` (`unknown_integration`, `invalid_cursor`).
+        code: &'static str,
+        /// What to change, naming the field at fault.
+        message: String,
+    },
     /// No such live record (HTTP 404). `what` names the kind: `integrated account`, ...
     #[error("{what} {id} not found")]
-    NotFound { what: &'static str, id: String },
+    NotFound {
+        /// The kind of record (`integrated account`, `MCP server`, `API token`).
+        what: &'static str,
+        /// The id asked for.
+        id: String,
+    },
     /// The request clashes with existing state (HTTP 409).
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict {
+        /// Stable machine code, sent as `error` (`name_taken`).
+        code: &'static str,
+        /// What clashes and how to resolve it.
+        message: String,
+    },
     /// A stored account whose credentials cannot build an upstream client (HTTP 503); the
     /// message names the credential, never a value.
     #[error("{message}")]
-    Unusable { message: String },
+    Unusable {
+        /// Which integration the account cannot reach, and why.
+        message: String,
+    },
     /// A failure of ours (HTTP 500); the details are logged, not sent.
     #[error("{0}")]
     Internal(String),
 }
 
 impl HostedError {
-    pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn invalid(code: &'static str, message: impl Into<String>) -> Self {
         HostedError::Invalid {
             code,
             message: message.into(),
         }
     }
 
-    pub fn not_found(what: &'static str, id: impl Into<String>) -> Self {
+    pub(crate) fn not_found(what: &'static str, id: impl Into<String>) -> Self {
         HostedError::NotFound {
             what,
             id: id.into(),

@@ -12,7 +12,10 @@ use serde::{Deserialize, Deserializer};
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewAccount {
+    /// Name of an integration this deployment serves (`chronosphere`).
     pub integration: String,
+    /// Every credential the integration declares, and no other, by name. Sealed before it is
+    /// stored and never returned; `Debug` shows only the names.
     pub credentials: BTreeMap<String, String>,
 }
 
@@ -30,8 +33,11 @@ impl fmt::Debug for NewAccount {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigInput {
+    /// `read`, `write`, `custom` or method names; an empty list keeps every method.
     pub methods: Option<Vec<String>>,
+    /// Keep tools whose resource has any of these tags; an empty list keeps every tag.
     pub tags: Option<Vec<String>>,
+    /// Whether callers must also send an API token as `Authorization: Bearer`.
     pub require_api_token_auth: Option<bool>,
 }
 
@@ -39,7 +45,10 @@ pub struct ConfigInput {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewServer {
+    /// Unique among the account's live servers; trimmed, 1 to 200 characters, no control
+    /// characters.
     pub name: String,
+    /// Absent or null: every tool, no API token required.
     #[serde(default)]
     pub config: Option<ConfigInput>,
     /// RFC 3339; absent or null: never expires.
@@ -51,7 +60,9 @@ pub struct NewServer {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServerPatch {
+    /// The new name, under the same rules as at creation.
     pub name: Option<String>,
+    /// Config fields present here replace the current ones; the others are kept.
     pub config: Option<ConfigInput>,
     /// Absent: unchanged; `null`: never expires; a date-time: the new expiry.
     #[serde(default, deserialize_with = "present")]

@@ -6,20 +6,23 @@
 //! ([`command`]). A binary without it calls `mcpgen_server::main` and links none of this crate
 //! (no SQLite, no AES-GCM, no admin API).
 //!
-//! The layers, outermost first: [`serve`] and [`cli`] (commands) -> [`app`] (the HTTP router:
-//! [`admin`] API and [`gateway`] for `/mcp/<token>`) -> [`core::Hosted`] (operations and
-//! validation, where secrets are sealed and hashed) -> [`store::Store`] (persistence; SQLite by
-//! default). Time comes from a [`clock::Clock`] so expiry is testable. `docs/hosted.md` is the
-//! user-facing description, with the security model.
+//! The layers, outermost first: the commands (private modules behind [`command`]) ->
+//! [`app`](mod@app) (the HTTP router: [`admin`] API and [`gateway`] for `/mcp/<token>`) ->
+//! [`core::Hosted`] (operations and validation, where secrets are sealed and hashed) ->
+//! [`store::Store`] (persistence; SQLite by default). Time comes from a [`clock::Clock`] so
+//! expiry is testable. `docs/hosted.md` is the user-facing description, with the security
+//! model.
+
+#![warn(missing_docs)]
 
 pub mod admin;
-pub mod api_error;
+mod api_error;
 pub mod app;
 pub mod bearer;
-pub mod cli;
+mod cli;
 pub mod clock;
 pub mod command;
-pub mod config;
+mod config;
 pub mod core;
 pub mod crypto;
 pub mod error;
@@ -27,20 +30,17 @@ pub mod gateway;
 pub mod input;
 pub mod model;
 pub mod purge;
-pub mod serve;
+mod serve;
 pub mod state;
 pub mod store;
 pub mod upstream;
 pub mod validate;
-pub mod views;
+mod views;
 
 pub use app::app;
-pub use cli::{AccountsArgs, ServersArgs, run_accounts, run_servers};
-pub use config::CommandError;
 pub use core::{Hosted, HostedSettings};
 pub use error::HostedError;
 pub use gateway::{Gateway, GatewayOptions};
-pub use serve::ServeArgs;
 pub use state::AppState;
 pub use upstream::{UpstreamArgs, UpstreamSettings};
 

@@ -26,7 +26,7 @@ use mcpgen_server::http::HttpOptions;
 
 /// Flags of `mcp-server serve`.
 #[derive(Debug, Clone, clap::Args)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     /// Address to listen on; port 0 picks a free one.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
@@ -63,7 +63,7 @@ pub struct ServeArgs {
 }
 
 /// Runs the hosted server until Ctrl-C or SIGTERM.
-pub async fn run(
+pub(crate) async fn run(
     args: ServeArgs,
     integrations: &[&'static Integration],
 ) -> Result<(), CommandError> {

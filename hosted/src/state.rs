@@ -42,10 +42,12 @@ impl AppState {
         }
     }
 
+    /// The operations the admin routes run.
     pub fn hosted(&self) -> &Arc<Hosted> {
         &self.hosted
     }
 
+    /// The gateway that serves `/mcp/<token>`.
     pub fn gateway(&self) -> &Arc<Gateway> {
         &self.gateway
     }

@@ -2,7 +2,7 @@
 //! overrides, timeouts and caps, the cursor key, and the rule that a host chosen by a tenant's
 //! credential must be public unless the operator says otherwise.
 //!
-//! The same [`Upstreams::client`] checks an account when it is created (a tenant of
+//! The same `Upstreams::client` checks an account when it is created (a tenant of
 //! `evil.com/x#` or `127.0.0.1` is a 400 naming the credential, not an account whose every
 //! request fails later) and builds the client the gateway serves it with.
 
@@ -51,13 +51,13 @@ impl Default for UpstreamSettings {
 
 /// The settings and the connection pools they are served with.
 #[derive(Debug)]
-pub struct Upstreams {
+pub(crate) struct Upstreams {
     settings: UpstreamSettings,
     transport: Transport,
 }
 
 impl Upstreams {
-    pub fn new(settings: UpstreamSettings) -> Result<Self, ConfigError> {
+    pub(crate) fn new(settings: UpstreamSettings) -> Result<Self, ConfigError> {
         Ok(Self {
             settings,
             transport: Transport::new()?,
@@ -65,7 +65,7 @@ impl Upstreams {
     }
 
     /// A client for one account of `integration`, or why its credentials cannot work.
-    pub fn client(
+    pub(crate) fn client(
         &self,
         integration: &'static Integration,
         credentials: Credentials,

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::model::{AccountRecord, ApiTokenRecord, ServerConfig, ServerRecord};
 
 #[derive(Debug, Clone, Serialize)]
-pub struct AccountView {
+pub(crate) struct AccountView {
     pub id: String,
     pub integration: String,
     pub created_at: String,
@@ -24,7 +24,7 @@ impl From<&AccountRecord> for AccountView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ServerView {
+pub(crate) struct ServerView {
     pub id: String,
     pub integrated_account_id: String,
     pub name: String,
@@ -53,7 +53,7 @@ impl From<&ServerRecord> for ServerView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ApiTokenView {
+pub(crate) struct ApiTokenView {
     pub id: String,
     pub created_at: String,
     /// The raw token: only in the reply that creates it.
@@ -72,6 +72,6 @@ impl From<&ApiTokenRecord> for ApiTokenView {
 }
 
 /// RFC 3339 in UTC with a `Z`, with milliseconds only when they are not zero.
-pub fn timestamp(time: DateTime<Utc>) -> String {
+pub(crate) fn timestamp(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }

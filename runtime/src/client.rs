@@ -108,6 +108,7 @@ impl UpstreamClient {
         })
     }
 
+    /// The integration this client was built for.
     pub fn integration(&self) -> &'static Integration {
         self.inner.integration
     }

@@ -13,6 +13,7 @@ pub struct Credentials {
 }
 
 impl Credentials {
+    /// No credentials yet; add them with [`Credentials::insert`] or [`Credentials::with`].
     pub fn new() -> Self {
         Self::default()
     }
@@ -42,6 +43,8 @@ impl Credentials {
         self
     }
 
+    /// The value of credential `name`; `None` when unset. An empty value is returned as it is,
+    /// though building a client counts it as missing.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.values.get(name).map(String::as_str)
     }

@@ -35,6 +35,8 @@ const TAG_LEN: usize = 16;
 pub struct CursorKey([u8; 32]);
 
 impl CursorKey {
+    /// A key from 32 secret bytes the caller keeps: cursors stay valid across restarts, and on
+    /// every process given the same bytes.
     pub const fn from_bytes(bytes: [u8; 32]) -> Self {
         Self(bytes)
     }

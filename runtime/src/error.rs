@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
+    /// Credentials the integration declares are unset or empty.
     #[error(
         "missing credential{} for {integration}: {}; set {} or pass them explicitly",
         plural(names.len()),
@@ -21,46 +22,78 @@ pub enum ConfigError {
         env_vars.join(", ")
     )]
     MissingCredentials {
+        /// The integration's name (`chronosphere`).
         integration: &'static str,
+        /// The missing credentials, in declaration order.
         names: Vec<&'static str>,
+        /// The environment variable of each, in the same order (`CHRONOSPHERE_API_TOKEN`).
         env_vars: Vec<String>,
     },
+    /// A credential was supplied that the integration does not declare (a typo, usually).
     #[error(
         "unknown credential `{name}` for {integration}; expected one of {}",
         quoted(expected)
     )]
     UnknownCredential {
+        /// The integration's name.
         integration: &'static str,
+        /// The credential name as supplied.
         name: String,
+        /// Every credential the integration declares.
         expected: Vec<&'static str>,
     },
+    /// A credential value that cannot be used. Nothing in this crate raises it at present: a
+    /// value that breaks the base URL is [`ConfigError::InvalidBaseUrl`].
     #[error("credential `{name}` of {integration} {reason}")]
     InvalidCredential {
+        /// The integration's name.
         integration: &'static str,
+        /// The credential's name.
         name: &'static str,
+        /// Completes "credential `name` of `integration` ...".
         reason: String,
     },
+    /// The base URL template, or the URL once credentials fill it, is not an absolute http(s)
+    /// URL without query, fragment or user info; or a credential value breaks the host or path.
     #[error("invalid base URL `{template}`: {reason}")]
-    InvalidBaseUrl { template: String, reason: String },
+    InvalidBaseUrl {
+        /// The template as configured, placeholders unfilled, so no credential value shows.
+        template: String,
+        /// What is wrong, naming the credential at fault if one is.
+        reason: String,
+    },
+    /// Under [`crate::CredentialHosts::PublicOnly`], a credential made the host an IP address
+    /// or a loopback name.
     #[error(
         "credential `{credential}` makes the upstream host of {integration} {reason}; a host \
          chosen by a credential must be a public DNS name here"
     )]
     PrivateHost {
+        /// The integration's name.
         integration: &'static str,
+        /// The credential that forms the host (`tenant`).
         credential: String,
+        /// What the host turned out to be (`an IP address`, `a loopback name`).
         reason: String,
     },
+    /// The auth templates cannot be filled, or do not give a valid header name or value.
     #[error("invalid auth settings for {integration}: {reason}")]
     InvalidAuth {
+        /// The integration's name.
         integration: &'static str,
+        /// What is wrong; names placeholders and headers, never values.
         reason: String,
     },
+    /// The base URL is `https`, but neither TLS feature was enabled at build time.
     #[error(
         "base URL `{template}` uses HTTPS, but this binary was built without TLS: enable the \
          `rustls` feature of `mcpgen-server` (or `rustls` / `native-tls` of `mcpgen-runtime`)"
     )]
-    TlsUnavailable { template: String },
+    TlsUnavailable {
+        /// The base URL template, placeholders unfilled.
+        template: String,
+    },
+    /// reqwest could not build a client (a broken TLS setup); its error text.
     #[error("could not build the HTTP client: {0}")]
     HttpClient(String),
 }
@@ -69,13 +102,17 @@ pub enum ConfigError {
 /// `reset` is always seconds from now.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RateLimit {
+    /// Requests allowed in the current window; `None` when the upstream did not say.
     pub limit: Option<u64>,
+    /// Requests left in the current window; `None` when the upstream did not say.
     pub remaining: Option<u64>,
+    /// Seconds until the window resets (0 once past); `None` when the upstream did not say.
     pub reset: Option<u64>,
 }
 
 impl RateLimit {
-    pub fn is_empty(&self) -> bool {
+    /// The upstream reported nothing.
+    pub(crate) fn is_empty(&self) -> bool {
         self.limit.is_none() && self.remaining.is_none() && self.reset.is_none()
     }
 
@@ -118,39 +155,71 @@ pub enum UpstreamError {
     /// The upstream answered with a non-2xx status.
     #[error("{}", status_text(*status, message, rate_limit))]
     Status {
+        /// The HTTP status code.
         status: u16,
+        /// The upstream's message: from `error_message_path` in a JSON body, else a snippet
+        /// of the body, else the reason phrase. Scrubbed of secrets.
         message: String,
+        /// The reply's rate-limit headers, normalised; empty when it sent none.
         rate_limit: RateLimit,
     },
+    /// No complete reply within the configured timeout ([`crate::UpstreamConfig::timeout`]).
     #[error(
         "the upstream did not answer within {} (the upstream timeout is configurable)",
         seconds(*after)
     )]
-    Timeout { after: Duration },
+    Timeout {
+        /// The timeout that ran out.
+        after: Duration,
+    },
     /// `message` starts with the upstream origin.
     #[error("could not connect to the upstream at {message}")]
-    Connect { message: String },
+    Connect {
+        /// The upstream origin, then the HTTP client's error and its causes (no path or query).
+        message: String,
+    },
+    /// Sending or reading failed other than by connecting or timing out (a dropped
+    /// connection, too many redirects).
     #[error("the upstream request failed: {message}")]
-    Transport { message: String },
+    Transport {
+        /// The HTTP client's error and its causes, without the URL (it may carry query auth).
+        message: String,
+    },
+    /// A 2xx reply whose body is not JSON.
     #[error(
         "the upstream replied with HTTP {status} and a body that is not JSON ({detail}): {snippet}"
     )]
     NotJson {
+        /// The HTTP status code (2xx).
         status: u16,
+        /// The content type and the JSON parser's error.
         detail: String,
+        /// The start of the body (200 characters), scrubbed of secrets.
         snippet: String,
     },
+    /// The reply body is larger than [`crate::UpstreamConfig::max_body_bytes`].
     #[error(
         "the upstream reply is larger than {limit} bytes, the configured limit; narrow the request \
          (a smaller `limit`, more filters) or raise the limit"
     )]
-    TooLarge { limit: usize },
+    TooLarge {
+        /// The configured limit, in bytes.
+        limit: usize,
+    },
     /// The reply is JSON but does not decode as the documented output type.
     #[error("the upstream reply does not match the documented shape at `{path}`: {message}")]
-    UnexpectedReply { path: String, message: String },
+    UnexpectedReply {
+        /// Where in the upstream JSON the misfit is (`teams[1].user_emails`; `.` for the root).
+        path: String,
+        /// What the decoder expected and found.
+        message: String,
+    },
     /// The input cannot be turned into a request (an empty path argument, a foreign cursor).
     #[error("{message}")]
-    InvalidInput { message: String },
+    InvalidInput {
+        /// What is wrong with the input, for the caller to fix.
+        message: String,
+    },
 }
 
 impl UpstreamError {
@@ -253,6 +322,7 @@ pub enum CallError {
     /// The arguments do not fit the tool's input; the message names the field.
     #[error("invalid arguments: {0}")]
     InvalidArguments(String),
+    /// The upstream call failed; the caller decides whether to retry.
     #[error(transparent)]
     Upstream(#[from] UpstreamError),
 }

@@ -43,12 +43,17 @@ pub trait Upstream: Send + Sync {
 pub struct Integration {
     /// snake_case name used in tool names and environment variables (`chronosphere`).
     pub name: &'static str,
+    /// The name people know the API by (`Chronosphere`): the MCP server's title.
     pub display_name: &'static str,
+    /// What the API is for; the MCP server's description and the start of its instructions.
     pub description: &'static str,
     /// Base URL template; `{credential}` placeholders are filled from the account's credentials.
     pub base_url: &'static str,
+    /// Every credential an account must supply, in the order users are asked for them.
     pub credentials: &'static [CredentialSpec],
+    /// How the credentials are put on each request.
     pub auth: AuthSpec,
+    /// Which upstream headers carry the rate-limit state reported with status errors.
     pub rate_limit: RateLimitSpec,
     /// Dotted path to the message in an upstream error body (`message`).
     pub error_message_path: Option<&'static str>,
@@ -59,7 +64,9 @@ pub struct Integration {
 /// A credential an account supplies (`tenant`, `api_token`).
 #[derive(Debug)]
 pub struct CredentialSpec {
+    /// snake_case; `{name}` in templates, `<INTEGRATION>_<NAME>` in the environment.
     pub name: &'static str,
+    /// What the value is and where a user finds it.
     pub description: &'static str,
     /// Secret credentials are never logged or echoed.
     pub secret: bool,
@@ -69,20 +76,32 @@ pub struct CredentialSpec {
 /// names, e.g. `"{api_token}"`.
 #[derive(Debug, Clone, Copy)]
 pub enum AuthSpec {
+    /// Requests carry no credentials.
     None,
+    /// `<name>: <value>` on every request, marked sensitive so it is never logged.
     Header {
+        /// Header name (`API-Token`).
         name: &'static str,
+        /// Template of the header value (`"{api_token}"`).
         value: &'static str,
     },
+    /// `Authorization: Bearer <token>`.
     Bearer {
+        /// Template of the token, without the `Bearer ` prefix.
         token: &'static str,
     },
+    /// HTTP basic authentication.
     Basic {
+        /// Template of the user name.
         username: &'static str,
+        /// Template of the password.
         password: &'static str,
     },
+    /// `?<name>=<value>` appended to every request; removed from `Link` cursors handed out.
     Query {
+        /// Query parameter name (`api_key`).
         name: &'static str,
+        /// Template of the parameter value.
         value: &'static str,
     },
 }
@@ -91,18 +110,27 @@ pub enum AuthSpec {
 /// `Retry-After` is consulted for `reset` when none of `reset` is present.
 #[derive(Debug, Clone, Copy)]
 pub struct RateLimitSpec {
+    /// Headers carrying the request quota (`X-RateLimit-Limit`).
     pub limit: &'static [&'static str],
+    /// Headers carrying the requests left in the current window.
     pub remaining: &'static [&'static str],
+    /// Headers carrying when the quota resets: seconds from now, or an epoch timestamp in
+    /// seconds or milliseconds (converted to seconds from now).
     pub reset: &'static [&'static str],
 }
 
 /// The kind of operation a tool performs; drives annotations and `--methods` filters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MethodKind {
+    /// Lists a resource's records; the only kind that paginates.
     List,
+    /// Reads one record by id.
     Get,
+    /// Creates a record.
     Create,
+    /// Replaces or changes a record by id.
     Update,
+    /// Deletes a record by id.
     Delete,
     /// A custom method, by its doc name (`archive`).
     Custom(&'static str),
@@ -134,6 +162,7 @@ impl MethodKind {
         )
     }
 
+    /// A method outside the five standard ones (matched by `--methods custom`).
     pub fn is_custom(self) -> bool {
         matches!(self, MethodKind::Custom(_))
     }
@@ -142,9 +171,14 @@ impl MethodKind {
 /// MCP tool annotations, decided by the generator from the method kind and verb.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Annotations {
+    /// The tool changes nothing upstream (`GET` requests).
     pub read_only: bool,
+    /// The tool may overwrite or remove data: every write except a create.
     pub destructive: bool,
+    /// Repeating the call with the same arguments has no further effect (`GET`, `PUT`,
+    /// `DELETE`).
     pub idempotent: bool,
+    /// The tool reaches an external system; always true for generated tools.
     pub open_world: bool,
 }
 
@@ -153,8 +187,11 @@ pub struct Annotations {
 pub struct Tool {
     /// Matches `^[a-zA-Z0-9_-]{1,64}$`.
     pub name: &'static str,
+    /// Short human-readable name for tool pickers (`List all Chronosphere teams`).
     pub title: &'static str,
+    /// What the tool does and when to use it, as sent to models in `tools/list`.
     pub description: &'static str,
+    /// The documented method the tool comes from.
     pub method: MethodKind,
     /// The resource's plural name (`teams`).
     pub resource: &'static str,
@@ -164,18 +201,26 @@ pub struct Tool {
     pub input_schema: &'static str,
     /// Output JSON Schema, as JSON text.
     pub output_schema: &'static str,
+    /// The MCP hints clients use to decide whether to ask before calling.
     pub annotations: Annotations,
+    /// How a call becomes an upstream request; the handler runs it.
     pub plan: RequestPlan,
     /// Decodes arguments into the typed input, runs the plan, checks the typed output.
     pub handler: ToolHandler,
 }
 
+/// The HTTP method of a tool's upstream request. `GET` and `DELETE` requests carry no body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HttpVerb {
+    /// `GET`.
     Get,
+    /// `POST`.
     Post,
+    /// `PUT`.
     Put,
+    /// `PATCH`.
     Patch,
+    /// `DELETE`.
     Delete,
 }
 
@@ -212,12 +257,14 @@ pub struct Arg {
     pub name: &'static str,
     /// The upstream's name for it (`page.max_size`, `slug`).
     pub upstream: &'static str,
+    /// Where the value goes in the request.
     pub location: ArgLocation,
 }
 
 /// How the runtime turns a tool input into an upstream request and the reply into the output.
 #[derive(Debug, Clone, Copy)]
 pub struct RequestPlan {
+    /// The upstream request's method.
     pub verb: HttpVerb,
     /// The path relative to the base URL, already split by the generator:
     /// `/api/v1/config/teams/{id}` is `[Literal("/api/v1/config/teams/"), Arg("id")]`.
@@ -230,7 +277,10 @@ pub struct RequestPlan {
     pub record_id: Option<RecordId>,
     /// Dotted path to the record(s) in the reply; `None` is the whole body.
     pub response_path: Option<&'static str>,
+    /// Where `limit` and `next_cursor` go and how the next cursor is found;
+    /// [`PaginationSpec::None`] except on paginated lists.
     pub pagination: PaginationSpec,
+    /// What the tool returns from the reply.
     pub output: OutputShape,
 }
 
@@ -263,7 +313,9 @@ pub enum PathSegment {
 /// input gave that field itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecordId {
+    /// The record field the id is sent as (`slug`).
     pub field: &'static str,
+    /// The path argument that carries the id (`id`).
     pub arg: &'static str,
 }
 
@@ -281,29 +333,50 @@ pub enum OutputShape {
 /// Pagination rules for list tools. The tool input's `limit` and `next_cursor` map to these.
 #[derive(Debug, Clone, Copy)]
 pub enum PaginationSpec {
+    /// One request returns everything; the tool takes no `limit` or `next_cursor`.
     None,
+    /// The upstream returns an opaque token for the next page in the reply body.
     Cursor {
+        /// Send the cursor and limit as body fields (dotted names nest) instead of query
+        /// parameters.
         in_body: bool,
+        /// Upstream parameter that takes the cursor (`page.token`); left out on the first page.
         cursor_param: &'static str,
+        /// Upstream parameter that takes the page size (`page.max_size`); `None` when the
+        /// upstream has none.
         limit_param: Option<&'static str>,
         /// Dotted path in the reply body; empty or null ends the list.
         next_cursor_path: &'static str,
     },
+    /// Numbered pages; the cursor is the next page number, offered while pages come back full
+    /// (or while `has_more_path` says more follow).
     Page {
+        /// Upstream parameter that takes the page number (`page`).
         page_param: &'static str,
+        /// Upstream parameter that takes the page size; `None` when the upstream has none.
         limit_param: Option<&'static str>,
+        /// The number of the first page (the docs' `first_page`, default 1), requested when
+        /// there is no cursor.
         first_page: u64,
         /// Dotted path of a boolean in the reply saying whether more pages follow; when set,
         /// it decides instead of the page being full.
         has_more_path: Option<&'static str>,
     },
+    /// Record offsets; the cursor is the next offset, offered while pages come back full (or
+    /// while `has_more_path` says more follow).
     Offset {
+        /// Upstream parameter that takes the offset; not sent for offset 0.
         offset_param: &'static str,
+        /// Upstream parameter that takes the page size; `None` when the upstream has none.
         limit_param: Option<&'static str>,
         /// As for `Page`.
         has_more_path: Option<&'static str>,
     },
+    /// The next page is the `rel="next"` URL of an RFC 8288 `Link` header, handed out sealed
+    /// (see [`crate::CursorKey`]).
     LinkHeader {
+        /// Upstream parameter that takes the page size on the first request; later pages follow
+        /// the link as given.
         limit_param: Option<&'static str>,
     },
 }

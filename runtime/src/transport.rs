@@ -40,6 +40,7 @@ pub struct Transport {
 }
 
 impl Transport {
+    /// Both pools, empty. Fails only when reqwest cannot build a client (a broken TLS setup).
     pub fn new() -> Result<Self, ConfigError> {
         Ok(Self {
             operator_hosts: builder().build().map_err(http_client_error)?,

@@ -17,9 +17,9 @@ use crate::filter::{FilterError, ToolFilter};
 
 /// One served tool: the registry entry (plan and handler) and its MCP description.
 #[derive(Debug, Clone)]
-pub struct CatalogEntry {
-    pub tool: &'static Tool,
-    pub mcp: McpTool,
+pub(crate) struct CatalogEntry {
+    pub(crate) tool: &'static Tool,
+    pub(crate) mcp: McpTool,
 }
 
 /// The tools of one integration that a server exposes, in registry order.
@@ -72,11 +72,13 @@ impl Catalog {
         }
     }
 
-    pub fn integration(&self) -> &'static Integration {
+    /// The integration the tools belong to.
+    pub(crate) fn integration(&self) -> &'static Integration {
         self.integration
     }
 
-    pub fn entries(&self) -> &[CatalogEntry] {
+    /// Every served tool, in registry order.
+    pub(crate) fn entries(&self) -> &[CatalogEntry] {
         &self.entries
     }
 
@@ -85,14 +87,18 @@ impl Catalog {
         self.entries.iter().map(|entry| entry.mcp.clone()).collect()
     }
 
-    pub fn get(&self, name: &str) -> Option<&CatalogEntry> {
+    /// The served tool called `name`; `None` for unknown tools and tools the filter hid.
+    pub(crate) fn get(&self, name: &str) -> Option<&CatalogEntry> {
         self.index.get(name).map(|&i| &self.entries[i])
     }
 
+    /// How many tools are served.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
+    /// No tool is served (a filter that keeps nothing is refused, so only an integration
+    /// without tools gives this).
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
@@ -144,12 +150,16 @@ fn parse_schema(
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CatalogError {
+    /// A tool's schema text is not JSON, or its input schema is not an object schema.
     #[error(
         "tool `{tool}` has an invalid {which} schema: {reason} (regenerate with `cargo run -p generator`)"
     )]
     Schema {
+        /// The tool's name.
         tool: &'static str,
+        /// `input` or `output`.
         which: &'static str,
+        /// The JSON parser's error, or what the schema lacks.
         reason: String,
     },
 }

@@ -58,6 +58,7 @@ pub enum Command {
     Tools(ToolsArgs),
 }
 
+/// Which integration, and which of its tools (`--integration`, `--methods`, `--tags`).
 #[derive(Debug, Args)]
 pub struct SelectArgs {
     /// The integration to serve; optional when the binary contains only one.
@@ -72,6 +73,7 @@ pub struct SelectArgs {
     tags: Vec<String>,
 }
 
+/// How to reach the upstream: base URL override, credentials, timeout and reply size cap.
 #[derive(Debug, Args)]
 pub struct UpstreamArgs {
     /// Replace the integration's base URL (self-hosted tenants, tests); may use {credential}
@@ -81,6 +83,8 @@ pub struct UpstreamArgs {
     /// A credential as KEY=VALUE, repeatable; overrides the <INTEGRATION>_<KEY> environment
     /// variable (e.g. CHRONOSPHERE_API_TOKEN). Prefer the environment for secrets: flags are
     /// visible to other local users.
+    // The doc comment is the flag's help text, where `<INTEGRATION>` is not HTML.
+    #[allow(rustdoc::invalid_html_tags)]
     #[arg(long = "credential", value_name = "KEY=VALUE", value_parser = credentials::parse_flag)]
     credentials: Vec<(String, String)>,
     /// Upstream timeout per call: 30, 30s, 1500ms, 2m.
@@ -91,6 +95,7 @@ pub struct UpstreamArgs {
     max_body_bytes: usize,
 }
 
+/// Flags of `mcp-server stdio`.
 #[derive(Debug, Args)]
 pub struct StdioArgs {
     #[command(flatten)]
@@ -99,6 +104,7 @@ pub struct StdioArgs {
     upstream: UpstreamArgs,
 }
 
+/// Flags of `mcp-server http`: those of `stdio` plus the listener's.
 #[derive(Debug, Args)]
 pub struct HttpArgs {
     #[command(flatten)]
@@ -123,6 +129,7 @@ pub struct HttpArgs {
     connections: ConnectionArgs,
 }
 
+/// Flags of `mcp-server tools`.
 #[derive(Debug, Args)]
 pub struct ToolsArgs {
     #[command(flatten)]

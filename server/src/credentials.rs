@@ -73,23 +73,33 @@ pub fn parse_flag(text: &str) -> Result<(String, String), String> {
     }
 }
 
+/// Why [`resolve`] found no usable set of credentials. Names credentials and variables, never
+/// values.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CredentialsError {
+    /// Credentials neither a flag nor the environment supplies (or only as empty values).
     #[error(
         "missing {integration} credentials: set {} in the environment, or pass {}",
         variables.join(" and "),
         flags.join(" ")
     )]
     Missing {
+        /// The integration's name (`chronosphere`).
         integration: &'static str,
+        /// The environment variable of each missing credential, in declaration order.
         variables: Vec<String>,
+        /// The same credentials as flags (`--credential api_token=...`), in the same order.
         flags: Vec<String>,
     },
+    /// A `--credential` flag names a credential the integration does not declare.
     #[error("unknown credential `{name}` for {integration}; it takes: {known}")]
     Unknown {
+        /// The integration's name.
         integration: &'static str,
+        /// The name as given in the flag.
         name: String,
+        /// The credentials the integration declares, comma-separated.
         known: String,
     },
 }

@@ -26,7 +26,8 @@ pub enum MethodSelector {
 }
 
 impl MethodSelector {
-    pub fn matches(&self, method: MethodKind) -> bool {
+    /// Whether a tool of `method` passes this entry.
+    pub(crate) fn matches(&self, method: MethodKind) -> bool {
         match self {
             MethodSelector::Read => method.is_read(),
             MethodSelector::Write => method.is_write(),
@@ -131,10 +132,12 @@ impl ToolFilter {
         Ok(filter)
     }
 
+    /// The method selectors, deduplicated, in the order given; empty keeps every method.
     pub fn methods(&self) -> &[MethodSelector] {
         &self.methods
     }
 
+    /// The tags, deduplicated, in the order given; empty keeps every tag.
     pub fn tags(&self) -> &[String] {
         &self.tags
     }
@@ -227,37 +230,60 @@ impl fmt::Display for ToolFilter {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum FilterError {
+    /// An entry is empty or blank (`read,,write`).
     #[error("the {list} filter has an empty entry (check for a stray comma)")]
-    EmptyEntry { list: &'static str },
+    EmptyEntry {
+        /// `methods` or `tags`.
+        list: &'static str,
+    },
+    /// An entry has characters no method name or tag can have.
     #[error(
         "`{entry}` in the {list} filter is not a valid name (letters, digits, `_` and `-` only)"
     )]
-    Malformed { list: &'static str, entry: String },
+    Malformed {
+        /// `methods` or `tags`.
+        list: &'static str,
+        /// The entry, trimmed.
+        entry: String,
+    },
+    /// A method name that no tool of the integration has.
     #[error(
         "unknown method `{name}` for {integration}{}; expected read, write, custom or one of: {}",
         did_you_mean(suggestion),
         known.join(", ")
     )]
     UnknownMethod {
+        /// The integration's name.
         integration: &'static str,
+        /// The method name as given.
         name: String,
+        /// The integration's method names, in registry order.
         known: Vec<String>,
+        /// The closest known name, when one is close enough to be a typo.
         suggestion: Option<String>,
     },
+    /// A tag that no tool of the integration has.
     #[error(
         "unknown tag `{tag}` for {integration}{}; known tags: {}",
         did_you_mean(suggestion),
         if known.is_empty() { "none".to_owned() } else { known.join(", ") }
     )]
     UnknownTag {
+        /// The integration's name.
         integration: &'static str,
+        /// The tag as given.
         tag: String,
+        /// The integration's tags, sorted.
         known: Vec<String>,
+        /// The closest known tag, when one is close enough to be a typo.
         suggestion: Option<String>,
     },
+    /// Every entry exists, but together they keep no tool.
     #[error("no {integration} tool matches {filter}; widen --methods or --tags")]
     NoMatch {
+        /// The integration's name.
         integration: &'static str,
+        /// The filter as displayed (`methods=read tags=billing`).
         filter: String,
     },
 }

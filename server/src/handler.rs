@@ -29,7 +29,9 @@ use crate::outcome;
 /// How long a 2026-07-28 client may cache `tools/list`, and for whom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListCaching {
+    /// Milliseconds the list may be reused (`ttlMs`). Default 5 minutes.
     pub ttl_ms: u64,
+    /// Who may share a cached copy (`cacheScope`). Default public; hosted mode uses private.
     pub scope: CacheScope,
 }
 
@@ -71,6 +73,7 @@ pub(crate) enum CallOutcome {
 }
 
 impl McpHandler {
+    /// A handler with the default `tools/list` cache hints (see [`ListCaching`]).
     pub fn new(catalog: Catalog, client: UpstreamClient) -> Self {
         Self::with_caching(catalog, client, ListCaching::default())
     }
@@ -90,7 +93,8 @@ impl McpHandler {
         }
     }
 
-    pub fn catalog(&self) -> &Catalog {
+    /// The tools this handler serves.
+    pub(crate) fn catalog(&self) -> &Catalog {
         &self.inner.catalog
     }
 

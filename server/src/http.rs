@@ -56,6 +56,7 @@ const LOOPBACK_HOSTS: &[&str] = &["localhost", "127.0.0.1", "::1"];
 /// How the HTTP endpoint is exposed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpOptions {
+    /// Address to bind; port 0 picks a free one. Default `127.0.0.1:8080`.
     pub listen: SocketAddr,
     /// Extra `Origin` values, as `scheme://host[:port|:*]` or `null`; loopback is always allowed.
     pub allowed_origins: Vec<String>,
@@ -80,6 +81,7 @@ impl Default for HttpOptions {
 }
 
 impl HttpOptions {
+    /// The defaults, listening on `listen`.
     pub fn new(listen: SocketAddr) -> Self {
         Self {
             listen,

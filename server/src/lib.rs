@@ -9,6 +9,8 @@
 //! [`McpHandler`] (rmcp's `ServerHandler` over a catalog and an upstream client),
 //! [`http::Endpoint`], [`http::router`] and [`connections::serve`].
 
+#![warn(missing_docs)]
+
 pub mod catalog;
 pub mod cli;
 pub mod connections;

@@ -58,10 +58,12 @@ impl Server {
         Self { handler }
     }
 
+    /// The MCP handler behind the server, to serve it on a transport of one's own.
     pub fn handler(&self) -> &McpHandler {
         &self.handler
     }
 
+    /// The tools the server exposes, after the filter.
     pub fn catalog(&self) -> &Catalog {
         self.handler.catalog()
     }

@@ -18,7 +18,7 @@ use mcpgen_server::connections::BodyTimeout;
 
 /// A JSON request body decoded as `T`.
 #[derive(Debug)]
-pub struct JsonBody<T>(pub T);
+pub(super) struct JsonBody<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
@@ -71,7 +71,7 @@ fn is_json(content_type: &str) -> bool {
 }
 
 /// Decodes `bytes`, naming the path of a misfit value (`config.methods[0]: invalid type ...`).
-pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+pub(super) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -106,7 +106,7 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 
 /// Path parameters; a segment that is not UTF-8 once percent-decoded is a 400, not axum's text.
 #[derive(Debug)]
-pub struct Segments<T>(pub T);
+pub(super) struct Segments<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Segments<T> {
     type Rejection = ApiError;
@@ -128,7 +128,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Segment
 
 /// `?limit=&next_cursor=` of admin list routes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Paging {
+pub(super) struct Paging {
     pub limit: usize,
     pub cursor: Option<String>,
 }

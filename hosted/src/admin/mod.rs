@@ -2,11 +2,11 @@
 //!
 //! Every route needs `Authorization: Bearer $MCP_ADMIN_TOKEN`, compared in constant time
 //! ([`crate::crypto::hash_matches`] compares SHA-256 digests, so neither content nor
-//! length leaks through timing). Errors are `{"error": code, "message": text}` (see
-//! [`error::ApiError`]).
+//! length leaks through timing). Errors are `{"error": code, "message": text}`, like those of
+//! every hosted route.
 
 mod accounts;
-pub mod extract;
+mod extract;
 mod servers;
 mod tokens;
 

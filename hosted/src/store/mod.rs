@@ -28,8 +28,12 @@ pub enum StoreError {
     /// The account a server was being created for does not exist (any more).
     #[error("integrated account {0} does not exist")]
     NoSuchAccount(String),
+    /// A `--database` value this build cannot open: its scheme only (`postgres://...`, so a
+    /// password never shows), or the value itself when it is an empty SQLite path; then what
+    /// to use instead.
     #[error("unsupported database {0:?}: {1}")]
     Unsupported(String, &'static str),
+    /// The database failed; the driver's error text.
     #[error("database error: {0}")]
     Backend(String),
 }
@@ -49,8 +53,11 @@ pub trait Store: Send + Sync + 'static {
     /// Stores the marker unless one is already set (the first key wins).
     async fn set_key_check(&self, sealed: Vec<u8>) -> Result<(), StoreError>;
 
+    /// Stores a new account.
     async fn insert_account(&self, account: AccountRecord) -> Result<(), StoreError>;
+    /// The account with this id, if any.
     async fn account(&self, id: &str) -> Result<Option<AccountRecord>, StoreError>;
+    /// Up to `limit` accounts after the `after` id.
     async fn accounts(
         &self,
         after: Option<&str>,
@@ -85,6 +92,7 @@ pub trait Store: Send + Sync + 'static {
         server: ServerRecord,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
+    /// Deletes a server, expired or not; `false` when there was no such server.
     async fn delete_server(&self, id: &str) -> Result<bool, StoreError>;
     /// The live server whose URL token hashes to `token_hash`, with its account.
     async fn resolve_server(
@@ -95,13 +103,17 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes servers expired at `now`; returns their ids.
     async fn purge_expired(&self, now: DateTime<Utc>) -> Result<Vec<String>, StoreError>;
 
+    /// Stores a new API token.
     async fn insert_api_token(&self, token: ApiTokenRecord) -> Result<(), StoreError>;
+    /// Up to `limit` API tokens after the `after` id.
     async fn api_tokens(
         &self,
         after: Option<&str>,
         limit: usize,
     ) -> Result<Vec<ApiTokenRecord>, StoreError>;
+    /// Whether an API token with this hash exists.
     async fn api_token_exists(&self, token_hash: &TokenHash) -> Result<bool, StoreError>;
+    /// Deletes an API token; `false` when there was no such token.
     async fn delete_api_token(&self, id: &str) -> Result<bool, StoreError>;
 }
 
