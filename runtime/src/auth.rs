@@ -8,7 +8,7 @@ use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
 use crate::credentials::Credentials;
 use crate::error::ConfigError;
 use crate::registry::{AuthSpec, Integration};
-use crate::template::{self, Piece};
+use mcpgen_placeholders::{self as template, Piece, Placeholder};
 
 /// An [`AuthSpec`] with its credentials filled in.
 #[derive(Clone)]
@@ -75,12 +75,12 @@ pub(crate) fn basic_pair(integration: &Integration, credentials: &Credentials) -
 
 /// Fills `{credential}` placeholders; the error names the placeholder, never a value.
 fn render(template: &str, credentials: &Credentials) -> Result<String, String> {
-    let pieces = template::parse(template).map_err(|_| format!("unclosed `{{` in `{template}`"))?;
+    let pieces = template::parse(template).map_err(|error| format!("`{template}`: {error}"))?;
     let mut out = String::with_capacity(template.len() + 32);
     for piece in pieces {
         match piece {
             Piece::Text(text) => out.push_str(text),
-            Piece::Placeholder { name, .. } => {
+            Piece::Placeholder(Placeholder { name, .. }) => {
                 out.push_str(credentials.get(name).ok_or_else(|| {
                     format!("`{template}` names `{{{name}}}`, which is not a supplied credential")
                 })?);

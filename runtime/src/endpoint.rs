@@ -12,7 +12,7 @@ use url::{Host, Url};
 use crate::credentials::Credentials;
 use crate::error::{ConfigError, UpstreamError};
 use crate::registry::PathSegment;
-use crate::template::{self, Piece, Unclosed};
+use mcpgen_placeholders::{self as template, Piece, Placeholder};
 
 /// Everything but RFC 3986 unreserved characters is encoded, `/` and `%` included.
 pub(crate) const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -49,7 +49,7 @@ impl BaseUrl {
         let mut host_credentials = Vec::new();
 
         let pieces = template::parse(template)
-            .map_err(|Unclosed { at }| invalid(format!("unclosed `{{` at byte {at}")))?;
+            .map_err(|error| invalid(format!("{error} at byte {}", error.byte)))?;
         let mut resolved = String::with_capacity(template.len() + 32);
         for piece in pieces {
             let (name, at) = match piece {
@@ -57,7 +57,7 @@ impl BaseUrl {
                     resolved.push_str(text);
                     continue;
                 }
-                Piece::Placeholder { name, at } => (name, at),
+                Piece::Placeholder(Placeholder { name, byte, .. }) => (name, byte),
             };
             let value = credentials.get(name).ok_or_else(|| {
                 invalid(format!(

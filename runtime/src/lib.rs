@@ -24,7 +24,6 @@ pub mod registry;
 mod reply;
 mod request;
 mod secrets;
-mod template;
 mod transport;
 
 pub use client::{Credentials, UpstreamClient, UpstreamConfig};

@@ -118,16 +118,16 @@ pub(crate) fn credential_template(
     let key = path.last().map(String::as_str).unwrap_or("value");
     match placeholders(text) {
         Err(error) => out.push(src.error(
-            src.value_at_char(path, error.offset),
-            format!("malformed template in `{key}`: {}", error.message),
+            src.value_at_char(path, error.char),
+            format!("malformed template in `{key}`: {error}"),
             Some("placeholders look like `{api_token}` and name a credential".to_owned()),
         )),
         Ok(found) => {
             for placeholder in found {
-                if credentials.contains(&placeholder.name) {
+                if credentials.iter().any(|name| name == placeholder.name) {
                     continue;
                 }
-                let hint = did_you_mean(&placeholder.name, credentials.iter().map(String::as_str))
+                let hint = did_you_mean(placeholder.name, credentials.iter().map(String::as_str))
                     .unwrap_or_else(|| {
                         format!(
                             "declare `{}` under `credentials`, or fix the placeholder",
@@ -135,7 +135,7 @@ pub(crate) fn credential_template(
                         )
                     });
                 out.push(src.error(
-                    src.value_at_char(path, placeholder.offset),
+                    src.value_at_char(path, placeholder.char),
                     format!("unknown credential `{{{}}}` in `{key}`", placeholder.name),
                     Some(hint),
                 ));

@@ -129,11 +129,11 @@ fn path_segments(
         .unwrap_or_default()
         .into_iter()
         .map(|piece| match piece {
-            Piece::Text(text) => PathSegment::Literal(text),
-            Piece::Placeholder(placeholder) if is_credential(&placeholder.name) => {
-                PathSegment::Credential(placeholder.name)
+            Piece::Text(text) => PathSegment::Literal(text.to_owned()),
+            Piece::Placeholder(placeholder) if is_credential(placeholder.name) => {
+                PathSegment::Credential(placeholder.name.to_owned())
             }
-            Piece::Placeholder(placeholder) => PathSegment::Arg(placeholder.name),
+            Piece::Placeholder(placeholder) => PathSegment::Arg(placeholder.name.to_owned()),
         })
         .collect()
 }
@@ -343,8 +343,8 @@ fn placeholders_match(
         Ok(found) => found,
         Err(error) => {
             out.push(src.error(
-                src.value_at_char(&http, offset_of_path + error.offset),
-                format!("malformed path: {}", error.message),
+                src.value_at_char(&http, offset_of_path + error.char),
+                format!("malformed path: {error}"),
                 Some("placeholders look like `{id}`".to_owned()),
             ));
             return false;
@@ -353,8 +353,8 @@ fn placeholders_match(
     let mut seen = BTreeSet::new();
     let mut has_id = false;
     for placeholder in &found {
-        let pos = src.value_at_char(&http, offset_of_path + placeholder.offset);
-        let name = placeholder.name.as_str();
+        let pos = src.value_at_char(&http, offset_of_path + placeholder.char);
+        let name = placeholder.name;
         if !seen.insert(name) {
             out.push(src.error(
                 pos,
