@@ -39,6 +39,7 @@ pub(crate) struct IntegrationDoc {
     /// Extra tags per resource name, merged into that resource's tools' tags.
     #[serde(default)]
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("default" = {}))]
     pub(crate) tool_tags: BTreeMap<String, Vec<String>>,
 }
 
@@ -104,7 +105,7 @@ pub(crate) enum PaginationDoc {
     /// An opaque cursor handed back by the upstream.
     Cursor {
         /// Where the cursor and limit are sent. Defaults to `query`.
-        #[serde(rename = "in", default)]
+        #[serde(rename = "in", default, skip_serializing_if = "LocationDoc::is_query")]
         location: LocationDoc,
         /// The upstream parameter that takes the cursor (`page.token`).
         cursor_param: String,
@@ -157,6 +158,13 @@ pub(crate) enum LocationDoc {
     Body,
 }
 
+impl LocationDoc {
+    /// Whether this is the default, `query` (left out when a doc is written).
+    fn is_query(&self) -> bool {
+        *self == LocationDoc::Query
+    }
+}
+
 /// Upstream rate-limit headers, each list tried in order; `Retry-After` is always consulted
 /// for `reset` when nothing else matched.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
@@ -166,14 +174,17 @@ pub(crate) struct RateLimitDoc {
     /// Headers carrying the request quota (`X-RateLimit-Limit`).
     #[serde(default)]
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("default" = []))]
     pub(crate) limit: Vec<String>,
     /// Headers carrying the requests left (`X-RateLimit-Remaining`).
     #[serde(default)]
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("default" = []))]
     pub(crate) remaining: Vec<String>,
     /// Headers carrying when the quota resets (`X-RateLimit-Reset`).
     #[serde(default)]
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("default" = []))]
     pub(crate) reset: Vec<String>,
 }
 

@@ -22,6 +22,7 @@ pub(crate) struct ResourceDoc {
     /// Tags of this resource's tools (servers can be limited to tools with given tags).
     #[serde(default)]
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("default" = []))]
     pub(crate) tags: Vec<String>,
     /// Which record field identifies a record. Leave it out for singletons.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -115,6 +116,7 @@ pub(crate) struct MethodDoc {
     /// Extra tags for this method's tool.
     #[serde(default)]
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("default" = []))]
     pub(crate) tags: Vec<String>,
     /// Replaces the generated tool name (`^[a-zA-Z0-9_-]{1,64}$`).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -428,7 +428,8 @@ impl Context<'_, '_> {
             segments.push(format!("{{{placeholder}}}"));
         }
         if !properties.is_empty() {
-            doc.path_schema = Some(object(properties, Vec::new()));
+            let required = properties.keys().cloned().collect();
+            doc.path_schema = Some(object(properties, required));
         }
         Ok(Ok(segments.join("/")))
     }
@@ -706,25 +707,32 @@ fn settle_arguments(built: &mut Built, drafts: &mut [Draft]) {
         }
         let id = draft.op.id.clone();
         let mut notes = Vec::new();
-        if let Some(path) = draft
-            .doc
-            .path_schema
-            .as_mut()
-            .and_then(|s| s.properties.as_mut())
-        {
-            let names: Vec<String> = path.keys().cloned().collect();
+        if let Some(path) = draft.doc.path_schema.as_mut() {
+            let names: Vec<String> = path
+                .properties
+                .iter()
+                .flat_map(|p| p.keys().cloned())
+                .collect();
             for name in names {
-                if !claim(&name, Source::Path) {
-                    let renamed = format!("path_{name}");
-                    if let Some(schema) = path.remove(&name) {
-                        path.insert(renamed.clone(), schema);
-                    }
-                    draft.doc.http = draft
-                        .doc
-                        .http
-                        .replace(&format!("{{{name}}}"), &format!("{{{renamed}}}"));
-                    claim(&renamed, Source::Path);
+                if claim(&name, Source::Path) {
+                    continue;
                 }
+                let renamed = format!("path_{name}");
+                if let Some(props) = path.properties.as_mut()
+                    && let Some(schema) = props.remove(&name)
+                {
+                    props.insert(renamed.clone(), schema);
+                }
+                for entry in path.required.iter_mut().flatten() {
+                    if *entry == name {
+                        entry.clone_from(&renamed);
+                    }
+                }
+                draft.doc.http = draft
+                    .doc
+                    .http
+                    .replace(&format!("{{{name}}}"), &format!("{{{renamed}}}"));
+                claim(&renamed, Source::Path);
             }
         }
         for (source, schema) in [

@@ -131,7 +131,7 @@ fn properties(refs: &Refs<'_>, schema: &SpecSchema) -> Result<Vec<(String, SpecS
     Ok(out)
 }
 
-fn type_of<'v>(value: &'v Value) -> Option<&'v str> {
+fn type_of(value: &Value) -> Option<&str> {
     match value.get("type") {
         Some(Value::String(name)) => Some(name),
         Some(Value::Array(names)) => names

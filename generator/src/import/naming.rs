@@ -38,7 +38,25 @@ pub(crate) struct ResourceNames {
 /// snake_case for any name: `trace-jaeger-remote-sampling-strategies` ->
 /// `trace_jaeger_remote_sampling_strategies`, `ListSLOs` -> `list_slos`, `2fa` -> `n2fa`.
 pub(crate) fn snake(text: &str) -> String {
-    let suggested = naming::suggested_snake_case(text);
+    // A plural acronym (`SLOs`, `APIs`) is one word: its `s` joins the capitals before it.
+    let chars: Vec<char> = text.chars().collect();
+    let text: String = chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let after_capitals =
+                i >= 2 && chars[i - 1].is_ascii_uppercase() && chars[i - 2].is_ascii_uppercase();
+            let ends_word = chars
+                .get(i + 1)
+                .is_none_or(|next| !next.is_ascii_lowercase());
+            if c == 's' && after_capitals && ends_word {
+                'S'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let suggested = naming::suggested_snake_case(&text);
     let words: Vec<&str> = suggested
         .split('_')
         .filter(|word| !word.is_empty())

@@ -60,9 +60,18 @@ impl<'r, 's> Converter<'r, 's> {
         }
     }
 
-    /// The schema `value`, found at `pointer`, in the subset.
+    /// The schema `value`, found at `pointer`, in the subset. A reference back to `pointer`
+    /// itself is a cycle too.
     pub(crate) fn convert(&mut self, value: &Value, pointer: &str) -> Result<SchemaDoc, Error> {
-        Ok(finish(self.draft(value, pointer)?))
+        let outermost = self.inlining.is_empty();
+        if outermost {
+            self.inlining.push(pointer.to_owned());
+        }
+        let draft = self.draft(value, pointer);
+        if outermost {
+            self.inlining.clear();
+        }
+        Ok(finish(draft?))
     }
 
     fn draft(&mut self, value: &Value, pointer: &str) -> Result<Draft, Error> {
