@@ -7,14 +7,13 @@
 //! and `docs/import.md`:
 //!
 //! 1. A method keeps the generator's default name when it fits and no earlier tool has it.
-//! 2. Otherwise its `tool_name` is the short form `<verb>_<integration>_<resource>`: `list`,
-//!    `get`, `create`, `update` and `delete` without `all`/`single`/`a`/`by_id` (`list` keeps the
-//!    plural; a custom method is `<method>_<integration>_<resources>` already).
-//! 3. Still too long: words are dropped from the front of the resource part, one at a time,
-//!    keeping at least its last word.
-//! 4. Still too long: the name is cut at 64 characters (and at a `_` before that if it ends
-//!    in one).
-//! 5. A name an earlier tool has gets `_2`, `_3`, ... (cut so that it still fits).
+//! 2. Otherwise its `tool_name` is [`naming::short_tool_name`]: the short form
+//!    `<verb>_<integration>_<resource>` (`list`, `get`, `create`, `update`, `delete` without
+//!    `all`/`single`/`a`/`by_id`; `list` keeps the plural; a custom method is
+//!    `<method>_<integration>_<resources>` already), with words dropped from the front of the
+//!    resource part while it is too long (keeping its last word), and cut at 64 characters as
+//!    a last resort. The generator's error for a long name suggests the same name.
+//! 3. A name an earlier tool has gets `_2`, `_3`, ... (cut so that it still fits).
 //!
 //! Resources are handled in name order and methods in `list`, `get`, `create`, `update`,
 //! `delete`, custom-name order, so "earlier" is the same on every run.
@@ -291,7 +290,7 @@ pub(crate) fn assign_tool_names(integration: &str, resources: &mut [ResourceDoc]
     for (r, kind, default) in pending {
         let resource = &mut resources[r];
         let chosen = unique(
-            &short_name(integration, &resource.name, &resource.singular, &kind),
+            &naming::short_tool_name(integration, &resource.name, &resource.singular, &kind),
             &taken,
         );
         taken.insert(chosen.clone());
@@ -334,48 +333,19 @@ fn method_mut<'a>(resource: &'a mut ResourceDoc, kind: &MethodKind) -> Option<&'
     }
 }
 
-/// Steps 2 to 4 of the rule: the short form, then fewer resource words, then a cut.
-fn short_name(integration: &str, resources: &str, resource: &str, kind: &MethodKind) -> String {
-    let (verb, subject) = match kind {
-        MethodKind::List => ("list", resources),
-        MethodKind::Get => ("get", resource),
-        MethodKind::Create => ("create", resource),
-        MethodKind::Update => ("update", resource),
-        MethodKind::Delete => ("delete", resource),
-        MethodKind::Custom(name) => (name.as_str(), resources),
-    };
-    let words: Vec<&str> = subject.split('_').collect();
-    for start in 0..words.len() {
-        let name = format!("{verb}_{integration}_{}", words[start..].join("_"));
-        if name.len() <= MAX_TOOL_NAME_LEN {
-            return name;
-        }
-    }
-    cut(
-        &format!("{verb}_{integration}_{subject}"),
-        MAX_TOOL_NAME_LEN,
-    )
-}
-
 /// Step 5: `name`, or `name_2`, `name_3`, ... (cut to fit) when taken.
 fn unique(name: &str, taken: &BTreeSet<String>) -> String {
     let mut candidate = name.to_owned();
     let mut n = 2;
     while taken.contains(&candidate) {
         let suffix = format!("_{n}");
-        candidate = format!("{}{suffix}", cut(name, MAX_TOOL_NAME_LEN - suffix.len()));
+        candidate = format!(
+            "{}{suffix}",
+            naming::cut_name(name, MAX_TOOL_NAME_LEN - suffix.len())
+        );
         n += 1;
     }
     candidate
-}
-
-/// The first `max` characters of an ASCII name, without a trailing `_`.
-fn cut(name: &str, max: usize) -> String {
-    let mut cut: String = name.chars().take(max).collect();
-    while cut.ends_with('_') {
-        cut.pop();
-    }
-    cut
 }
 
 #[cfg(test)]
@@ -442,22 +412,7 @@ mod tests {
     }
 
     #[test]
-    fn tool_names_follow_the_rule() {
-        let integration = "chronosphere";
-        let strategies = "trace_jaeger_remote_sampling_strategies";
-        let strategy = "trace_jaeger_remote_sampling_strategy";
-        assert_eq!(
-            short_name(integration, strategies, strategy, &MethodKind::Get),
-            "get_chronosphere_trace_jaeger_remote_sampling_strategy"
-        );
-        let long = "an_extremely_long_resource_name_that_goes_on_and_on_and_on_forever";
-        let short = short_name(integration, long, long, &MethodKind::Update);
-        assert_eq!(
-            short,
-            "update_chronosphere_name_that_goes_on_and_on_and_on_forever"
-        );
-        let custom = MethodKind::Custom("a".repeat(70));
-        assert_eq!(short_name(integration, "x", "x", &custom).len(), 64);
+    fn taken_tool_names_get_a_number() {
         let taken = BTreeSet::from(["get_x".to_owned(), "get_x_2".to_owned()]);
         assert_eq!(unique("get_x", &taken), "get_x_3");
         let full = "g".repeat(64);
