@@ -653,7 +653,13 @@ fn method_description(
         return prose.clone();
     }
     let one = names::words(&names.singular);
-    let the = if singleton { "the" } else { "a" };
+    let the = if singleton {
+        "the"
+    } else if one.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
     match slot {
         Slot::List => format!("List {}.", names::words(&names.name)),
         Slot::Get if singleton => format!("Read the {one}."),

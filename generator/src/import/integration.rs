@@ -138,7 +138,10 @@ fn server_variables(root: &Value, url: &str, built: &mut Built) -> String {
             .map(str::to_owned)
             .unwrap_or_else(|| format!("The `{variable}` part of the server address."));
         let description = match default {
-            Some(default) => format!("{description} (the spec's default: `{default}`)"),
+            Some(default) => format!(
+                "{} (the spec's default: `{default}`).",
+                description.trim_end().trim_end_matches('.')
+            ),
             None => description,
         };
         built.doc.credentials.insert(

@@ -130,8 +130,8 @@ impl<'r, 's> Converter<'r, 's> {
         let name = last_token(&target_pointer);
         let mut draft = if self.inlining.contains(&target_pointer) {
             note_only(&format!(
-                "Any JSON value here: a `{name}` again, which contains itself (a cycle the doc \
-                 format cannot describe)."
+                "Any JSON value here: this is `{name}` again, which contains itself (a cycle the \
+                 doc format cannot describe)."
             ))
         } else {
             self.inlining.push(target_pointer.clone());
