@@ -150,10 +150,11 @@ impl Importer {
         let kept = self.kept_integration()?;
         let default = match &kept {
             Some((_, doc)) => doc.pagination.clone(),
-            None => most_common(
+            None => detect::most_common(
                 built
                     .iter()
-                    .filter_map(|(_, _, r, _)| r.list_paging.clone()),
+                    .filter_map(|(_, _, r, _)| r.list_paging.clone().flatten())
+                    .map(|paging| paging.doc),
             ),
         };
         let mut resources: Vec<ResourceDoc> = Vec::new();
@@ -272,24 +273,6 @@ impl Imported {
     pub fn write(&self, docs_dir: impl AsRef<Path>, force: bool) -> Result<Vec<PathBuf>, Error> {
         write::write(docs_dir.as_ref(), &self.files, force)
     }
-}
-
-/// The most common value, the first seen among equals; `None` when there is none.
-fn most_common(values: impl Iterator<Item = Option<detect::Paging>>) -> Option<PaginationDoc> {
-    let mut counts: Vec<(PaginationDoc, usize)> = Vec::new();
-    for doc in values.flatten().map(|paging| paging.doc) {
-        match counts.iter_mut().find(|(known, _)| *known == doc) {
-            Some((_, count)) => *count += 1,
-            None => counts.push((doc, 1)),
-        }
-    }
-    let mut best: Option<(PaginationDoc, usize)> = None;
-    for (doc, count) in counts {
-        if best.as_ref().is_none_or(|(_, most)| count > *most) {
-            best = Some((doc, count));
-        }
-    }
-    best.map(|(doc, _)| doc)
 }
 
 /// `list`, `get`, ..., then the custom methods, as the report lists them.

@@ -6,18 +6,9 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn generator(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_generator"))
-        .args(args)
-        .output()
-        .expect("the generator binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{generator, text};
 
 fn petstore() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/petstore.swagger2.json")

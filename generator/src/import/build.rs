@@ -31,6 +31,18 @@ pub(crate) struct Context<'r, 's> {
     pub(crate) converter: Converter<'r, 's>,
 }
 
+/// What building one method needs to know.
+struct MethodSite<'a> {
+    group: &'a Group,
+    names: &'a ResourceNames,
+    slot: Slot,
+    op: &'a Operation,
+    /// The record schema's identity (the pointer its `$ref`s lead to).
+    identity: Option<&'a str>,
+    /// The resource's last path word, singular: what a wrapper key is named like.
+    hint: &'a str,
+}
+
 /// One method under construction: its slot, name and doc.
 struct Draft {
     slot: Slot,
@@ -109,15 +121,15 @@ impl Context<'_, '_> {
                 name
             });
             built.notes.extend(op.notes.iter().cloned());
-            match self.method(
+            let site = MethodSite {
                 group,
                 names,
-                *slot,
+                slot: *slot,
                 op,
-                identity.as_deref(),
-                &hint,
-                &mut built,
-            )? {
+                identity: identity.as_deref(),
+                hint: &hint,
+            };
+            match self.method(&site, &mut built)? {
                 Ok(doc) => drafts.push(Draft {
                     slot: *slot,
                     name,
@@ -298,17 +310,12 @@ impl Context<'_, '_> {
     }
 
     /// One method's doc, or why the operation cannot be a method.
-    #[allow(clippy::too_many_arguments)]
     fn method(
         &mut self,
-        group: &Group,
-        names: &ResourceNames,
-        slot: Slot,
-        op: &Operation,
-        identity: Option<&str>,
-        hint: &str,
+        site: &MethodSite<'_>,
         built: &mut Built,
     ) -> Result<Result<MethodDoc, String>, Error> {
+        let (group, names, slot, op) = (site.group, site.names, site.slot, site.op);
         let mut doc = MethodDoc {
             description: method_description(slot, op, names, group.singleton),
             http: String::new(),
@@ -347,10 +354,10 @@ impl Context<'_, '_> {
         if let Err(reason) = self.query(op, &filled, &mut doc, built)? {
             return Ok(Err(reason));
         }
-        if let Err(reason) = self.body(slot, op, identity, hint, &mut doc, built)? {
+        if let Err(reason) = self.body(site, &mut doc, built)? {
             return Ok(Err(reason));
         }
-        self.reply(slot, op, identity, hint, &mut doc)?;
+        self.reply(site, &mut doc)?;
         Ok(Ok(doc))
     }
 
@@ -497,13 +504,11 @@ impl Context<'_, '_> {
     /// or for anything else, its fields in `body_schema`.
     fn body(
         &mut self,
-        slot: Slot,
-        op: &Operation,
-        identity: Option<&str>,
-        hint: &str,
+        site: &MethodSite<'_>,
         doc: &mut MethodDoc,
         built: &mut Built,
     ) -> Result<Result<(), String>, Error> {
+        let (slot, op, identity, hint) = (site.slot, site.op, site.identity, site.hint);
         let record_slot = matches!(slot, Slot::Create | Slot::Update);
         let Some(body) = &op.body else {
             if record_slot {
@@ -566,14 +571,8 @@ impl Context<'_, '_> {
 
     /// `response_path` when the reply wraps the records; `response_schema` when a
     /// get/create/update reply is not the record.
-    fn reply(
-        &mut self,
-        slot: Slot,
-        op: &Operation,
-        identity: Option<&str>,
-        hint: &str,
-        doc: &mut MethodDoc,
-    ) -> Result<(), Error> {
+    fn reply(&mut self, site: &MethodSite<'_>, doc: &mut MethodDoc) -> Result<(), Error> {
+        let (slot, op, identity, hint) = (site.slot, site.op, site.identity, site.hint);
         let Some(reply) = &op.reply else {
             return Ok(());
         };

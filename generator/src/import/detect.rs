@@ -438,23 +438,29 @@ pub(crate) fn error_message_path(
     refs: &Refs<'_>,
     ops: &[Operation],
 ) -> Result<Option<String>, Error> {
-    let mut counts: Vec<(String, usize)> = Vec::new();
+    let mut paths = Vec::new();
     for schema in ops.iter().flat_map(|op| &op.error_replies) {
-        if let Some(path) = message_in(refs, schema, 0)? {
-            match counts.iter_mut().find(|(known, _)| *known == path) {
-                Some((_, count)) => *count += 1,
-                None => counts.push((path, 1)),
-            }
+        paths.extend(message_in(refs, schema, 0)?);
+    }
+    Ok(most_common(paths))
+}
+
+/// The value that occurs most often, the first seen among equals; `None` for none.
+pub(crate) fn most_common<T: PartialEq>(values: impl IntoIterator<Item = T>) -> Option<T> {
+    let mut counts: Vec<(T, usize)> = Vec::new();
+    for value in values {
+        match counts.iter_mut().find(|(known, _)| *known == value) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((value, 1)),
         }
     }
-    // The most common; the first seen among equals.
-    let mut best: Option<(String, usize)> = None;
-    for (path, count) in counts {
+    let mut best: Option<(T, usize)> = None;
+    for (value, count) in counts {
         if best.as_ref().is_none_or(|(_, most)| count > *most) {
-            best = Some((path, count));
+            best = Some((value, count));
         }
     }
-    Ok(best.map(|(path, _)| path))
+    best.map(|(value, _)| value)
 }
 
 fn message_in(refs: &Refs<'_>, schema: &SpecSchema, depth: usize) -> Result<Option<String>, Error> {

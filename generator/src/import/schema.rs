@@ -227,26 +227,19 @@ impl<'r, 's> Converter<'r, 's> {
         pointer: &str,
         draft: &mut Draft,
     ) -> Result<(), Error> {
-        match object.get("items") {
-            Some(Value::Array(_)) => {
-                draft.doc.items = Some(Box::default());
-                draft.notes.push(
-                    "The items are a fixed sequence of different shapes (a tuple), any JSON here."
-                        .to_owned(),
-                );
-            }
-            Some(items) => {
-                let items = self.convert(items, &child(pointer, "items"))?;
-                draft.doc.items = Some(Box::new(items));
-            }
-            None if object.contains_key("prefixItems") => {
-                draft.doc.items = Some(Box::default());
-                draft.notes.push(
-                    "The items are a fixed sequence of different shapes (a tuple), any JSON here."
-                        .to_owned(),
-                );
-            }
-            None => {}
+        let tuple = match object.get("items") {
+            Some(items) => items.is_array(),
+            None => object.contains_key("prefixItems"),
+        };
+        if tuple {
+            draft.doc.items = Some(Box::default());
+            draft.notes.push(
+                "The items are a fixed sequence of different shapes (a tuple), any JSON here."
+                    .to_owned(),
+            );
+        } else if let Some(items) = object.get("items") {
+            let items = self.convert(items, &child(pointer, "items"))?;
+            draft.doc.items = Some(Box::new(items));
         }
         Ok(())
     }
