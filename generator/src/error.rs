@@ -74,12 +74,59 @@ pub enum Error {
         message: String,
     },
 
+    /// The API description handed to the importer cannot be read as a Swagger 2.0 or OpenAPI 3
+    /// document: the file, the JSON pointer of the offending value (empty for the whole file)
+    /// and what is wrong.
+    #[error("{}{}: {message}", path.display(), at_pointer(pointer))]
+    Spec {
+        /// The spec file.
+        path: PathBuf,
+        /// The JSON pointer of the offending value (`/paths/~1teams/get`), or empty.
+        pointer: String,
+        /// What is wrong, and where it helps, how to fix it.
+        message: String,
+    },
+
+    /// The importer would replace docs that exist; nothing was written.
+    #[error(
+        "{} already {}; nothing was written (`--force` replaces {})",
+        quoted_paths(paths),
+        if paths.len() == 1 { "exists" } else { "exist" },
+        if paths.len() == 1 { "it" } else { "them" }
+    )]
+    WouldOverwrite {
+        /// Every existing file the import would write.
+        paths: Vec<PathBuf>,
+    },
+
+    /// An importer option is wrong: an integration name that is not snake_case, an unknown
+    /// resource. The message names the option and the values it accepts.
+    #[error("{0}")]
+    ImportOption(String),
+
     /// `out_dir` was not set and `OUT_DIR` is not in the environment.
     #[error(
         "no output directory: set one with `Builder::out_dir`, or run from a build script where \
          Cargo sets `OUT_DIR`"
     )]
     MissingOutDir,
+}
+
+/// ` at `/a/b`` for a non-empty JSON pointer.
+fn at_pointer(pointer: &str) -> String {
+    if pointer.is_empty() {
+        String::new()
+    } else {
+        format!(" at `{pointer}`")
+    }
+}
+
+fn quoted_paths(paths: &[PathBuf]) -> String {
+    let quoted: Vec<String> = paths
+        .iter()
+        .map(|path| format!("`{}`", path.display()))
+        .collect();
+    quoted.join(", ")
 }
 
 impl Error {

@@ -7,6 +7,9 @@
 //! surface is [`Builder`], what it returns ([`Generation`], [`GeneratedFiles`]) and what can go
 //! wrong ([`Error`], [`Diagnostics`]), plus the doc format's own JSON Schemas
 //! ([`format_schema`]).
+//!
+//! [`Importer`] is a front-end to the same doc format: it turns a Swagger 2.0 or OpenAPI 3.x
+//! spec into integration docs, which this pipeline then reads like hand-written ones.
 
 #![warn(missing_docs)]
 
@@ -18,6 +21,7 @@ mod emit;
 mod error;
 mod files;
 pub mod format_schema;
+mod import;
 mod ir;
 mod load;
 mod lower;
@@ -32,3 +36,4 @@ pub use diagnostics::{Diagnostic, Diagnostics};
 pub use emit::Layout;
 pub use error::Error;
 pub use files::{CheckReport, GeneratedFiles, WriteSummary};
+pub use import::{ImportReport, Imported, Importer};

@@ -1,11 +1,12 @@
 //! `cargo run -p generator`: regenerates `generated/` from `integrations/`, or with `--check`
-//! reports what is out of date without writing anything.
+//! reports what is out of date without writing anything. `cargo run -p generator -- import`
+//! writes integration docs from a Swagger 2.0 or OpenAPI 3.x spec.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Parser;
-use generator::{Builder, Error, Layout};
+use clap::{Parser, Subcommand};
+use generator::{Builder, Error, Importer, Layout};
 
 /// A generation allocates and frees millions of small token and syntax-tree nodes; mimalloc
 /// does that faster than the system allocator. Opt in with `--features mimalloc`: a default
@@ -22,8 +23,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// whose contents change are written; generated files nothing produces any more are removed.
 /// Problems in the docs are all reported, with file:line:column, and nothing is written.
 #[derive(Debug, Parser)]
-#[command(name = "generator", version)]
+#[command(name = "generator", version, args_conflicts_with_subcommands = true)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
+
     /// The folder of integration docs: one subfolder per integration.
     #[arg(long, value_name = "DIR", default_value_os_t = workspace_root().join("integrations"))]
     docs: PathBuf,
@@ -42,8 +46,65 @@ struct Args {
     check: bool,
 }
 
+#[derive(Debug, Subcommand)]
+enum Command {
+    Import(ImportArgs),
+}
+
+/// Writes integration docs from an API description: Swagger 2.0, OpenAPI 3.0 or OpenAPI 3.1,
+/// in JSON or YAML (told apart by content, not by the file name).
+///
+/// Operations are grouped into resources by path: collection GET/POST and item
+/// GET/PUT/PATCH/DELETE become list, create, get, update and delete; a path with no item path
+/// whose GET is not a list is a singleton (no `id:`); parameters before the last segment make a
+/// nested resource (path arguments); anything else is a custom method named after its
+/// operationId. Schemas are inlined into the doc format's subset (cycles cut, allOf merged,
+/// oneOf/anyOf of objects made one object), with notes in `description` for what the subset
+/// cannot say. Ids, reply and body wrappers and pagination are found from the shapes; tool
+/// names longer than 64 characters get a shorter `tool_name:` (see docs/import.md).
+///
+/// Files go to `<OUT>/<NAME>/integration.yaml` and `<OUT>/<NAME>/resources/<resource>.yaml`.
+/// Nothing is written when any of them exists, unless `--force` is given. The summary lists
+/// every resource, every name the importer chose, every note (a placeholder `base_url`, a
+/// fallback `auth`) and every operation it could not map, with the reason. Then review the
+/// docs and run `cargo run -p generator`.
+#[derive(Debug, clap::Args)]
+struct ImportArgs {
+    /// The spec file: Swagger 2.0, OpenAPI 3.0 or 3.1, JSON or YAML.
+    #[arg(long, value_name = "FILE")]
+    spec: PathBuf,
+
+    /// The integration's name, snake_case: its folder `<OUT>/<NAME>/` and part of every tool
+    /// name (`list_all_<NAME>_<resources>`).
+    #[arg(long, value_name = "NAME")]
+    integration: String,
+
+    /// Import only these resources (comma-separated, named as the importer names them; an
+    /// unknown name lists them all). An existing `<OUT>/<NAME>/integration.yaml` is then kept.
+    #[arg(long, value_name = "a,b", value_delimiter = ',')]
+    resources: Vec<String>,
+
+    /// The docs folder to write into.
+    #[arg(long, value_name = "DIR", default_value_os_t = workspace_root().join("integrations"))]
+    out: PathBuf,
+
+    /// Replace docs that exist. Without it, an existing file stops the import and nothing is
+    /// written.
+    #[arg(long)]
+    force: bool,
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
+    if let Some(Command::Import(import)) = &args.command {
+        return match run_import(import) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("error: {err}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     match run(&args) {
         Ok(code) => code,
         Err(Error::Diagnostics(diagnostics)) => {
@@ -118,6 +179,28 @@ fn run(args: &Args) -> Result<ExitCode, Error> {
         written.removed.len()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn run_import(args: &ImportArgs) -> Result<(), Error> {
+    let mut importer = Importer::new(&args.spec, &args.integration);
+    importer.docs_dir(&args.out);
+    for resource in &args.resources {
+        importer.resource(resource);
+    }
+    let imported = importer.run()?;
+    let written = imported.write(&args.out, args.force)?;
+    print!("{}", imported.report);
+    println!("wrote {} files:", written.len());
+    for path in &written {
+        println!("  {}", shown(path));
+    }
+    let docs = if args.out == workspace_root().join("integrations") {
+        String::new()
+    } else {
+        format!(" -- --docs {}", shown(&args.out))
+    };
+    println!("next: review them, then run `cargo run -p generator{docs}`");
+    Ok(())
 }
 
 /// The workspace root: this package's parent when the source tree is still there (so the

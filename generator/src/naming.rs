@@ -38,6 +38,48 @@ pub(crate) fn tool_name(
     }
 }
 
+/// A tool name that fits when [`tool_name`]'s does not: the short form
+/// `<verb>_<integration>_<resource>` (`list_<integration>_<resources>`,
+/// `get_<integration>_<resource>`, ...; a custom method keeps its
+/// `<method>_<integration>_<resources>`), then words dropped from the front of the resource
+/// part, one at a time, keeping its last word, and as a last resort the name cut at 64
+/// characters. `generator import` writes it as `tool_name:`, and validation suggests it.
+pub(crate) fn short_tool_name(
+    integration: &str,
+    resources: &str,
+    resource: &str,
+    kind: &MethodKind,
+) -> String {
+    let (verb, subject) = match kind {
+        MethodKind::List => ("list", resources),
+        MethodKind::Get => ("get", resource),
+        MethodKind::Create => ("create", resource),
+        MethodKind::Update => ("update", resource),
+        MethodKind::Delete => ("delete", resource),
+        MethodKind::Custom(name) => (name.as_str(), resources),
+    };
+    let words: Vec<&str> = subject.split('_').collect();
+    for start in 0..words.len() {
+        let name = format!("{verb}_{integration}_{}", words[start..].join("_"));
+        if name.len() <= MAX_TOOL_NAME_LEN {
+            return name;
+        }
+    }
+    cut_name(
+        &format!("{verb}_{integration}_{subject}"),
+        MAX_TOOL_NAME_LEN,
+    )
+}
+
+/// The first `max` characters of a name, without a trailing `_`.
+pub(crate) fn cut_name(name: &str, max: usize) -> String {
+    let mut cut: String = name.chars().take(max).collect();
+    while cut.ends_with('_') {
+        cut.pop();
+    }
+    cut
+}
+
 /// Whether `name` is a valid MCP tool name for every major client.
 pub(crate) fn is_valid_tool_name(name: &str) -> bool {
     !name.is_empty()
@@ -351,6 +393,31 @@ mod tests {
         for (kind, expected) in cases {
             assert_eq!(tool_name("chronosphere", "teams", "team", &kind), expected);
         }
+    }
+
+    #[test]
+    fn short_tool_names_fit() {
+        let (strategies, strategy) = (
+            "trace_jaeger_remote_sampling_strategies",
+            "trace_jaeger_remote_sampling_strategy",
+        );
+        let short = |kind: &MethodKind| short_tool_name("chronosphere", strategies, strategy, kind);
+        assert_eq!(
+            short(&MethodKind::Get),
+            "get_chronosphere_trace_jaeger_remote_sampling_strategy"
+        );
+        assert_eq!(
+            short(&MethodKind::List),
+            "list_chronosphere_trace_jaeger_remote_sampling_strategies"
+        );
+        let long = "an_extremely_long_resource_name_that_goes_on_and_on_and_on_forever";
+        assert_eq!(
+            short_tool_name("chronosphere", long, long, &MethodKind::Update),
+            "update_chronosphere_name_that_goes_on_and_on_and_on_forever"
+        );
+        let custom = MethodKind::Custom("a".repeat(70));
+        assert_eq!(short_tool_name("x", "y", "y", &custom).len(), 64);
+        assert_eq!(cut_name("ab_cd", 3), "ab");
     }
 
     #[test]

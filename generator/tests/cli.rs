@@ -7,18 +7,8 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn generator(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_generator"))
-        .args(args)
-        .output()
-        .expect("the generator binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{generator, text};
 
 #[test]
 fn generated_dir_is_up_to_date_with_the_docs() {

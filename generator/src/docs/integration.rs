@@ -3,11 +3,11 @@
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// An mcpgen integration: how to reach and authenticate to one API. One per folder
 /// (`integrations/<name>/integration.yaml`); its resources live in `resources/*.yaml` beside it.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Integration")]
 pub(crate) struct IntegrationDoc {
@@ -23,22 +23,28 @@ pub(crate) struct IntegrationDoc {
     pub(crate) base_url: String,
     /// The credentials an account supplies, by snake_case name, in the order shown to users.
     #[serde(default)]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub(crate) credentials: BTreeMap<String, CredentialDoc>,
     /// How credentials are applied to every request.
     pub(crate) auth: AuthDoc,
     /// Default pagination of `list` methods (a method may override it). Defaults to `none`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) pagination: Option<PaginationDoc>,
     /// Upstream headers that carry rate-limit information, mapped to the IETF names.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) rate_limit: Option<RateLimitDoc>,
     /// Where the human-readable message sits in an upstream error body.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) errors: Option<ErrorsDoc>,
     /// Extra tags per resource name, merged into that resource's tools' tags.
     #[serde(default)]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("default" = {}))]
     pub(crate) tool_tags: BTreeMap<String, Vec<String>>,
 }
 
 /// A value an account supplies: `CHRONOSPHERE_TENANT`, `--credential tenant=acme`, ...
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Credential")]
 pub(crate) struct CredentialDoc {
@@ -55,7 +61,7 @@ fn yes() -> bool {
 }
 
 /// How credentials are applied. Values are templates over credential names: `"{api_token}"`.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[schemars(rename = "Auth")]
 pub(crate) enum AuthDoc {
@@ -90,7 +96,7 @@ pub(crate) enum AuthDoc {
 }
 
 /// How a list method walks pages.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(tag = "style", rename_all = "snake_case", deny_unknown_fields)]
 #[schemars(rename = "Pagination")]
 pub(crate) enum PaginationDoc {
@@ -99,11 +105,12 @@ pub(crate) enum PaginationDoc {
     /// An opaque cursor handed back by the upstream.
     Cursor {
         /// Where the cursor and limit are sent. Defaults to `query`.
-        #[serde(rename = "in", default)]
+        #[serde(rename = "in", default, skip_serializing_if = "LocationDoc::is_query")]
         location: LocationDoc,
         /// The upstream parameter that takes the cursor (`page.token`).
         cursor_param: String,
         /// The upstream parameter that takes the page size (`page.max_size`).
+        #[serde(skip_serializing_if = "Option::is_none")]
         limit_param: Option<String>,
         /// Dotted path of the next cursor in the reply body (`page.next_token`); an empty
         /// string or null there ends the list.
@@ -115,6 +122,7 @@ pub(crate) enum PaginationDoc {
         /// The upstream parameter that takes the page number.
         page_param: String,
         /// The upstream parameter that takes the page size.
+        #[serde(skip_serializing_if = "Option::is_none")]
         limit_param: Option<String>,
         /// The number of the first page. Defaults to 1.
         #[serde(default = "one")]
@@ -130,6 +138,7 @@ pub(crate) enum PaginationDoc {
         /// The upstream parameter that takes the offset.
         offset_param: String,
         /// The upstream parameter that takes the page size.
+        #[serde(skip_serializing_if = "Option::is_none")]
         limit_param: Option<String>,
         /// Dotted path of a boolean in the reply body that says whether more pages follow
         /// (`more`); when set, it alone decides.
@@ -138,6 +147,7 @@ pub(crate) enum PaginationDoc {
     /// RFC 8288 `Link: <...>; rel="next"` headers.
     LinkHeader {
         /// The upstream parameter that takes the page size.
+        #[serde(skip_serializing_if = "Option::is_none")]
         limit_param: Option<String>,
     },
 }
@@ -147,7 +157,7 @@ fn one() -> u64 {
 }
 
 /// Where cursor pagination parameters go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[schemars(rename = "Location")]
 pub(crate) enum LocationDoc {
@@ -156,25 +166,38 @@ pub(crate) enum LocationDoc {
     Body,
 }
 
+impl LocationDoc {
+    /// Whether this is the default, `query` (left out when a doc is written).
+    fn is_query(&self) -> bool {
+        *self == LocationDoc::Query
+    }
+}
+
 /// Upstream rate-limit headers, each list tried in order; `Retry-After` is always consulted
 /// for `reset` when nothing else matched.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "RateLimit")]
 pub(crate) struct RateLimitDoc {
     /// Headers carrying the request quota (`X-RateLimit-Limit`).
     #[serde(default)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("default" = []))]
     pub(crate) limit: Vec<String>,
     /// Headers carrying the requests left (`X-RateLimit-Remaining`).
     #[serde(default)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("default" = []))]
     pub(crate) remaining: Vec<String>,
     /// Headers carrying when the quota resets (`X-RateLimit-Reset`).
     #[serde(default)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("default" = []))]
     pub(crate) reset: Vec<String>,
 }
 
 /// How to read upstream error bodies.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Errors")]
 pub(crate) struct ErrorsDoc {

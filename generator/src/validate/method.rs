@@ -630,7 +630,11 @@ fn tool_name(
                     explicit.chars().count(),
                     naming::MAX_TOOL_NAME_LEN
                 ),
-                Some("shorten it".to_owned()),
+                Some(format!(
+                    "shorten it, for example to `{}` (the rule `generator import` follows: \
+                     docs/integration-docs.md, \"Tools and their arguments\")",
+                    naming::short_tool_name(cx.integration, cx.resource, cx.singular, kind)
+                )),
             ));
         } else if !naming::is_valid_tool_name(explicit) {
             out.push(src.error(
@@ -650,7 +654,12 @@ fn tool_name(
                 name.len(),
                 naming::MAX_TOOL_NAME_LEN
             ),
-            Some("set `tool_name:` on this method to a shorter name".to_owned()),
+            Some(format!(
+                "set `tool_name:` on this method to a shorter name, such as `{}` (the rule \
+                 `generator import` follows: docs/integration-docs.md, \"Tools and their \
+                 arguments\")",
+                naming::short_tool_name(cx.integration, cx.resource, cx.singular, kind)
+            )),
         ));
     }
     name
