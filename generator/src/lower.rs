@@ -90,6 +90,7 @@ fn lower_tool(
             &resource.name,
             &resource.singular,
             &method.kind,
+            resource.id_field.is_some(),
         )
     });
     let words = Words::new(integration, resource, method);

@@ -21,19 +21,22 @@ pub(crate) const MAX_TOOL_NAME_LEN: usize = 64;
 /// `list_all_<integration>_<resources>`, `get_single_<integration>_<resource>_by_id`,
 /// `create_a_<integration>_<resource>`, `update_a_<integration>_<resource>_by_id`,
 /// `delete_a_<integration>_<resource>_by_id`, and `<method>_<integration>_<resources>` for custom
-/// methods.
+/// methods. A singleton (`by_id` false: a resource with no `id:`) has no id to go by, so its
+/// get, update and delete names end at the resource (`get_single_acme_settings`).
 pub(crate) fn tool_name(
     integration: &str,
     resources: &str,
     resource: &str,
     kind: &MethodKind,
+    by_id: bool,
 ) -> String {
+    let by_id = if by_id { "_by_id" } else { "" };
     match kind {
         MethodKind::List => format!("list_all_{integration}_{resources}"),
-        MethodKind::Get => format!("get_single_{integration}_{resource}_by_id"),
+        MethodKind::Get => format!("get_single_{integration}_{resource}{by_id}"),
         MethodKind::Create => format!("create_a_{integration}_{resource}"),
-        MethodKind::Update => format!("update_a_{integration}_{resource}_by_id"),
-        MethodKind::Delete => format!("delete_a_{integration}_{resource}_by_id"),
+        MethodKind::Update => format!("update_a_{integration}_{resource}{by_id}"),
+        MethodKind::Delete => format!("delete_a_{integration}_{resource}{by_id}"),
         MethodKind::Custom(method) => format!("{method}_{integration}_{resources}"),
     }
 }
@@ -391,8 +394,33 @@ mod tests {
             ),
         ];
         for (kind, expected) in cases {
-            assert_eq!(tool_name("chronosphere", "teams", "team", &kind), expected);
+            assert_eq!(
+                tool_name("chronosphere", "teams", "team", &kind, true),
+                expected
+            );
         }
+        // A singleton has no id to go by.
+        let singleton = |kind| {
+            tool_name(
+                "chronosphere",
+                "resource_pools",
+                "resource_pools",
+                &kind,
+                false,
+            )
+        };
+        assert_eq!(
+            singleton(MethodKind::Get),
+            "get_single_chronosphere_resource_pools"
+        );
+        assert_eq!(
+            singleton(MethodKind::Update),
+            "update_a_chronosphere_resource_pools"
+        );
+        assert_eq!(
+            singleton(MethodKind::Delete),
+            "delete_a_chronosphere_resource_pools"
+        );
     }
 
     #[test]

@@ -279,7 +279,13 @@ pub(crate) fn assign_tool_names(integration: &str, resources: &mut [ResourceDoc]
     let mut pending = Vec::new();
     for (r, resource) in resources.iter().enumerate() {
         for (kind, _) in methods(resource) {
-            let default = naming::tool_name(integration, &resource.name, &resource.singular, &kind);
+            let default = naming::tool_name(
+                integration,
+                &resource.name,
+                &resource.singular,
+                &kind,
+                resource.id.is_some(),
+            );
             if default.len() > MAX_TOOL_NAME_LEN || !taken.insert(default.clone()) {
                 pending.push((r, kind, default));
             }

@@ -645,7 +645,13 @@ fn tool_name(
         }
         return explicit.clone();
     }
-    let name = naming::tool_name(cx.integration, cx.resource, cx.singular, kind);
+    let name = naming::tool_name(
+        cx.integration,
+        cx.resource,
+        cx.singular,
+        kind,
+        cx.id_field.is_some(),
+    );
     if name.len() > naming::MAX_TOOL_NAME_LEN {
         out.push(src.error(
             src.key(base),

@@ -37,8 +37,8 @@ pub static INTEGRATION: ::mcpgen_runtime::Integration = ::mcpgen_runtime::Integr
         &pets::DELETE_A_PETSTORE_PET_BY_ID,
         &pets::ADOPT_PETSTORE_PETS,
         &pets::VACCINATE_PETSTORE_PETS,
-        &store_hours::GET_SINGLE_PETSTORE_STORE_HOURS_BY_ID,
-        &store_hours::UPDATE_A_PETSTORE_STORE_HOURS_BY_ID,
+        &store_hours::GET_SINGLE_PETSTORE_STORE_HOURS,
+        &store_hours::UPDATE_A_PETSTORE_STORE_HOURS,
     ],
 };
 
@@ -162,30 +162,30 @@ impl PetstoreClient {
     ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
         ::mcpgen_runtime::call(&self.0, &pets::VACCINATE_PETSTORE_PETS_PLAN, input).await
     }
-    /// Get the Petstore store hours: the typed form of the `get_single_petstore_store_hours_by_id` tool.
+    /// Get the Petstore store hours: the typed form of the `get_single_petstore_store_hours` tool.
     ///
     /// Read the store's opening hours.
     pub async fn get_store_hours(
         &self,
-        input: &store_hours::GetSinglePetstoreStoreHoursByIdInput,
+        input: &store_hours::GetSinglePetstoreStoreHoursInput,
     ) -> Result<store_hours::StoreHours, ::mcpgen_runtime::UpstreamError> {
         ::mcpgen_runtime::call(
                 &self.0,
-                &store_hours::GET_SINGLE_PETSTORE_STORE_HOURS_BY_ID_PLAN,
+                &store_hours::GET_SINGLE_PETSTORE_STORE_HOURS_PLAN,
                 input,
             )
             .await
     }
-    /// Update the Petstore store hours: the typed form of the `update_a_petstore_store_hours_by_id` tool.
+    /// Update the Petstore store hours: the typed form of the `update_a_petstore_store_hours` tool.
     ///
     /// Replace the store's opening hours.
     pub async fn update_store_hours(
         &self,
-        input: &store_hours::UpdateAPetstoreStoreHoursByIdInput,
+        input: &store_hours::UpdateAPetstoreStoreHoursInput,
     ) -> Result<store_hours::StoreHours, ::mcpgen_runtime::UpstreamError> {
         ::mcpgen_runtime::call(
                 &self.0,
-                &store_hours::UPDATE_A_PETSTORE_STORE_HOURS_BY_ID_PLAN,
+                &store_hours::UPDATE_A_PETSTORE_STORE_HOURS_PLAN,
                 input,
             )
             .await
@@ -1635,12 +1635,12 @@ pub mod store_hours {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<String, ::serde_json::Value>,
     }
-    /// The arguments of `get_single_petstore_store_hours_by_id`.
+    /// The arguments of `get_single_petstore_store_hours`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(deny_unknown_fields)]
-    pub struct GetSinglePetstoreStoreHoursByIdInput {}
-    /// How `get_single_petstore_store_hours_by_id` calls the upstream.
-    pub const GET_SINGLE_PETSTORE_STORE_HOURS_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
+    pub struct GetSinglePetstoreStoreHoursInput {}
+    /// How `get_single_petstore_store_hours` calls the upstream.
+    pub const GET_SINGLE_PETSTORE_STORE_HOURS_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
         verb: ::mcpgen_runtime::HttpVerb::Get,
         path: &[::mcpgen_runtime::PathSegment::Literal("/store/hours")],
         args: &[],
@@ -1650,9 +1650,9 @@ pub mod store_hours {
         pagination: ::mcpgen_runtime::PaginationSpec::None,
         output: ::mcpgen_runtime::OutputShape::Record,
     };
-    /// `get_single_petstore_store_hours_by_id`: Get the Petstore store hours.
-    pub static GET_SINGLE_PETSTORE_STORE_HOURS_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
-        name: "get_single_petstore_store_hours_by_id",
+    /// `get_single_petstore_store_hours`: Get the Petstore store hours.
+    pub static GET_SINGLE_PETSTORE_STORE_HOURS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
+        name: "get_single_petstore_store_hours",
         title: "Get the Petstore store hours",
         description: "Read the store's opening hours.",
         method: ::mcpgen_runtime::MethodKind::Get,
@@ -1688,16 +1688,16 @@ pub mod store_hours {
             idempotent: true,
             open_world: true,
         },
-        plan: GET_SINGLE_PETSTORE_STORE_HOURS_BY_ID_PLAN,
+        plan: GET_SINGLE_PETSTORE_STORE_HOURS_PLAN,
         handler: ::mcpgen_runtime::handler::<
-            GetSinglePetstoreStoreHoursByIdInput,
+            GetSinglePetstoreStoreHoursInput,
             StoreHours,
         >,
     };
-    /// The arguments of `update_a_petstore_store_hours_by_id`.
+    /// The arguments of `update_a_petstore_store_hours`.
     #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
     #[serde(deny_unknown_fields)]
-    pub struct UpdateAPetstoreStoreHoursByIdInput {
+    pub struct UpdateAPetstoreStoreHoursInput {
         /// An IANA time zone, such as `Europe/Paris`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub timezone: Option<String>,
@@ -1708,8 +1708,8 @@ pub mod store_hours {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub weekends: Option<String>,
     }
-    /// How `update_a_petstore_store_hours_by_id` calls the upstream.
-    pub const UPDATE_A_PETSTORE_STORE_HOURS_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
+    /// How `update_a_petstore_store_hours` calls the upstream.
+    pub const UPDATE_A_PETSTORE_STORE_HOURS_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
         verb: ::mcpgen_runtime::HttpVerb::Put,
         path: &[::mcpgen_runtime::PathSegment::Literal("/store/hours")],
         args: &[
@@ -1735,9 +1735,9 @@ pub mod store_hours {
         pagination: ::mcpgen_runtime::PaginationSpec::None,
         output: ::mcpgen_runtime::OutputShape::Record,
     };
-    /// `update_a_petstore_store_hours_by_id`: Update the Petstore store hours.
-    pub static UPDATE_A_PETSTORE_STORE_HOURS_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
-        name: "update_a_petstore_store_hours_by_id",
+    /// `update_a_petstore_store_hours`: Update the Petstore store hours.
+    pub static UPDATE_A_PETSTORE_STORE_HOURS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
+        name: "update_a_petstore_store_hours",
         title: "Update the Petstore store hours",
         description: "Replace the store's opening hours.",
         method: ::mcpgen_runtime::MethodKind::Update,
@@ -1786,10 +1786,7 @@ pub mod store_hours {
             idempotent: true,
             open_world: true,
         },
-        plan: UPDATE_A_PETSTORE_STORE_HOURS_BY_ID_PLAN,
-        handler: ::mcpgen_runtime::handler::<
-            UpdateAPetstoreStoreHoursByIdInput,
-            StoreHours,
-        >,
+        plan: UPDATE_A_PETSTORE_STORE_HOURS_PLAN,
+        handler: ::mcpgen_runtime::handler::<UpdateAPetstoreStoreHoursInput, StoreHours>,
     };
 }

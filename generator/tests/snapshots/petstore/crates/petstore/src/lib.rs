@@ -51,8 +51,8 @@ pub static INTEGRATION: ::mcpgen_runtime::Integration = ::mcpgen_runtime::Integr
         &pets::DELETE_A_PETSTORE_PET_BY_ID,
         &pets::ADOPT_PETSTORE_PETS,
         &pets::VACCINATE_PETSTORE_PETS,
-        &store_hours::GET_SINGLE_PETSTORE_STORE_HOURS_BY_ID,
-        &store_hours::UPDATE_A_PETSTORE_STORE_HOURS_BY_ID,
+        &store_hours::GET_SINGLE_PETSTORE_STORE_HOURS,
+        &store_hours::UPDATE_A_PETSTORE_STORE_HOURS,
     ],
 };
 
@@ -178,30 +178,30 @@ impl PetstoreClient {
     ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
         ::mcpgen_runtime::call(&self.0, &pets::VACCINATE_PETSTORE_PETS_PLAN, input).await
     }
-    /// Get the Petstore store hours: the typed form of the `get_single_petstore_store_hours_by_id` tool.
+    /// Get the Petstore store hours: the typed form of the `get_single_petstore_store_hours` tool.
     ///
     /// Read the store's opening hours.
     pub async fn get_store_hours(
         &self,
-        input: &store_hours::GetSinglePetstoreStoreHoursByIdInput,
+        input: &store_hours::GetSinglePetstoreStoreHoursInput,
     ) -> Result<store_hours::StoreHours, ::mcpgen_runtime::UpstreamError> {
         ::mcpgen_runtime::call(
                 &self.0,
-                &store_hours::GET_SINGLE_PETSTORE_STORE_HOURS_BY_ID_PLAN,
+                &store_hours::GET_SINGLE_PETSTORE_STORE_HOURS_PLAN,
                 input,
             )
             .await
     }
-    /// Update the Petstore store hours: the typed form of the `update_a_petstore_store_hours_by_id` tool.
+    /// Update the Petstore store hours: the typed form of the `update_a_petstore_store_hours` tool.
     ///
     /// Replace the store's opening hours.
     pub async fn update_store_hours(
         &self,
-        input: &store_hours::UpdateAPetstoreStoreHoursByIdInput,
+        input: &store_hours::UpdateAPetstoreStoreHoursInput,
     ) -> Result<store_hours::StoreHours, ::mcpgen_runtime::UpstreamError> {
         ::mcpgen_runtime::call(
                 &self.0,
-                &store_hours::UPDATE_A_PETSTORE_STORE_HOURS_BY_ID_PLAN,
+                &store_hours::UPDATE_A_PETSTORE_STORE_HOURS_PLAN,
                 input,
             )
             .await

@@ -21,13 +21,13 @@ pub struct StoreHours {
     pub extra: ::serde_json::Map<String, ::serde_json::Value>,
 }
 
-/// The arguments of `get_single_petstore_store_hours_by_id`.
+/// The arguments of `get_single_petstore_store_hours`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct GetSinglePetstoreStoreHoursByIdInput {}
+pub struct GetSinglePetstoreStoreHoursInput {}
 
-/// How `get_single_petstore_store_hours_by_id` calls the upstream.
-pub const GET_SINGLE_PETSTORE_STORE_HOURS_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
+/// How `get_single_petstore_store_hours` calls the upstream.
+pub const GET_SINGLE_PETSTORE_STORE_HOURS_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
     verb: ::mcpgen_runtime::HttpVerb::Get,
     path: &[::mcpgen_runtime::PathSegment::Literal("/store/hours")],
     args: &[],
@@ -38,9 +38,9 @@ pub const GET_SINGLE_PETSTORE_STORE_HOURS_BY_ID_PLAN: ::mcpgen_runtime::RequestP
     output: ::mcpgen_runtime::OutputShape::Record,
 };
 
-/// `get_single_petstore_store_hours_by_id`: Get the Petstore store hours.
-pub static GET_SINGLE_PETSTORE_STORE_HOURS_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
-    name: "get_single_petstore_store_hours_by_id",
+/// `get_single_petstore_store_hours`: Get the Petstore store hours.
+pub static GET_SINGLE_PETSTORE_STORE_HOURS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
+    name: "get_single_petstore_store_hours",
     title: "Get the Petstore store hours",
     description: "Read the store's opening hours.",
     method: ::mcpgen_runtime::MethodKind::Get,
@@ -76,17 +76,14 @@ pub static GET_SINGLE_PETSTORE_STORE_HOURS_BY_ID: ::mcpgen_runtime::Tool = ::mcp
         idempotent: true,
         open_world: true,
     },
-    plan: GET_SINGLE_PETSTORE_STORE_HOURS_BY_ID_PLAN,
-    handler: ::mcpgen_runtime::handler::<
-        GetSinglePetstoreStoreHoursByIdInput,
-        StoreHours,
-    >,
+    plan: GET_SINGLE_PETSTORE_STORE_HOURS_PLAN,
+    handler: ::mcpgen_runtime::handler::<GetSinglePetstoreStoreHoursInput, StoreHours>,
 };
 
-/// The arguments of `update_a_petstore_store_hours_by_id`.
+/// The arguments of `update_a_petstore_store_hours`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct UpdateAPetstoreStoreHoursByIdInput {
+pub struct UpdateAPetstoreStoreHoursInput {
     /// An IANA time zone, such as `Europe/Paris`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
@@ -98,8 +95,8 @@ pub struct UpdateAPetstoreStoreHoursByIdInput {
     pub weekends: Option<String>,
 }
 
-/// How `update_a_petstore_store_hours_by_id` calls the upstream.
-pub const UPDATE_A_PETSTORE_STORE_HOURS_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
+/// How `update_a_petstore_store_hours` calls the upstream.
+pub const UPDATE_A_PETSTORE_STORE_HOURS_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_runtime::RequestPlan {
     verb: ::mcpgen_runtime::HttpVerb::Put,
     path: &[::mcpgen_runtime::PathSegment::Literal("/store/hours")],
     args: &[
@@ -126,9 +123,9 @@ pub const UPDATE_A_PETSTORE_STORE_HOURS_BY_ID_PLAN: ::mcpgen_runtime::RequestPla
     output: ::mcpgen_runtime::OutputShape::Record,
 };
 
-/// `update_a_petstore_store_hours_by_id`: Update the Petstore store hours.
-pub static UPDATE_A_PETSTORE_STORE_HOURS_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
-    name: "update_a_petstore_store_hours_by_id",
+/// `update_a_petstore_store_hours`: Update the Petstore store hours.
+pub static UPDATE_A_PETSTORE_STORE_HOURS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
+    name: "update_a_petstore_store_hours",
     title: "Update the Petstore store hours",
     description: "Replace the store's opening hours.",
     method: ::mcpgen_runtime::MethodKind::Update,
@@ -177,6 +174,6 @@ pub static UPDATE_A_PETSTORE_STORE_HOURS_BY_ID: ::mcpgen_runtime::Tool = ::mcpge
         idempotent: true,
         open_world: true,
     },
-    plan: UPDATE_A_PETSTORE_STORE_HOURS_BY_ID_PLAN,
-    handler: ::mcpgen_runtime::handler::<UpdateAPetstoreStoreHoursByIdInput, StoreHours>,
+    plan: UPDATE_A_PETSTORE_STORE_HOURS_PLAN,
+    handler: ::mcpgen_runtime::handler::<UpdateAPetstoreStoreHoursInput, StoreHours>,
 };
