@@ -421,7 +421,7 @@ pub const LIST_ALL_PAGERDUTY_INCIDENTS_PLAN: ::mcpgen_runtime::RequestPlan = ::m
 pub static LIST_ALL_PAGERDUTY_INCIDENTS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_pagerduty_incidents",
     title: "List all PagerDuty incidents",
-    description: r#"List incidents, newest first unless `sort_by` says otherwise: title, status, urgency, service and assignments. Without `since`/`until` PagerDuty returns the last month; filter by status, service, team, assignee or urgency. Results come a page at a time.
+    description: r#"List incidents with their number, title, status, urgency, service and assignments. Without `since`/`until` PagerDuty returns those of the last month (`date_range: all` for every one); filter by status, service, team, assignee or urgency, order with `sort_by`. Results come a page at a time.
 
 Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
     method: ::mcpgen_runtime::MethodKind::List,

@@ -66,7 +66,7 @@ impl PagerdutyClient {
     }
     /// List all PagerDuty incidents: the typed form of the `list_all_pagerduty_incidents` tool.
     ///
-    /// List incidents, newest first unless `sort_by` says otherwise: title, status, urgency, service and assignments. Without `since`/`until` PagerDuty returns the last month; filter by status, service, team, assignee or urgency. Results come a page at a time.
+    /// List incidents with their number, title, status, urgency, service and assignments. Without `since`/`until` PagerDuty returns those of the last month (`date_range: all` for every one); filter by status, service, team, assignee or urgency, order with `sort_by`. Results come a page at a time.
     ///
     /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_incidents(
