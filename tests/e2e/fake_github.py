@@ -317,7 +317,7 @@ class _Handler(BaseHTTPRequestHandler):
                 if not isinstance(title, (str, int)) or str(title).strip() == "":
                     raise _invalid("Issue", "title", "missing_field")
                 self._check_people_and_milestone(body)
-                issue = api.add_issue(repo["id"], str(title), **body)
+                issue = api.add_issue(repo["id"], str(title), **{k: v for k, v in body.items() if k != "title"})
                 return _Reply(201, issue, {"Location": issue["url"]})
         if (m := re.fullmatch(r"/repos/([^/]+)/([^/]+)/issues/(\d+)", path)) or (
             m := re.fullmatch(r"/repositories/(\d+)/issues/(\d+)", path)

@@ -52,9 +52,13 @@ def connect_pd(connect_integration, pagerduty: FakePagerDuty):
     return _connect
 
 
-def present(record: dict) -> dict:
-    """A record as the tools return it: typed outputs leave out null fields."""
-    return {k: v for k, v in record.items() if v is not None}
+def present(value):
+    """A record as the tools return it: typed outputs leave out null fields, nested ones too."""
+    if isinstance(value, dict):
+        return {k: present(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [present(v) for v in value]
+    return value
 
 
 def sent(fake: FakePagerDuty, method: str, path: str):
