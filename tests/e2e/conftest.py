@@ -130,3 +130,34 @@ def connect(transport_mode, upstream: FakeUpstream, start_http, tmp_path: Path, 
                     yield client
 
     return _connect
+
+
+@pytest.fixture
+def connect_integration(transport_mode, processes: list[Process], tmp_path: Path, mcp_server_bin: Path):
+    """`async with connect_integration(name, base_url, env) as client:` connects to
+    `mcp-server --integration <name>` on this test's transport and mode, against any upstream
+    (the in-process fakes of test_pagerduty.py and test_github.py); `env` holds the
+    integration's credential variables and nothing else is inherited from the test run."""
+    transport, mode = transport_mode
+
+    @asynccontextmanager
+    async def _connect(integration: str, base_url: str, env: dict[str, str], *extra: str) -> AsyncIterator[Client]:
+        if transport == "http":
+            started = start_http_server(
+                tmp_path, base_url, clean_env(NO_COLOR="1", **env), *extra, integration=integration
+            )
+            processes.append(started.process)
+            async with Client(started.url, mode=mode, read_timeout_seconds=READ_TIMEOUT_S) as client:
+                yield client
+        else:
+            argv = server_argv("stdio", base_url, *extra, integration=integration)
+            params = StdioServerParameters(
+                command=argv[0], args=argv[1:], env={"NO_COLOR": "1", "RUST_BACKTRACE": "1", **env}
+            )
+            with open(tmp_path / f"mcp-server-stdio-{integration}.stderr.log", "a", encoding="utf-8") as errlog:
+                async with Client(
+                    stdio_client(params, errlog=errlog), mode=mode, read_timeout_seconds=READ_TIMEOUT_S
+                ) as client:
+                    yield client
+
+    return _connect

@@ -59,12 +59,17 @@ def binary(name: str) -> Path:
     return path
 
 
-def clean_env(**extra: str) -> dict[str, str]:
-    """The parent's environment without any Chronosphere credential, plus `extra`.
+# The credential variables of every integration `mcp-server` serves (`<NAME>_<CREDENTIAL>`).
+CREDENTIAL_PREFIXES = ("CHRONOSPHERE_", "GITHUB_", "PAGERDUTY_")
 
-    Credentials a developer happens to have exported must not make a test pass (or fail).
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The parent's environment without any integration's credentials, plus `extra`.
+
+    Credentials a developer (or a CI runner: GITHUB_TOKEN) happens to have exported must not
+    make a test pass (or fail).
     """
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CHRONOSPHERE_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(CREDENTIAL_PREFIXES)}
     env.setdefault("RUST_BACKTRACE", "1")
     env.update(extra)
     return env
@@ -207,15 +212,20 @@ def start_fake_upstream(log_dir: Path, token: str, seed_teams: int) -> Started:
     return Started(proc, m.group(1))
 
 
-def server_argv(mode: str, upstream_url: str, *extra: str) -> list[str]:
-    argv = [str(binary("mcp-server")), mode, "--integration", "chronosphere", "--base-url", upstream_url]
+def server_argv(mode: str, upstream_url: str, *extra: str, integration: str = "chronosphere") -> list[str]:
+    """`mcp-server stdio|http` for one integration: with several served, `--integration` is
+    required."""
+    argv = [str(binary("mcp-server")), mode, "--integration", integration, "--base-url", upstream_url]
     if mode == "http":
         argv += ["--listen", "127.0.0.1:0"]
     return argv + list(extra)
 
 
-def start_http_server(log_dir: Path, upstream_url: str, env: dict[str, str], *extra: str) -> Started:
-    proc = Process("mcp-server-http", server_argv("http", upstream_url, *extra), env, log_dir)
+def start_http_server(
+    log_dir: Path, upstream_url: str, env: dict[str, str], *extra: str, integration: str = "chronosphere"
+) -> Started:
+    argv = server_argv("http", upstream_url, *extra, integration=integration)
+    proc = Process(f"mcp-server-http-{integration}", argv, env, log_dir)
     try:
         m = proc.wait_for("stderr", r"listening on (http://\S+/mcp)")
     except BaseException:

@@ -107,3 +107,21 @@ async def test_credentials_from_flags(upstream, tmp_path):
         async with Client(stdio_client(params, errlog=errlog), mode="legacy", read_timeout_seconds=READ_TIMEOUT_S) as c:
             page = ok(await c.call_tool("list_all_chronosphere_teams", {"limit": 1}))
     assert len(page["result"]) == 1
+
+
+def test_serving_needs_an_integration_and_the_bare_inventory_lists_every_one():
+    """`mcp-server` serves Chronosphere, GitHub and PagerDuty: `stdio` and `http` ask which one,
+    naming all three; `tools` alone lists every tool of every one."""
+    for mode in ("stdio", "http"):
+        r = run(mode)
+        assert r.returncode == 2, r
+        for name in ("chronosphere", "github", "pagerduty"):
+            assert name in r.stderr, r.stderr
+    r = run("tools", "--json")
+    assert r.returncode == 0, r
+    inventory = json.loads(r.stdout)
+    tools = inventory["tools"] if isinstance(inventory, dict) else inventory
+    names = {t["name"] for t in tools}
+    assert ALL_TOOLS <= names
+    assert {"list_all_github_issues", "create_a_pagerduty_incident", "delete_a_pagerduty_service_by_id"} <= names
+    assert len(names) == 21

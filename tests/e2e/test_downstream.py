@@ -206,12 +206,19 @@ async def test_the_same_binary_serves_a_generated_integration_of_this_repository
     assert "list_all_chronosphere_teams" in names and not any("inkwell" in n for n in names)
     assert len(teams["result"]) == SEEDED_TEAMS
 
-    # Without --integration, a binary serving two integrations asks which one, naming both.
+    # Without --integration, a binary serving two integrations asks which one to serve, naming
+    # both; the bare `tools` inventory lists the tools of every integration.
     r = subprocess.run(
-        [str(inkwell_bin), "tools"], env=clean_env(NO_COLOR="1"), capture_output=True, text=True, timeout=RUN_TIMEOUT_S
+        [str(inkwell_bin), "stdio"], env=clean_env(NO_COLOR="1"), stdin=subprocess.DEVNULL,
+        capture_output=True, text=True, timeout=RUN_TIMEOUT_S,
     )
     assert r.returncode == 2, r
     assert "inkwell" in r.stderr and "chronosphere" in r.stderr, r.stderr
+    r = subprocess.run(
+        [str(inkwell_bin), "tools"], env=clean_env(NO_COLOR="1"), capture_output=True, text=True, timeout=RUN_TIMEOUT_S
+    )
+    assert r.returncode == 0, r
+    assert "list_all_inkwell_notes" in r.stdout and "list_all_chronosphere_teams" in r.stdout, r.stdout
 
 
 def test_the_typed_client_example_calls_the_api_without_mcp(inkwell: FakeInkwell):

@@ -7,6 +7,8 @@
 #[rustfmt::skip]
 static INTEGRATIONS: &[&::mcpgen_runtime::Integration] = &[
     &mcpgen_chronosphere::INTEGRATION,
+    &mcpgen_github::INTEGRATION,
+    &mcpgen_pagerduty::INTEGRATION,
 ];
 
 #[rustfmt::skip]
