@@ -1,5 +1,5 @@
 //! The product's promise: adding a resource file and re-running the generator is all it takes.
-//! A copy of `teams.yaml` as `monitors.yaml` yields five more tools, and the crate still builds.
+//! A copy of `teams.yaml` as `playbooks.yaml` yields five more tools, and the crate still builds.
 
 #![allow(clippy::unwrap_used)] // Tests unwrap: a panic is a failed test.
 
@@ -10,24 +10,24 @@ use std::process::Command;
 
 use generator::Layout;
 
-/// `integrations/` plus `chronosphere/resources/monitors.yaml`, a renamed copy of teams.
-fn docs_with_monitors(dir: &Path) {
+/// `integrations/` plus `chronosphere/resources/playbooks.yaml`, a renamed copy of teams.
+fn docs_with_playbooks(dir: &Path) {
     common::copy_tree(&common::root().join("integrations"), dir);
     let resources = dir.join("chronosphere/resources");
     let teams = std::fs::read_to_string(resources.join("teams.yaml")).unwrap();
-    let monitors = teams
-        .replace("name: teams", "name: monitors")
-        .replace("singular: team", "singular: monitor")
-        .replace("/config/teams", "/config/monitors");
-    assert_ne!(teams, monitors);
-    std::fs::write(resources.join("monitors.yaml"), monitors).unwrap();
+    let playbooks = teams
+        .replace("name: teams", "name: playbooks")
+        .replace("singular: team", "singular: playbook")
+        .replace("/config/teams", "/config/playbooks");
+    assert_ne!(teams, playbooks);
+    std::fs::write(resources.join("playbooks.yaml"), playbooks).unwrap();
 }
 
 #[test]
 fn a_copied_resource_yields_five_more_tools_that_build() {
     let dir = common::temp_dir("new-resource");
     let docs = dir.join("integrations");
-    docs_with_monitors(&docs);
+    docs_with_playbooks(&docs);
 
     let generation = generator::Builder::new()
         .docs_dir(&docs)
@@ -45,11 +45,11 @@ fn a_copied_resource_yields_five_more_tools_that_build() {
     assert_eq!(generation.tool_count(), baseline.tool_count() + 5);
     let tools: Vec<&str> = generation.tool_names().collect();
     for expected in [
-        "list_all_chronosphere_monitors",
-        "get_single_chronosphere_monitor_by_id",
-        "create_a_chronosphere_monitor",
-        "update_a_chronosphere_monitor_by_id",
-        "delete_a_chronosphere_monitor_by_id",
+        "list_all_chronosphere_playbooks",
+        "get_single_chronosphere_playbook_by_id",
+        "create_a_chronosphere_playbook",
+        "update_a_chronosphere_playbook_by_id",
+        "delete_a_chronosphere_playbook_by_id",
     ] {
         assert!(
             tools.contains(&expected),
@@ -61,11 +61,11 @@ fn a_copied_resource_yields_five_more_tools_that_build() {
     assert_eq!(generation.files.get(teams), baseline.files.get(teams));
     let lib = generation.files.get("chronosphere/src/lib.rs").unwrap();
     assert!(
-        lib.contains("pub mod monitors;")
-            && lib.contains("&monitors::LIST_ALL_CHRONOSPHERE_MONITORS"),
+        lib.contains("pub mod playbooks;")
+            && lib.contains("&playbooks::LIST_ALL_CHRONOSPHERE_PLAYBOOKS"),
         "{lib}"
     );
-    assert!(lib.contains("pub async fn list_monitors("), "{lib}");
+    assert!(lib.contains("pub async fn list_playbooks("), "{lib}");
     for (path, text) in generation.files.iter() {
         if path.extension().is_some_and(|ext| ext == "rs") {
             syn::parse_file(text)

@@ -6,7 +6,7 @@ mod hosted_support;
 
 use chrono::TimeDelta;
 use fake_chronosphere::FakeHandle;
-use hosted_support::{Hosting, TempDir, fake, legacy_post, legacy_session, message};
+use hosted_support::{ALL_TOOLS, Hosting, TempDir, fake, legacy_post, legacy_session, message};
 use http::StatusCode;
 use mcpgen_hosted::purge;
 use serde_json::{Value, json};
@@ -31,7 +31,7 @@ async fn a_read_only_server_lists_and_calls_only_read_tools() {
     let server = hosting
         .server(
             &account,
-            json!({"name": "audit", "config": {"methods": ["read"]}}),
+            json!({"name": "audit", "config": {"methods": ["read"], "tags": ["teams"]}}),
         )
         .await;
     let url = url(&server);
@@ -131,7 +131,7 @@ async fn a_patch_changes_the_tools_at_once() {
     let server = hosting
         .server(
             &account,
-            json!({"name": "s", "config": {"methods": ["read"]}}),
+            json!({"name": "s", "config": {"methods": ["read"], "tags": ["teams"]}}),
         )
         .await;
     assert_eq!(hosting.tool_names(&url(&server)).await.len(), 2);
@@ -143,7 +143,7 @@ async fn a_patch_changes_the_tools_at_once() {
         .admin(
             "PATCH",
             &path,
-            Some(json!({"config": {"methods": ["delete"]}})),
+            Some(json!({"config": {"methods": ["delete"], "tags": ["teams"]}})),
         )
         .await;
     assert_eq!(status, StatusCode::OK);
@@ -216,7 +216,10 @@ async fn require_api_token_auth_needs_a_live_api_token() {
         .mcp(&guarded, "tools/list", json!({}), Some(api_token))
         .await;
     assert_eq!(status, StatusCode::OK, "{reply}");
-    assert_eq!(reply["result"]["tools"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        reply["result"]["tools"].as_array().unwrap().len(),
+        ALL_TOOLS
+    );
 
     hosting
         .admin(
@@ -255,7 +258,7 @@ async fn unknown_deleted_and_expired_tokens_get_the_same_404() {
         .await;
     let kept = hosting.server(&account, json!({"name": "kept"})).await;
     for server in [&deleted, &expiring, &kept] {
-        assert_eq!(hosting.tool_names(&url(server)).await.len(), 5);
+        assert_eq!(hosting.tool_names(&url(server)).await.len(), ALL_TOOLS);
     }
 
     let path = format!(
@@ -282,7 +285,7 @@ async fn unknown_deleted_and_expired_tokens_get_the_same_404() {
     );
     assert_eq!(
         hosting.tool_names(&url(&kept)).await.len(),
-        5,
+        ALL_TOOLS,
         "other servers keep working"
     );
 }
@@ -299,7 +302,7 @@ async fn expired_servers_vanish_at_once_and_are_purged() {
         .await;
     let id = server["id"].as_str().unwrap();
     let path = format!("/integrated-account/{account}/mcp/{id}");
-    assert_eq!(hosting.tool_names(&url(&server)).await.len(), 5);
+    assert_eq!(hosting.tool_names(&url(&server)).await.len(), ALL_TOOLS);
     assert_eq!(hosting.gateway.cached_servers(), 1);
 
     // Before the purge runs, an expired server is already gone from every view.
@@ -355,7 +358,7 @@ async fn deleting_a_server_ends_an_open_session() {
     assert_eq!(status, StatusCode::OK, "{text}");
     assert_eq!(
         message(&text)["result"]["tools"].as_array().unwrap().len(),
-        5
+        ALL_TOOLS
     );
 
     let admin_path = format!(
@@ -377,7 +380,7 @@ async fn a_server_deleted_by_another_process_stops_at_once() {
     let (_dir, _upstream, hosting) = with_fake().await;
     let account = hosting.account("acme", TOKEN).await;
     let server = hosting.server(&account, json!({"name": "cli"})).await;
-    assert_eq!(hosting.tool_names(&url(&server)).await.len(), 5);
+    assert_eq!(hosting.tool_names(&url(&server)).await.len(), ALL_TOOLS);
     // Another process (the CLI) on the same database.
     let other = hosting.reopen().await;
     other

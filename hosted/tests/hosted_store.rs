@@ -95,7 +95,7 @@ async fn a_restart_loses_nothing() {
     let plain = first
         .server(
             &account,
-            json!({"name": "plain", "config": {"methods": ["read"]}}),
+            json!({"name": "plain", "config": {"methods": ["read"], "tags": ["teams"]}}),
         )
         .await;
     let guarded = first

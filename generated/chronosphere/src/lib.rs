@@ -7,7 +7,83 @@
 //! [`INTEGRATION`] lists every tool for `mcpgen_server`; [`ChronosphereClient`] calls the same API from Rust.
 
 #[rustfmt::skip]
+pub mod azure_metrics_integrations;
+#[rustfmt::skip]
+pub mod buckets;
+#[rustfmt::skip]
+pub mod classic_dashboards;
+#[rustfmt::skip]
+pub mod collections;
+#[rustfmt::skip]
+pub mod consumption_budgets;
+#[rustfmt::skip]
+pub mod consumption_config;
+#[rustfmt::skip]
+pub mod dashboards;
+#[rustfmt::skip]
+pub mod datasets;
+#[rustfmt::skip]
+pub mod derived_labels;
+#[rustfmt::skip]
+pub mod derived_metrics;
+#[rustfmt::skip]
+pub mod drop_rules;
+#[rustfmt::skip]
+pub mod external_connections;
+#[rustfmt::skip]
+pub mod gcp_metrics_integrations;
+#[rustfmt::skip]
+pub mod grafana_dashboards;
+#[rustfmt::skip]
+pub mod log_allocation_config;
+#[rustfmt::skip]
+pub mod log_control_config;
+#[rustfmt::skip]
+pub mod log_ingest_config;
+#[rustfmt::skip]
+pub mod log_retention_configs;
+#[rustfmt::skip]
+pub mod log_scale_actions;
+#[rustfmt::skip]
+pub mod log_scale_alerts;
+#[rustfmt::skip]
+pub mod mapping_rules;
+#[rustfmt::skip]
+pub mod monitors;
+#[rustfmt::skip]
+pub mod muting_rules;
+#[rustfmt::skip]
+pub mod notification_policies;
+#[rustfmt::skip]
+pub mod notifiers;
+#[rustfmt::skip]
+pub mod otel_metrics_ingestion;
+#[rustfmt::skip]
+pub mod recording_rules;
+#[rustfmt::skip]
+pub mod resource_pools;
+#[rustfmt::skip]
+pub mod rollup_rules;
+#[rustfmt::skip]
+pub mod service_accounts;
+#[rustfmt::skip]
+pub mod service_attributes;
+#[rustfmt::skip]
+pub mod services;
+#[rustfmt::skip]
+pub mod slos;
+#[rustfmt::skip]
 pub mod teams;
+#[rustfmt::skip]
+pub mod trace_behavior_config;
+#[rustfmt::skip]
+pub mod trace_behaviors;
+#[rustfmt::skip]
+pub mod trace_jaeger_remote_sampling_strategies;
+#[rustfmt::skip]
+pub mod trace_metrics_rules;
+#[rustfmt::skip]
+pub mod trace_tail_sampling_rules;
 
 /// Chronosphere: how to reach and authenticate to its API, and every tool, for `mcpgen_runtime` and `mcpgen_server`.
 #[rustfmt::skip]
@@ -39,11 +115,189 @@ pub static INTEGRATION: ::mcpgen_runtime::Integration = ::mcpgen_runtime::Integr
     },
     error_message_path: Some("message"),
     tools: &[
+        &azure_metrics_integrations::LIST_ALL_CHRONOSPHERE_AZURE_METRICS_INTEGRATIONS,
+        &azure_metrics_integrations::GET_SINGLE_CHRONOSPHERE_AZURE_METRICS_INTEGRATION_BY_ID,
+        &azure_metrics_integrations::CREATE_A_CHRONOSPHERE_AZURE_METRICS_INTEGRATION,
+        &azure_metrics_integrations::UPDATE_A_CHRONOSPHERE_AZURE_METRICS_INTEGRATION_BY_ID,
+        &azure_metrics_integrations::DELETE_A_CHRONOSPHERE_AZURE_METRICS_INTEGRATION_BY_ID,
+        &buckets::LIST_ALL_CHRONOSPHERE_BUCKETS,
+        &buckets::GET_SINGLE_CHRONOSPHERE_BUCKET_BY_ID,
+        &buckets::CREATE_A_CHRONOSPHERE_BUCKET,
+        &buckets::UPDATE_A_CHRONOSPHERE_BUCKET_BY_ID,
+        &buckets::DELETE_A_CHRONOSPHERE_BUCKET_BY_ID,
+        &classic_dashboards::LIST_ALL_CHRONOSPHERE_CLASSIC_DASHBOARDS,
+        &classic_dashboards::GET_SINGLE_CHRONOSPHERE_CLASSIC_DASHBOARD_BY_ID,
+        &classic_dashboards::CREATE_A_CHRONOSPHERE_CLASSIC_DASHBOARD,
+        &classic_dashboards::UPDATE_A_CHRONOSPHERE_CLASSIC_DASHBOARD_BY_ID,
+        &classic_dashboards::DELETE_A_CHRONOSPHERE_CLASSIC_DASHBOARD_BY_ID,
+        &collections::LIST_ALL_CHRONOSPHERE_COLLECTIONS,
+        &collections::GET_SINGLE_CHRONOSPHERE_COLLECTION_BY_ID,
+        &collections::CREATE_A_CHRONOSPHERE_COLLECTION,
+        &collections::UPDATE_A_CHRONOSPHERE_COLLECTION_BY_ID,
+        &collections::DELETE_A_CHRONOSPHERE_COLLECTION_BY_ID,
+        &consumption_budgets::LIST_ALL_CHRONOSPHERE_CONSUMPTION_BUDGETS,
+        &consumption_budgets::GET_SINGLE_CHRONOSPHERE_CONSUMPTION_BUDGET_BY_ID,
+        &consumption_budgets::CREATE_A_CHRONOSPHERE_CONSUMPTION_BUDGET,
+        &consumption_budgets::UPDATE_A_CHRONOSPHERE_CONSUMPTION_BUDGET_BY_ID,
+        &consumption_budgets::DELETE_A_CHRONOSPHERE_CONSUMPTION_BUDGET_BY_ID,
+        &consumption_config::GET_SINGLE_CHRONOSPHERE_CONSUMPTION_CONFIG,
+        &consumption_config::CREATE_A_CHRONOSPHERE_CONSUMPTION_CONFIG,
+        &consumption_config::UPDATE_A_CHRONOSPHERE_CONSUMPTION_CONFIG,
+        &consumption_config::DELETE_A_CHRONOSPHERE_CONSUMPTION_CONFIG,
+        &dashboards::LIST_ALL_CHRONOSPHERE_DASHBOARDS,
+        &dashboards::GET_SINGLE_CHRONOSPHERE_DASHBOARD_BY_ID,
+        &dashboards::CREATE_A_CHRONOSPHERE_DASHBOARD,
+        &dashboards::UPDATE_A_CHRONOSPHERE_DASHBOARD_BY_ID,
+        &dashboards::DELETE_A_CHRONOSPHERE_DASHBOARD_BY_ID,
+        &datasets::LIST_ALL_CHRONOSPHERE_DATASETS,
+        &datasets::GET_SINGLE_CHRONOSPHERE_DATASET_BY_ID,
+        &datasets::CREATE_A_CHRONOSPHERE_DATASET,
+        &datasets::UPDATE_A_CHRONOSPHERE_DATASET_BY_ID,
+        &datasets::DELETE_A_CHRONOSPHERE_DATASET_BY_ID,
+        &derived_labels::LIST_ALL_CHRONOSPHERE_DERIVED_LABELS,
+        &derived_labels::GET_SINGLE_CHRONOSPHERE_DERIVED_LABEL_BY_ID,
+        &derived_labels::CREATE_A_CHRONOSPHERE_DERIVED_LABEL,
+        &derived_labels::UPDATE_A_CHRONOSPHERE_DERIVED_LABEL_BY_ID,
+        &derived_labels::DELETE_A_CHRONOSPHERE_DERIVED_LABEL_BY_ID,
+        &derived_metrics::LIST_ALL_CHRONOSPHERE_DERIVED_METRICS,
+        &derived_metrics::GET_SINGLE_CHRONOSPHERE_DERIVED_METRIC_BY_ID,
+        &derived_metrics::CREATE_A_CHRONOSPHERE_DERIVED_METRIC,
+        &derived_metrics::UPDATE_A_CHRONOSPHERE_DERIVED_METRIC_BY_ID,
+        &derived_metrics::DELETE_A_CHRONOSPHERE_DERIVED_METRIC_BY_ID,
+        &drop_rules::LIST_ALL_CHRONOSPHERE_DROP_RULES,
+        &drop_rules::GET_SINGLE_CHRONOSPHERE_DROP_RULE_BY_ID,
+        &drop_rules::CREATE_A_CHRONOSPHERE_DROP_RULE,
+        &drop_rules::UPDATE_A_CHRONOSPHERE_DROP_RULE_BY_ID,
+        &drop_rules::DELETE_A_CHRONOSPHERE_DROP_RULE_BY_ID,
+        &external_connections::LIST_ALL_CHRONOSPHERE_EXTERNAL_CONNECTIONS,
+        &external_connections::GET_SINGLE_CHRONOSPHERE_EXTERNAL_CONNECTION_BY_ID,
+        &external_connections::CREATE_A_CHRONOSPHERE_EXTERNAL_CONNECTION,
+        &external_connections::UPDATE_A_CHRONOSPHERE_EXTERNAL_CONNECTION_BY_ID,
+        &external_connections::DELETE_A_CHRONOSPHERE_EXTERNAL_CONNECTION_BY_ID,
+        &gcp_metrics_integrations::LIST_ALL_CHRONOSPHERE_GCP_METRICS_INTEGRATIONS,
+        &gcp_metrics_integrations::GET_SINGLE_CHRONOSPHERE_GCP_METRICS_INTEGRATION_BY_ID,
+        &gcp_metrics_integrations::CREATE_A_CHRONOSPHERE_GCP_METRICS_INTEGRATION,
+        &gcp_metrics_integrations::UPDATE_A_CHRONOSPHERE_GCP_METRICS_INTEGRATION_BY_ID,
+        &gcp_metrics_integrations::DELETE_A_CHRONOSPHERE_GCP_METRICS_INTEGRATION_BY_ID,
+        &grafana_dashboards::LIST_ALL_CHRONOSPHERE_GRAFANA_DASHBOARDS,
+        &grafana_dashboards::GET_SINGLE_CHRONOSPHERE_GRAFANA_DASHBOARD_BY_ID,
+        &grafana_dashboards::CREATE_A_CHRONOSPHERE_GRAFANA_DASHBOARD,
+        &grafana_dashboards::UPDATE_A_CHRONOSPHERE_GRAFANA_DASHBOARD_BY_ID,
+        &grafana_dashboards::DELETE_A_CHRONOSPHERE_GRAFANA_DASHBOARD_BY_ID,
+        &log_allocation_config::GET_SINGLE_CHRONOSPHERE_LOG_ALLOCATION_CONFIG,
+        &log_allocation_config::CREATE_A_CHRONOSPHERE_LOG_ALLOCATION_CONFIG,
+        &log_allocation_config::UPDATE_A_CHRONOSPHERE_LOG_ALLOCATION_CONFIG,
+        &log_allocation_config::DELETE_A_CHRONOSPHERE_LOG_ALLOCATION_CONFIG,
+        &log_control_config::GET_SINGLE_CHRONOSPHERE_LOG_CONTROL_CONFIG,
+        &log_control_config::CREATE_A_CHRONOSPHERE_LOG_CONTROL_CONFIG,
+        &log_control_config::UPDATE_A_CHRONOSPHERE_LOG_CONTROL_CONFIG,
+        &log_control_config::DELETE_A_CHRONOSPHERE_LOG_CONTROL_CONFIG,
+        &log_ingest_config::GET_SINGLE_CHRONOSPHERE_LOG_INGEST_CONFIG,
+        &log_ingest_config::CREATE_A_CHRONOSPHERE_LOG_INGEST_CONFIG,
+        &log_ingest_config::UPDATE_A_CHRONOSPHERE_LOG_INGEST_CONFIG,
+        &log_ingest_config::DELETE_A_CHRONOSPHERE_LOG_INGEST_CONFIG,
+        &log_retention_configs::LIST_ALL_CHRONOSPHERE_LOG_RETENTION_CONFIGS,
+        &log_retention_configs::GET_SINGLE_CHRONOSPHERE_LOG_RETENTION_CONFIG_BY_ID,
+        &log_retention_configs::CREATE_A_CHRONOSPHERE_LOG_RETENTION_CONFIG,
+        &log_retention_configs::UPDATE_A_CHRONOSPHERE_LOG_RETENTION_CONFIG_BY_ID,
+        &log_retention_configs::DELETE_A_CHRONOSPHERE_LOG_RETENTION_CONFIG_BY_ID,
+        &log_scale_actions::LIST_ALL_CHRONOSPHERE_LOG_SCALE_ACTIONS,
+        &log_scale_actions::GET_SINGLE_CHRONOSPHERE_LOG_SCALE_ACTION_BY_ID,
+        &log_scale_actions::CREATE_A_CHRONOSPHERE_LOG_SCALE_ACTION,
+        &log_scale_actions::UPDATE_A_CHRONOSPHERE_LOG_SCALE_ACTION_BY_ID,
+        &log_scale_actions::DELETE_A_CHRONOSPHERE_LOG_SCALE_ACTION_BY_ID,
+        &log_scale_alerts::LIST_ALL_CHRONOSPHERE_LOG_SCALE_ALERTS,
+        &log_scale_alerts::GET_SINGLE_CHRONOSPHERE_LOG_SCALE_ALERT_BY_ID,
+        &log_scale_alerts::CREATE_A_CHRONOSPHERE_LOG_SCALE_ALERT,
+        &log_scale_alerts::UPDATE_A_CHRONOSPHERE_LOG_SCALE_ALERT_BY_ID,
+        &log_scale_alerts::DELETE_A_CHRONOSPHERE_LOG_SCALE_ALERT_BY_ID,
+        &mapping_rules::LIST_ALL_CHRONOSPHERE_MAPPING_RULES,
+        &mapping_rules::GET_SINGLE_CHRONOSPHERE_MAPPING_RULE_BY_ID,
+        &mapping_rules::CREATE_A_CHRONOSPHERE_MAPPING_RULE,
+        &mapping_rules::UPDATE_A_CHRONOSPHERE_MAPPING_RULE_BY_ID,
+        &mapping_rules::DELETE_A_CHRONOSPHERE_MAPPING_RULE_BY_ID,
+        &monitors::LIST_ALL_CHRONOSPHERE_MONITORS,
+        &monitors::GET_SINGLE_CHRONOSPHERE_MONITOR_BY_ID,
+        &monitors::CREATE_A_CHRONOSPHERE_MONITOR,
+        &monitors::UPDATE_A_CHRONOSPHERE_MONITOR_BY_ID,
+        &monitors::DELETE_A_CHRONOSPHERE_MONITOR_BY_ID,
+        &muting_rules::LIST_ALL_CHRONOSPHERE_MUTING_RULES,
+        &muting_rules::GET_SINGLE_CHRONOSPHERE_MUTING_RULE_BY_ID,
+        &muting_rules::CREATE_A_CHRONOSPHERE_MUTING_RULE,
+        &muting_rules::UPDATE_A_CHRONOSPHERE_MUTING_RULE_BY_ID,
+        &muting_rules::DELETE_A_CHRONOSPHERE_MUTING_RULE_BY_ID,
+        &notification_policies::LIST_ALL_CHRONOSPHERE_NOTIFICATION_POLICIES,
+        &notification_policies::GET_SINGLE_CHRONOSPHERE_NOTIFICATION_POLICY_BY_ID,
+        &notification_policies::CREATE_A_CHRONOSPHERE_NOTIFICATION_POLICY,
+        &notification_policies::UPDATE_A_CHRONOSPHERE_NOTIFICATION_POLICY_BY_ID,
+        &notification_policies::DELETE_A_CHRONOSPHERE_NOTIFICATION_POLICY_BY_ID,
+        &notifiers::LIST_ALL_CHRONOSPHERE_NOTIFIERS,
+        &notifiers::GET_SINGLE_CHRONOSPHERE_NOTIFIER_BY_ID,
+        &notifiers::CREATE_A_CHRONOSPHERE_NOTIFIER,
+        &notifiers::UPDATE_A_CHRONOSPHERE_NOTIFIER_BY_ID,
+        &notifiers::DELETE_A_CHRONOSPHERE_NOTIFIER_BY_ID,
+        &otel_metrics_ingestion::GET_SINGLE_CHRONOSPHERE_OTEL_METRICS_INGESTION,
+        &otel_metrics_ingestion::CREATE_A_CHRONOSPHERE_OTEL_METRICS_INGESTION,
+        &otel_metrics_ingestion::UPDATE_A_CHRONOSPHERE_OTEL_METRICS_INGESTION,
+        &otel_metrics_ingestion::DELETE_A_CHRONOSPHERE_OTEL_METRICS_INGESTION,
+        &recording_rules::LIST_ALL_CHRONOSPHERE_RECORDING_RULES,
+        &recording_rules::GET_SINGLE_CHRONOSPHERE_RECORDING_RULE_BY_ID,
+        &recording_rules::CREATE_A_CHRONOSPHERE_RECORDING_RULE,
+        &recording_rules::UPDATE_A_CHRONOSPHERE_RECORDING_RULE_BY_ID,
+        &recording_rules::DELETE_A_CHRONOSPHERE_RECORDING_RULE_BY_ID,
+        &resource_pools::GET_SINGLE_CHRONOSPHERE_RESOURCE_POOLS,
+        &resource_pools::CREATE_A_CHRONOSPHERE_RESOURCE_POOLS,
+        &resource_pools::UPDATE_A_CHRONOSPHERE_RESOURCE_POOLS,
+        &resource_pools::DELETE_A_CHRONOSPHERE_RESOURCE_POOLS,
+        &rollup_rules::LIST_ALL_CHRONOSPHERE_ROLLUP_RULES,
+        &rollup_rules::GET_SINGLE_CHRONOSPHERE_ROLLUP_RULE_BY_ID,
+        &rollup_rules::CREATE_A_CHRONOSPHERE_ROLLUP_RULE,
+        &rollup_rules::UPDATE_A_CHRONOSPHERE_ROLLUP_RULE_BY_ID,
+        &rollup_rules::DELETE_A_CHRONOSPHERE_ROLLUP_RULE_BY_ID,
+        &service_accounts::LIST_ALL_CHRONOSPHERE_SERVICE_ACCOUNTS,
+        &service_accounts::GET_SINGLE_CHRONOSPHERE_SERVICE_ACCOUNT_BY_ID,
+        &service_accounts::CREATE_A_CHRONOSPHERE_SERVICE_ACCOUNT,
+        &service_accounts::DELETE_A_CHRONOSPHERE_SERVICE_ACCOUNT_BY_ID,
+        &service_attributes::LIST_ALL_CHRONOSPHERE_SERVICE_ATTRIBUTES,
+        &service_attributes::GET_SINGLE_CHRONOSPHERE_SERVICE_ATTRIBUTE_BY_ID,
+        &service_attributes::CREATE_A_CHRONOSPHERE_SERVICE_ATTRIBUTE,
+        &service_attributes::UPDATE_A_CHRONOSPHERE_SERVICE_ATTRIBUTE_BY_ID,
+        &service_attributes::DELETE_A_CHRONOSPHERE_SERVICE_ATTRIBUTE_BY_ID,
+        &services::LIST_ALL_CHRONOSPHERE_SERVICES,
+        &services::GET_SINGLE_CHRONOSPHERE_SERVICE_BY_ID,
+        &slos::LIST_ALL_CHRONOSPHERE_SLOS,
+        &slos::GET_SINGLE_CHRONOSPHERE_SLO_BY_ID,
+        &slos::CREATE_A_CHRONOSPHERE_SLO,
+        &slos::UPDATE_A_CHRONOSPHERE_SLO_BY_ID,
+        &slos::DELETE_A_CHRONOSPHERE_SLO_BY_ID,
         &teams::LIST_ALL_CHRONOSPHERE_TEAMS,
         &teams::GET_SINGLE_CHRONOSPHERE_TEAM_BY_ID,
         &teams::CREATE_A_CHRONOSPHERE_TEAM,
         &teams::UPDATE_A_CHRONOSPHERE_TEAM_BY_ID,
         &teams::DELETE_A_CHRONOSPHERE_TEAM_BY_ID,
+        &trace_behavior_config::GET_SINGLE_CHRONOSPHERE_TRACE_BEHAVIOR_CONFIG,
+        &trace_behavior_config::CREATE_A_CHRONOSPHERE_TRACE_BEHAVIOR_CONFIG,
+        &trace_behavior_config::UPDATE_A_CHRONOSPHERE_TRACE_BEHAVIOR_CONFIG,
+        &trace_behavior_config::DELETE_A_CHRONOSPHERE_TRACE_BEHAVIOR_CONFIG,
+        &trace_behaviors::LIST_ALL_CHRONOSPHERE_TRACE_BEHAVIORS,
+        &trace_behaviors::GET_SINGLE_CHRONOSPHERE_TRACE_BEHAVIOR_BY_ID,
+        &trace_behaviors::CREATE_A_CHRONOSPHERE_TRACE_BEHAVIOR,
+        &trace_behaviors::UPDATE_A_CHRONOSPHERE_TRACE_BEHAVIOR_BY_ID,
+        &trace_behaviors::DELETE_A_CHRONOSPHERE_TRACE_BEHAVIOR_BY_ID,
+        &trace_jaeger_remote_sampling_strategies::LIST_ALL_CHRONOSPHERE_TRACE_JAEGER_REMOTE_SAMPLING_STRATEGIES,
+        &trace_jaeger_remote_sampling_strategies::GET_CHRONOSPHERE_TRACE_JAEGER_REMOTE_SAMPLING_STRATEGY,
+        &trace_jaeger_remote_sampling_strategies::CREATE_A_CHRONOSPHERE_TRACE_JAEGER_REMOTE_SAMPLING_STRATEGY,
+        &trace_jaeger_remote_sampling_strategies::UPDATE_CHRONOSPHERE_TRACE_JAEGER_REMOTE_SAMPLING_STRATEGY,
+        &trace_jaeger_remote_sampling_strategies::DELETE_CHRONOSPHERE_TRACE_JAEGER_REMOTE_SAMPLING_STRATEGY,
+        &trace_metrics_rules::LIST_ALL_CHRONOSPHERE_TRACE_METRICS_RULES,
+        &trace_metrics_rules::GET_SINGLE_CHRONOSPHERE_TRACE_METRICS_RULE_BY_ID,
+        &trace_metrics_rules::CREATE_A_CHRONOSPHERE_TRACE_METRICS_RULE,
+        &trace_metrics_rules::UPDATE_A_CHRONOSPHERE_TRACE_METRICS_RULE_BY_ID,
+        &trace_metrics_rules::DELETE_A_CHRONOSPHERE_TRACE_METRICS_RULE_BY_ID,
+        &trace_tail_sampling_rules::GET_SINGLE_CHRONOSPHERE_TRACE_TAIL_SAMPLING_RULES,
+        &trace_tail_sampling_rules::CREATE_A_CHRONOSPHERE_TRACE_TAIL_SAMPLING_RULES,
+        &trace_tail_sampling_rules::UPDATE_A_CHRONOSPHERE_TRACE_TAIL_SAMPLING_RULES,
+        &trace_tail_sampling_rules::DELETE_A_CHRONOSPHERE_TRACE_TAIL_SAMPLING_RULES,
     ],
 };
 
@@ -62,6 +316,2528 @@ impl ChronosphereClient {
     /// The upstream client underneath.
     pub fn upstream(&self) -> &::mcpgen_runtime::UpstreamClient {
         &self.0
+    }
+    /// List all Chronosphere azure metrics integrations: the typed form of the `list_all_chronosphere_azure_metrics_integrations` tool.
+    ///
+    /// List the tenant's Azure Metrics integrations. Filter by name or slug; filters combine.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_azure_metrics_integrations(
+        &self,
+        input: &azure_metrics_integrations::ListAllChronosphereAzureMetricsIntegrationsInput,
+    ) -> Result<
+        ::mcpgen_runtime::Page<azure_metrics_integrations::AzureMetricsIntegration>,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &azure_metrics_integrations::LIST_ALL_CHRONOSPHERE_AZURE_METRICS_INTEGRATIONS_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get a Chronosphere azure metrics integration: the typed form of the `get_single_chronosphere_azure_metrics_integration_by_id` tool.
+    ///
+    /// Read one Azure Metrics integration by its slug.
+    ///
+    /// `id`: The Azure Metrics integration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed Azure Metrics integration.
+    pub async fn get_azure_metrics_integration(
+        &self,
+        input: &azure_metrics_integrations::GetSingleChronosphereAzureMetricsIntegrationByIdInput,
+    ) -> Result<
+        azure_metrics_integrations::AzureMetricsIntegration,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &azure_metrics_integrations::GET_SINGLE_CHRONOSPHERE_AZURE_METRICS_INTEGRATION_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create a Chronosphere azure metrics integration: the typed form of the `create_a_chronosphere_azure_metrics_integration` tool.
+    ///
+    /// Create an Azure Metrics integration. A slug is generated from the name when none is given. Set `dry_run` to validate without changing anything.
+    pub async fn create_azure_metrics_integration(
+        &self,
+        input: &azure_metrics_integrations::CreateAChronosphereAzureMetricsIntegrationInput,
+    ) -> Result<
+        azure_metrics_integrations::AzureMetricsIntegration,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &azure_metrics_integrations::CREATE_A_CHRONOSPHERE_AZURE_METRICS_INTEGRATION_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update a Chronosphere azure metrics integration: the typed form of the `update_a_chronosphere_azure_metrics_integration_by_id` tool.
+    ///
+    /// Replace an Azure Metrics integration: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    ///
+    /// `id`: The Azure Metrics integration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed Azure Metrics integration.
+    pub async fn update_azure_metrics_integration(
+        &self,
+        input: &azure_metrics_integrations::UpdateAChronosphereAzureMetricsIntegrationByIdInput,
+    ) -> Result<
+        azure_metrics_integrations::AzureMetricsIntegration,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &azure_metrics_integrations::UPDATE_A_CHRONOSPHERE_AZURE_METRICS_INTEGRATION_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete a Chronosphere azure metrics integration: the typed form of the `delete_a_chronosphere_azure_metrics_integration_by_id` tool.
+    ///
+    /// Delete an Azure Metrics integration.
+    ///
+    /// `id`: The Azure Metrics integration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed Azure Metrics integration.
+    pub async fn delete_azure_metrics_integration(
+        &self,
+        input: &azure_metrics_integrations::DeleteAChronosphereAzureMetricsIntegrationByIdInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &azure_metrics_integrations::DELETE_A_CHRONOSPHERE_AZURE_METRICS_INTEGRATION_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// List all Chronosphere buckets: the typed form of the `list_all_chronosphere_buckets` tool.
+    ///
+    /// List the tenant's buckets. Filter by name or slug; filters combine.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_buckets(
+        &self,
+        input: &buckets::ListAllChronosphereBucketsInput,
+    ) -> Result<
+        ::mcpgen_runtime::Page<buckets::Bucket>,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &buckets::LIST_ALL_CHRONOSPHERE_BUCKETS_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get a Chronosphere bucket: the typed form of the `get_single_chronosphere_bucket_by_id` tool.
+    ///
+    /// Read one bucket by its slug.
+    ///
+    /// `id`: The bucket's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed bucket.
+    pub async fn get_bucket(
+        &self,
+        input: &buckets::GetSingleChronosphereBucketByIdInput,
+    ) -> Result<buckets::Bucket, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &buckets::GET_SINGLE_CHRONOSPHERE_BUCKET_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create a Chronosphere bucket: the typed form of the `create_a_chronosphere_bucket` tool.
+    ///
+    /// Create a bucket. A slug is generated from the name when none is given. Set `dry_run` to validate without changing anything.
+    pub async fn create_bucket(
+        &self,
+        input: &buckets::CreateAChronosphereBucketInput,
+    ) -> Result<buckets::Bucket, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &buckets::CREATE_A_CHRONOSPHERE_BUCKET_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update a Chronosphere bucket: the typed form of the `update_a_chronosphere_bucket_by_id` tool.
+    ///
+    /// Replace a bucket: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    ///
+    /// `id`: The bucket's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed bucket.
+    pub async fn update_bucket(
+        &self,
+        input: &buckets::UpdateAChronosphereBucketByIdInput,
+    ) -> Result<buckets::Bucket, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &buckets::UPDATE_A_CHRONOSPHERE_BUCKET_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete a Chronosphere bucket: the typed form of the `delete_a_chronosphere_bucket_by_id` tool.
+    ///
+    /// Delete a bucket. Fails while other configuration still refers to it.
+    ///
+    /// `id`: The bucket's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed bucket.
+    pub async fn delete_bucket(
+        &self,
+        input: &buckets::DeleteAChronosphereBucketByIdInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &buckets::DELETE_A_CHRONOSPHERE_BUCKET_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// List all Chronosphere classic dashboards: the typed form of the `list_all_chronosphere_classic_dashboards` tool.
+    ///
+    /// List the tenant's classic dashboards. Filter by bucket, collection, name or slug; filters combine. Set `include_dashboard_json` to get each dashboard's JSON too.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_classic_dashboards(
+        &self,
+        input: &classic_dashboards::ListAllChronosphereClassicDashboardsInput,
+    ) -> Result<
+        ::mcpgen_runtime::Page<classic_dashboards::ClassicDashboard>,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &classic_dashboards::LIST_ALL_CHRONOSPHERE_CLASSIC_DASHBOARDS_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get a Chronosphere classic dashboard: the typed form of the `get_single_chronosphere_classic_dashboard_by_id` tool.
+    ///
+    /// Read one classic dashboard by its slug.
+    ///
+    /// `id`: The classic dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed classic dashboard.
+    pub async fn get_classic_dashboard(
+        &self,
+        input: &classic_dashboards::GetSingleChronosphereClassicDashboardByIdInput,
+    ) -> Result<classic_dashboards::ClassicDashboard, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &classic_dashboards::GET_SINGLE_CHRONOSPHERE_CLASSIC_DASHBOARD_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create a Chronosphere classic dashboard: the typed form of the `create_a_chronosphere_classic_dashboard` tool.
+    ///
+    /// Create a classic dashboard. A slug is generated from the name when none is given. Set `dry_run` to validate without changing anything.
+    pub async fn create_classic_dashboard(
+        &self,
+        input: &classic_dashboards::CreateAChronosphereClassicDashboardInput,
+    ) -> Result<classic_dashboards::ClassicDashboard, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &classic_dashboards::CREATE_A_CHRONOSPHERE_CLASSIC_DASHBOARD_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update a Chronosphere classic dashboard: the typed form of the `update_a_chronosphere_classic_dashboard_by_id` tool.
+    ///
+    /// Replace a classic dashboard: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    ///
+    /// `id`: The classic dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed classic dashboard.
+    pub async fn update_classic_dashboard(
+        &self,
+        input: &classic_dashboards::UpdateAChronosphereClassicDashboardByIdInput,
+    ) -> Result<classic_dashboards::ClassicDashboard, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &classic_dashboards::UPDATE_A_CHRONOSPHERE_CLASSIC_DASHBOARD_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete a Chronosphere classic dashboard: the typed form of the `delete_a_chronosphere_classic_dashboard_by_id` tool.
+    ///
+    /// Delete a classic dashboard.
+    ///
+    /// `id`: The classic dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed classic dashboard.
+    pub async fn delete_classic_dashboard(
+        &self,
+        input: &classic_dashboards::DeleteAChronosphereClassicDashboardByIdInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &classic_dashboards::DELETE_A_CHRONOSPHERE_CLASSIC_DASHBOARD_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// List all Chronosphere collections: the typed form of the `list_all_chronosphere_collections` tool.
+    ///
+    /// List the tenant's collections. Filter by name, notification policy, slug or owning team; filters combine.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_collections(
+        &self,
+        input: &collections::ListAllChronosphereCollectionsInput,
+    ) -> Result<
+        ::mcpgen_runtime::Page<collections::Collection>,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &collections::LIST_ALL_CHRONOSPHERE_COLLECTIONS_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get a Chronosphere collection: the typed form of the `get_single_chronosphere_collection_by_id` tool.
+    ///
+    /// Read one collection by its slug.
+    ///
+    /// `id`: The collection's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed collection.
+    pub async fn get_collection(
+        &self,
+        input: &collections::GetSingleChronosphereCollectionByIdInput,
+    ) -> Result<collections::Collection, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &collections::GET_SINGLE_CHRONOSPHERE_COLLECTION_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create a Chronosphere collection: the typed form of the `create_a_chronosphere_collection` tool.
+    ///
+    /// Create a collection. A slug is generated from the name when none is given. Set `dry_run` to validate without changing anything.
+    pub async fn create_collection(
+        &self,
+        input: &collections::CreateAChronosphereCollectionInput,
+    ) -> Result<collections::Collection, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &collections::CREATE_A_CHRONOSPHERE_COLLECTION_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update a Chronosphere collection: the typed form of the `update_a_chronosphere_collection_by_id` tool.
+    ///
+    /// Replace a collection: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    ///
+    /// `id`: The collection's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed collection.
+    pub async fn update_collection(
+        &self,
+        input: &collections::UpdateAChronosphereCollectionByIdInput,
+    ) -> Result<collections::Collection, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &collections::UPDATE_A_CHRONOSPHERE_COLLECTION_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete a Chronosphere collection: the typed form of the `delete_a_chronosphere_collection_by_id` tool.
+    ///
+    /// Delete a collection. Fails while other configuration still refers to it.
+    ///
+    /// `id`: The collection's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed collection.
+    pub async fn delete_collection(
+        &self,
+        input: &collections::DeleteAChronosphereCollectionByIdInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &collections::DELETE_A_CHRONOSPHERE_COLLECTION_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// List all Chronosphere consumption budgets: the typed form of the `list_all_chronosphere_consumption_budgets` tool.
+    ///
+    /// List the tenant's consumption budgets. Filter by name, partition, resource or slug; filters combine.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_consumption_budgets(
+        &self,
+        input: &consumption_budgets::ListAllChronosphereConsumptionBudgetsInput,
+    ) -> Result<
+        ::mcpgen_runtime::Page<consumption_budgets::ConsumptionBudget>,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &consumption_budgets::LIST_ALL_CHRONOSPHERE_CONSUMPTION_BUDGETS_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get a Chronosphere consumption budget: the typed form of the `get_single_chronosphere_consumption_budget_by_id` tool.
+    ///
+    /// Read one consumption budget by its slug.
+    ///
+    /// `id`: The consumption budget's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed consumption budget.
+    pub async fn get_consumption_budget(
+        &self,
+        input: &consumption_budgets::GetSingleChronosphereConsumptionBudgetByIdInput,
+    ) -> Result<
+        consumption_budgets::ConsumptionBudget,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &consumption_budgets::GET_SINGLE_CHRONOSPHERE_CONSUMPTION_BUDGET_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create a Chronosphere consumption budget: the typed form of the `create_a_chronosphere_consumption_budget` tool.
+    ///
+    /// Create a consumption budget. A slug is generated from the name when none is given. Set `dry_run` to validate without changing anything.
+    pub async fn create_consumption_budget(
+        &self,
+        input: &consumption_budgets::CreateAChronosphereConsumptionBudgetInput,
+    ) -> Result<
+        consumption_budgets::ConsumptionBudget,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &consumption_budgets::CREATE_A_CHRONOSPHERE_CONSUMPTION_BUDGET_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update a Chronosphere consumption budget: the typed form of the `update_a_chronosphere_consumption_budget_by_id` tool.
+    ///
+    /// Replace a consumption budget: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    ///
+    /// `id`: The consumption budget's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed consumption budget.
+    pub async fn update_consumption_budget(
+        &self,
+        input: &consumption_budgets::UpdateAChronosphereConsumptionBudgetByIdInput,
+    ) -> Result<
+        consumption_budgets::ConsumptionBudget,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &consumption_budgets::UPDATE_A_CHRONOSPHERE_CONSUMPTION_BUDGET_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete a Chronosphere consumption budget: the typed form of the `delete_a_chronosphere_consumption_budget_by_id` tool.
+    ///
+    /// Delete a consumption budget.
+    ///
+    /// `id`: The consumption budget's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed consumption budget.
+    pub async fn delete_consumption_budget(
+        &self,
+        input: &consumption_budgets::DeleteAChronosphereConsumptionBudgetByIdInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &consumption_budgets::DELETE_A_CHRONOSPHERE_CONSUMPTION_BUDGET_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get the Chronosphere consumption config: the typed form of the `get_single_chronosphere_consumption_config` tool.
+    ///
+    /// Read the tenant's consumption configuration.
+    pub async fn get_consumption_config(
+        &self,
+        input: &consumption_config::GetSingleChronosphereConsumptionConfigInput,
+    ) -> Result<consumption_config::ConsumptionConfig, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &consumption_config::GET_SINGLE_CHRONOSPHERE_CONSUMPTION_CONFIG_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create the Chronosphere consumption config: the typed form of the `create_a_chronosphere_consumption_config` tool.
+    ///
+    /// Create the tenant's consumption configuration (there is one per tenant: once it exists, update it instead). Set `dry_run` to validate without changing anything.
+    pub async fn create_consumption_config(
+        &self,
+        input: &consumption_config::CreateAChronosphereConsumptionConfigInput,
+    ) -> Result<consumption_config::ConsumptionConfig, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &consumption_config::CREATE_A_CHRONOSPHERE_CONSUMPTION_CONFIG_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update the Chronosphere consumption config: the typed form of the `update_a_chronosphere_consumption_config` tool.
+    ///
+    /// Replace the tenant's consumption configuration: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    pub async fn update_consumption_config(
+        &self,
+        input: &consumption_config::UpdateAChronosphereConsumptionConfigInput,
+    ) -> Result<consumption_config::ConsumptionConfig, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &consumption_config::UPDATE_A_CHRONOSPHERE_CONSUMPTION_CONFIG_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete the Chronosphere consumption config: the typed form of the `delete_a_chronosphere_consumption_config` tool.
+    ///
+    /// Delete the tenant's consumption configuration, which returns it to Chronosphere's defaults.
+    pub async fn delete_consumption_config(
+        &self,
+        input: &consumption_config::DeleteAChronosphereConsumptionConfigInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &consumption_config::DELETE_A_CHRONOSPHERE_CONSUMPTION_CONFIG_PLAN,
+                input,
+            )
+            .await
+    }
+    /// List all Chronosphere dashboards: the typed form of the `list_all_chronosphere_dashboards` tool.
+    ///
+    /// List the tenant's dashboards. Filter by collection, name or slug; filters combine. Set `include_dashboard_json` to get each dashboard's JSON too.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_dashboards(
+        &self,
+        input: &dashboards::ListAllChronosphereDashboardsInput,
+    ) -> Result<
+        ::mcpgen_runtime::Page<dashboards::Dashboard>,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &dashboards::LIST_ALL_CHRONOSPHERE_DASHBOARDS_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get a Chronosphere dashboard: the typed form of the `get_single_chronosphere_dashboard_by_id` tool.
+    ///
+    /// Read one dashboard by its slug.
+    ///
+    /// `id`: The dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed dashboard.
+    pub async fn get_dashboard(
+        &self,
+        input: &dashboards::GetSingleChronosphereDashboardByIdInput,
+    ) -> Result<dashboards::Dashboard, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &dashboards::GET_SINGLE_CHRONOSPHERE_DASHBOARD_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create a Chronosphere dashboard: the typed form of the `create_a_chronosphere_dashboard` tool.
+    ///
+    /// Create a dashboard. A slug is generated from the name when none is given. Set `dry_run` to validate without changing anything.
+    pub async fn create_dashboard(
+        &self,
+        input: &dashboards::CreateAChronosphereDashboardInput,
+    ) -> Result<dashboards::Dashboard, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &dashboards::CREATE_A_CHRONOSPHERE_DASHBOARD_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update a Chronosphere dashboard: the typed form of the `update_a_chronosphere_dashboard_by_id` tool.
+    ///
+    /// Replace a dashboard: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    ///
+    /// `id`: The dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed dashboard.
+    pub async fn update_dashboard(
+        &self,
+        input: &dashboards::UpdateAChronosphereDashboardByIdInput,
+    ) -> Result<dashboards::Dashboard, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &dashboards::UPDATE_A_CHRONOSPHERE_DASHBOARD_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete a Chronosphere dashboard: the typed form of the `delete_a_chronosphere_dashboard_by_id` tool.
+    ///
+    /// Delete a dashboard.
+    ///
+    /// `id`: The dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed dashboard.
+    pub async fn delete_dashboard(
+        &self,
+        input: &dashboards::DeleteAChronosphereDashboardByIdInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &dashboards::DELETE_A_CHRONOSPHERE_DASHBOARD_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// List all Chronosphere datasets: the typed form of the `list_all_chronosphere_datasets` tool.
+    ///
+    /// List the tenant's datasets. Filter by name, slug or type; filters combine.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_datasets(
+        &self,
+        input: &datasets::ListAllChronosphereDatasetsInput,
+    ) -> Result<
+        ::mcpgen_runtime::Page<datasets::Dataset>,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &datasets::LIST_ALL_CHRONOSPHERE_DATASETS_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get a Chronosphere dataset: the typed form of the `get_single_chronosphere_dataset_by_id` tool.
+    ///
+    /// Read one dataset by its slug.
+    ///
+    /// `id`: The dataset's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed dataset.
+    pub async fn get_dataset(
+        &self,
+        input: &datasets::GetSingleChronosphereDatasetByIdInput,
+    ) -> Result<datasets::Dataset, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &datasets::GET_SINGLE_CHRONOSPHERE_DATASET_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create a Chronosphere dataset: the typed form of the `create_a_chronosphere_dataset` tool.
+    ///
+    /// Create a dataset. A slug is generated from the name when none is given. Set `dry_run` to validate without changing anything.
+    pub async fn create_dataset(
+        &self,
+        input: &datasets::CreateAChronosphereDatasetInput,
+    ) -> Result<datasets::Dataset, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &datasets::CREATE_A_CHRONOSPHERE_DATASET_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update a Chronosphere dataset: the typed form of the `update_a_chronosphere_dataset_by_id` tool.
+    ///
+    /// Replace a dataset: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    ///
+    /// `id`: The dataset's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed dataset.
+    pub async fn update_dataset(
+        &self,
+        input: &datasets::UpdateAChronosphereDatasetByIdInput,
+    ) -> Result<datasets::Dataset, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &datasets::UPDATE_A_CHRONOSPHERE_DATASET_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete a Chronosphere dataset: the typed form of the `delete_a_chronosphere_dataset_by_id` tool.
+    ///
+    /// Delete a dataset. Fails while other configuration still refers to it.
+    ///
+    /// `id`: The dataset's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed dataset.
+    pub async fn delete_dataset(
+        &self,
+        input: &datasets::DeleteAChronosphereDatasetByIdInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &datasets::DELETE_A_CHRONOSPHERE_DATASET_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// List all Chronosphere derived labels: the typed form of the `list_all_chronosphere_derived_labels` tool.
+    ///
+    /// List the tenant's derived labels. Filter by name or slug; filters combine.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_derived_labels(
+        &self,
+        input: &derived_labels::ListAllChronosphereDerivedLabelsInput,
+    ) -> Result<
+        ::mcpgen_runtime::Page<derived_labels::DerivedLabel>,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &derived_labels::LIST_ALL_CHRONOSPHERE_DERIVED_LABELS_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get a Chronosphere derived label: the typed form of the `get_single_chronosphere_derived_label_by_id` tool.
+    ///
+    /// Read one derived label by its slug.
+    ///
+    /// `id`: The derived label's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed derived label.
+    pub async fn get_derived_label(
+        &self,
+        input: &derived_labels::GetSingleChronosphereDerivedLabelByIdInput,
+    ) -> Result<derived_labels::DerivedLabel, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &derived_labels::GET_SINGLE_CHRONOSPHERE_DERIVED_LABEL_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create a Chronosphere derived label: the typed form of the `create_a_chronosphere_derived_label` tool.
+    ///
+    /// Create a derived label. A slug is generated from the name when none is given. Set `dry_run` to validate without changing anything.
+    pub async fn create_derived_label(
+        &self,
+        input: &derived_labels::CreateAChronosphereDerivedLabelInput,
+    ) -> Result<derived_labels::DerivedLabel, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &derived_labels::CREATE_A_CHRONOSPHERE_DERIVED_LABEL_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update a Chronosphere derived label: the typed form of the `update_a_chronosphere_derived_label_by_id` tool.
+    ///
+    /// Replace a derived label: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    ///
+    /// `id`: The derived label's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed derived label.
+    pub async fn update_derived_label(
+        &self,
+        input: &derived_labels::UpdateAChronosphereDerivedLabelByIdInput,
+    ) -> Result<derived_labels::DerivedLabel, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &derived_labels::UPDATE_A_CHRONOSPHERE_DERIVED_LABEL_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete a Chronosphere derived label: the typed form of the `delete_a_chronosphere_derived_label_by_id` tool.
+    ///
+    /// Delete a derived label.
+    ///
+    /// `id`: The derived label's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed derived label.
+    pub async fn delete_derived_label(
+        &self,
+        input: &derived_labels::DeleteAChronosphereDerivedLabelByIdInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &derived_labels::DELETE_A_CHRONOSPHERE_DERIVED_LABEL_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// List all Chronosphere derived metrics: the typed form of the `list_all_chronosphere_derived_metrics` tool.
+    ///
+    /// List the tenant's derived metrics. Filter by name or slug; filters combine.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_derived_metrics(
+        &self,
+        input: &derived_metrics::ListAllChronosphereDerivedMetricsInput,
+    ) -> Result<
+        ::mcpgen_runtime::Page<derived_metrics::DerivedMetric>,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &derived_metrics::LIST_ALL_CHRONOSPHERE_DERIVED_METRICS_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get a Chronosphere derived metric: the typed form of the `get_single_chronosphere_derived_metric_by_id` tool.
+    ///
+    /// Read one derived metric by its slug.
+    ///
+    /// `id`: The derived metric's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed derived metric.
+    pub async fn get_derived_metric(
+        &self,
+        input: &derived_metrics::GetSingleChronosphereDerivedMetricByIdInput,
+    ) -> Result<derived_metrics::DerivedMetric, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &derived_metrics::GET_SINGLE_CHRONOSPHERE_DERIVED_METRIC_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create a Chronosphere derived metric: the typed form of the `create_a_chronosphere_derived_metric` tool.
+    ///
+    /// Create a derived metric. A slug is generated from the name when none is given. Set `dry_run` to validate without changing anything.
+    pub async fn create_derived_metric(
+        &self,
+        input: &derived_metrics::CreateAChronosphereDerivedMetricInput,
+    ) -> Result<derived_metrics::DerivedMetric, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &derived_metrics::CREATE_A_CHRONOSPHERE_DERIVED_METRIC_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update a Chronosphere derived metric: the typed form of the `update_a_chronosphere_derived_metric_by_id` tool.
+    ///
+    /// Replace a derived metric: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    ///
+    /// `id`: The derived metric's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed derived metric.
+    pub async fn update_derived_metric(
+        &self,
+        input: &derived_metrics::UpdateAChronosphereDerivedMetricByIdInput,
+    ) -> Result<derived_metrics::DerivedMetric, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &derived_metrics::UPDATE_A_CHRONOSPHERE_DERIVED_METRIC_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete a Chronosphere derived metric: the typed form of the `delete_a_chronosphere_derived_metric_by_id` tool.
+    ///
+    /// Delete a derived metric.
+    ///
+    /// `id`: The derived metric's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed derived metric.
+    pub async fn delete_derived_metric(
+        &self,
+        input: &derived_metrics::DeleteAChronosphereDerivedMetricByIdInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &derived_metrics::DELETE_A_CHRONOSPHERE_DERIVED_METRIC_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// List all Chronosphere drop rules: the typed form of the `list_all_chronosphere_drop_rules` tool.
+    ///
+    /// List the tenant's drop rules. Filter by name or slug; filters combine.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_drop_rules(
+        &self,
+        input: &drop_rules::ListAllChronosphereDropRulesInput,
+    ) -> Result<
+        ::mcpgen_runtime::Page<drop_rules::DropRule>,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &drop_rules::LIST_ALL_CHRONOSPHERE_DROP_RULES_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get a Chronosphere drop rule: the typed form of the `get_single_chronosphere_drop_rule_by_id` tool.
+    ///
+    /// Read one drop rule by its slug.
+    ///
+    /// `id`: The drop rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed drop rule.
+    pub async fn get_drop_rule(
+        &self,
+        input: &drop_rules::GetSingleChronosphereDropRuleByIdInput,
+    ) -> Result<drop_rules::DropRule, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &drop_rules::GET_SINGLE_CHRONOSPHERE_DROP_RULE_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create a Chronosphere drop rule: the typed form of the `create_a_chronosphere_drop_rule` tool.
+    ///
+    /// Create a drop rule. A slug is generated from the name when none is given. Set `dry_run` to validate without changing anything.
+    pub async fn create_drop_rule(
+        &self,
+        input: &drop_rules::CreateAChronosphereDropRuleInput,
+    ) -> Result<drop_rules::DropRule, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &drop_rules::CREATE_A_CHRONOSPHERE_DROP_RULE_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update a Chronosphere drop rule: the typed form of the `update_a_chronosphere_drop_rule_by_id` tool.
+    ///
+    /// Replace a drop rule: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    ///
+    /// `id`: The drop rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed drop rule.
+    pub async fn update_drop_rule(
+        &self,
+        input: &drop_rules::UpdateAChronosphereDropRuleByIdInput,
+    ) -> Result<drop_rules::DropRule, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &drop_rules::UPDATE_A_CHRONOSPHERE_DROP_RULE_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete a Chronosphere drop rule: the typed form of the `delete_a_chronosphere_drop_rule_by_id` tool.
+    ///
+    /// Delete a drop rule.
+    ///
+    /// `id`: The drop rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed drop rule.
+    pub async fn delete_drop_rule(
+        &self,
+        input: &drop_rules::DeleteAChronosphereDropRuleByIdInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &drop_rules::DELETE_A_CHRONOSPHERE_DROP_RULE_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// List all Chronosphere external connections: the typed form of the `list_all_chronosphere_external_connections` tool.
+    ///
+    /// List the tenant's external connections. Filter by connection type, name or slug; filters combine.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_external_connections(
+        &self,
+        input: &external_connections::ListAllChronosphereExternalConnectionsInput,
+    ) -> Result<
+        ::mcpgen_runtime::Page<external_connections::ExternalConnection>,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &external_connections::LIST_ALL_CHRONOSPHERE_EXTERNAL_CONNECTIONS_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get a Chronosphere external connection: the typed form of the `get_single_chronosphere_external_connection_by_id` tool.
+    ///
+    /// Read one external connection by its slug.
+    ///
+    /// `id`: The external connection's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed external connection.
+    pub async fn get_external_connection(
+        &self,
+        input: &external_connections::GetSingleChronosphereExternalConnectionByIdInput,
+    ) -> Result<
+        external_connections::ExternalConnection,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &external_connections::GET_SINGLE_CHRONOSPHERE_EXTERNAL_CONNECTION_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create a Chronosphere external connection: the typed form of the `create_a_chronosphere_external_connection` tool.
+    ///
+    /// Create an external connection. A slug is generated from the name when none is given. Set `dry_run` to validate without changing anything.
+    pub async fn create_external_connection(
+        &self,
+        input: &external_connections::CreateAChronosphereExternalConnectionInput,
+    ) -> Result<
+        external_connections::ExternalConnection,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &external_connections::CREATE_A_CHRONOSPHERE_EXTERNAL_CONNECTION_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update a Chronosphere external connection: the typed form of the `update_a_chronosphere_external_connection_by_id` tool.
+    ///
+    /// Replace an external connection: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    ///
+    /// `id`: The external connection's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed external connection.
+    pub async fn update_external_connection(
+        &self,
+        input: &external_connections::UpdateAChronosphereExternalConnectionByIdInput,
+    ) -> Result<
+        external_connections::ExternalConnection,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &external_connections::UPDATE_A_CHRONOSPHERE_EXTERNAL_CONNECTION_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete a Chronosphere external connection: the typed form of the `delete_a_chronosphere_external_connection_by_id` tool.
+    ///
+    /// Delete an external connection. Fails while other configuration still refers to it.
+    ///
+    /// `id`: The external connection's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed external connection.
+    pub async fn delete_external_connection(
+        &self,
+        input: &external_connections::DeleteAChronosphereExternalConnectionByIdInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &external_connections::DELETE_A_CHRONOSPHERE_EXTERNAL_CONNECTION_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// List all Chronosphere gcp metrics integrations: the typed form of the `list_all_chronosphere_gcp_metrics_integrations` tool.
+    ///
+    /// List the tenant's GCP Metrics integrations. Filter by name or slug; filters combine.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_gcp_metrics_integrations(
+        &self,
+        input: &gcp_metrics_integrations::ListAllChronosphereGcpMetricsIntegrationsInput,
+    ) -> Result<
+        ::mcpgen_runtime::Page<gcp_metrics_integrations::GcpMetricsIntegration>,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &gcp_metrics_integrations::LIST_ALL_CHRONOSPHERE_GCP_METRICS_INTEGRATIONS_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get a Chronosphere gcp metrics integration: the typed form of the `get_single_chronosphere_gcp_metrics_integration_by_id` tool.
+    ///
+    /// Read one GCP Metrics integration by its slug.
+    ///
+    /// `id`: The GCP Metrics integration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed GCP Metrics integration.
+    pub async fn get_gcp_metrics_integration(
+        &self,
+        input: &gcp_metrics_integrations::GetSingleChronosphereGcpMetricsIntegrationByIdInput,
+    ) -> Result<
+        gcp_metrics_integrations::GcpMetricsIntegration,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &gcp_metrics_integrations::GET_SINGLE_CHRONOSPHERE_GCP_METRICS_INTEGRATION_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create a Chronosphere gcp metrics integration: the typed form of the `create_a_chronosphere_gcp_metrics_integration` tool.
+    ///
+    /// Create a GCP Metrics integration. A slug is generated from the name when none is given. Set `dry_run` to validate without changing anything.
+    pub async fn create_gcp_metrics_integration(
+        &self,
+        input: &gcp_metrics_integrations::CreateAChronosphereGcpMetricsIntegrationInput,
+    ) -> Result<
+        gcp_metrics_integrations::GcpMetricsIntegration,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &gcp_metrics_integrations::CREATE_A_CHRONOSPHERE_GCP_METRICS_INTEGRATION_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update a Chronosphere gcp metrics integration: the typed form of the `update_a_chronosphere_gcp_metrics_integration_by_id` tool.
+    ///
+    /// Replace a GCP Metrics integration: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    ///
+    /// `id`: The GCP Metrics integration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed GCP Metrics integration.
+    pub async fn update_gcp_metrics_integration(
+        &self,
+        input: &gcp_metrics_integrations::UpdateAChronosphereGcpMetricsIntegrationByIdInput,
+    ) -> Result<
+        gcp_metrics_integrations::GcpMetricsIntegration,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &gcp_metrics_integrations::UPDATE_A_CHRONOSPHERE_GCP_METRICS_INTEGRATION_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete a Chronosphere gcp metrics integration: the typed form of the `delete_a_chronosphere_gcp_metrics_integration_by_id` tool.
+    ///
+    /// Delete a GCP Metrics integration.
+    ///
+    /// `id`: The GCP Metrics integration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed GCP Metrics integration.
+    pub async fn delete_gcp_metrics_integration(
+        &self,
+        input: &gcp_metrics_integrations::DeleteAChronosphereGcpMetricsIntegrationByIdInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &gcp_metrics_integrations::DELETE_A_CHRONOSPHERE_GCP_METRICS_INTEGRATION_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// List all Chronosphere grafana dashboards: the typed form of the `list_all_chronosphere_grafana_dashboards` tool.
+    ///
+    /// List the tenant's Grafana dashboards. Filter by bucket, collection, name or slug; filters combine. Set `include_dashboard_json` to get each dashboard's JSON too.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_grafana_dashboards(
+        &self,
+        input: &grafana_dashboards::ListAllChronosphereGrafanaDashboardsInput,
+    ) -> Result<
+        ::mcpgen_runtime::Page<grafana_dashboards::GrafanaDashboard>,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &grafana_dashboards::LIST_ALL_CHRONOSPHERE_GRAFANA_DASHBOARDS_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get a Chronosphere grafana dashboard: the typed form of the `get_single_chronosphere_grafana_dashboard_by_id` tool.
+    ///
+    /// Read one Grafana dashboard by its slug.
+    ///
+    /// `id`: The Grafana dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed Grafana dashboard.
+    pub async fn get_grafana_dashboard(
+        &self,
+        input: &grafana_dashboards::GetSingleChronosphereGrafanaDashboardByIdInput,
+    ) -> Result<grafana_dashboards::GrafanaDashboard, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &grafana_dashboards::GET_SINGLE_CHRONOSPHERE_GRAFANA_DASHBOARD_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create a Chronosphere grafana dashboard: the typed form of the `create_a_chronosphere_grafana_dashboard` tool.
+    ///
+    /// Create a Grafana dashboard. A slug is generated from the name when none is given. Set `dry_run` to validate without changing anything.
+    pub async fn create_grafana_dashboard(
+        &self,
+        input: &grafana_dashboards::CreateAChronosphereGrafanaDashboardInput,
+    ) -> Result<grafana_dashboards::GrafanaDashboard, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &grafana_dashboards::CREATE_A_CHRONOSPHERE_GRAFANA_DASHBOARD_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update a Chronosphere grafana dashboard: the typed form of the `update_a_chronosphere_grafana_dashboard_by_id` tool.
+    ///
+    /// Replace a Grafana dashboard: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    ///
+    /// `id`: The Grafana dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed Grafana dashboard.
+    pub async fn update_grafana_dashboard(
+        &self,
+        input: &grafana_dashboards::UpdateAChronosphereGrafanaDashboardByIdInput,
+    ) -> Result<grafana_dashboards::GrafanaDashboard, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &grafana_dashboards::UPDATE_A_CHRONOSPHERE_GRAFANA_DASHBOARD_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete a Chronosphere grafana dashboard: the typed form of the `delete_a_chronosphere_grafana_dashboard_by_id` tool.
+    ///
+    /// Delete a Grafana dashboard.
+    ///
+    /// `id`: The Grafana dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed Grafana dashboard.
+    pub async fn delete_grafana_dashboard(
+        &self,
+        input: &grafana_dashboards::DeleteAChronosphereGrafanaDashboardByIdInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &grafana_dashboards::DELETE_A_CHRONOSPHERE_GRAFANA_DASHBOARD_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get the Chronosphere log allocation config: the typed form of the `get_single_chronosphere_log_allocation_config` tool.
+    ///
+    /// Read the tenant's log allocation configuration.
+    pub async fn get_log_allocation_config(
+        &self,
+        input: &log_allocation_config::GetSingleChronosphereLogAllocationConfigInput,
+    ) -> Result<
+        log_allocation_config::LogAllocationConfig,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &log_allocation_config::GET_SINGLE_CHRONOSPHERE_LOG_ALLOCATION_CONFIG_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create the Chronosphere log allocation config: the typed form of the `create_a_chronosphere_log_allocation_config` tool.
+    ///
+    /// Create the tenant's log allocation configuration (there is one per tenant: once it exists, update it instead). Set `dry_run` to validate without changing anything.
+    pub async fn create_log_allocation_config(
+        &self,
+        input: &log_allocation_config::CreateAChronosphereLogAllocationConfigInput,
+    ) -> Result<
+        log_allocation_config::LogAllocationConfig,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &log_allocation_config::CREATE_A_CHRONOSPHERE_LOG_ALLOCATION_CONFIG_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update the Chronosphere log allocation config: the typed form of the `update_a_chronosphere_log_allocation_config` tool.
+    ///
+    /// Replace the tenant's log allocation configuration: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    pub async fn update_log_allocation_config(
+        &self,
+        input: &log_allocation_config::UpdateAChronosphereLogAllocationConfigInput,
+    ) -> Result<
+        log_allocation_config::LogAllocationConfig,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &log_allocation_config::UPDATE_A_CHRONOSPHERE_LOG_ALLOCATION_CONFIG_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete the Chronosphere log allocation config: the typed form of the `delete_a_chronosphere_log_allocation_config` tool.
+    ///
+    /// Delete the tenant's log allocation configuration, which returns it to Chronosphere's defaults.
+    pub async fn delete_log_allocation_config(
+        &self,
+        input: &log_allocation_config::DeleteAChronosphereLogAllocationConfigInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &log_allocation_config::DELETE_A_CHRONOSPHERE_LOG_ALLOCATION_CONFIG_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get the Chronosphere log control config: the typed form of the `get_single_chronosphere_log_control_config` tool.
+    ///
+    /// Read the tenant's log control configuration.
+    pub async fn get_log_control_config(
+        &self,
+        input: &log_control_config::GetSingleChronosphereLogControlConfigInput,
+    ) -> Result<log_control_config::LogControlConfig, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &log_control_config::GET_SINGLE_CHRONOSPHERE_LOG_CONTROL_CONFIG_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create the Chronosphere log control config: the typed form of the `create_a_chronosphere_log_control_config` tool.
+    ///
+    /// Create the tenant's log control configuration (there is one per tenant: once it exists, update it instead). Set `dry_run` to validate without changing anything.
+    pub async fn create_log_control_config(
+        &self,
+        input: &log_control_config::CreateAChronosphereLogControlConfigInput,
+    ) -> Result<log_control_config::LogControlConfig, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &log_control_config::CREATE_A_CHRONOSPHERE_LOG_CONTROL_CONFIG_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update the Chronosphere log control config: the typed form of the `update_a_chronosphere_log_control_config` tool.
+    ///
+    /// Replace the tenant's log control configuration: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    pub async fn update_log_control_config(
+        &self,
+        input: &log_control_config::UpdateAChronosphereLogControlConfigInput,
+    ) -> Result<log_control_config::LogControlConfig, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &log_control_config::UPDATE_A_CHRONOSPHERE_LOG_CONTROL_CONFIG_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete the Chronosphere log control config: the typed form of the `delete_a_chronosphere_log_control_config` tool.
+    ///
+    /// Delete the tenant's log control configuration, which returns it to Chronosphere's defaults.
+    pub async fn delete_log_control_config(
+        &self,
+        input: &log_control_config::DeleteAChronosphereLogControlConfigInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &log_control_config::DELETE_A_CHRONOSPHERE_LOG_CONTROL_CONFIG_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get the Chronosphere log ingest config: the typed form of the `get_single_chronosphere_log_ingest_config` tool.
+    ///
+    /// Read the tenant's log ingest configuration.
+    pub async fn get_log_ingest_config(
+        &self,
+        input: &log_ingest_config::GetSingleChronosphereLogIngestConfigInput,
+    ) -> Result<log_ingest_config::LogIngestConfig, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &log_ingest_config::GET_SINGLE_CHRONOSPHERE_LOG_INGEST_CONFIG_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create the Chronosphere log ingest config: the typed form of the `create_a_chronosphere_log_ingest_config` tool.
+    ///
+    /// Create the tenant's log ingest configuration (there is one per tenant: once it exists, update it instead). Set `dry_run` to validate without changing anything.
+    pub async fn create_log_ingest_config(
+        &self,
+        input: &log_ingest_config::CreateAChronosphereLogIngestConfigInput,
+    ) -> Result<log_ingest_config::LogIngestConfig, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &log_ingest_config::CREATE_A_CHRONOSPHERE_LOG_INGEST_CONFIG_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update the Chronosphere log ingest config: the typed form of the `update_a_chronosphere_log_ingest_config` tool.
+    ///
+    /// Replace the tenant's log ingest configuration: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    pub async fn update_log_ingest_config(
+        &self,
+        input: &log_ingest_config::UpdateAChronosphereLogIngestConfigInput,
+    ) -> Result<log_ingest_config::LogIngestConfig, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &log_ingest_config::UPDATE_A_CHRONOSPHERE_LOG_INGEST_CONFIG_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete the Chronosphere log ingest config: the typed form of the `delete_a_chronosphere_log_ingest_config` tool.
+    ///
+    /// Delete the tenant's log ingest configuration, which returns it to Chronosphere's defaults.
+    pub async fn delete_log_ingest_config(
+        &self,
+        input: &log_ingest_config::DeleteAChronosphereLogIngestConfigInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &log_ingest_config::DELETE_A_CHRONOSPHERE_LOG_INGEST_CONFIG_PLAN,
+                input,
+            )
+            .await
+    }
+    /// List all Chronosphere log retention configs: the typed form of the `list_all_chronosphere_log_retention_configs` tool.
+    ///
+    /// List the tenant's log retention configurations. Filter by name or slug; filters combine.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_log_retention_configs(
+        &self,
+        input: &log_retention_configs::ListAllChronosphereLogRetentionConfigsInput,
+    ) -> Result<
+        ::mcpgen_runtime::Page<log_retention_configs::LogRetentionConfig>,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &log_retention_configs::LIST_ALL_CHRONOSPHERE_LOG_RETENTION_CONFIGS_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get a Chronosphere log retention config: the typed form of the `get_single_chronosphere_log_retention_config_by_id` tool.
+    ///
+    /// Read one log retention configuration by its slug.
+    ///
+    /// `id`: The log retention configuration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed log retention configuration.
+    pub async fn get_log_retention_config(
+        &self,
+        input: &log_retention_configs::GetSingleChronosphereLogRetentionConfigByIdInput,
+    ) -> Result<
+        log_retention_configs::LogRetentionConfig,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &log_retention_configs::GET_SINGLE_CHRONOSPHERE_LOG_RETENTION_CONFIG_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create a Chronosphere log retention config: the typed form of the `create_a_chronosphere_log_retention_config` tool.
+    ///
+    /// Create a log retention configuration. A slug is generated from the name when none is given. Set `dry_run` to validate without changing anything.
+    pub async fn create_log_retention_config(
+        &self,
+        input: &log_retention_configs::CreateAChronosphereLogRetentionConfigInput,
+    ) -> Result<
+        log_retention_configs::LogRetentionConfig,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &log_retention_configs::CREATE_A_CHRONOSPHERE_LOG_RETENTION_CONFIG_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update a Chronosphere log retention config: the typed form of the `update_a_chronosphere_log_retention_config_by_id` tool.
+    ///
+    /// Replace a log retention configuration: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    ///
+    /// `id`: The log retention configuration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed log retention configuration.
+    pub async fn update_log_retention_config(
+        &self,
+        input: &log_retention_configs::UpdateAChronosphereLogRetentionConfigByIdInput,
+    ) -> Result<
+        log_retention_configs::LogRetentionConfig,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &log_retention_configs::UPDATE_A_CHRONOSPHERE_LOG_RETENTION_CONFIG_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete a Chronosphere log retention config: the typed form of the `delete_a_chronosphere_log_retention_config_by_id` tool.
+    ///
+    /// Delete a log retention configuration.
+    ///
+    /// `id`: The log retention configuration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed log retention configuration.
+    pub async fn delete_log_retention_config(
+        &self,
+        input: &log_retention_configs::DeleteAChronosphereLogRetentionConfigByIdInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &log_retention_configs::DELETE_A_CHRONOSPHERE_LOG_RETENTION_CONFIG_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// List all Chronosphere log scale actions: the typed form of the `list_all_chronosphere_log_scale_actions` tool.
+    ///
+    /// List the tenant's LogScale actions. Filter by name or slug; filters combine.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_log_scale_actions(
+        &self,
+        input: &log_scale_actions::ListAllChronosphereLogScaleActionsInput,
+    ) -> Result<
+        ::mcpgen_runtime::Page<log_scale_actions::LogScaleAction>,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &log_scale_actions::LIST_ALL_CHRONOSPHERE_LOG_SCALE_ACTIONS_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get a Chronosphere log scale action: the typed form of the `get_single_chronosphere_log_scale_action_by_id` tool.
+    ///
+    /// Read one LogScale action by its slug.
+    ///
+    /// `id`: The LogScale action's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed LogScale action.
+    pub async fn get_log_scale_action(
+        &self,
+        input: &log_scale_actions::GetSingleChronosphereLogScaleActionByIdInput,
+    ) -> Result<log_scale_actions::LogScaleAction, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &log_scale_actions::GET_SINGLE_CHRONOSPHERE_LOG_SCALE_ACTION_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create a Chronosphere log scale action: the typed form of the `create_a_chronosphere_log_scale_action` tool.
+    ///
+    /// Create a LogScale action. A slug is generated from the name when none is given. Set `dry_run` to validate without changing anything.
+    pub async fn create_log_scale_action(
+        &self,
+        input: &log_scale_actions::CreateAChronosphereLogScaleActionInput,
+    ) -> Result<log_scale_actions::LogScaleAction, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &log_scale_actions::CREATE_A_CHRONOSPHERE_LOG_SCALE_ACTION_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update a Chronosphere log scale action: the typed form of the `update_a_chronosphere_log_scale_action_by_id` tool.
+    ///
+    /// Replace a LogScale action: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    ///
+    /// `id`: The LogScale action's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed LogScale action.
+    pub async fn update_log_scale_action(
+        &self,
+        input: &log_scale_actions::UpdateAChronosphereLogScaleActionByIdInput,
+    ) -> Result<log_scale_actions::LogScaleAction, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &log_scale_actions::UPDATE_A_CHRONOSPHERE_LOG_SCALE_ACTION_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete a Chronosphere log scale action: the typed form of the `delete_a_chronosphere_log_scale_action_by_id` tool.
+    ///
+    /// Delete a LogScale action. Fails while other configuration still refers to it.
+    ///
+    /// `id`: The LogScale action's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed LogScale action.
+    pub async fn delete_log_scale_action(
+        &self,
+        input: &log_scale_actions::DeleteAChronosphereLogScaleActionByIdInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &log_scale_actions::DELETE_A_CHRONOSPHERE_LOG_SCALE_ACTION_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// List all Chronosphere log scale alerts: the typed form of the `list_all_chronosphere_log_scale_alerts` tool.
+    ///
+    /// List the tenant's LogScale alerts. Filter by name or slug; filters combine.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_log_scale_alerts(
+        &self,
+        input: &log_scale_alerts::ListAllChronosphereLogScaleAlertsInput,
+    ) -> Result<
+        ::mcpgen_runtime::Page<log_scale_alerts::LogScaleAlert>,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &log_scale_alerts::LIST_ALL_CHRONOSPHERE_LOG_SCALE_ALERTS_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get a Chronosphere log scale alert: the typed form of the `get_single_chronosphere_log_scale_alert_by_id` tool.
+    ///
+    /// Read one LogScale alert by its slug.
+    ///
+    /// `id`: The LogScale alert's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed LogScale alert.
+    pub async fn get_log_scale_alert(
+        &self,
+        input: &log_scale_alerts::GetSingleChronosphereLogScaleAlertByIdInput,
+    ) -> Result<log_scale_alerts::LogScaleAlert, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &log_scale_alerts::GET_SINGLE_CHRONOSPHERE_LOG_SCALE_ALERT_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create a Chronosphere log scale alert: the typed form of the `create_a_chronosphere_log_scale_alert` tool.
+    ///
+    /// Create a LogScale alert. A slug is generated from the name when none is given. Set `dry_run` to validate without changing anything.
+    pub async fn create_log_scale_alert(
+        &self,
+        input: &log_scale_alerts::CreateAChronosphereLogScaleAlertInput,
+    ) -> Result<log_scale_alerts::LogScaleAlert, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &log_scale_alerts::CREATE_A_CHRONOSPHERE_LOG_SCALE_ALERT_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update a Chronosphere log scale alert: the typed form of the `update_a_chronosphere_log_scale_alert_by_id` tool.
+    ///
+    /// Replace a LogScale alert: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    ///
+    /// `id`: The LogScale alert's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed LogScale alert.
+    pub async fn update_log_scale_alert(
+        &self,
+        input: &log_scale_alerts::UpdateAChronosphereLogScaleAlertByIdInput,
+    ) -> Result<log_scale_alerts::LogScaleAlert, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &log_scale_alerts::UPDATE_A_CHRONOSPHERE_LOG_SCALE_ALERT_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete a Chronosphere log scale alert: the typed form of the `delete_a_chronosphere_log_scale_alert_by_id` tool.
+    ///
+    /// Delete a LogScale alert.
+    ///
+    /// `id`: The LogScale alert's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed LogScale alert.
+    pub async fn delete_log_scale_alert(
+        &self,
+        input: &log_scale_alerts::DeleteAChronosphereLogScaleAlertByIdInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &log_scale_alerts::DELETE_A_CHRONOSPHERE_LOG_SCALE_ALERT_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// List all Chronosphere mapping rules: the typed form of the `list_all_chronosphere_mapping_rules` tool.
+    ///
+    /// List the tenant's mapping rules. Filter by bucket, name or slug; filters combine.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_mapping_rules(
+        &self,
+        input: &mapping_rules::ListAllChronosphereMappingRulesInput,
+    ) -> Result<
+        ::mcpgen_runtime::Page<mapping_rules::MappingRule>,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &mapping_rules::LIST_ALL_CHRONOSPHERE_MAPPING_RULES_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get a Chronosphere mapping rule: the typed form of the `get_single_chronosphere_mapping_rule_by_id` tool.
+    ///
+    /// Read one mapping rule by its slug.
+    ///
+    /// `id`: The mapping rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed mapping rule.
+    pub async fn get_mapping_rule(
+        &self,
+        input: &mapping_rules::GetSingleChronosphereMappingRuleByIdInput,
+    ) -> Result<mapping_rules::MappingRule, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &mapping_rules::GET_SINGLE_CHRONOSPHERE_MAPPING_RULE_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create a Chronosphere mapping rule: the typed form of the `create_a_chronosphere_mapping_rule` tool.
+    ///
+    /// Create a mapping rule. A slug is generated from the name when none is given. Set `dry_run` to validate without changing anything.
+    pub async fn create_mapping_rule(
+        &self,
+        input: &mapping_rules::CreateAChronosphereMappingRuleInput,
+    ) -> Result<mapping_rules::MappingRule, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &mapping_rules::CREATE_A_CHRONOSPHERE_MAPPING_RULE_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update a Chronosphere mapping rule: the typed form of the `update_a_chronosphere_mapping_rule_by_id` tool.
+    ///
+    /// Replace a mapping rule: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    ///
+    /// `id`: The mapping rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed mapping rule.
+    pub async fn update_mapping_rule(
+        &self,
+        input: &mapping_rules::UpdateAChronosphereMappingRuleByIdInput,
+    ) -> Result<mapping_rules::MappingRule, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &mapping_rules::UPDATE_A_CHRONOSPHERE_MAPPING_RULE_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete a Chronosphere mapping rule: the typed form of the `delete_a_chronosphere_mapping_rule_by_id` tool.
+    ///
+    /// Delete a mapping rule.
+    ///
+    /// `id`: The mapping rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed mapping rule.
+    pub async fn delete_mapping_rule(
+        &self,
+        input: &mapping_rules::DeleteAChronosphereMappingRuleByIdInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &mapping_rules::DELETE_A_CHRONOSPHERE_MAPPING_RULE_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// List all Chronosphere monitors: the typed form of the `list_all_chronosphere_monitors` tool.
+    ///
+    /// List the tenant's monitors. Filter by bucket, collection, name, slug or owning team; filters combine.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_monitors(
+        &self,
+        input: &monitors::ListAllChronosphereMonitorsInput,
+    ) -> Result<
+        ::mcpgen_runtime::Page<monitors::Monitor>,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &monitors::LIST_ALL_CHRONOSPHERE_MONITORS_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get a Chronosphere monitor: the typed form of the `get_single_chronosphere_monitor_by_id` tool.
+    ///
+    /// Read one monitor by its slug.
+    ///
+    /// `id`: The monitor's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed monitor.
+    pub async fn get_monitor(
+        &self,
+        input: &monitors::GetSingleChronosphereMonitorByIdInput,
+    ) -> Result<monitors::Monitor, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &monitors::GET_SINGLE_CHRONOSPHERE_MONITOR_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create a Chronosphere monitor: the typed form of the `create_a_chronosphere_monitor` tool.
+    ///
+    /// Create a monitor. A slug is generated from the name when none is given. Set `dry_run` to validate without changing anything.
+    pub async fn create_monitor(
+        &self,
+        input: &monitors::CreateAChronosphereMonitorInput,
+    ) -> Result<monitors::Monitor, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &monitors::CREATE_A_CHRONOSPHERE_MONITOR_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update a Chronosphere monitor: the typed form of the `update_a_chronosphere_monitor_by_id` tool.
+    ///
+    /// Replace a monitor: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    ///
+    /// `id`: The monitor's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed monitor.
+    pub async fn update_monitor(
+        &self,
+        input: &monitors::UpdateAChronosphereMonitorByIdInput,
+    ) -> Result<monitors::Monitor, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &monitors::UPDATE_A_CHRONOSPHERE_MONITOR_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete a Chronosphere monitor: the typed form of the `delete_a_chronosphere_monitor_by_id` tool.
+    ///
+    /// Delete a monitor.
+    ///
+    /// `id`: The monitor's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed monitor.
+    pub async fn delete_monitor(
+        &self,
+        input: &monitors::DeleteAChronosphereMonitorByIdInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &monitors::DELETE_A_CHRONOSPHERE_MONITOR_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// List all Chronosphere muting rules: the typed form of the `list_all_chronosphere_muting_rules` tool.
+    ///
+    /// List the tenant's muting rules. Filter by name, slug or state (`ACTIVE`, `PENDING`, `EXPIRED`); filters combine.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_muting_rules(
+        &self,
+        input: &muting_rules::ListAllChronosphereMutingRulesInput,
+    ) -> Result<
+        ::mcpgen_runtime::Page<muting_rules::MutingRule>,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &muting_rules::LIST_ALL_CHRONOSPHERE_MUTING_RULES_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get a Chronosphere muting rule: the typed form of the `get_single_chronosphere_muting_rule_by_id` tool.
+    ///
+    /// Read one muting rule by its slug.
+    ///
+    /// `id`: The muting rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed muting rule.
+    pub async fn get_muting_rule(
+        &self,
+        input: &muting_rules::GetSingleChronosphereMutingRuleByIdInput,
+    ) -> Result<muting_rules::MutingRule, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &muting_rules::GET_SINGLE_CHRONOSPHERE_MUTING_RULE_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create a Chronosphere muting rule: the typed form of the `create_a_chronosphere_muting_rule` tool.
+    ///
+    /// Create a muting rule. A slug is generated from the name when none is given. Set `dry_run` to validate without changing anything.
+    pub async fn create_muting_rule(
+        &self,
+        input: &muting_rules::CreateAChronosphereMutingRuleInput,
+    ) -> Result<muting_rules::MutingRule, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &muting_rules::CREATE_A_CHRONOSPHERE_MUTING_RULE_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update a Chronosphere muting rule: the typed form of the `update_a_chronosphere_muting_rule_by_id` tool.
+    ///
+    /// Replace a muting rule: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    ///
+    /// `id`: The muting rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed muting rule.
+    pub async fn update_muting_rule(
+        &self,
+        input: &muting_rules::UpdateAChronosphereMutingRuleByIdInput,
+    ) -> Result<muting_rules::MutingRule, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &muting_rules::UPDATE_A_CHRONOSPHERE_MUTING_RULE_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete a Chronosphere muting rule: the typed form of the `delete_a_chronosphere_muting_rule_by_id` tool.
+    ///
+    /// Delete a muting rule.
+    ///
+    /// `id`: The muting rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed muting rule.
+    pub async fn delete_muting_rule(
+        &self,
+        input: &muting_rules::DeleteAChronosphereMutingRuleByIdInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &muting_rules::DELETE_A_CHRONOSPHERE_MUTING_RULE_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// List all Chronosphere notification policies: the typed form of the `list_all_chronosphere_notification_policies` tool.
+    ///
+    /// List the tenant's notification policies. Filter by bucket, name, slug or owning team; filters combine.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_notification_policies(
+        &self,
+        input: &notification_policies::ListAllChronosphereNotificationPoliciesInput,
+    ) -> Result<
+        ::mcpgen_runtime::Page<notification_policies::NotificationPolicy>,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &notification_policies::LIST_ALL_CHRONOSPHERE_NOTIFICATION_POLICIES_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get a Chronosphere notification policy: the typed form of the `get_single_chronosphere_notification_policy_by_id` tool.
+    ///
+    /// Read one notification policy by its slug.
+    ///
+    /// `id`: The notification policy's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed notification policy.
+    pub async fn get_notification_policy(
+        &self,
+        input: &notification_policies::GetSingleChronosphereNotificationPolicyByIdInput,
+    ) -> Result<
+        notification_policies::NotificationPolicy,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &notification_policies::GET_SINGLE_CHRONOSPHERE_NOTIFICATION_POLICY_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create a Chronosphere notification policy: the typed form of the `create_a_chronosphere_notification_policy` tool.
+    ///
+    /// Create a notification policy. A slug is generated from the name when none is given. Set `dry_run` to validate without changing anything.
+    pub async fn create_notification_policy(
+        &self,
+        input: &notification_policies::CreateAChronosphereNotificationPolicyInput,
+    ) -> Result<
+        notification_policies::NotificationPolicy,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &notification_policies::CREATE_A_CHRONOSPHERE_NOTIFICATION_POLICY_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update a Chronosphere notification policy: the typed form of the `update_a_chronosphere_notification_policy_by_id` tool.
+    ///
+    /// Replace a notification policy: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    ///
+    /// `id`: The notification policy's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed notification policy.
+    pub async fn update_notification_policy(
+        &self,
+        input: &notification_policies::UpdateAChronosphereNotificationPolicyByIdInput,
+    ) -> Result<
+        notification_policies::NotificationPolicy,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &notification_policies::UPDATE_A_CHRONOSPHERE_NOTIFICATION_POLICY_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete a Chronosphere notification policy: the typed form of the `delete_a_chronosphere_notification_policy_by_id` tool.
+    ///
+    /// Delete a notification policy. Fails while other configuration still refers to it.
+    ///
+    /// `id`: The notification policy's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed notification policy.
+    pub async fn delete_notification_policy(
+        &self,
+        input: &notification_policies::DeleteAChronosphereNotificationPolicyByIdInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &notification_policies::DELETE_A_CHRONOSPHERE_NOTIFICATION_POLICY_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// List all Chronosphere notifiers: the typed form of the `list_all_chronosphere_notifiers` tool.
+    ///
+    /// List the tenant's notifiers. Filter by name or slug; filters combine.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_notifiers(
+        &self,
+        input: &notifiers::ListAllChronosphereNotifiersInput,
+    ) -> Result<
+        ::mcpgen_runtime::Page<notifiers::Notifier>,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &notifiers::LIST_ALL_CHRONOSPHERE_NOTIFIERS_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get a Chronosphere notifier: the typed form of the `get_single_chronosphere_notifier_by_id` tool.
+    ///
+    /// Read one notifier by its slug.
+    ///
+    /// `id`: The notifier's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed notifier.
+    pub async fn get_notifier(
+        &self,
+        input: &notifiers::GetSingleChronosphereNotifierByIdInput,
+    ) -> Result<notifiers::Notifier, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &notifiers::GET_SINGLE_CHRONOSPHERE_NOTIFIER_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create a Chronosphere notifier: the typed form of the `create_a_chronosphere_notifier` tool.
+    ///
+    /// Create a notifier. A slug is generated from the name when none is given. Set `dry_run` to validate without changing anything.
+    pub async fn create_notifier(
+        &self,
+        input: &notifiers::CreateAChronosphereNotifierInput,
+    ) -> Result<notifiers::Notifier, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &notifiers::CREATE_A_CHRONOSPHERE_NOTIFIER_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update a Chronosphere notifier: the typed form of the `update_a_chronosphere_notifier_by_id` tool.
+    ///
+    /// Replace a notifier: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    ///
+    /// `id`: The notifier's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed notifier.
+    pub async fn update_notifier(
+        &self,
+        input: &notifiers::UpdateAChronosphereNotifierByIdInput,
+    ) -> Result<notifiers::Notifier, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &notifiers::UPDATE_A_CHRONOSPHERE_NOTIFIER_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete a Chronosphere notifier: the typed form of the `delete_a_chronosphere_notifier_by_id` tool.
+    ///
+    /// Delete a notifier. Fails while other configuration still refers to it.
+    ///
+    /// `id`: The notifier's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed notifier.
+    pub async fn delete_notifier(
+        &self,
+        input: &notifiers::DeleteAChronosphereNotifierByIdInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &notifiers::DELETE_A_CHRONOSPHERE_NOTIFIER_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get the Chronosphere otel metrics ingestion: the typed form of the `get_single_chronosphere_otel_metrics_ingestion` tool.
+    ///
+    /// Read the tenant's OpenTelemetry metrics ingestion configuration.
+    pub async fn get_otel_metrics_ingestion(
+        &self,
+        input: &otel_metrics_ingestion::GetSingleChronosphereOtelMetricsIngestionInput,
+    ) -> Result<
+        otel_metrics_ingestion::OtelMetricsIngestion,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &otel_metrics_ingestion::GET_SINGLE_CHRONOSPHERE_OTEL_METRICS_INGESTION_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create the Chronosphere otel metrics ingestion: the typed form of the `create_a_chronosphere_otel_metrics_ingestion` tool.
+    ///
+    /// Create the tenant's OpenTelemetry metrics ingestion configuration (there is one per tenant: once it exists, update it instead). Set `dry_run` to validate without changing anything.
+    pub async fn create_otel_metrics_ingestion(
+        &self,
+        input: &otel_metrics_ingestion::CreateAChronosphereOtelMetricsIngestionInput,
+    ) -> Result<
+        otel_metrics_ingestion::OtelMetricsIngestion,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &otel_metrics_ingestion::CREATE_A_CHRONOSPHERE_OTEL_METRICS_INGESTION_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update the Chronosphere otel metrics ingestion: the typed form of the `update_a_chronosphere_otel_metrics_ingestion` tool.
+    ///
+    /// Replace the tenant's OpenTelemetry metrics ingestion configuration: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    pub async fn update_otel_metrics_ingestion(
+        &self,
+        input: &otel_metrics_ingestion::UpdateAChronosphereOtelMetricsIngestionInput,
+    ) -> Result<
+        otel_metrics_ingestion::OtelMetricsIngestion,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &otel_metrics_ingestion::UPDATE_A_CHRONOSPHERE_OTEL_METRICS_INGESTION_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete the Chronosphere otel metrics ingestion: the typed form of the `delete_a_chronosphere_otel_metrics_ingestion` tool.
+    ///
+    /// Delete the tenant's OpenTelemetry metrics ingestion configuration, which returns it to Chronosphere's defaults.
+    pub async fn delete_otel_metrics_ingestion(
+        &self,
+        input: &otel_metrics_ingestion::DeleteAChronosphereOtelMetricsIngestionInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &otel_metrics_ingestion::DELETE_A_CHRONOSPHERE_OTEL_METRICS_INGESTION_PLAN,
+                input,
+            )
+            .await
+    }
+    /// List all Chronosphere recording rules: the typed form of the `list_all_chronosphere_recording_rules` tool.
+    ///
+    /// List the tenant's recording rules. Filter by bucket, execution group, name or slug; filters combine.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_recording_rules(
+        &self,
+        input: &recording_rules::ListAllChronosphereRecordingRulesInput,
+    ) -> Result<
+        ::mcpgen_runtime::Page<recording_rules::RecordingRule>,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &recording_rules::LIST_ALL_CHRONOSPHERE_RECORDING_RULES_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get a Chronosphere recording rule: the typed form of the `get_single_chronosphere_recording_rule_by_id` tool.
+    ///
+    /// Read one recording rule by its slug.
+    ///
+    /// `id`: The recording rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed recording rule.
+    pub async fn get_recording_rule(
+        &self,
+        input: &recording_rules::GetSingleChronosphereRecordingRuleByIdInput,
+    ) -> Result<recording_rules::RecordingRule, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &recording_rules::GET_SINGLE_CHRONOSPHERE_RECORDING_RULE_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create a Chronosphere recording rule: the typed form of the `create_a_chronosphere_recording_rule` tool.
+    ///
+    /// Create a recording rule. A slug is generated from the name when none is given. Set `dry_run` to validate without changing anything.
+    pub async fn create_recording_rule(
+        &self,
+        input: &recording_rules::CreateAChronosphereRecordingRuleInput,
+    ) -> Result<recording_rules::RecordingRule, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &recording_rules::CREATE_A_CHRONOSPHERE_RECORDING_RULE_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update a Chronosphere recording rule: the typed form of the `update_a_chronosphere_recording_rule_by_id` tool.
+    ///
+    /// Replace a recording rule: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    ///
+    /// `id`: The recording rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed recording rule.
+    pub async fn update_recording_rule(
+        &self,
+        input: &recording_rules::UpdateAChronosphereRecordingRuleByIdInput,
+    ) -> Result<recording_rules::RecordingRule, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &recording_rules::UPDATE_A_CHRONOSPHERE_RECORDING_RULE_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete a Chronosphere recording rule: the typed form of the `delete_a_chronosphere_recording_rule_by_id` tool.
+    ///
+    /// Delete a recording rule.
+    ///
+    /// `id`: The recording rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed recording rule.
+    pub async fn delete_recording_rule(
+        &self,
+        input: &recording_rules::DeleteAChronosphereRecordingRuleByIdInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &recording_rules::DELETE_A_CHRONOSPHERE_RECORDING_RULE_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get the Chronosphere resource pools: the typed form of the `get_single_chronosphere_resource_pools` tool.
+    ///
+    /// Read the tenant's resource pools configuration.
+    pub async fn get_resource_pools(
+        &self,
+        input: &resource_pools::GetSingleChronosphereResourcePoolsInput,
+    ) -> Result<resource_pools::ResourcePools, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &resource_pools::GET_SINGLE_CHRONOSPHERE_RESOURCE_POOLS_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create the Chronosphere resource pools: the typed form of the `create_a_chronosphere_resource_pools` tool.
+    ///
+    /// Create the tenant's resource pools configuration (there is one per tenant: once it exists, update it instead). Set `dry_run` to validate without changing anything.
+    pub async fn create_resource_pools(
+        &self,
+        input: &resource_pools::CreateAChronosphereResourcePoolsInput,
+    ) -> Result<resource_pools::ResourcePools, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &resource_pools::CREATE_A_CHRONOSPHERE_RESOURCE_POOLS_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update the Chronosphere resource pools: the typed form of the `update_a_chronosphere_resource_pools` tool.
+    ///
+    /// Replace the tenant's resource pools configuration: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    pub async fn update_resource_pools(
+        &self,
+        input: &resource_pools::UpdateAChronosphereResourcePoolsInput,
+    ) -> Result<resource_pools::ResourcePools, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &resource_pools::UPDATE_A_CHRONOSPHERE_RESOURCE_POOLS_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete the Chronosphere resource pools: the typed form of the `delete_a_chronosphere_resource_pools` tool.
+    ///
+    /// Delete the tenant's resource pools configuration, which returns it to Chronosphere's defaults. Set `dry_run` to validate without changing anything.
+    pub async fn delete_resource_pools(
+        &self,
+        input: &resource_pools::DeleteAChronosphereResourcePoolsInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &resource_pools::DELETE_A_CHRONOSPHERE_RESOURCE_POOLS_PLAN,
+                input,
+            )
+            .await
+    }
+    /// List all Chronosphere rollup rules: the typed form of the `list_all_chronosphere_rollup_rules` tool.
+    ///
+    /// List the tenant's rollup rules. Filter by bucket, name or slug; filters combine.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_rollup_rules(
+        &self,
+        input: &rollup_rules::ListAllChronosphereRollupRulesInput,
+    ) -> Result<
+        ::mcpgen_runtime::Page<rollup_rules::RollupRule>,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &rollup_rules::LIST_ALL_CHRONOSPHERE_ROLLUP_RULES_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get a Chronosphere rollup rule: the typed form of the `get_single_chronosphere_rollup_rule_by_id` tool.
+    ///
+    /// Read one rollup rule by its slug.
+    ///
+    /// `id`: The rollup rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed rollup rule.
+    pub async fn get_rollup_rule(
+        &self,
+        input: &rollup_rules::GetSingleChronosphereRollupRuleByIdInput,
+    ) -> Result<rollup_rules::RollupRule, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &rollup_rules::GET_SINGLE_CHRONOSPHERE_ROLLUP_RULE_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create a Chronosphere rollup rule: the typed form of the `create_a_chronosphere_rollup_rule` tool.
+    ///
+    /// Create a rollup rule. A slug is generated from the name when none is given. Set `dry_run` to validate without changing anything.
+    pub async fn create_rollup_rule(
+        &self,
+        input: &rollup_rules::CreateAChronosphereRollupRuleInput,
+    ) -> Result<rollup_rules::RollupRule, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &rollup_rules::CREATE_A_CHRONOSPHERE_ROLLUP_RULE_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update a Chronosphere rollup rule: the typed form of the `update_a_chronosphere_rollup_rule_by_id` tool.
+    ///
+    /// Replace a rollup rule: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    ///
+    /// `id`: The rollup rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed rollup rule.
+    pub async fn update_rollup_rule(
+        &self,
+        input: &rollup_rules::UpdateAChronosphereRollupRuleByIdInput,
+    ) -> Result<rollup_rules::RollupRule, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &rollup_rules::UPDATE_A_CHRONOSPHERE_ROLLUP_RULE_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete a Chronosphere rollup rule: the typed form of the `delete_a_chronosphere_rollup_rule_by_id` tool.
+    ///
+    /// Delete a rollup rule.
+    ///
+    /// `id`: The rollup rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed rollup rule.
+    pub async fn delete_rollup_rule(
+        &self,
+        input: &rollup_rules::DeleteAChronosphereRollupRuleByIdInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &rollup_rules::DELETE_A_CHRONOSPHERE_ROLLUP_RULE_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// List all Chronosphere service accounts: the typed form of the `list_all_chronosphere_service_accounts` tool.
+    ///
+    /// List the tenant's service accounts. Filter by name or slug; filters combine.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_service_accounts(
+        &self,
+        input: &service_accounts::ListAllChronosphereServiceAccountsInput,
+    ) -> Result<
+        ::mcpgen_runtime::Page<service_accounts::ServiceAccount>,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &service_accounts::LIST_ALL_CHRONOSPHERE_SERVICE_ACCOUNTS_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get a Chronosphere service account: the typed form of the `get_single_chronosphere_service_account_by_id` tool.
+    ///
+    /// Read one service account by its slug.
+    ///
+    /// `id`: The service account's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed service account.
+    pub async fn get_service_account(
+        &self,
+        input: &service_accounts::GetSingleChronosphereServiceAccountByIdInput,
+    ) -> Result<service_accounts::ServiceAccount, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &service_accounts::GET_SINGLE_CHRONOSPHERE_SERVICE_ACCOUNT_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create a Chronosphere service account: the typed form of the `create_a_chronosphere_service_account` tool.
+    ///
+    /// Create a service account. The reply carries its API token (`token`) this one time: it cannot be read again. Set `dry_run` to validate without changing anything.
+    pub async fn create_service_account(
+        &self,
+        input: &service_accounts::CreateAChronosphereServiceAccountInput,
+    ) -> Result<service_accounts::ServiceAccount, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &service_accounts::CREATE_A_CHRONOSPHERE_SERVICE_ACCOUNT_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete a Chronosphere service account: the typed form of the `delete_a_chronosphere_service_account_by_id` tool.
+    ///
+    /// Delete a service account.
+    ///
+    /// `id`: The service account's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed service account.
+    pub async fn delete_service_account(
+        &self,
+        input: &service_accounts::DeleteAChronosphereServiceAccountByIdInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &service_accounts::DELETE_A_CHRONOSPHERE_SERVICE_ACCOUNT_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// List all Chronosphere service attributes: the typed form of the `list_all_chronosphere_service_attributes` tool.
+    ///
+    /// List the tenant's service attributes. Filter by slug; filters combine.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_service_attributes(
+        &self,
+        input: &service_attributes::ListAllChronosphereServiceAttributesInput,
+    ) -> Result<
+        ::mcpgen_runtime::Page<service_attributes::ServiceAttribute>,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &service_attributes::LIST_ALL_CHRONOSPHERE_SERVICE_ATTRIBUTES_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get a Chronosphere service attribute: the typed form of the `get_single_chronosphere_service_attribute_by_id` tool.
+    ///
+    /// Read a service's attributes: its owning team, notification policy and description.
+    ///
+    /// `id`: The slug of the service the attributes belong to (a `slug` from the services list).
+    pub async fn get_service_attribute(
+        &self,
+        input: &service_attributes::GetSingleChronosphereServiceAttributeByIdInput,
+    ) -> Result<service_attributes::ServiceAttribute, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &service_attributes::GET_SINGLE_CHRONOSPHERE_SERVICE_ATTRIBUTE_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create a Chronosphere service attribute: the typed form of the `create_a_chronosphere_service_attribute` tool.
+    ///
+    /// Set the attributes of a service that has none yet (its owning team, notification policy, description). Set `dry_run` to validate without changing anything.
+    pub async fn create_service_attribute(
+        &self,
+        input: &service_attributes::CreateAChronosphereServiceAttributeInput,
+    ) -> Result<service_attributes::ServiceAttribute, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &service_attributes::CREATE_A_CHRONOSPHERE_SERVICE_ATTRIBUTE_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update a Chronosphere service attribute: the typed form of the `update_a_chronosphere_service_attribute_by_id` tool.
+    ///
+    /// Replace a service's attributes: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    ///
+    /// `id`: The slug of the service the attributes belong to (a `slug` from the services list).
+    pub async fn update_service_attribute(
+        &self,
+        input: &service_attributes::UpdateAChronosphereServiceAttributeByIdInput,
+    ) -> Result<service_attributes::ServiceAttribute, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &service_attributes::UPDATE_A_CHRONOSPHERE_SERVICE_ATTRIBUTE_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete a Chronosphere service attribute: the typed form of the `delete_a_chronosphere_service_attribute_by_id` tool.
+    ///
+    /// Delete a service's attributes.
+    ///
+    /// `id`: The slug of the service the attributes belong to (a `slug` from the services list).
+    pub async fn delete_service_attribute(
+        &self,
+        input: &service_attributes::DeleteAChronosphereServiceAttributeByIdInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &service_attributes::DELETE_A_CHRONOSPHERE_SERVICE_ATTRIBUTE_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// List all Chronosphere services: the typed form of the `list_all_chronosphere_services` tool.
+    ///
+    /// List the tenant's services. Filter by name, notification policy, slug or owning team; filters combine.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_services(
+        &self,
+        input: &services::ListAllChronosphereServicesInput,
+    ) -> Result<
+        ::mcpgen_runtime::Page<services::Service>,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &services::LIST_ALL_CHRONOSPHERE_SERVICES_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get a Chronosphere service: the typed form of the `get_single_chronosphere_service_by_id` tool.
+    ///
+    /// Read one service by its slug.
+    ///
+    /// `id`: The service's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed service.
+    pub async fn get_service(
+        &self,
+        input: &services::GetSingleChronosphereServiceByIdInput,
+    ) -> Result<services::Service, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &services::GET_SINGLE_CHRONOSPHERE_SERVICE_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// List all Chronosphere slos: the typed form of the `list_all_chronosphere_slos` tool.
+    ///
+    /// List the tenant's SLOs. Filter by collection, name, service or slug; filters combine.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_slos(
+        &self,
+        input: &slos::ListAllChronosphereSlosInput,
+    ) -> Result<::mcpgen_runtime::Page<slos::Slo>, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(&self.0, &slos::LIST_ALL_CHRONOSPHERE_SLOS_PLAN, input)
+            .await
+    }
+    /// Get a Chronosphere slo: the typed form of the `get_single_chronosphere_slo_by_id` tool.
+    ///
+    /// Read one SLO by its slug.
+    ///
+    /// `id`: The SLO's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed SLO.
+    pub async fn get_slo(
+        &self,
+        input: &slos::GetSingleChronosphereSloByIdInput,
+    ) -> Result<slos::Slo, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &slos::GET_SINGLE_CHRONOSPHERE_SLO_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create a Chronosphere slo: the typed form of the `create_a_chronosphere_slo` tool.
+    ///
+    /// Create a SLO. A slug is generated from the name when none is given. Set `dry_run` to validate without changing anything.
+    pub async fn create_slo(
+        &self,
+        input: &slos::CreateAChronosphereSloInput,
+    ) -> Result<slos::Slo, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(&self.0, &slos::CREATE_A_CHRONOSPHERE_SLO_PLAN, input)
+            .await
+    }
+    /// Update a Chronosphere slo: the typed form of the `update_a_chronosphere_slo_by_id` tool.
+    ///
+    /// Replace a SLO: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    ///
+    /// `id`: The SLO's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed SLO.
+    pub async fn update_slo(
+        &self,
+        input: &slos::UpdateAChronosphereSloByIdInput,
+    ) -> Result<slos::Slo, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &slos::UPDATE_A_CHRONOSPHERE_SLO_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete a Chronosphere slo: the typed form of the `delete_a_chronosphere_slo_by_id` tool.
+    ///
+    /// Delete a SLO.
+    ///
+    /// `id`: The SLO's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed SLO.
+    pub async fn delete_slo(
+        &self,
+        input: &slos::DeleteAChronosphereSloByIdInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &slos::DELETE_A_CHRONOSPHERE_SLO_BY_ID_PLAN,
+                input,
+            )
+            .await
     }
     /// List all Chronosphere teams: the typed form of the `list_all_chronosphere_teams` tool.
     ///
@@ -129,6 +2905,390 @@ impl ChronosphereClient {
         ::mcpgen_runtime::call(
                 &self.0,
                 &teams::DELETE_A_CHRONOSPHERE_TEAM_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get the Chronosphere trace behavior config: the typed form of the `get_single_chronosphere_trace_behavior_config` tool.
+    ///
+    /// Read the tenant's trace behavior configuration.
+    pub async fn get_trace_behavior_config(
+        &self,
+        input: &trace_behavior_config::GetSingleChronosphereTraceBehaviorConfigInput,
+    ) -> Result<
+        trace_behavior_config::TraceBehaviorConfig,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &trace_behavior_config::GET_SINGLE_CHRONOSPHERE_TRACE_BEHAVIOR_CONFIG_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create the Chronosphere trace behavior config: the typed form of the `create_a_chronosphere_trace_behavior_config` tool.
+    ///
+    /// Create the tenant's trace behavior configuration (there is one per tenant: once it exists, update it instead). Set `dry_run` to validate without changing anything.
+    pub async fn create_trace_behavior_config(
+        &self,
+        input: &trace_behavior_config::CreateAChronosphereTraceBehaviorConfigInput,
+    ) -> Result<
+        trace_behavior_config::TraceBehaviorConfig,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &trace_behavior_config::CREATE_A_CHRONOSPHERE_TRACE_BEHAVIOR_CONFIG_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update the Chronosphere trace behavior config: the typed form of the `update_a_chronosphere_trace_behavior_config` tool.
+    ///
+    /// Replace the tenant's trace behavior configuration: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    pub async fn update_trace_behavior_config(
+        &self,
+        input: &trace_behavior_config::UpdateAChronosphereTraceBehaviorConfigInput,
+    ) -> Result<
+        trace_behavior_config::TraceBehaviorConfig,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &trace_behavior_config::UPDATE_A_CHRONOSPHERE_TRACE_BEHAVIOR_CONFIG_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete the Chronosphere trace behavior config: the typed form of the `delete_a_chronosphere_trace_behavior_config` tool.
+    ///
+    /// Delete the tenant's trace behavior configuration, which returns it to Chronosphere's defaults. Set `dry_run` to validate without changing anything.
+    pub async fn delete_trace_behavior_config(
+        &self,
+        input: &trace_behavior_config::DeleteAChronosphereTraceBehaviorConfigInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &trace_behavior_config::DELETE_A_CHRONOSPHERE_TRACE_BEHAVIOR_CONFIG_PLAN,
+                input,
+            )
+            .await
+    }
+    /// List all Chronosphere trace behaviors: the typed form of the `list_all_chronosphere_trace_behaviors` tool.
+    ///
+    /// List the tenant's trace behaviors. Filter by name or slug; filters combine.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_trace_behaviors(
+        &self,
+        input: &trace_behaviors::ListAllChronosphereTraceBehaviorsInput,
+    ) -> Result<
+        ::mcpgen_runtime::Page<trace_behaviors::TraceBehavior>,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &trace_behaviors::LIST_ALL_CHRONOSPHERE_TRACE_BEHAVIORS_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get a Chronosphere trace behavior: the typed form of the `get_single_chronosphere_trace_behavior_by_id` tool.
+    ///
+    /// Read one trace behavior by its slug.
+    ///
+    /// `id`: The trace behavior's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed trace behavior.
+    pub async fn get_trace_behavior(
+        &self,
+        input: &trace_behaviors::GetSingleChronosphereTraceBehaviorByIdInput,
+    ) -> Result<trace_behaviors::TraceBehavior, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &trace_behaviors::GET_SINGLE_CHRONOSPHERE_TRACE_BEHAVIOR_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create a Chronosphere trace behavior: the typed form of the `create_a_chronosphere_trace_behavior` tool.
+    ///
+    /// Create a trace behavior. A slug is generated from the name when none is given. Set `dry_run` to validate without changing anything.
+    pub async fn create_trace_behavior(
+        &self,
+        input: &trace_behaviors::CreateAChronosphereTraceBehaviorInput,
+    ) -> Result<trace_behaviors::TraceBehavior, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &trace_behaviors::CREATE_A_CHRONOSPHERE_TRACE_BEHAVIOR_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update a Chronosphere trace behavior: the typed form of the `update_a_chronosphere_trace_behavior_by_id` tool.
+    ///
+    /// Replace a trace behavior: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    ///
+    /// `id`: The trace behavior's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed trace behavior.
+    pub async fn update_trace_behavior(
+        &self,
+        input: &trace_behaviors::UpdateAChronosphereTraceBehaviorByIdInput,
+    ) -> Result<trace_behaviors::TraceBehavior, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &trace_behaviors::UPDATE_A_CHRONOSPHERE_TRACE_BEHAVIOR_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete a Chronosphere trace behavior: the typed form of the `delete_a_chronosphere_trace_behavior_by_id` tool.
+    ///
+    /// Delete a trace behavior. Fails while other configuration still refers to it.
+    ///
+    /// `id`: The trace behavior's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed trace behavior.
+    pub async fn delete_trace_behavior(
+        &self,
+        input: &trace_behaviors::DeleteAChronosphereTraceBehaviorByIdInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &trace_behaviors::DELETE_A_CHRONOSPHERE_TRACE_BEHAVIOR_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// List all Chronosphere trace jaeger remote sampling strategies: the typed form of the `list_all_chronosphere_trace_jaeger_remote_sampling_strategies` tool.
+    ///
+    /// List the tenant's Jaeger remote sampling strategies. Filter by text in the name or service, name, service name or slug; filters combine.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_trace_jaeger_remote_sampling_strategies(
+        &self,
+        input: &trace_jaeger_remote_sampling_strategies::ListAllChronosphereTraceJaegerRemoteSamplingStrategiesInput,
+    ) -> Result<
+        ::mcpgen_runtime::Page<
+            trace_jaeger_remote_sampling_strategies::TraceJaegerRemoteSamplingStrategy,
+        >,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &trace_jaeger_remote_sampling_strategies::LIST_ALL_CHRONOSPHERE_TRACE_JAEGER_REMOTE_SAMPLING_STRATEGIES_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get a Chronosphere trace jaeger remote sampling strategy: the typed form of the `get_chronosphere_trace_jaeger_remote_sampling_strategy` tool.
+    ///
+    /// Read one Jaeger remote sampling strategy by its slug.
+    ///
+    /// `id`: The Jaeger remote sampling strategy's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed Jaeger remote sampling strategy.
+    pub async fn get_trace_jaeger_remote_sampling_strategy(
+        &self,
+        input: &trace_jaeger_remote_sampling_strategies::GetChronosphereTraceJaegerRemoteSamplingStrategyInput,
+    ) -> Result<
+        trace_jaeger_remote_sampling_strategies::TraceJaegerRemoteSamplingStrategy,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &trace_jaeger_remote_sampling_strategies::GET_CHRONOSPHERE_TRACE_JAEGER_REMOTE_SAMPLING_STRATEGY_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create a Chronosphere trace jaeger remote sampling strategy: the typed form of the `create_a_chronosphere_trace_jaeger_remote_sampling_strategy` tool.
+    ///
+    /// Create a Jaeger remote sampling strategy. A slug is generated from the name when none is given. Set `dry_run` to validate without changing anything.
+    pub async fn create_trace_jaeger_remote_sampling_strategy(
+        &self,
+        input: &trace_jaeger_remote_sampling_strategies::CreateAChronosphereTraceJaegerRemoteSamplingStrategyInput,
+    ) -> Result<
+        trace_jaeger_remote_sampling_strategies::TraceJaegerRemoteSamplingStrategy,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &trace_jaeger_remote_sampling_strategies::CREATE_A_CHRONOSPHERE_TRACE_JAEGER_REMOTE_SAMPLING_STRATEGY_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update a Chronosphere trace jaeger remote sampling strategy: the typed form of the `update_chronosphere_trace_jaeger_remote_sampling_strategy` tool.
+    ///
+    /// Replace a Jaeger remote sampling strategy: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    ///
+    /// `id`: The Jaeger remote sampling strategy's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed Jaeger remote sampling strategy.
+    pub async fn update_trace_jaeger_remote_sampling_strategy(
+        &self,
+        input: &trace_jaeger_remote_sampling_strategies::UpdateChronosphereTraceJaegerRemoteSamplingStrategyInput,
+    ) -> Result<
+        trace_jaeger_remote_sampling_strategies::TraceJaegerRemoteSamplingStrategy,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &trace_jaeger_remote_sampling_strategies::UPDATE_CHRONOSPHERE_TRACE_JAEGER_REMOTE_SAMPLING_STRATEGY_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete a Chronosphere trace jaeger remote sampling strategy: the typed form of the `delete_chronosphere_trace_jaeger_remote_sampling_strategy` tool.
+    ///
+    /// Delete a Jaeger remote sampling strategy.
+    ///
+    /// `id`: The Jaeger remote sampling strategy's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed Jaeger remote sampling strategy.
+    pub async fn delete_trace_jaeger_remote_sampling_strategy(
+        &self,
+        input: &trace_jaeger_remote_sampling_strategies::DeleteChronosphereTraceJaegerRemoteSamplingStrategyInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &trace_jaeger_remote_sampling_strategies::DELETE_CHRONOSPHERE_TRACE_JAEGER_REMOTE_SAMPLING_STRATEGY_PLAN,
+                input,
+            )
+            .await
+    }
+    /// List all Chronosphere trace metrics rules: the typed form of the `list_all_chronosphere_trace_metrics_rules` tool.
+    ///
+    /// List the tenant's trace metrics rules. Filter by metric name, name or slug; filters combine.
+    ///
+    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
+    pub async fn list_trace_metrics_rules(
+        &self,
+        input: &trace_metrics_rules::ListAllChronosphereTraceMetricsRulesInput,
+    ) -> Result<
+        ::mcpgen_runtime::Page<trace_metrics_rules::TraceMetricsRule>,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &trace_metrics_rules::LIST_ALL_CHRONOSPHERE_TRACE_METRICS_RULES_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get a Chronosphere trace metrics rule: the typed form of the `get_single_chronosphere_trace_metrics_rule_by_id` tool.
+    ///
+    /// Read one trace metrics rule by its slug.
+    ///
+    /// `id`: The trace metrics rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed trace metrics rule.
+    pub async fn get_trace_metrics_rule(
+        &self,
+        input: &trace_metrics_rules::GetSingleChronosphereTraceMetricsRuleByIdInput,
+    ) -> Result<trace_metrics_rules::TraceMetricsRule, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &trace_metrics_rules::GET_SINGLE_CHRONOSPHERE_TRACE_METRICS_RULE_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create a Chronosphere trace metrics rule: the typed form of the `create_a_chronosphere_trace_metrics_rule` tool.
+    ///
+    /// Create a trace metrics rule. A slug is generated from the name when none is given. Set `dry_run` to validate without changing anything.
+    pub async fn create_trace_metrics_rule(
+        &self,
+        input: &trace_metrics_rules::CreateAChronosphereTraceMetricsRuleInput,
+    ) -> Result<trace_metrics_rules::TraceMetricsRule, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &trace_metrics_rules::CREATE_A_CHRONOSPHERE_TRACE_METRICS_RULE_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update a Chronosphere trace metrics rule: the typed form of the `update_a_chronosphere_trace_metrics_rule_by_id` tool.
+    ///
+    /// Replace a trace metrics rule: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    ///
+    /// `id`: The trace metrics rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed trace metrics rule.
+    pub async fn update_trace_metrics_rule(
+        &self,
+        input: &trace_metrics_rules::UpdateAChronosphereTraceMetricsRuleByIdInput,
+    ) -> Result<trace_metrics_rules::TraceMetricsRule, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &trace_metrics_rules::UPDATE_A_CHRONOSPHERE_TRACE_METRICS_RULE_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete a Chronosphere trace metrics rule: the typed form of the `delete_a_chronosphere_trace_metrics_rule_by_id` tool.
+    ///
+    /// Delete a trace metrics rule.
+    ///
+    /// `id`: The trace metrics rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed trace metrics rule.
+    pub async fn delete_trace_metrics_rule(
+        &self,
+        input: &trace_metrics_rules::DeleteAChronosphereTraceMetricsRuleByIdInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &trace_metrics_rules::DELETE_A_CHRONOSPHERE_TRACE_METRICS_RULE_BY_ID_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Get the Chronosphere trace tail sampling rules: the typed form of the `get_single_chronosphere_trace_tail_sampling_rules` tool.
+    ///
+    /// Read the tenant's tail sampling rules.
+    pub async fn get_trace_tail_sampling_rules(
+        &self,
+        input: &trace_tail_sampling_rules::GetSingleChronosphereTraceTailSamplingRulesInput,
+    ) -> Result<
+        trace_tail_sampling_rules::TraceTailSamplingRules,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &trace_tail_sampling_rules::GET_SINGLE_CHRONOSPHERE_TRACE_TAIL_SAMPLING_RULES_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Create the Chronosphere trace tail sampling rules: the typed form of the `create_a_chronosphere_trace_tail_sampling_rules` tool.
+    ///
+    /// Create the tenant's tail sampling rules (there is one per tenant: once it exists, update it instead). Set `dry_run` to validate without changing anything.
+    pub async fn create_trace_tail_sampling_rules(
+        &self,
+        input: &trace_tail_sampling_rules::CreateAChronosphereTraceTailSamplingRulesInput,
+    ) -> Result<
+        trace_tail_sampling_rules::TraceTailSamplingRules,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &trace_tail_sampling_rules::CREATE_A_CHRONOSPHERE_TRACE_TAIL_SAMPLING_RULES_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Update the Chronosphere trace tail sampling rules: the typed form of the `update_a_chronosphere_trace_tail_sampling_rules` tool.
+    ///
+    /// Replace the tenant's tail sampling rules: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
+    pub async fn update_trace_tail_sampling_rules(
+        &self,
+        input: &trace_tail_sampling_rules::UpdateAChronosphereTraceTailSamplingRulesInput,
+    ) -> Result<
+        trace_tail_sampling_rules::TraceTailSamplingRules,
+        ::mcpgen_runtime::UpstreamError,
+    > {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &trace_tail_sampling_rules::UPDATE_A_CHRONOSPHERE_TRACE_TAIL_SAMPLING_RULES_PLAN,
+                input,
+            )
+            .await
+    }
+    /// Delete the Chronosphere trace tail sampling rules: the typed form of the `delete_a_chronosphere_trace_tail_sampling_rules` tool.
+    ///
+    /// Delete the tenant's tail sampling rules, which returns it to Chronosphere's defaults. Set `dry_run` to validate without changing anything.
+    pub async fn delete_trace_tail_sampling_rules(
+        &self,
+        input: &trace_tail_sampling_rules::DeleteAChronosphereTraceTailSamplingRulesInput,
+    ) -> Result<::serde_json::Value, ::mcpgen_runtime::UpstreamError> {
+        ::mcpgen_runtime::call(
+                &self.0,
+                &trace_tail_sampling_rules::DELETE_A_CHRONOSPHERE_TRACE_TAIL_SAMPLING_RULES_PLAN,
                 input,
             )
             .await

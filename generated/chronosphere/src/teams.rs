@@ -85,7 +85,7 @@ pub static LIST_ALL_CHRONOSPHERE_TEAMS: ::mcpgen_runtime::Tool = ::mcpgen_runtim
 Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "teams",
-    tags: &["rbac", "teams"],
+    tags: &["admin", "rbac", "teams"],
     input_schema: r#"{
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "type": "object",
@@ -231,7 +231,7 @@ pub static GET_SINGLE_CHRONOSPHERE_TEAM_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen
 `id`: The team's slug: its unique, URL-safe identifier (for example `backend-platform`), not its display name. Take it from the `slug` field of a listed team."#,
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "teams",
-    tags: &["rbac", "teams"],
+    tags: &["admin", "rbac", "teams"],
     input_schema: r#"{
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "type": "object",
@@ -372,7 +372,7 @@ pub static CREATE_A_CHRONOSPHERE_TEAM: ::mcpgen_runtime::Tool = ::mcpgen_runtime
     description: "Create a team. A slug is generated from the name when none is given; set `dry_run` to validate without creating.",
     method: ::mcpgen_runtime::MethodKind::Create,
     resource: "teams",
-    tags: &["rbac", "teams"],
+    tags: &["admin", "rbac", "teams"],
     input_schema: r#"{
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "type": "object",
@@ -552,7 +552,7 @@ pub static UPDATE_A_CHRONOSPHERE_TEAM_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_r
 `id`: The team's slug: its unique, URL-safe identifier (for example `backend-platform`), not its display name. Take it from the `slug` field of a listed team."#,
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "teams",
-    tags: &["rbac", "teams"],
+    tags: &["admin", "rbac", "teams"],
     input_schema: r#"{
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "type": "object",
@@ -692,7 +692,7 @@ pub static DELETE_A_CHRONOSPHERE_TEAM_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_r
 `id`: The team's slug: its unique, URL-safe identifier (for example `backend-platform`), not its display name. Take it from the `slug` field of a listed team."#,
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "teams",
-    tags: &["rbac", "teams"],
+    tags: &["admin", "rbac", "teams"],
     input_schema: r#"{
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "type": "object",

@@ -186,7 +186,36 @@ struct ReadmeContext<'a> {
     client_type: &'a str,
     tool_count: usize,
     credentials: &'a [ir::Credential],
+    /// The tags that group resources (`alerting`), not the one each resource has by its name.
+    tags: Vec<ReadmeTag<'a>>,
     resources: Vec<ReadmeResource<'a>>,
+}
+
+#[derive(Serialize)]
+struct ReadmeTag<'a> {
+    name: &'a str,
+    tool_count: usize,
+    resources: Vec<&'a str>,
+}
+
+/// Each tag that groups resources, with the resources it selects, sorted by tag: every tag but
+/// those a resource has by its own name alone.
+fn group_tags<'a>(resources: &[ReadmeResource<'a>]) -> Vec<ReadmeTag<'a>> {
+    let mut tags: std::collections::BTreeMap<&'a str, ReadmeTag<'a>> = Default::default();
+    for resource in resources {
+        for tag in resource.tags {
+            let entry = tags.entry(tag.as_str()).or_insert_with(|| ReadmeTag {
+                name: tag.as_str(),
+                tool_count: 0,
+                resources: Vec::new(),
+            });
+            entry.tool_count += resource.tools.len();
+            entry.resources.push(resource.name);
+        }
+    }
+    tags.into_values()
+        .filter(|tag| tag.resources != [tag.name])
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -231,6 +260,7 @@ impl<'a> ReadmeContext<'a> {
             client_type: &integration.client_type,
             tool_count: resources.iter().map(|resource| resource.tools.len()).sum(),
             credentials: &integration.credentials,
+            tags: group_tags(&resources),
             resources,
         }
     }
@@ -263,5 +293,60 @@ impl<'a> ReadmeTool<'a> {
                 .map(|(_, name)| name)
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resource<'a>(name: &'a str, tags: &'a [String], tools: usize) -> ReadmeResource<'a> {
+        let tool = ReadmeTool {
+            name: "t",
+            title: "T",
+            description: "",
+            method: "list",
+            verb: "GET",
+            path: "/".to_owned(),
+            annotations: Vec::new(),
+        };
+        ReadmeResource {
+            name,
+            description: "",
+            tags,
+            tools: (0..tools)
+                .map(|_| ReadmeTool {
+                    path: tool.path.clone(),
+                    annotations: Vec::new(),
+                    ..tool
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn group_tags_skip_a_resource_own_name_but_keep_a_shared_one() {
+        let tags = |names: &[&str]| names.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let (services, attributes, teams) = (
+            tags(&["services"]),
+            tags(&["service_attributes", "services"]),
+            tags(&["admin", "teams"]),
+        );
+        let resources = [
+            resource("services", &services, 2),
+            resource("service_attributes", &attributes, 5),
+            resource("teams", &teams, 5),
+        ];
+        let grouped: Vec<(&str, usize, Vec<&str>)> = group_tags(&resources)
+            .into_iter()
+            .map(|tag| (tag.name, tag.tool_count, tag.resources))
+            .collect();
+        assert_eq!(
+            grouped,
+            [
+                ("admin", 5, vec!["teams"]),
+                ("services", 7, vec!["services", "service_attributes"]),
+            ]
+        );
     }
 }

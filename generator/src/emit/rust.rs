@@ -90,17 +90,77 @@ pub(crate) fn inner_doc(text: &str) -> TokenStream {
     quote!(#(#![doc = #lines])*)
 }
 
+/// The lines of a doc comment, each after the space that follows `///`. Upstream prose often
+/// holds Markdown lists whose items wrap onto unindented lines; rustdoc would read those as
+/// lazy continuations (and clippy rejects them), so they are indented under their item.
 fn doc_lines(text: &str) -> Vec<String> {
+    let mut item_indent: Option<usize> = None;
+    let mut in_fence = false;
     text.trim()
         .lines()
         .map(|line| {
+            let line = line.trim_end();
             if line.trim().is_empty() {
-                String::new()
-            } else {
-                format!(" {}", line.trim_end())
+                item_indent = None;
+                return String::new();
+            }
+            // Rustdoc runs an untagged fenced block as a Rust doctest; an API's examples are not
+            // Rust, so an opening fence without a language becomes `text`.
+            let line = match fence_marker(line) {
+                Some(marker) => {
+                    let untagged = line.trim() == marker;
+                    let opening = !in_fence;
+                    in_fence = !in_fence;
+                    if opening && untagged {
+                        std::borrow::Cow::Owned(format!("{line}text"))
+                    } else {
+                        std::borrow::Cow::Borrowed(line)
+                    }
+                }
+                None => std::borrow::Cow::Borrowed(line),
+            };
+            let line = line.as_ref();
+            if let Some(content) = list_item_content_column(line) {
+                item_indent = Some(content);
+                return format!(" {line}");
+            }
+            let indent = line.len() - line.trim_start().len();
+            match item_indent {
+                Some(column) if indent < column => {
+                    format!(" {:column$}{}", "", line.trim_start())
+                }
+                _ => format!(" {line}"),
             }
         })
         .collect()
+}
+
+/// The fence (```` ``` ```` or `~~~`) that `line` opens or closes a Markdown code block with.
+fn fence_marker(line: &str) -> Option<&'static str> {
+    let rest = line.trim_start();
+    ["```", "~~~"]
+        .into_iter()
+        .find(|marker| rest.starts_with(marker))
+}
+
+/// The column where a Markdown list item's text starts (`- `, `* `, `+ `, `1. `, `1) `), if
+/// `line` opens one.
+fn list_item_content_column(line: &str) -> Option<usize> {
+    let rest = line.trim_start();
+    let indent = line.len() - rest.len();
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = match rest.as_bytes() {
+        [b'-' | b'*' | b'+', b' ', ..] => 1,
+        _ if (1..=9).contains(&digits)
+            && matches!(rest.as_bytes().get(digits), Some(b'.' | b')')) =>
+        {
+            digits + 1
+        }
+        _ => return None,
+    };
+    let after = &rest[marker..];
+    let spaces = after.len() - after.trim_start().len();
+    (spaces >= 1 && !after.trim().is_empty()).then_some(indent + marker + spaces)
 }
 
 /// Parses and pretty-prints a file: `header` as its first line comment, then `opening` (inner
@@ -226,6 +286,49 @@ mod tests {
             err.to_string()
                 .contains("`name` twice in the fields of `Team`"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn wrapped_list_items_are_indented_under_their_text() {
+        let text = "Modes:\n- HASH: replace the match\nwith a hash.\n 2. STATIC: replace\nit.\n\nAfter the list.\n  code stays indented";
+        assert_eq!(
+            doc_lines(text),
+            [
+                " Modes:",
+                " - HASH: replace the match",
+                "   with a hash.",
+                "  2. STATIC: replace",
+                "     it.",
+                "",
+                " After the list.",
+                "   code stays indented",
+            ]
+        );
+    }
+
+    #[test]
+    fn dashes_and_numbers_that_open_no_list_are_left_alone() {
+        for line in ["-5 degrees", "2026 was a year", "1.5 times", "--flag", "-"] {
+            assert_eq!(list_item_content_column(line), None, "{line}");
+        }
+        assert_eq!(list_item_content_column("10) ten"), Some(4));
+    }
+
+    #[test]
+    fn untagged_code_fences_are_text_not_doctests() {
+        let text = "Filter:\n```\nservice:gateway\n```\n~~~json\n{}\n~~~";
+        assert_eq!(
+            doc_lines(text),
+            [
+                " Filter:",
+                " ```text",
+                " service:gateway",
+                " ```",
+                " ~~~json",
+                " {}",
+                " ~~~"
+            ]
         );
     }
 

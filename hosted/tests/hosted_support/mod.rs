@@ -30,6 +30,10 @@ static KEYS: std::sync::Mutex<std::collections::BTreeMap<PathBuf, SecretKey>> =
 
 pub(crate) static INTEGRATIONS: &[&Integration] = &[&mcpgen_chronosphere::INTEGRATION];
 
+/// How many tools an unfiltered server lists: every Chronosphere tool.
+#[allow(dead_code)]
+pub(crate) const ALL_TOOLS: usize = mcpgen_chronosphere::INTEGRATION.tools.len();
+
 /// A directory removed on drop.
 pub(crate) struct TempDir(PathBuf);
 

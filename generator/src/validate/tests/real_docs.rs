@@ -70,7 +70,7 @@ fn chronosphere_teams_validate_into_the_expected_model() {
     );
     assert_eq!(
         teams.tags,
-        ["rbac", "teams"],
+        ["admin", "rbac", "teams"],
         "resource tags merged with tool_tags, sorted"
     );
     let SchemaKind::Object(record) = &teams.record.kind else {
@@ -212,10 +212,10 @@ fn selections_filter_and_unknown_names_are_errors() {
         "selected integration `chronosfear` does not exist"
     );
 
-    let diagnostics = load_and_validate(&dir, &only(&["chronosphere"], Some(&["monitors"])))
+    let diagnostics = load_and_validate(&dir, &only(&["chronosphere"], Some(&["monitorz"])))
         .expect_err("unknown resource");
     assert!(
-        diagnostics.0[0].message.contains("`monitors`"),
+        diagnostics.0[0].message.contains("`monitorz`"),
         "{diagnostics}"
     );
 }
