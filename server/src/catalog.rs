@@ -5,9 +5,15 @@
 //! server before it serves. [`Catalog::select`] narrows a catalog with a [`ToolFilter`] without
 //! re-parsing, which is what hosted mode does per MCP server. Lookup by name is how `tools/call`
 //! finds a tool, so a tool hidden by the filter cannot be called.
+//!
+//! `tools/list` is cut into pages of at most [`LIST_PAGE_BYTES`] of encoded tools: a whole API
+//! (Chronosphere's 183 tools are 1.2 MB) in one JSON-RPC message is more than clients take (the
+//! official Python SDK refuses a server-sent event over 1 MiB). A catalog that fits in one page,
+//! which is most of them, has no cursor at all.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use mcpgen_runtime::{Integration, Tool};
@@ -20,7 +26,18 @@ use crate::filter::{FilterError, ToolFilter};
 pub(crate) struct CatalogEntry {
     pub(crate) tool: &'static Tool,
     pub(crate) mcp: McpTool,
+    /// Bytes of `mcp` as JSON: what it adds to a `tools/list` page.
+    encoded_len: usize,
 }
+
+/// The most encoded tool JSON one `tools/list` page carries (a tool larger than this gets a page
+/// of its own). Half the 1 MiB event limit of the official Python SDK, leaving room for the
+/// JSON-RPC envelope and for clients with smaller buffers.
+pub const LIST_PAGE_BYTES: usize = 512 * 1024;
+
+/// A `tools/list` cursor that this catalog did not hand out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidCursor(pub String);
 
 /// The tools of one integration that a server exposes, in registry order.
 #[derive(Debug, Clone)]
@@ -28,6 +45,8 @@ pub struct Catalog {
     integration: &'static Integration,
     entries: Arc<[CatalogEntry]>,
     index: Arc<HashMap<&'static str, usize>>,
+    /// The `tools/list` pages, as ranges of `entries`; always at least one.
+    pages: Arc<[Range<usize>]>,
 }
 
 impl Catalog {
@@ -37,9 +56,12 @@ impl Catalog {
             .tools
             .iter()
             .map(|&tool| {
+                let mcp = mcp_tool(tool)?;
+                let encoded_len = serde_json::to_vec(&mcp).map_or(0, |json| json.len());
                 Ok(CatalogEntry {
                     tool,
-                    mcp: mcp_tool(tool)?,
+                    mcp,
+                    encoded_len,
                 })
             })
             .collect::<Result<Vec<_>, CatalogError>>()?;
@@ -65,10 +87,12 @@ impl Catalog {
             .enumerate()
             .map(|(i, entry)| (entry.tool.name, i))
             .collect();
+        let lengths: Vec<usize> = entries.iter().map(|entry| entry.encoded_len).collect();
         Self {
             integration,
             entries: entries.into(),
             index: Arc::new(index),
+            pages: pages(&lengths, LIST_PAGE_BYTES).into(),
         }
     }
 
@@ -82,9 +106,39 @@ impl Catalog {
         &self.entries
     }
 
-    /// The MCP tool descriptions, as `tools/list` returns them.
+    /// Every MCP tool description, as the pages of `tools/list` return them together.
     pub fn mcp_tools(&self) -> Vec<McpTool> {
         self.entries.iter().map(|entry| entry.mcp.clone()).collect()
+    }
+
+    /// One `tools/list` page: the tools from `cursor` (the first page without one) and the
+    /// cursor of the next page, `None` on the last. A cursor is the index of the page's first
+    /// tool, and only the ones this catalog hands out are accepted.
+    pub fn page(
+        &self,
+        cursor: Option<&str>,
+    ) -> Result<(Vec<McpTool>, Option<String>), InvalidCursor> {
+        let number = match cursor {
+            None => 0,
+            Some(cursor) => cursor
+                .parse::<usize>()
+                .ok()
+                .and_then(|start| self.pages.iter().position(|page| page.start == start))
+                .filter(|&number| number > 0)
+                .ok_or_else(|| InvalidCursor(cursor.to_owned()))?,
+        };
+        let range = self.pages[number].clone();
+        let next = self
+            .pages
+            .get(number + 1)
+            .map(|page| page.start.to_string());
+        let tools = self.entries[range].iter().map(|entry| entry.mcp.clone());
+        Ok((tools.collect(), next))
+    }
+
+    /// How many `tools/list` pages the tools take.
+    pub fn page_count(&self) -> usize {
+        self.pages.len()
     }
 
     /// The served tool called `name`; `None` for unknown tools and tools the filter hid.
@@ -102,6 +156,23 @@ impl Catalog {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
+}
+
+/// Cuts items of encoded `lengths` into consecutive pages of at most `budget` bytes each; an
+/// item over budget is a page of its own. Always at least one page (empty when there are no
+/// items).
+fn pages(lengths: &[usize], budget: usize) -> Vec<Range<usize>> {
+    let mut pages = Vec::new();
+    let (mut start, mut used) = (0, 0);
+    for (i, &len) in lengths.iter().enumerate() {
+        if i > start && used + len > budget {
+            pages.push(start..i);
+            (start, used) = (i, 0);
+        }
+        used += len;
+    }
+    pages.push(start..lengths.len());
+    pages
 }
 
 /// The MCP description of `tool`: parsed schemas, title and every annotation set explicitly
@@ -162,4 +233,19 @@ pub enum CatalogError {
         /// The JSON parser's error, or what the schema lacks.
         reason: String,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pages;
+
+    #[test]
+    fn pages_fill_up_to_the_budget_and_an_oversized_tool_stands_alone() {
+        assert_eq!(pages(&[], 10), [0..0]);
+        assert_eq!(pages(&[3, 3, 3], 10), [0..3]);
+        assert_eq!(pages(&[4, 4, 4, 4], 10), [0..2, 2..4]);
+        assert_eq!(pages(&[5, 5], 10), [0..2], "exactly the budget fits");
+        assert_eq!(pages(&[2, 30, 2], 10), [0..1, 1..2, 2..3]);
+        assert_eq!(pages(&[30], 10), [0..1]);
+    }
 }

@@ -101,24 +101,38 @@ impl McpHandler {
     /// The `tools/list` result; `modern` (2026-07-28 and later) adds the cache hints. Older
     /// revisions have none, and rmcp's defaults for the newer one (0 ms, private) would make
     /// clients re-list on every use of a list that never changes.
-    fn list_result(&self, modern: bool) -> ListToolsResult {
-        let mut result = ListToolsResult::with_all_items(self.inner.catalog.mcp_tools());
+    fn list_result(
+        &self,
+        modern: bool,
+        cursor: Option<&str>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        let (tools, next_cursor) = self.inner.catalog.page(cursor).map_err(|invalid| {
+            ErrorData::invalid_params(
+                format!(
+                    "invalid cursor `{}`: pass back a nextCursor from this server's tools/list, \
+                     or no cursor for the first page",
+                    invalid.0
+                ),
+                None,
+            )
+        })?;
+        let mut result = ListToolsResult::with_all_items(tools);
+        result.next_cursor = next_cursor;
         if modern {
             result.ttl_ms = Some(self.inner.caching.ttl_ms);
             result.cache_scope = Some(self.inner.caching.scope);
         }
-        result
+        Ok(result)
     }
 
-    /// [`Self::list_result`] for 2026-07-28, encoded once (`None` if it cannot be encoded,
+    /// [`Self::list_result`]'s first page for 2026-07-28, encoded once (`None` if it cannot be encoded,
     /// which leaves the request to rmcp and its error reporting).
     pub(crate) fn modern_list_json(&self) -> Option<&Bytes> {
         self.inner
             .modern_list_json
             .get_or_init(|| {
-                serde_json::to_vec(&self.list_result(true))
-                    .ok()
-                    .map(Bytes::from)
+                let first_page = self.list_result(true, None).ok()?;
+                serde_json::to_vec(&first_page).ok().map(Bytes::from)
             })
             .as_ref()
     }
@@ -223,16 +237,11 @@ impl ServerHandler for McpHandler {
         request: Option<PaginatedRequestParams>,
         context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        if let Some(cursor) = request.and_then(|params| params.cursor) {
-            return Err(ErrorData::invalid_params(
-                format!("invalid cursor `{cursor}`: this server returns every tool in one page"),
-                None,
-            ));
-        }
+        let cursor = request.and_then(|params| params.cursor);
         let modern = context
             .protocol_version()
             .is_some_and(|version| version.as_str() >= ProtocolVersion::V_2026_07_28.as_str());
-        Ok(self.list_result(modern))
+        self.list_result(modern, cursor.as_deref())
     }
 
     async fn call_tool(

@@ -35,7 +35,7 @@ use std::process::ExitCode;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-pub use catalog::{Catalog, CatalogError};
+pub use catalog::{Catalog, CatalogError, InvalidCursor, LIST_PAGE_BYTES};
 pub use error::Error;
 pub use filter::{FilterError, MethodSelector, ToolFilter};
 pub use handler::{ListCaching, McpHandler};

@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::{DEMO, PipeClient, modern_meta, server};
-use mcpgen_server::{Catalog, ToolFilter};
+use common::{DEMO, PipeClient, credentials, modern_meta, server, wide_integration};
+use mcpgen_server::{Catalog, LIST_PAGE_BYTES, Server, ToolFilter};
 use serde_json::{Value, json};
 
 fn tool<'a>(tools: &'a [Value], name: &str) -> &'a Value {
@@ -116,6 +116,83 @@ async fn the_filter_shapes_the_list_and_cursors_are_rejected() {
         .request("tools/list", json!({"cursor": "page-2"}))
         .await;
     assert_eq!(reply["error"]["code"], -32602, "{reply}");
+}
+
+/// Every page of `tools/list` from the first, by following `nextCursor`.
+async fn all_pages(client: &mut PipeClient, meta: Option<Value>) -> Vec<Value> {
+    let mut pages = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut params = json!({});
+        if let Some(cursor) = &cursor {
+            params["cursor"] = json!(cursor);
+        }
+        if let Some(meta) = &meta {
+            params["_meta"] = meta.clone();
+        }
+        let reply = client.request("tools/list", params).await;
+        let result = reply["result"].clone();
+        assert!(result.is_object(), "{reply}");
+        cursor = result["nextCursor"].as_str().map(str::to_owned);
+        pages.push(result);
+        if cursor.is_none() {
+            return pages;
+        }
+        assert!(pages.len() < 100, "the cursors never end");
+    }
+}
+
+#[tokio::test]
+async fn a_big_list_comes_in_pages_within_the_byte_budget_in_both_eras() {
+    // 60 tools of 30 KB: 1.8 MB in all, more than a 1 MiB client buffer.
+    let integration = wide_integration(60, 30_000);
+    let wide = || {
+        Server::builder(integration)
+            .credentials(credentials())
+            .build()
+            .unwrap()
+    };
+    let expected: Vec<&str> = integration.tools.iter().map(|t| t.name).collect();
+    for modern in [false, true] {
+        let (mut client, meta) = if modern {
+            (PipeClient::start(wide()), Some(modern_meta()))
+        } else {
+            (PipeClient::initialized(wide()).await, None)
+        };
+        let pages = all_pages(&mut client, meta.clone()).await;
+        assert!(pages.len() >= 4, "{} pages", pages.len());
+        let mut names = Vec::new();
+        for page in &pages {
+            let tools = page["tools"].as_array().unwrap();
+            assert!(!tools.is_empty());
+            assert!(
+                serde_json::to_vec(tools).unwrap().len() <= LIST_PAGE_BYTES,
+                "a page over budget"
+            );
+            names.extend(tools.iter().map(|t| t["name"].as_str().unwrap().to_owned()));
+        }
+        assert_eq!(
+            names, expected,
+            "every tool once, in order (modern: {modern})"
+        );
+
+        // Only cursors the server handed out are taken: not a page's middle, not the start.
+        for forged in ["1", "0", "999", "-1", "page-2", ""] {
+            let mut params = json!({"cursor": forged});
+            if let Some(meta) = &meta {
+                params["_meta"] = meta.clone();
+            }
+            let reply = client.request("tools/list", params).await;
+            assert_eq!(reply["error"]["code"], -32602, "{forged}: {reply}");
+            assert!(
+                reply["error"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("invalid cursor"),
+                "{reply}"
+            );
+        }
+    }
 }
 
 #[test]

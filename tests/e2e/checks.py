@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from mcp import MCPError
@@ -82,3 +83,24 @@ async def invalid_params(*must_mention: str):
             assert word in said, f"-32602 error does not name {word!r}: {said}"
     else:
         raise AssertionError(f"expected a -32602 error naming {must_mention}, but the call succeeded")
+
+
+async def all_tools(client) -> list:
+    """Every tool the server lists, following `nextCursor` from page to page (a whole API does
+    not fit in one `tools/list` message)."""
+    tools, cursor, pages = [], None, 0
+    while True:
+        listing = await client.list_tools(cursor=cursor)
+        tools.extend(listing.tools)
+        pages += 1
+        cursor = listing.next_cursor
+        if cursor is None:
+            return tools
+        assert pages < 100, "the tools/list cursors never end"
+
+
+def chronosphere_tool_names() -> set[str]:
+    """The Chronosphere tools the checked-in schema files are for: a source independent of the
+    server under test."""
+    schemas = Path(__file__).resolve().parents[2] / "generated" / "chronosphere" / "schemas"
+    return {p.name.removesuffix(".input.json") for p in schemas.glob("*.input.json")}

@@ -18,7 +18,7 @@ import pytest
 from mcp import Client, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
-from checks import invalid_params, ok, upstream_error
+from checks import all_tools, invalid_params, ok, upstream_error
 from conftest import READ_TIMEOUT_S, SEEDED_TEAMS, creds
 from fake_inkwell import FakeInkwell
 from harness import Process, binary, clean_env
@@ -80,7 +80,7 @@ def connect_inkwell(transport_mode, inkwell: FakeInkwell, processes: list[Proces
 
 async def test_lists_the_tools_generated_from_the_example_docs(connect_inkwell):
     async with connect_inkwell() as client:
-        tools = {t.name: t for t in (await client.list_tools()).tools}
+        tools = {t.name: t for t in await all_tools(client)}
     assert set(tools) == NOTEBOOK_TOOLS | NOTE_TOOLS
     for name, tool in tools.items():
         assert tool.input_schema.get("type") == "object", name
@@ -201,7 +201,7 @@ async def test_the_same_binary_serves_a_generated_integration_of_this_repository
     params = StdioServerParameters(command=argv[0], args=argv[1:], env={"NO_COLOR": "1", **creds()})
     with open(tmp_path / "inkwell-mcp-chronosphere.stderr.log", "a", encoding="utf-8") as errlog:
         async with Client(stdio_client(params, errlog=errlog), read_timeout_seconds=READ_TIMEOUT_S) as client:
-            names = {t.name for t in (await client.list_tools()).tools}
+            names = {t.name for t in await all_tools(client)}
             teams = ok(await client.call_tool("list_all_chronosphere_teams", {"limit": 100}))
     assert "list_all_chronosphere_teams" in names and not any("inkwell" in n for n in names)
     assert len(teams["result"]) == SEEDED_TEAMS

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from jsonschema import Draft202012Validator
 
-from checks import invalid_params, ok, upstream_error
+from checks import all_tools, invalid_params, ok, upstream_error
 from fake_github import FakeGitHub
 
 pytestmark = pytest.mark.anyio
@@ -66,7 +66,7 @@ def sent(fake: FakeGitHub, method: str | None = None):
 
 async def test_lists_every_tool_with_valid_schemas_and_no_owner_argument(connect_gh):
     async with connect_gh() as client:
-        tools = {t.name: t for t in (await client.list_tools()).tools}
+        tools = {t.name: t for t in await all_tools(client)}
     assert set(tools) == TOOLS
     for name, tool in tools.items():
         assert len(name) <= 64

@@ -24,7 +24,7 @@ import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
-from checks import ok
+from checks import all_tools, ok
 from conftest import READ_TIMEOUT_S, SEEDED_TEAMS, TOKEN
 from harness import Process, binary, clean_env
 from upstream import FakeUpstream
@@ -34,6 +34,8 @@ pytestmark = pytest.mark.anyio
 ADMIN_TOKEN = "e2e-admin-token-7d2f0c1b9a"
 READ_TOOLS = ["list_all_chronosphere_teams", "get_single_chronosphere_team_by_id"]
 WRITE_TOOLS = ["create_a_chronosphere_team", "update_a_chronosphere_team_by_id", "delete_a_chronosphere_team_by_id"]
+# An unfiltered server lists the whole Config API.
+CHRONOSPHERE_TOOLS = 183
 NOT_FOUND = {"error": "not_found", "message": "no MCP server at this URL"}
 # The test-only floor for `expires_at` (60 s in production), so expiry tests take seconds.
 MIN_EXPIRY_S = 1
@@ -104,7 +106,7 @@ def client(url: str, mode: str = "auto", bearer: str | None = None) -> Client:
 
 async def tool_names(url: str, mode: str = "auto", bearer: str | None = None) -> list[str]:
     async with client(url, mode, bearer) as c:
-        return [t.name for t in (await c.list_tools()).tools]
+        return [t.name for t in await all_tools(c)]
 
 
 def rfc3339(moment: datetime) -> str:
@@ -154,10 +156,10 @@ def hosted(processes: list[Process], tmp_path: Path, upstream: FakeUpstream) -> 
 
 @pytest.mark.parametrize("mode", ["legacy", "auto"])
 async def test_a_read_only_server_lists_and_calls_only_read_tools(hosted: Hosted, upstream: FakeUpstream, mode: str):
-    server = hosted.server(hosted.account(), config={"methods": ["read"]})
+    server = hosted.server(hosted.account(), config={"methods": ["read"], "tags": ["teams"]})
     assert server["url"].startswith(f"{hosted.base}/mcp/")
     async with client(server["url"], mode) as c:
-        assert [t.name for t in (await c.list_tools()).tools] == READ_TOOLS
+        assert [t.name for t in await all_tools(c)] == READ_TOOLS
         page = ok(await c.call_tool("list_all_chronosphere_teams", {"limit": 100}))
         assert len(page["result"]) == SEEDED_TEAMS
         team = ok(await c.call_tool("get_single_chronosphere_team_by_id", {"id": page["result"][0]["slug"]}))
@@ -182,7 +184,7 @@ async def test_tag_and_method_filters_combine(hosted: Hosted):
 
 
 async def test_require_api_token_auth(hosted: Hosted):
-    server = hosted.server(hosted.account(), config={"require_api_token_auth": True})
+    server = hosted.server(hosted.account(), config={"require_api_token_auth": True, "tags": ["teams"]})
     issued = hosted.admin("POST", "/api-tokens").json()
 
     for headers in [{}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Bearer {ADMIN_TOKEN}"}]:
@@ -202,7 +204,7 @@ async def test_require_api_token_auth(hosted: Hosted):
 async def test_deleted_and_unknown_servers_get_the_same_404(hosted: Hosted):
     account = hosted.account()
     server = hosted.server(account)
-    assert len(await tool_names(server["url"])) == 5
+    assert len(await tool_names(server["url"])) == CHRONOSPHERE_TOOLS
     assert hosted.admin("DELETE", f"/integrated-account/{account}/mcp/{server['id']}").status_code == 204
 
     deleted = raw_post(server["url"])
@@ -219,7 +221,7 @@ async def test_an_expired_server_is_gone_at_once_and_purged(hosted: Hosted):
     server = hosted.server(account, name="short", expires_at=rfc3339(expires))
     kept = hosted.server(account, name="kept")
     assert server["expires_at"] == rfc3339(expires)
-    assert len(await tool_names(server["url"])) == 5
+    assert len(await tool_names(server["url"])) == CHRONOSPHERE_TOOLS
 
     wait_until(lambda: datetime.now(timezone.utc) > expires + timedelta(milliseconds=200), 10, "the expiry")
     r = raw_post(server["url"])
@@ -229,7 +231,7 @@ async def test_an_expired_server_is_gone_at_once_and_purged(hosted: Hosted):
     assert hosted.admin("GET", f"/integrated-account/{account}/mcp/{server['id']}").status_code == 404
 
     wait_until(lambda: hosted.server_rows() == 1, 10, "the purge to delete the expired row")
-    assert len(await tool_names(kept["url"])) == 5
+    assert len(await tool_names(kept["url"])) == CHRONOSPHERE_TOOLS
     assert "purged expired MCP servers" in hosted.process.stderr_text()
 
 
@@ -281,7 +283,7 @@ async def test_operator_cli_shares_the_database(hosted: Hosted):
     assert hosted.admin("GET", f"/integrated-account/{account}").status_code == 200
 
     code, out, err = run_cli(hosted, "servers", "create", "--account", account, "--name", "cli",
-                             "--methods", "read", "--public-url", hosted.base)
+                             "--methods", "read", "--tags", "teams", "--public-url", hosted.base)
     assert code == 0, err
     created = json.loads(out)
     assert await tool_names(created["url"]) == READ_TOOLS

@@ -21,6 +21,7 @@ LEGACY = "2025-11-25"
 MODERN = "2026-07-28"
 ACCEPT_BOTH = "application/json, text/event-stream"
 JSON = "application/json"
+# The server serves the teams tools only: five, so a health check can count them.
 TOOLS = 5
 HTTP_TIMEOUT = httpx.Timeout(30.0)
 
@@ -40,7 +41,7 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     log_dir = tmp_path_factory.mktemp("bad-requests")
     fake = start_fake_upstream(log_dir, TOKEN, SEEDED_TEAMS)
     try:
-        started = start_http_server(log_dir, fake.url, clean_env(NO_COLOR="1", **creds()))
+        started = start_http_server(log_dir, fake.url, clean_env(NO_COLOR="1", **creds()), "--tags", "teams")
     except BaseException:
         fake.process.stop()
         raise

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 from jsonschema import Draft202012Validator
 
-from checks import invalid_params, ok, upstream_error
+from checks import all_tools, invalid_params, ok, upstream_error
 from fake_pagerduty import FakePagerDuty
 
 pytestmark = pytest.mark.anyio
@@ -67,7 +67,7 @@ def sent(fake: FakePagerDuty, method: str, path: str):
 
 async def test_lists_every_tool_with_valid_schemas(connect_pd):
     async with connect_pd() as client:
-        tools = {t.name: t for t in (await client.list_tools()).tools}
+        tools = {t.name: t for t in await all_tools(client)}
     assert set(tools) == TOOLS
     for name, tool in tools.items():
         Draft202012Validator.check_schema(tool.input_schema)

@@ -22,7 +22,7 @@ def initialize(rid: int) -> str:
 
 
 def start(upstream, tmp_path, processes) -> Process:
-    proc = Process("mcp-server-stdio-raw", server_argv("stdio", upstream.url), clean_env(NO_COLOR="1", **creds()),
+    proc = Process("mcp-server-stdio-raw", server_argv("stdio", upstream.url, "--tags", "teams"), clean_env(NO_COLOR="1", **creds()),
                    tmp_path, stdin=True)
     processes.append(proc)
     return proc

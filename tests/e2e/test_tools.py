@@ -1,4 +1,5 @@
-"""The five Chronosphere team tools, driven by the official Python MCP client.
+"""The five Chronosphere team tools, driven by the official Python MCP client (the rest of the
+API: test_chronosphere_api.py).
 
 Each test runs over stdio and Streamable HTTP, in both client modes (legacy handshake and
 2026-07-28 auto-negotiation), against the real `mcp-server` and a fresh fake upstream seeded
@@ -11,7 +12,7 @@ import re
 
 import pytest
 
-from checks import invalid_params, ok, tool_failure, upstream_error
+from checks import all_tools, invalid_params, ok, tool_failure, upstream_error
 from conftest import ERAS, SEEDED_TEAMS, TOKEN, creds
 
 pytestmark = pytest.mark.anyio
@@ -21,11 +22,11 @@ GET = "get_single_chronosphere_team_by_id"
 CREATE = "create_a_chronosphere_team"
 UPDATE = "update_a_chronosphere_team_by_id"
 DELETE = "delete_a_chronosphere_team_by_id"
-ALL_TOOLS = {LIST, GET, CREATE, UPDATE, DELETE}
+TEAM_TOOLS = {LIST, GET, CREATE, UPDATE, DELETE}
 
 
 async def tool_names(client) -> set[str]:
-    return {t.name for t in (await client.list_tools()).tools}
+    return {t.name for t in await all_tools(client)}
 
 
 async def test_negotiates_expected_protocol_era(connect, transport_mode):
@@ -34,11 +35,10 @@ async def test_negotiates_expected_protocol_era(connect, transport_mode):
         assert client.protocol_version == ERAS[mode]
 
 
-async def test_lists_five_tools_with_schemas_and_annotations(connect):
-    async with connect() as client:
-        listing = await client.list_tools()
-    tools = {t.name: t for t in listing.tools}
-    assert set(tools) == ALL_TOOLS
+async def test_lists_the_five_team_tools_with_schemas_and_annotations(connect):
+    async with connect("--tags", "teams") as client:
+        tools = {t.name: t for t in await all_tools(client)}
+    assert set(tools) == TEAM_TOOLS
     for name, tool in tools.items():
         assert re.fullmatch(r"[a-zA-Z0-9_-]{1,64}", name)
         assert tool.description and tool.description.strip(), name
@@ -260,7 +260,7 @@ async def test_unknown_tool_is_invalid_params(connect):
 
 
 async def test_methods_read_hides_and_refuses_write_tools(connect, upstream):
-    async with connect("--methods", "read") as client:
+    async with connect("--methods", "read", "--tags", "teams") as client:
         assert await tool_names(client) == {LIST, GET}
         async with invalid_params(CREATE):
             await client.call_tool(CREATE, {"slug": "e2e-hidden", "name": "Hidden"})
@@ -268,13 +268,13 @@ async def test_methods_read_hides_and_refuses_write_tools(connect, upstream):
 
 
 async def test_methods_by_name(connect):
-    async with connect("--methods", "get,delete") as client:
+    async with connect("--methods", "get,delete", "--tags", "teams") as client:
         assert await tool_names(client) == {GET, DELETE}
 
 
 async def test_tags_filter(connect):
     async with connect("--tags", "teams") as client:
-        assert await tool_names(client) == ALL_TOOLS
+        assert await tool_names(client) == TEAM_TOOLS
     async with connect("--methods", "write", "--tags", "rbac") as client:
         assert await tool_names(client) == {CREATE, UPDATE, DELETE}
 

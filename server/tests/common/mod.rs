@@ -356,3 +356,26 @@ impl PipeClient {
             .await
     }
 }
+
+/// An integration of `count` read tools, each with a `description_bytes` description: a big
+/// API's `tools/list` without generating one. Leaked, as a registry is `'static`.
+#[allow(dead_code)]
+pub(crate) fn wide_integration(count: usize, description_bytes: usize) -> &'static Integration {
+    let description: &'static str = Box::leak("d".repeat(description_bytes).into_boxed_str());
+    let tools: Vec<&'static Tool> = (0..count)
+        .map(|i| {
+            let name: &'static str =
+                Box::leak(format!("list_all_wide_things_{i:03}").into_boxed_str());
+            &*Box::leak(Box::new(Tool {
+                name,
+                description,
+                ..LIST
+            }))
+        })
+        .collect();
+    Box::leak(Box::new(Integration {
+        name: "wide",
+        tools: Box::leak(tools.into_boxed_slice()),
+        ..DEMO
+    }))
+}
