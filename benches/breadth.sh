@@ -70,8 +70,17 @@ restore() {
     rm -f "$backup"
 }
 trap restore EXIT
-sed -i '0,/^description: /s/^description: /description: Edited. /' "$doc"
+# The resource's top-level description, written inline or as a block scalar (`>-` then text).
+awk '!done && /^description:/ {
+        if ($2 ~ /^[>|]/) { print; getline; sub(/[^ ]/, "Edited. &") }
+        else { sub(/^description: /, "description: Edited. ") }
+        done = 1 }
+     { print }' "$backup" >"$doc"
+cmp -s "$doc" "$backup" && { echo "breadth.sh: could not edit $doc" >&2; exit 1; }
 rebuild=$(seconds sh -c "'$generator' && cargo build -p mcp-server")
+# A failed run is fast: prove this one regenerated and built.
+"$generator" --check >/dev/null && cargo build --quiet -p mcp-server ||
+    { echo "breadth.sh: the edited docs did not generate and build" >&2; exit 1; }
 row "debug rebuild after editing the description of $(basename "$doc")" "$rebuild s"
 restore
 trap - EXIT

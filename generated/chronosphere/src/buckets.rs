@@ -95,91 +95,8 @@ Results come one page at a time: to get the next page, pass the previous page's 
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "buckets",
     tags: &["admin", "buckets"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "names": {
-      "type": "array",
-      "items": {
-        "type": "string"
-      },
-      "description": "Filters results by name, where any Bucket with a matching name in the given list (and matches all other filters) will be returned."
-    },
-    "slugs": {
-      "type": "array",
-      "items": {
-        "type": "string"
-      },
-      "description": "Filters results by slug, where any Bucket with a matching slug in the given list (and matches all other filters) will be returned."
-    },
-    "limit": {
-      "type": "integer",
-      "minimum": 1,
-      "description": "The most buckets to return in this page; leave it out for the upstream's default page size."
-    },
-    "next_cursor": {
-      "type": "string",
-      "description": "Pass the previous page's `next_cursor` back unchanged to get the next page; leave it out for the first page."
-    }
-  },
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "result": {
-      "type": "array",
-      "items": {
-        "type": "object",
-        "properties": {
-          "created_at": {
-            "type": "string",
-            "format": "date-time",
-            "description": "Timestamp of when the Bucket was created. Cannot be set by clients.",
-            "readOnly": true
-          },
-          "description": {
-            "type": "string",
-            "description": "Optional description of the bucket."
-          },
-          "labels": {
-            "description": "Optional labels marking the bucket. A map from names to string values."
-          },
-          "name": {
-            "type": "string",
-            "description": "The name of the Bucket. You can modify this value after the Bucket is created."
-          },
-          "notification_policy_slug": {
-            "type": "string",
-            "description": "Slug of the notification policy used by default for monitors in this bucket.\nThis is optional if the bucket does not contain monitors or all of its monitors explicitly reference a policy.\nThis policy takes precedence over a bucket-owned notification policy.\nThis does not override the policy used when a monitor explicitly references a policy."
-          },
-          "slug": {
-            "type": "string",
-            "description": "The unique identifier of the Bucket. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Bucket is created."
-          },
-          "team_slug": {
-            "type": "string",
-            "description": "Optional slug of the team the bucket belongs to."
-          },
-          "updated_at": {
-            "type": "string",
-            "format": "date-time",
-            "description": "Timestamp of when the Bucket was last updated. Cannot be set by clients.",
-            "readOnly": true
-          }
-        }
-      }
-    },
-    "next_cursor": {
-      "description": "A string to pass back unchanged as the `next_cursor` argument to get the next page; null on the last page."
-    }
-  },
-  "required": [
-    "result"
-  ]
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"names":{"type":"array","items":{"type":"string"},"description":"Filters results by name, where any Bucket with a matching name in the given list (and matches all other filters) will be returned."},"slugs":{"type":"array","items":{"type":"string"},"description":"Filters results by slug, where any Bucket with a matching slug in the given list (and matches all other filters) will be returned."},"limit":{"type":"integer","minimum":1,"description":"The most buckets to return in this page; leave it out for the upstream's default page size."},"next_cursor":{"type":"string","description":"Pass the previous page's `next_cursor` back unchanged to get the next page; leave it out for the first page."}},"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"result":{"type":"array","items":{"type":"object","properties":{"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the Bucket was created. Cannot be set by clients.","readOnly":true},"description":{"type":"string","description":"Optional description of the bucket."},"labels":{"description":"Optional labels marking the bucket. A map from names to string values."},"name":{"type":"string","description":"The name of the Bucket. You can modify this value after the Bucket is created."},"notification_policy_slug":{"type":"string","description":"Slug of the notification policy used by default for monitors in this bucket.\nThis is optional if the bucket does not contain monitors or all of its monitors explicitly reference a policy.\nThis policy takes precedence over a bucket-owned notification policy.\nThis does not override the policy used when a monitor explicitly references a policy."},"slug":{"type":"string","description":"The unique identifier of the Bucket. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Bucket is created."},"team_slug":{"type":"string","description":"Optional slug of the team the bucket belongs to."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the Bucket was last updated. Cannot be set by clients.","readOnly":true}}}},"next_cursor":{"description":"A string to pass back unchanged as the `next_cursor` argument to get the next page; null on the last page."}},"required":["result"]}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: true,
         destructive: false,
@@ -232,61 +149,8 @@ pub static GET_SINGLE_CHRONOSPHERE_BUCKET_BY_ID: ::mcpgen_runtime::Tool = ::mcpg
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "buckets",
     tags: &["admin", "buckets"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "string",
-      "description": "The bucket's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed bucket."
-    }
-  },
-  "required": [
-    "id"
-  ],
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "created_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the Bucket was created. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "description": {
-      "type": "string",
-      "description": "Optional description of the bucket."
-    },
-    "labels": {
-      "description": "Optional labels marking the bucket. A map from names to string values."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the Bucket. You can modify this value after the Bucket is created."
-    },
-    "notification_policy_slug": {
-      "type": "string",
-      "description": "Slug of the notification policy used by default for monitors in this bucket.\nThis is optional if the bucket does not contain monitors or all of its monitors explicitly reference a policy.\nThis policy takes precedence over a bucket-owned notification policy.\nThis does not override the policy used when a monitor explicitly references a policy."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the Bucket. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Bucket is created."
-    },
-    "team_slug": {
-      "type": "string",
-      "description": "Optional slug of the team the bucket belongs to."
-    },
-    "updated_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the Bucket was last updated. Cannot be set by clients.",
-      "readOnly": true
-    }
-  }
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"string","description":"The bucket's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed bucket."}},"required":["id"],"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the Bucket was created. Cannot be set by clients.","readOnly":true},"description":{"type":"string","description":"Optional description of the bucket."},"labels":{"description":"Optional labels marking the bucket. A map from names to string values."},"name":{"type":"string","description":"The name of the Bucket. You can modify this value after the Bucket is created."},"notification_policy_slug":{"type":"string","description":"Slug of the notification policy used by default for monitors in this bucket.\nThis is optional if the bucket does not contain monitors or all of its monitors explicitly reference a policy.\nThis policy takes precedence over a bucket-owned notification policy.\nThis does not override the policy used when a monitor explicitly references a policy."},"slug":{"type":"string","description":"The unique identifier of the Bucket. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Bucket is created."},"team_slug":{"type":"string","description":"Optional slug of the team the bucket belongs to."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the Bucket was last updated. Cannot be set by clients.","readOnly":true}}}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: true,
         destructive: false,
@@ -383,81 +247,8 @@ pub static CREATE_A_CHRONOSPHERE_BUCKET: ::mcpgen_runtime::Tool = ::mcpgen_runti
     method: ::mcpgen_runtime::MethodKind::Create,
     resource: "buckets",
     tags: &["admin", "buckets"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "description": {
-      "type": "string",
-      "description": "Optional description of the bucket."
-    },
-    "labels": {
-      "description": "Optional labels marking the bucket. A map from names to string values."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the Bucket. You can modify this value after the Bucket is created."
-    },
-    "notification_policy_slug": {
-      "type": "string",
-      "description": "Slug of the notification policy used by default for monitors in this bucket.\nThis is optional if the bucket does not contain monitors or all of its monitors explicitly reference a policy.\nThis policy takes precedence over a bucket-owned notification policy.\nThis does not override the policy used when a monitor explicitly references a policy."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the Bucket. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Bucket is created."
-    },
-    "team_slug": {
-      "type": "string",
-      "description": "Optional slug of the team the bucket belongs to."
-    },
-    "dry_run": {
-      "type": "boolean",
-      "description": "If `true`, validates the specified configuration without creating the Bucket. If the specified configuration is valid, the endpoint returns a partial response without the Bucket. If the specified configuration is invalid, the endpoint returns an error."
-    }
-  },
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "created_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the Bucket was created. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "description": {
-      "type": "string",
-      "description": "Optional description of the bucket."
-    },
-    "labels": {
-      "description": "Optional labels marking the bucket. A map from names to string values."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the Bucket. You can modify this value after the Bucket is created."
-    },
-    "notification_policy_slug": {
-      "type": "string",
-      "description": "Slug of the notification policy used by default for monitors in this bucket.\nThis is optional if the bucket does not contain monitors or all of its monitors explicitly reference a policy.\nThis policy takes precedence over a bucket-owned notification policy.\nThis does not override the policy used when a monitor explicitly references a policy."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the Bucket. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Bucket is created."
-    },
-    "team_slug": {
-      "type": "string",
-      "description": "Optional slug of the team the bucket belongs to."
-    },
-    "updated_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the Bucket was last updated. Cannot be set by clients.",
-      "readOnly": true
-    }
-  }
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"description":{"type":"string","description":"Optional description of the bucket."},"labels":{"description":"Optional labels marking the bucket. A map from names to string values."},"name":{"type":"string","description":"The name of the Bucket. You can modify this value after the Bucket is created."},"notification_policy_slug":{"type":"string","description":"Slug of the notification policy used by default for monitors in this bucket.\nThis is optional if the bucket does not contain monitors or all of its monitors explicitly reference a policy.\nThis policy takes precedence over a bucket-owned notification policy.\nThis does not override the policy used when a monitor explicitly references a policy."},"slug":{"type":"string","description":"The unique identifier of the Bucket. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Bucket is created."},"team_slug":{"type":"string","description":"Optional slug of the team the bucket belongs to."},"dry_run":{"type":"boolean","description":"If `true`, validates the specified configuration without creating the Bucket. If the specified configuration is valid, the endpoint returns a partial response without the Bucket. If the specified configuration is invalid, the endpoint returns an error."}},"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the Bucket was created. Cannot be set by clients.","readOnly":true},"description":{"type":"string","description":"Optional description of the bucket."},"labels":{"description":"Optional labels marking the bucket. A map from names to string values."},"name":{"type":"string","description":"The name of the Bucket. You can modify this value after the Bucket is created."},"notification_policy_slug":{"type":"string","description":"Slug of the notification policy used by default for monitors in this bucket.\nThis is optional if the bucket does not contain monitors or all of its monitors explicitly reference a policy.\nThis policy takes precedence over a bucket-owned notification policy.\nThis does not override the policy used when a monitor explicitly references a policy."},"slug":{"type":"string","description":"The unique identifier of the Bucket. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Bucket is created."},"team_slug":{"type":"string","description":"Optional slug of the team the bucket belongs to."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the Bucket was last updated. Cannot be set by clients.","readOnly":true}}}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: false,
         destructive: false,
@@ -577,92 +368,8 @@ pub static UPDATE_A_CHRONOSPHERE_BUCKET_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "buckets",
     tags: &["admin", "buckets"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "string",
-      "description": "The bucket's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed bucket."
-    },
-    "description": {
-      "type": "string",
-      "description": "Optional description of the bucket."
-    },
-    "labels": {
-      "description": "Optional labels marking the bucket. A map from names to string values."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the Bucket. You can modify this value after the Bucket is created."
-    },
-    "notification_policy_slug": {
-      "type": "string",
-      "description": "Slug of the notification policy used by default for monitors in this bucket.\nThis is optional if the bucket does not contain monitors or all of its monitors explicitly reference a policy.\nThis policy takes precedence over a bucket-owned notification policy.\nThis does not override the policy used when a monitor explicitly references a policy."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the Bucket. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Bucket is created."
-    },
-    "team_slug": {
-      "type": "string",
-      "description": "Optional slug of the team the bucket belongs to."
-    },
-    "create_if_missing": {
-      "type": "boolean",
-      "description": "If `true`, the Bucket will be created if it does not already exist, identified by `slug`. If `false`, an error will be returned if the Bucket does not already exist."
-    },
-    "dry_run": {
-      "type": "boolean",
-      "description": "If `true`, validates the specified configuration without creating or updating the Bucket. If the specified configuration is valid, the endpoint returns a partial response without the Bucket. If the specified configuration is invalid, the endpoint returns an error."
-    }
-  },
-  "required": [
-    "id"
-  ],
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "created_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the Bucket was created. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "description": {
-      "type": "string",
-      "description": "Optional description of the bucket."
-    },
-    "labels": {
-      "description": "Optional labels marking the bucket. A map from names to string values."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the Bucket. You can modify this value after the Bucket is created."
-    },
-    "notification_policy_slug": {
-      "type": "string",
-      "description": "Slug of the notification policy used by default for monitors in this bucket.\nThis is optional if the bucket does not contain monitors or all of its monitors explicitly reference a policy.\nThis policy takes precedence over a bucket-owned notification policy.\nThis does not override the policy used when a monitor explicitly references a policy."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the Bucket. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Bucket is created."
-    },
-    "team_slug": {
-      "type": "string",
-      "description": "Optional slug of the team the bucket belongs to."
-    },
-    "updated_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the Bucket was last updated. Cannot be set by clients.",
-      "readOnly": true
-    }
-  }
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"string","description":"The bucket's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed bucket."},"description":{"type":"string","description":"Optional description of the bucket."},"labels":{"description":"Optional labels marking the bucket. A map from names to string values."},"name":{"type":"string","description":"The name of the Bucket. You can modify this value after the Bucket is created."},"notification_policy_slug":{"type":"string","description":"Slug of the notification policy used by default for monitors in this bucket.\nThis is optional if the bucket does not contain monitors or all of its monitors explicitly reference a policy.\nThis policy takes precedence over a bucket-owned notification policy.\nThis does not override the policy used when a monitor explicitly references a policy."},"slug":{"type":"string","description":"The unique identifier of the Bucket. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Bucket is created."},"team_slug":{"type":"string","description":"Optional slug of the team the bucket belongs to."},"create_if_missing":{"type":"boolean","description":"If `true`, the Bucket will be created if it does not already exist, identified by `slug`. If `false`, an error will be returned if the Bucket does not already exist."},"dry_run":{"type":"boolean","description":"If `true`, validates the specified configuration without creating or updating the Bucket. If the specified configuration is valid, the endpoint returns a partial response without the Bucket. If the specified configuration is invalid, the endpoint returns an error."}},"required":["id"],"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the Bucket was created. Cannot be set by clients.","readOnly":true},"description":{"type":"string","description":"Optional description of the bucket."},"labels":{"description":"Optional labels marking the bucket. A map from names to string values."},"name":{"type":"string","description":"The name of the Bucket. You can modify this value after the Bucket is created."},"notification_policy_slug":{"type":"string","description":"Slug of the notification policy used by default for monitors in this bucket.\nThis is optional if the bucket does not contain monitors or all of its monitors explicitly reference a policy.\nThis policy takes precedence over a bucket-owned notification policy.\nThis does not override the policy used when a monitor explicitly references a policy."},"slug":{"type":"string","description":"The unique identifier of the Bucket. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Bucket is created."},"team_slug":{"type":"string","description":"Optional slug of the team the bucket belongs to."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the Bucket was last updated. Cannot be set by clients.","readOnly":true}}}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: false,
         destructive: true,
@@ -721,29 +428,8 @@ pub static DELETE_A_CHRONOSPHERE_BUCKET_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "buckets",
     tags: &["admin", "buckets"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "string",
-      "description": "The bucket's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed bucket."
-    },
-    "force_delete": {
-      "type": "boolean",
-      "description": "force_delete indicates deletion of the bucket and all resources that reference the bucket.\nThis includes monitors, dashboards, notification policies, recording rules, and alerts."
-    }
-  },
-  "required": [
-    "id"
-  ],
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "description": "The upstream's reply as it came (`{}` when it had no body)."
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"string","description":"The bucket's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed bucket."},"force_delete":{"type":"boolean","description":"force_delete indicates deletion of the bucket and all resources that reference the bucket.\nThis includes monitors, dashboards, notification policies, recording rules, and alerts."}},"required":["id"],"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","description":"The upstream's reply as it came (`{}` when it had no body)."}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: false,
         destructive: true,

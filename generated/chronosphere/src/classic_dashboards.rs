@@ -143,118 +143,8 @@ Results come one page at a time: to get the next page, pass the previous page's 
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "classic_dashboards",
     tags: &["classic_dashboards", "dashboards"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "bucket_slugs": {
-      "type": "array",
-      "items": {
-        "type": "string"
-      },
-      "description": "Filters results by bucket_slug, where any ClassicDashboard with a matching bucket_slug in the given list (and matches all other filters) will be returned."
-    },
-    "collection_slugs": {
-      "type": "array",
-      "items": {
-        "type": "string"
-      },
-      "description": "Filters results by collection_slug, where any ClassicDashboard with a matching collection_slug in the given list (and matches all other filters) will be returned."
-    },
-    "include_dashboard_json": {
-      "type": "boolean",
-      "description": "Optional flag to populate the dashboard_json of the returned dashboards.\nBy default, dashboard_json will be left empty."
-    },
-    "names": {
-      "type": "array",
-      "items": {
-        "type": "string"
-      },
-      "description": "Filters results by name, where any ClassicDashboard with a matching name in the given list (and matches all other filters) will be returned."
-    },
-    "slugs": {
-      "type": "array",
-      "items": {
-        "type": "string"
-      },
-      "description": "Filters results by slug, where any ClassicDashboard with a matching slug in the given list (and matches all other filters) will be returned."
-    },
-    "limit": {
-      "type": "integer",
-      "minimum": 1,
-      "description": "The most classic dashboards to return in this page; leave it out for the upstream's default page size."
-    },
-    "next_cursor": {
-      "type": "string",
-      "description": "Pass the previous page's `next_cursor` back unchanged to get the next page; leave it out for the first page."
-    }
-  },
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "result": {
-      "type": "array",
-      "items": {
-        "type": "object",
-        "properties": {
-          "bucket_slug": {
-            "type": "string",
-            "description": "Slug of the bucket the dashboard belongs to. Required if collection_slug\nis not set."
-          },
-          "collection": {
-            "type": "object",
-            "properties": {
-              "slug": {
-                "type": "string"
-              },
-              "type": {
-                "type": "string",
-                "description": "Type values must match entitiespb.Collection.CollectionType."
-              }
-            }
-          },
-          "collection_slug": {
-            "type": "string",
-            "description": "Slug of the collection the dashboard belongs to. Required if bucket_slug\nis not set."
-          },
-          "created_at": {
-            "type": "string",
-            "format": "date-time",
-            "description": "Timestamp of when the GrafanaDashboard was created. Cannot be set by clients.",
-            "readOnly": true
-          },
-          "dashboard_json": {
-            "type": "string",
-            "description": "Required raw JSON of the Grafana dashboard."
-          },
-          "name": {
-            "type": "string",
-            "description": "The name of the GrafanaDashboard. You can modify this value after the GrafanaDashboard is created."
-          },
-          "slug": {
-            "type": "string",
-            "description": "The unique identifier of the GrafanaDashboard. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the GrafanaDashboard is created."
-          },
-          "updated_at": {
-            "type": "string",
-            "format": "date-time",
-            "description": "Timestamp of when the GrafanaDashboard was last updated. Cannot be set by clients.",
-            "readOnly": true
-          }
-        }
-      }
-    },
-    "next_cursor": {
-      "description": "A string to pass back unchanged as the `next_cursor` argument to get the next page; null on the last page."
-    }
-  },
-  "required": [
-    "result"
-  ]
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"bucket_slugs":{"type":"array","items":{"type":"string"},"description":"Filters results by bucket_slug, where any ClassicDashboard with a matching bucket_slug in the given list (and matches all other filters) will be returned."},"collection_slugs":{"type":"array","items":{"type":"string"},"description":"Filters results by collection_slug, where any ClassicDashboard with a matching collection_slug in the given list (and matches all other filters) will be returned."},"include_dashboard_json":{"type":"boolean","description":"Optional flag to populate the dashboard_json of the returned dashboards.\nBy default, dashboard_json will be left empty."},"names":{"type":"array","items":{"type":"string"},"description":"Filters results by name, where any ClassicDashboard with a matching name in the given list (and matches all other filters) will be returned."},"slugs":{"type":"array","items":{"type":"string"},"description":"Filters results by slug, where any ClassicDashboard with a matching slug in the given list (and matches all other filters) will be returned."},"limit":{"type":"integer","minimum":1,"description":"The most classic dashboards to return in this page; leave it out for the upstream's default page size."},"next_cursor":{"type":"string","description":"Pass the previous page's `next_cursor` back unchanged to get the next page; leave it out for the first page."}},"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"result":{"type":"array","items":{"type":"object","properties":{"bucket_slug":{"type":"string","description":"Slug of the bucket the dashboard belongs to. Required if collection_slug\nis not set."},"collection":{"type":"object","properties":{"slug":{"type":"string"},"type":{"type":"string","description":"Type values must match entitiespb.Collection.CollectionType."}}},"collection_slug":{"type":"string","description":"Slug of the collection the dashboard belongs to. Required if bucket_slug\nis not set."},"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the GrafanaDashboard was created. Cannot be set by clients.","readOnly":true},"dashboard_json":{"type":"string","description":"Required raw JSON of the Grafana dashboard."},"name":{"type":"string","description":"The name of the GrafanaDashboard. You can modify this value after the GrafanaDashboard is created."},"slug":{"type":"string","description":"The unique identifier of the GrafanaDashboard. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the GrafanaDashboard is created."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the GrafanaDashboard was last updated. Cannot be set by clients.","readOnly":true}}}},"next_cursor":{"description":"A string to pass back unchanged as the `next_cursor` argument to get the next page; null on the last page."}},"required":["result"]}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: true,
         destructive: false,
@@ -307,70 +197,8 @@ pub static GET_SINGLE_CHRONOSPHERE_CLASSIC_DASHBOARD_BY_ID: ::mcpgen_runtime::To
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "classic_dashboards",
     tags: &["classic_dashboards", "dashboards"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "string",
-      "description": "The classic dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed classic dashboard."
-    }
-  },
-  "required": [
-    "id"
-  ],
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "bucket_slug": {
-      "type": "string",
-      "description": "Slug of the bucket the dashboard belongs to. Required if collection_slug\nis not set."
-    },
-    "collection": {
-      "type": "object",
-      "properties": {
-        "slug": {
-          "type": "string"
-        },
-        "type": {
-          "type": "string",
-          "description": "Type values must match entitiespb.Collection.CollectionType."
-        }
-      }
-    },
-    "collection_slug": {
-      "type": "string",
-      "description": "Slug of the collection the dashboard belongs to. Required if bucket_slug\nis not set."
-    },
-    "created_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the GrafanaDashboard was created. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "dashboard_json": {
-      "type": "string",
-      "description": "Required raw JSON of the Grafana dashboard."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the GrafanaDashboard. You can modify this value after the GrafanaDashboard is created."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the GrafanaDashboard. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the GrafanaDashboard is created."
-    },
-    "updated_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the GrafanaDashboard was last updated. Cannot be set by clients.",
-      "readOnly": true
-    }
-  }
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"string","description":"The classic dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed classic dashboard."}},"required":["id"],"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"bucket_slug":{"type":"string","description":"Slug of the bucket the dashboard belongs to. Required if collection_slug\nis not set."},"collection":{"type":"object","properties":{"slug":{"type":"string"},"type":{"type":"string","description":"Type values must match entitiespb.Collection.CollectionType."}}},"collection_slug":{"type":"string","description":"Slug of the collection the dashboard belongs to. Required if bucket_slug\nis not set."},"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the GrafanaDashboard was created. Cannot be set by clients.","readOnly":true},"dashboard_json":{"type":"string","description":"Required raw JSON of the Grafana dashboard."},"name":{"type":"string","description":"The name of the GrafanaDashboard. You can modify this value after the GrafanaDashboard is created."},"slug":{"type":"string","description":"The unique identifier of the GrafanaDashboard. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the GrafanaDashboard is created."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the GrafanaDashboard was last updated. Cannot be set by clients.","readOnly":true}}}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: true,
         destructive: false,
@@ -468,103 +296,8 @@ pub static CREATE_A_CHRONOSPHERE_CLASSIC_DASHBOARD: ::mcpgen_runtime::Tool = ::m
     method: ::mcpgen_runtime::MethodKind::Create,
     resource: "classic_dashboards",
     tags: &["classic_dashboards", "dashboards"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "bucket_slug": {
-      "type": "string",
-      "description": "Slug of the bucket the dashboard belongs to. Required if collection_slug\nis not set."
-    },
-    "collection": {
-      "type": "object",
-      "properties": {
-        "slug": {
-          "type": "string"
-        },
-        "type": {
-          "type": "string",
-          "enum": [
-            "SIMPLE",
-            "SERVICE"
-          ],
-          "description": "Type values must match entitiespb.Collection.CollectionType."
-        }
-      }
-    },
-    "collection_slug": {
-      "type": "string",
-      "description": "Slug of the collection the dashboard belongs to. Required if bucket_slug\nis not set."
-    },
-    "dashboard_json": {
-      "type": "string",
-      "description": "Required raw JSON of the Grafana dashboard."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the GrafanaDashboard. You can modify this value after the GrafanaDashboard is created."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the GrafanaDashboard. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the GrafanaDashboard is created."
-    },
-    "dry_run": {
-      "type": "boolean",
-      "description": "If `true`, validates the specified configuration without creating the GrafanaDashboard. If the specified configuration is valid, the endpoint returns a partial response without the GrafanaDashboard. If the specified configuration is invalid, the endpoint returns an error."
-    }
-  },
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "bucket_slug": {
-      "type": "string",
-      "description": "Slug of the bucket the dashboard belongs to. Required if collection_slug\nis not set."
-    },
-    "collection": {
-      "type": "object",
-      "properties": {
-        "slug": {
-          "type": "string"
-        },
-        "type": {
-          "type": "string",
-          "description": "Type values must match entitiespb.Collection.CollectionType."
-        }
-      }
-    },
-    "collection_slug": {
-      "type": "string",
-      "description": "Slug of the collection the dashboard belongs to. Required if bucket_slug\nis not set."
-    },
-    "created_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the GrafanaDashboard was created. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "dashboard_json": {
-      "type": "string",
-      "description": "Required raw JSON of the Grafana dashboard."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the GrafanaDashboard. You can modify this value after the GrafanaDashboard is created."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the GrafanaDashboard. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the GrafanaDashboard is created."
-    },
-    "updated_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the GrafanaDashboard was last updated. Cannot be set by clients.",
-      "readOnly": true
-    }
-  }
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"bucket_slug":{"type":"string","description":"Slug of the bucket the dashboard belongs to. Required if collection_slug\nis not set."},"collection":{"type":"object","properties":{"slug":{"type":"string"},"type":{"type":"string","enum":["SIMPLE","SERVICE"],"description":"Type values must match entitiespb.Collection.CollectionType."}}},"collection_slug":{"type":"string","description":"Slug of the collection the dashboard belongs to. Required if bucket_slug\nis not set."},"dashboard_json":{"type":"string","description":"Required raw JSON of the Grafana dashboard."},"name":{"type":"string","description":"The name of the GrafanaDashboard. You can modify this value after the GrafanaDashboard is created."},"slug":{"type":"string","description":"The unique identifier of the GrafanaDashboard. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the GrafanaDashboard is created."},"dry_run":{"type":"boolean","description":"If `true`, validates the specified configuration without creating the GrafanaDashboard. If the specified configuration is valid, the endpoint returns a partial response without the GrafanaDashboard. If the specified configuration is invalid, the endpoint returns an error."}},"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"bucket_slug":{"type":"string","description":"Slug of the bucket the dashboard belongs to. Required if collection_slug\nis not set."},"collection":{"type":"object","properties":{"slug":{"type":"string"},"type":{"type":"string","description":"Type values must match entitiespb.Collection.CollectionType."}}},"collection_slug":{"type":"string","description":"Slug of the collection the dashboard belongs to. Required if bucket_slug\nis not set."},"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the GrafanaDashboard was created. Cannot be set by clients.","readOnly":true},"dashboard_json":{"type":"string","description":"Required raw JSON of the Grafana dashboard."},"name":{"type":"string","description":"The name of the GrafanaDashboard. You can modify this value after the GrafanaDashboard is created."},"slug":{"type":"string","description":"The unique identifier of the GrafanaDashboard. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the GrafanaDashboard is created."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the GrafanaDashboard was last updated. Cannot be set by clients.","readOnly":true}}}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: false,
         destructive: false,
@@ -685,114 +418,8 @@ pub static UPDATE_A_CHRONOSPHERE_CLASSIC_DASHBOARD_BY_ID: ::mcpgen_runtime::Tool
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "classic_dashboards",
     tags: &["classic_dashboards", "dashboards"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "string",
-      "description": "The classic dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed classic dashboard."
-    },
-    "bucket_slug": {
-      "type": "string",
-      "description": "Slug of the bucket the dashboard belongs to. Required if collection_slug\nis not set."
-    },
-    "collection": {
-      "type": "object",
-      "properties": {
-        "slug": {
-          "type": "string"
-        },
-        "type": {
-          "type": "string",
-          "enum": [
-            "SIMPLE",
-            "SERVICE"
-          ],
-          "description": "Type values must match entitiespb.Collection.CollectionType."
-        }
-      }
-    },
-    "collection_slug": {
-      "type": "string",
-      "description": "Slug of the collection the dashboard belongs to. Required if bucket_slug\nis not set."
-    },
-    "dashboard_json": {
-      "type": "string",
-      "description": "Required raw JSON of the Grafana dashboard."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the GrafanaDashboard. You can modify this value after the GrafanaDashboard is created."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the GrafanaDashboard. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the GrafanaDashboard is created."
-    },
-    "create_if_missing": {
-      "type": "boolean",
-      "description": "If `true`, the GrafanaDashboard will be created if it does not already exist, identified by `slug`. If `false`, an error will be returned if the GrafanaDashboard does not already exist."
-    },
-    "dry_run": {
-      "type": "boolean",
-      "description": "If `true`, validates the specified configuration without creating or updating the GrafanaDashboard. If the specified configuration is valid, the endpoint returns a partial response without the GrafanaDashboard. If the specified configuration is invalid, the endpoint returns an error."
-    }
-  },
-  "required": [
-    "id"
-  ],
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "bucket_slug": {
-      "type": "string",
-      "description": "Slug of the bucket the dashboard belongs to. Required if collection_slug\nis not set."
-    },
-    "collection": {
-      "type": "object",
-      "properties": {
-        "slug": {
-          "type": "string"
-        },
-        "type": {
-          "type": "string",
-          "description": "Type values must match entitiespb.Collection.CollectionType."
-        }
-      }
-    },
-    "collection_slug": {
-      "type": "string",
-      "description": "Slug of the collection the dashboard belongs to. Required if bucket_slug\nis not set."
-    },
-    "created_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the GrafanaDashboard was created. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "dashboard_json": {
-      "type": "string",
-      "description": "Required raw JSON of the Grafana dashboard."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the GrafanaDashboard. You can modify this value after the GrafanaDashboard is created."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the GrafanaDashboard. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the GrafanaDashboard is created."
-    },
-    "updated_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the GrafanaDashboard was last updated. Cannot be set by clients.",
-      "readOnly": true
-    }
-  }
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"string","description":"The classic dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed classic dashboard."},"bucket_slug":{"type":"string","description":"Slug of the bucket the dashboard belongs to. Required if collection_slug\nis not set."},"collection":{"type":"object","properties":{"slug":{"type":"string"},"type":{"type":"string","enum":["SIMPLE","SERVICE"],"description":"Type values must match entitiespb.Collection.CollectionType."}}},"collection_slug":{"type":"string","description":"Slug of the collection the dashboard belongs to. Required if bucket_slug\nis not set."},"dashboard_json":{"type":"string","description":"Required raw JSON of the Grafana dashboard."},"name":{"type":"string","description":"The name of the GrafanaDashboard. You can modify this value after the GrafanaDashboard is created."},"slug":{"type":"string","description":"The unique identifier of the GrafanaDashboard. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the GrafanaDashboard is created."},"create_if_missing":{"type":"boolean","description":"If `true`, the GrafanaDashboard will be created if it does not already exist, identified by `slug`. If `false`, an error will be returned if the GrafanaDashboard does not already exist."},"dry_run":{"type":"boolean","description":"If `true`, validates the specified configuration without creating or updating the GrafanaDashboard. If the specified configuration is valid, the endpoint returns a partial response without the GrafanaDashboard. If the specified configuration is invalid, the endpoint returns an error."}},"required":["id"],"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"bucket_slug":{"type":"string","description":"Slug of the bucket the dashboard belongs to. Required if collection_slug\nis not set."},"collection":{"type":"object","properties":{"slug":{"type":"string"},"type":{"type":"string","description":"Type values must match entitiespb.Collection.CollectionType."}}},"collection_slug":{"type":"string","description":"Slug of the collection the dashboard belongs to. Required if bucket_slug\nis not set."},"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the GrafanaDashboard was created. Cannot be set by clients.","readOnly":true},"dashboard_json":{"type":"string","description":"Required raw JSON of the Grafana dashboard."},"name":{"type":"string","description":"The name of the GrafanaDashboard. You can modify this value after the GrafanaDashboard is created."},"slug":{"type":"string","description":"The unique identifier of the GrafanaDashboard. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the GrafanaDashboard is created."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the GrafanaDashboard was last updated. Cannot be set by clients.","readOnly":true}}}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: false,
         destructive: true,
@@ -845,25 +472,8 @@ pub static DELETE_A_CHRONOSPHERE_CLASSIC_DASHBOARD_BY_ID: ::mcpgen_runtime::Tool
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "classic_dashboards",
     tags: &["classic_dashboards", "dashboards"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "string",
-      "description": "The classic dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed classic dashboard."
-    }
-  },
-  "required": [
-    "id"
-  ],
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "description": "The upstream's reply as it came (`{}` when it had no body)."
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"string","description":"The classic dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed classic dashboard."}},"required":["id"],"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","description":"The upstream's reply as it came (`{}` when it had no body)."}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: false,
         destructive: true,

@@ -110,102 +110,8 @@ Results come one page at a time: to get the next page, pass the previous page's 
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "collections",
     tags: &["admin", "collections"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "names": {
-      "type": "array",
-      "items": {
-        "type": "string"
-      },
-      "description": "Filters results by name, where any Collection with a matching name in the given list (and matches all other filters) will be returned."
-    },
-    "notification_policy_slugs": {
-      "type": "array",
-      "items": {
-        "type": "string"
-      },
-      "description": "Get collections that directly reference notification policies specified in\nthis array. To specify a notification policy, include its slug."
-    },
-    "slugs": {
-      "type": "array",
-      "items": {
-        "type": "string"
-      },
-      "description": "Filters results by slug, where any Collection with a matching slug in the given list (and matches all other filters) will be returned."
-    },
-    "team_slugs": {
-      "type": "array",
-      "items": {
-        "type": "string"
-      },
-      "description": "Filters results by team_slug, where any Collection with a matching team_slug in the given list (and matches all other filters) will be returned."
-    },
-    "limit": {
-      "type": "integer",
-      "minimum": 1,
-      "description": "The most collections to return in this page; leave it out for the upstream's default page size."
-    },
-    "next_cursor": {
-      "type": "string",
-      "description": "Pass the previous page's `next_cursor` back unchanged to get the next page; leave it out for the first page."
-    }
-  },
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "result": {
-      "type": "array",
-      "items": {
-        "type": "object",
-        "properties": {
-          "created_at": {
-            "type": "string",
-            "format": "date-time",
-            "description": "Timestamp of when the Collection was created. Cannot be set by clients.",
-            "readOnly": true
-          },
-          "description": {
-            "type": "string",
-            "description": "A description of the collection."
-          },
-          "name": {
-            "type": "string",
-            "description": "The name of the Collection. You can modify this value after the Collection is created."
-          },
-          "notification_policy_slug": {
-            "type": "string",
-            "description": "The slug of the default notification policy for monitors in this collection.\nThis value is only required when the collection contains monitors and one\nor more of those monitors don't explicitly reference a policy. This value does\nnot override the policy used when a monitor explicitly references a different\npolicy."
-          },
-          "slug": {
-            "type": "string",
-            "description": "The unique identifier of the Collection. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Collection is created."
-          },
-          "team_slug": {
-            "type": "string",
-            "description": "The slug of the team that the collection belongs to."
-          },
-          "updated_at": {
-            "type": "string",
-            "format": "date-time",
-            "description": "Timestamp of when the Collection was last updated. Cannot be set by clients.",
-            "readOnly": true
-          }
-        }
-      }
-    },
-    "next_cursor": {
-      "description": "A string to pass back unchanged as the `next_cursor` argument to get the next page; null on the last page."
-    }
-  },
-  "required": [
-    "result"
-  ]
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"names":{"type":"array","items":{"type":"string"},"description":"Filters results by name, where any Collection with a matching name in the given list (and matches all other filters) will be returned."},"notification_policy_slugs":{"type":"array","items":{"type":"string"},"description":"Get collections that directly reference notification policies specified in\nthis array. To specify a notification policy, include its slug."},"slugs":{"type":"array","items":{"type":"string"},"description":"Filters results by slug, where any Collection with a matching slug in the given list (and matches all other filters) will be returned."},"team_slugs":{"type":"array","items":{"type":"string"},"description":"Filters results by team_slug, where any Collection with a matching team_slug in the given list (and matches all other filters) will be returned."},"limit":{"type":"integer","minimum":1,"description":"The most collections to return in this page; leave it out for the upstream's default page size."},"next_cursor":{"type":"string","description":"Pass the previous page's `next_cursor` back unchanged to get the next page; leave it out for the first page."}},"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"result":{"type":"array","items":{"type":"object","properties":{"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the Collection was created. Cannot be set by clients.","readOnly":true},"description":{"type":"string","description":"A description of the collection."},"name":{"type":"string","description":"The name of the Collection. You can modify this value after the Collection is created."},"notification_policy_slug":{"type":"string","description":"The slug of the default notification policy for monitors in this collection.\nThis value is only required when the collection contains monitors and one\nor more of those monitors don't explicitly reference a policy. This value does\nnot override the policy used when a monitor explicitly references a different\npolicy."},"slug":{"type":"string","description":"The unique identifier of the Collection. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Collection is created."},"team_slug":{"type":"string","description":"The slug of the team that the collection belongs to."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the Collection was last updated. Cannot be set by clients.","readOnly":true}}}},"next_cursor":{"description":"A string to pass back unchanged as the `next_cursor` argument to get the next page; null on the last page."}},"required":["result"]}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: true,
         destructive: false,
@@ -258,58 +164,8 @@ pub static GET_SINGLE_CHRONOSPHERE_COLLECTION_BY_ID: ::mcpgen_runtime::Tool = ::
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "collections",
     tags: &["admin", "collections"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "string",
-      "description": "The collection's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed collection."
-    }
-  },
-  "required": [
-    "id"
-  ],
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "created_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the Collection was created. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "description": {
-      "type": "string",
-      "description": "A description of the collection."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the Collection. You can modify this value after the Collection is created."
-    },
-    "notification_policy_slug": {
-      "type": "string",
-      "description": "The slug of the default notification policy for monitors in this collection.\nThis value is only required when the collection contains monitors and one\nor more of those monitors don't explicitly reference a policy. This value does\nnot override the policy used when a monitor explicitly references a different\npolicy."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the Collection. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Collection is created."
-    },
-    "team_slug": {
-      "type": "string",
-      "description": "The slug of the team that the collection belongs to."
-    },
-    "updated_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the Collection was last updated. Cannot be set by clients.",
-      "readOnly": true
-    }
-  }
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"string","description":"The collection's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed collection."}},"required":["id"],"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the Collection was created. Cannot be set by clients.","readOnly":true},"description":{"type":"string","description":"A description of the collection."},"name":{"type":"string","description":"The name of the Collection. You can modify this value after the Collection is created."},"notification_policy_slug":{"type":"string","description":"The slug of the default notification policy for monitors in this collection.\nThis value is only required when the collection contains monitors and one\nor more of those monitors don't explicitly reference a policy. This value does\nnot override the policy used when a monitor explicitly references a different\npolicy."},"slug":{"type":"string","description":"The unique identifier of the Collection. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Collection is created."},"team_slug":{"type":"string","description":"The slug of the team that the collection belongs to."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the Collection was last updated. Cannot be set by clients.","readOnly":true}}}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: true,
         destructive: false,
@@ -402,75 +258,8 @@ pub static CREATE_A_CHRONOSPHERE_COLLECTION: ::mcpgen_runtime::Tool = ::mcpgen_r
     method: ::mcpgen_runtime::MethodKind::Create,
     resource: "collections",
     tags: &["admin", "collections"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "description": {
-      "type": "string",
-      "description": "A description of the collection."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the Collection. You can modify this value after the Collection is created."
-    },
-    "notification_policy_slug": {
-      "type": "string",
-      "description": "The slug of the default notification policy for monitors in this collection.\nThis value is only required when the collection contains monitors and one\nor more of those monitors don't explicitly reference a policy. This value does\nnot override the policy used when a monitor explicitly references a different\npolicy."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the Collection. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Collection is created."
-    },
-    "team_slug": {
-      "type": "string",
-      "description": "The slug of the team that the collection belongs to."
-    },
-    "dry_run": {
-      "type": "boolean",
-      "description": "If `true`, validates the specified configuration without creating the Collection. If the specified configuration is valid, the endpoint returns a partial response without the Collection. If the specified configuration is invalid, the endpoint returns an error."
-    }
-  },
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "created_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the Collection was created. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "description": {
-      "type": "string",
-      "description": "A description of the collection."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the Collection. You can modify this value after the Collection is created."
-    },
-    "notification_policy_slug": {
-      "type": "string",
-      "description": "The slug of the default notification policy for monitors in this collection.\nThis value is only required when the collection contains monitors and one\nor more of those monitors don't explicitly reference a policy. This value does\nnot override the policy used when a monitor explicitly references a different\npolicy."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the Collection. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Collection is created."
-    },
-    "team_slug": {
-      "type": "string",
-      "description": "The slug of the team that the collection belongs to."
-    },
-    "updated_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the Collection was last updated. Cannot be set by clients.",
-      "readOnly": true
-    }
-  }
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"description":{"type":"string","description":"A description of the collection."},"name":{"type":"string","description":"The name of the Collection. You can modify this value after the Collection is created."},"notification_policy_slug":{"type":"string","description":"The slug of the default notification policy for monitors in this collection.\nThis value is only required when the collection contains monitors and one\nor more of those monitors don't explicitly reference a policy. This value does\nnot override the policy used when a monitor explicitly references a different\npolicy."},"slug":{"type":"string","description":"The unique identifier of the Collection. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Collection is created."},"team_slug":{"type":"string","description":"The slug of the team that the collection belongs to."},"dry_run":{"type":"boolean","description":"If `true`, validates the specified configuration without creating the Collection. If the specified configuration is valid, the endpoint returns a partial response without the Collection. If the specified configuration is invalid, the endpoint returns an error."}},"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the Collection was created. Cannot be set by clients.","readOnly":true},"description":{"type":"string","description":"A description of the collection."},"name":{"type":"string","description":"The name of the Collection. You can modify this value after the Collection is created."},"notification_policy_slug":{"type":"string","description":"The slug of the default notification policy for monitors in this collection.\nThis value is only required when the collection contains monitors and one\nor more of those monitors don't explicitly reference a policy. This value does\nnot override the policy used when a monitor explicitly references a different\npolicy."},"slug":{"type":"string","description":"The unique identifier of the Collection. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Collection is created."},"team_slug":{"type":"string","description":"The slug of the team that the collection belongs to."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the Collection was last updated. Cannot be set by clients.","readOnly":true}}}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: false,
         destructive: false,
@@ -583,86 +372,8 @@ pub static UPDATE_A_CHRONOSPHERE_COLLECTION_BY_ID: ::mcpgen_runtime::Tool = ::mc
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "collections",
     tags: &["admin", "collections"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "string",
-      "description": "The collection's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed collection."
-    },
-    "description": {
-      "type": "string",
-      "description": "A description of the collection."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the Collection. You can modify this value after the Collection is created."
-    },
-    "notification_policy_slug": {
-      "type": "string",
-      "description": "The slug of the default notification policy for monitors in this collection.\nThis value is only required when the collection contains monitors and one\nor more of those monitors don't explicitly reference a policy. This value does\nnot override the policy used when a monitor explicitly references a different\npolicy."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the Collection. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Collection is created."
-    },
-    "team_slug": {
-      "type": "string",
-      "description": "The slug of the team that the collection belongs to."
-    },
-    "create_if_missing": {
-      "type": "boolean",
-      "description": "If `true`, the Collection will be created if it does not already exist, identified by `slug`. If `false`, an error will be returned if the Collection does not already exist."
-    },
-    "dry_run": {
-      "type": "boolean",
-      "description": "If `true`, validates the specified configuration without creating or updating the Collection. If the specified configuration is valid, the endpoint returns a partial response without the Collection. If the specified configuration is invalid, the endpoint returns an error."
-    }
-  },
-  "required": [
-    "id"
-  ],
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "created_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the Collection was created. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "description": {
-      "type": "string",
-      "description": "A description of the collection."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the Collection. You can modify this value after the Collection is created."
-    },
-    "notification_policy_slug": {
-      "type": "string",
-      "description": "The slug of the default notification policy for monitors in this collection.\nThis value is only required when the collection contains monitors and one\nor more of those monitors don't explicitly reference a policy. This value does\nnot override the policy used when a monitor explicitly references a different\npolicy."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the Collection. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Collection is created."
-    },
-    "team_slug": {
-      "type": "string",
-      "description": "The slug of the team that the collection belongs to."
-    },
-    "updated_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the Collection was last updated. Cannot be set by clients.",
-      "readOnly": true
-    }
-  }
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"string","description":"The collection's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed collection."},"description":{"type":"string","description":"A description of the collection."},"name":{"type":"string","description":"The name of the Collection. You can modify this value after the Collection is created."},"notification_policy_slug":{"type":"string","description":"The slug of the default notification policy for monitors in this collection.\nThis value is only required when the collection contains monitors and one\nor more of those monitors don't explicitly reference a policy. This value does\nnot override the policy used when a monitor explicitly references a different\npolicy."},"slug":{"type":"string","description":"The unique identifier of the Collection. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Collection is created."},"team_slug":{"type":"string","description":"The slug of the team that the collection belongs to."},"create_if_missing":{"type":"boolean","description":"If `true`, the Collection will be created if it does not already exist, identified by `slug`. If `false`, an error will be returned if the Collection does not already exist."},"dry_run":{"type":"boolean","description":"If `true`, validates the specified configuration without creating or updating the Collection. If the specified configuration is valid, the endpoint returns a partial response without the Collection. If the specified configuration is invalid, the endpoint returns an error."}},"required":["id"],"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the Collection was created. Cannot be set by clients.","readOnly":true},"description":{"type":"string","description":"A description of the collection."},"name":{"type":"string","description":"The name of the Collection. You can modify this value after the Collection is created."},"notification_policy_slug":{"type":"string","description":"The slug of the default notification policy for monitors in this collection.\nThis value is only required when the collection contains monitors and one\nor more of those monitors don't explicitly reference a policy. This value does\nnot override the policy used when a monitor explicitly references a different\npolicy."},"slug":{"type":"string","description":"The unique identifier of the Collection. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Collection is created."},"team_slug":{"type":"string","description":"The slug of the team that the collection belongs to."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the Collection was last updated. Cannot be set by clients.","readOnly":true}}}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: false,
         destructive: true,
@@ -715,25 +426,8 @@ pub static DELETE_A_CHRONOSPHERE_COLLECTION_BY_ID: ::mcpgen_runtime::Tool = ::mc
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "collections",
     tags: &["admin", "collections"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "string",
-      "description": "The collection's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed collection."
-    }
-  },
-  "required": [
-    "id"
-  ],
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "description": "The upstream's reply as it came (`{}` when it had no body)."
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"string","description":"The collection's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed collection."}},"required":["id"],"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","description":"The upstream's reply as it came (`{}` when it had no body)."}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: false,
         destructive: true,

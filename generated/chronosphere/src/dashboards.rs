@@ -133,110 +133,8 @@ Results come one page at a time: to get the next page, pass the previous page's 
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "dashboards",
     tags: &["dashboards"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "collection_slugs": {
-      "type": "array",
-      "items": {
-        "type": "string"
-      },
-      "description": "Filters results by collection_slug, where any Dashboard with a matching collection_slug in the given list (and matches all other filters) will be returned."
-    },
-    "include_dashboard_json": {
-      "type": "boolean",
-      "description": "Optional. Flag to populate the `dashboard_json` field of the returned\ndashboards. By default, `dashboard_json` is empty."
-    },
-    "names": {
-      "type": "array",
-      "items": {
-        "type": "string"
-      },
-      "description": "Filters results by name, where any Dashboard with a matching name in the given list (and matches all other filters) will be returned."
-    },
-    "slugs": {
-      "type": "array",
-      "items": {
-        "type": "string"
-      },
-      "description": "Filters results by slug, where any Dashboard with a matching slug in the given list (and matches all other filters) will be returned."
-    },
-    "limit": {
-      "type": "integer",
-      "minimum": 1,
-      "description": "The most dashboards to return in this page; leave it out for the upstream's default page size."
-    },
-    "next_cursor": {
-      "type": "string",
-      "description": "Pass the previous page's `next_cursor` back unchanged to get the next page; leave it out for the first page."
-    }
-  },
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "result": {
-      "type": "array",
-      "items": {
-        "type": "object",
-        "properties": {
-          "collection": {
-            "type": "object",
-            "properties": {
-              "slug": {
-                "type": "string"
-              },
-              "type": {
-                "type": "string",
-                "description": "Type values must match entitiespb.Collection.CollectionType."
-              }
-            }
-          },
-          "collection_slug": {
-            "type": "string",
-            "description": "Optional. Slug of the collection the dashboard belongs to."
-          },
-          "created_at": {
-            "type": "string",
-            "format": "date-time",
-            "description": "Timestamp of when the Dashboard was created. Cannot be set by clients.",
-            "readOnly": true
-          },
-          "dashboard_json": {
-            "type": "string",
-            "description": "Raw JSON representation that defines the structure of the dashboard."
-          },
-          "labels": {
-            "description": "Optional. Defines tags that add metadata about the dashboard. A map from names to string values."
-          },
-          "name": {
-            "type": "string",
-            "description": "The name of the Dashboard. You can modify this value after the Dashboard is created."
-          },
-          "slug": {
-            "type": "string",
-            "description": "The unique identifier of the Dashboard. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Dashboard is created."
-          },
-          "updated_at": {
-            "type": "string",
-            "format": "date-time",
-            "description": "Timestamp of when the Dashboard was last updated. Cannot be set by clients.",
-            "readOnly": true
-          }
-        }
-      }
-    },
-    "next_cursor": {
-      "description": "A string to pass back unchanged as the `next_cursor` argument to get the next page; null on the last page."
-    }
-  },
-  "required": [
-    "result"
-  ]
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"collection_slugs":{"type":"array","items":{"type":"string"},"description":"Filters results by collection_slug, where any Dashboard with a matching collection_slug in the given list (and matches all other filters) will be returned."},"include_dashboard_json":{"type":"boolean","description":"Optional. Flag to populate the `dashboard_json` field of the returned\ndashboards. By default, `dashboard_json` is empty."},"names":{"type":"array","items":{"type":"string"},"description":"Filters results by name, where any Dashboard with a matching name in the given list (and matches all other filters) will be returned."},"slugs":{"type":"array","items":{"type":"string"},"description":"Filters results by slug, where any Dashboard with a matching slug in the given list (and matches all other filters) will be returned."},"limit":{"type":"integer","minimum":1,"description":"The most dashboards to return in this page; leave it out for the upstream's default page size."},"next_cursor":{"type":"string","description":"Pass the previous page's `next_cursor` back unchanged to get the next page; leave it out for the first page."}},"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"result":{"type":"array","items":{"type":"object","properties":{"collection":{"type":"object","properties":{"slug":{"type":"string"},"type":{"type":"string","description":"Type values must match entitiespb.Collection.CollectionType."}}},"collection_slug":{"type":"string","description":"Optional. Slug of the collection the dashboard belongs to."},"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the Dashboard was created. Cannot be set by clients.","readOnly":true},"dashboard_json":{"type":"string","description":"Raw JSON representation that defines the structure of the dashboard."},"labels":{"description":"Optional. Defines tags that add metadata about the dashboard. A map from names to string values."},"name":{"type":"string","description":"The name of the Dashboard. You can modify this value after the Dashboard is created."},"slug":{"type":"string","description":"The unique identifier of the Dashboard. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Dashboard is created."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the Dashboard was last updated. Cannot be set by clients.","readOnly":true}}}},"next_cursor":{"description":"A string to pass back unchanged as the `next_cursor` argument to get the next page; null on the last page."}},"required":["result"]}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: true,
         destructive: false,
@@ -289,69 +187,8 @@ pub static GET_SINGLE_CHRONOSPHERE_DASHBOARD_BY_ID: ::mcpgen_runtime::Tool = ::m
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "dashboards",
     tags: &["dashboards"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "string",
-      "description": "The dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed dashboard."
-    }
-  },
-  "required": [
-    "id"
-  ],
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "collection": {
-      "type": "object",
-      "properties": {
-        "slug": {
-          "type": "string"
-        },
-        "type": {
-          "type": "string",
-          "description": "Type values must match entitiespb.Collection.CollectionType."
-        }
-      }
-    },
-    "collection_slug": {
-      "type": "string",
-      "description": "Optional. Slug of the collection the dashboard belongs to."
-    },
-    "created_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the Dashboard was created. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "dashboard_json": {
-      "type": "string",
-      "description": "Raw JSON representation that defines the structure of the dashboard."
-    },
-    "labels": {
-      "description": "Optional. Defines tags that add metadata about the dashboard. A map from names to string values."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the Dashboard. You can modify this value after the Dashboard is created."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the Dashboard. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Dashboard is created."
-    },
-    "updated_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the Dashboard was last updated. Cannot be set by clients.",
-      "readOnly": true
-    }
-  }
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"string","description":"The dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed dashboard."}},"required":["id"],"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"collection":{"type":"object","properties":{"slug":{"type":"string"},"type":{"type":"string","description":"Type values must match entitiespb.Collection.CollectionType."}}},"collection_slug":{"type":"string","description":"Optional. Slug of the collection the dashboard belongs to."},"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the Dashboard was created. Cannot be set by clients.","readOnly":true},"dashboard_json":{"type":"string","description":"Raw JSON representation that defines the structure of the dashboard."},"labels":{"description":"Optional. Defines tags that add metadata about the dashboard. A map from names to string values."},"name":{"type":"string","description":"The name of the Dashboard. You can modify this value after the Dashboard is created."},"slug":{"type":"string","description":"The unique identifier of the Dashboard. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Dashboard is created."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the Dashboard was last updated. Cannot be set by clients.","readOnly":true}}}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: true,
         destructive: false,
@@ -447,101 +284,8 @@ pub static CREATE_A_CHRONOSPHERE_DASHBOARD: ::mcpgen_runtime::Tool = ::mcpgen_ru
     method: ::mcpgen_runtime::MethodKind::Create,
     resource: "dashboards",
     tags: &["dashboards"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "collection": {
-      "type": "object",
-      "properties": {
-        "slug": {
-          "type": "string"
-        },
-        "type": {
-          "type": "string",
-          "enum": [
-            "SIMPLE",
-            "SERVICE"
-          ],
-          "description": "Type values must match entitiespb.Collection.CollectionType."
-        }
-      }
-    },
-    "collection_slug": {
-      "type": "string",
-      "description": "Optional. Slug of the collection the dashboard belongs to."
-    },
-    "dashboard_json": {
-      "type": "string",
-      "description": "Raw JSON representation that defines the structure of the dashboard."
-    },
-    "labels": {
-      "description": "Optional. Defines tags that add metadata about the dashboard. A map from names to string values."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the Dashboard. You can modify this value after the Dashboard is created."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the Dashboard. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Dashboard is created."
-    },
-    "dry_run": {
-      "type": "boolean",
-      "description": "If `true`, validates the specified configuration without creating the Dashboard. If the specified configuration is valid, the endpoint returns a partial response without the Dashboard. If the specified configuration is invalid, the endpoint returns an error."
-    }
-  },
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "collection": {
-      "type": "object",
-      "properties": {
-        "slug": {
-          "type": "string"
-        },
-        "type": {
-          "type": "string",
-          "description": "Type values must match entitiespb.Collection.CollectionType."
-        }
-      }
-    },
-    "collection_slug": {
-      "type": "string",
-      "description": "Optional. Slug of the collection the dashboard belongs to."
-    },
-    "created_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the Dashboard was created. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "dashboard_json": {
-      "type": "string",
-      "description": "Raw JSON representation that defines the structure of the dashboard."
-    },
-    "labels": {
-      "description": "Optional. Defines tags that add metadata about the dashboard. A map from names to string values."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the Dashboard. You can modify this value after the Dashboard is created."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the Dashboard. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Dashboard is created."
-    },
-    "updated_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the Dashboard was last updated. Cannot be set by clients.",
-      "readOnly": true
-    }
-  }
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"collection":{"type":"object","properties":{"slug":{"type":"string"},"type":{"type":"string","enum":["SIMPLE","SERVICE"],"description":"Type values must match entitiespb.Collection.CollectionType."}}},"collection_slug":{"type":"string","description":"Optional. Slug of the collection the dashboard belongs to."},"dashboard_json":{"type":"string","description":"Raw JSON representation that defines the structure of the dashboard."},"labels":{"description":"Optional. Defines tags that add metadata about the dashboard. A map from names to string values."},"name":{"type":"string","description":"The name of the Dashboard. You can modify this value after the Dashboard is created."},"slug":{"type":"string","description":"The unique identifier of the Dashboard. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Dashboard is created."},"dry_run":{"type":"boolean","description":"If `true`, validates the specified configuration without creating the Dashboard. If the specified configuration is valid, the endpoint returns a partial response without the Dashboard. If the specified configuration is invalid, the endpoint returns an error."}},"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"collection":{"type":"object","properties":{"slug":{"type":"string"},"type":{"type":"string","description":"Type values must match entitiespb.Collection.CollectionType."}}},"collection_slug":{"type":"string","description":"Optional. Slug of the collection the dashboard belongs to."},"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the Dashboard was created. Cannot be set by clients.","readOnly":true},"dashboard_json":{"type":"string","description":"Raw JSON representation that defines the structure of the dashboard."},"labels":{"description":"Optional. Defines tags that add metadata about the dashboard. A map from names to string values."},"name":{"type":"string","description":"The name of the Dashboard. You can modify this value after the Dashboard is created."},"slug":{"type":"string","description":"The unique identifier of the Dashboard. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Dashboard is created."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the Dashboard was last updated. Cannot be set by clients.","readOnly":true}}}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: false,
         destructive: false,
@@ -657,112 +401,8 @@ pub static UPDATE_A_CHRONOSPHERE_DASHBOARD_BY_ID: ::mcpgen_runtime::Tool = ::mcp
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "dashboards",
     tags: &["dashboards"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "string",
-      "description": "The dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed dashboard."
-    },
-    "collection": {
-      "type": "object",
-      "properties": {
-        "slug": {
-          "type": "string"
-        },
-        "type": {
-          "type": "string",
-          "enum": [
-            "SIMPLE",
-            "SERVICE"
-          ],
-          "description": "Type values must match entitiespb.Collection.CollectionType."
-        }
-      }
-    },
-    "collection_slug": {
-      "type": "string",
-      "description": "Optional. Slug of the collection the dashboard belongs to."
-    },
-    "dashboard_json": {
-      "type": "string",
-      "description": "Raw JSON representation that defines the structure of the dashboard."
-    },
-    "labels": {
-      "description": "Optional. Defines tags that add metadata about the dashboard. A map from names to string values."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the Dashboard. You can modify this value after the Dashboard is created."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the Dashboard. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Dashboard is created."
-    },
-    "create_if_missing": {
-      "type": "boolean",
-      "description": "If `true`, the Dashboard will be created if it does not already exist, identified by `slug`. If `false`, an error will be returned if the Dashboard does not already exist."
-    },
-    "dry_run": {
-      "type": "boolean",
-      "description": "If `true`, validates the specified configuration without creating or updating the Dashboard. If the specified configuration is valid, the endpoint returns a partial response without the Dashboard. If the specified configuration is invalid, the endpoint returns an error."
-    }
-  },
-  "required": [
-    "id"
-  ],
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "collection": {
-      "type": "object",
-      "properties": {
-        "slug": {
-          "type": "string"
-        },
-        "type": {
-          "type": "string",
-          "description": "Type values must match entitiespb.Collection.CollectionType."
-        }
-      }
-    },
-    "collection_slug": {
-      "type": "string",
-      "description": "Optional. Slug of the collection the dashboard belongs to."
-    },
-    "created_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the Dashboard was created. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "dashboard_json": {
-      "type": "string",
-      "description": "Raw JSON representation that defines the structure of the dashboard."
-    },
-    "labels": {
-      "description": "Optional. Defines tags that add metadata about the dashboard. A map from names to string values."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the Dashboard. You can modify this value after the Dashboard is created."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the Dashboard. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Dashboard is created."
-    },
-    "updated_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the Dashboard was last updated. Cannot be set by clients.",
-      "readOnly": true
-    }
-  }
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"string","description":"The dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed dashboard."},"collection":{"type":"object","properties":{"slug":{"type":"string"},"type":{"type":"string","enum":["SIMPLE","SERVICE"],"description":"Type values must match entitiespb.Collection.CollectionType."}}},"collection_slug":{"type":"string","description":"Optional. Slug of the collection the dashboard belongs to."},"dashboard_json":{"type":"string","description":"Raw JSON representation that defines the structure of the dashboard."},"labels":{"description":"Optional. Defines tags that add metadata about the dashboard. A map from names to string values."},"name":{"type":"string","description":"The name of the Dashboard. You can modify this value after the Dashboard is created."},"slug":{"type":"string","description":"The unique identifier of the Dashboard. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Dashboard is created."},"create_if_missing":{"type":"boolean","description":"If `true`, the Dashboard will be created if it does not already exist, identified by `slug`. If `false`, an error will be returned if the Dashboard does not already exist."},"dry_run":{"type":"boolean","description":"If `true`, validates the specified configuration without creating or updating the Dashboard. If the specified configuration is valid, the endpoint returns a partial response without the Dashboard. If the specified configuration is invalid, the endpoint returns an error."}},"required":["id"],"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"collection":{"type":"object","properties":{"slug":{"type":"string"},"type":{"type":"string","description":"Type values must match entitiespb.Collection.CollectionType."}}},"collection_slug":{"type":"string","description":"Optional. Slug of the collection the dashboard belongs to."},"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the Dashboard was created. Cannot be set by clients.","readOnly":true},"dashboard_json":{"type":"string","description":"Raw JSON representation that defines the structure of the dashboard."},"labels":{"description":"Optional. Defines tags that add metadata about the dashboard. A map from names to string values."},"name":{"type":"string","description":"The name of the Dashboard. You can modify this value after the Dashboard is created."},"slug":{"type":"string","description":"The unique identifier of the Dashboard. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Dashboard is created."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the Dashboard was last updated. Cannot be set by clients.","readOnly":true}}}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: false,
         destructive: true,
@@ -815,25 +455,8 @@ pub static DELETE_A_CHRONOSPHERE_DASHBOARD_BY_ID: ::mcpgen_runtime::Tool = ::mcp
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "dashboards",
     tags: &["dashboards"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "string",
-      "description": "The dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed dashboard."
-    }
-  },
-  "required": [
-    "id"
-  ],
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "description": "The upstream's reply as it came (`{}` when it had no body)."
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"string","description":"The dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed dashboard."}},"required":["id"],"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","description":"The upstream's reply as it came (`{}` when it had no body)."}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: false,
         destructive: true,

@@ -104,87 +104,8 @@ Results come one page at a time: to get the next page, pass the previous page's 
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "log_retention_configs",
     tags: &["log_retention_configs", "logs"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "names": {
-      "type": "array",
-      "items": {
-        "type": "string"
-      },
-      "description": "Filters results by name, where any LogRetentionConfig with a matching name in the given list (and matches all other filters) will be returned."
-    },
-    "slugs": {
-      "type": "array",
-      "items": {
-        "type": "string"
-      },
-      "description": "Filters results by slug, where any LogRetentionConfig with a matching slug in the given list (and matches all other filters) will be returned."
-    },
-    "limit": {
-      "type": "integer",
-      "minimum": 1,
-      "description": "The most log retention configs to return in this page; leave it out for the upstream's default page size."
-    },
-    "next_cursor": {
-      "type": "string",
-      "description": "Pass the previous page's `next_cursor` back unchanged to get the next page; leave it out for the first page."
-    }
-  },
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "result": {
-      "type": "array",
-      "items": {
-        "type": "object",
-        "properties": {
-          "created_at": {
-            "type": "string",
-            "format": "date-time",
-            "description": "Timestamp of when the LogRetentionConfig was created. Cannot be set by clients.",
-            "readOnly": true
-          },
-          "filter": {
-            "type": "string",
-            "description": "Log query filter. Only matching logs will have the retention config applied."
-          },
-          "mode": {
-            "type": "string"
-          },
-          "name": {
-            "type": "string",
-            "description": "The name of the LogRetentionConfig. You can modify this value after the LogRetentionConfig is created."
-          },
-          "retention_days": {
-            "type": "integer",
-            "description": "Number of days to retain matching logs in long-term (Iceberg) storage\nafter they are exported. Once this period elapses, data is expired from\nIceberg by the IcebergDeleter."
-          },
-          "slug": {
-            "type": "string",
-            "description": "The unique identifier of the LogRetentionConfig. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the LogRetentionConfig is created."
-          },
-          "updated_at": {
-            "type": "string",
-            "format": "date-time",
-            "description": "Timestamp of when the LogRetentionConfig was last updated. Cannot be set by clients.",
-            "readOnly": true
-          }
-        }
-      }
-    },
-    "next_cursor": {
-      "description": "A string to pass back unchanged as the `next_cursor` argument to get the next page; null on the last page."
-    }
-  },
-  "required": [
-    "result"
-  ]
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"names":{"type":"array","items":{"type":"string"},"description":"Filters results by name, where any LogRetentionConfig with a matching name in the given list (and matches all other filters) will be returned."},"slugs":{"type":"array","items":{"type":"string"},"description":"Filters results by slug, where any LogRetentionConfig with a matching slug in the given list (and matches all other filters) will be returned."},"limit":{"type":"integer","minimum":1,"description":"The most log retention configs to return in this page; leave it out for the upstream's default page size."},"next_cursor":{"type":"string","description":"Pass the previous page's `next_cursor` back unchanged to get the next page; leave it out for the first page."}},"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"result":{"type":"array","items":{"type":"object","properties":{"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the LogRetentionConfig was created. Cannot be set by clients.","readOnly":true},"filter":{"type":"string","description":"Log query filter. Only matching logs will have the retention config applied."},"mode":{"type":"string"},"name":{"type":"string","description":"The name of the LogRetentionConfig. You can modify this value after the LogRetentionConfig is created."},"retention_days":{"type":"integer","description":"Number of days to retain matching logs in long-term (Iceberg) storage\nafter they are exported. Once this period elapses, data is expired from\nIceberg by the IcebergDeleter."},"slug":{"type":"string","description":"The unique identifier of the LogRetentionConfig. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the LogRetentionConfig is created."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the LogRetentionConfig was last updated. Cannot be set by clients.","readOnly":true}}}},"next_cursor":{"description":"A string to pass back unchanged as the `next_cursor` argument to get the next page; null on the last page."}},"required":["result"]}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: true,
         destructive: false,
@@ -237,57 +158,8 @@ pub static GET_SINGLE_CHRONOSPHERE_LOG_RETENTION_CONFIG_BY_ID: ::mcpgen_runtime:
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "log_retention_configs",
     tags: &["log_retention_configs", "logs"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "string",
-      "description": "The log retention configuration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed log retention configuration."
-    }
-  },
-  "required": [
-    "id"
-  ],
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "created_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the LogRetentionConfig was created. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "filter": {
-      "type": "string",
-      "description": "Log query filter. Only matching logs will have the retention config applied."
-    },
-    "mode": {
-      "type": "string"
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the LogRetentionConfig. You can modify this value after the LogRetentionConfig is created."
-    },
-    "retention_days": {
-      "type": "integer",
-      "description": "Number of days to retain matching logs in long-term (Iceberg) storage\nafter they are exported. Once this period elapses, data is expired from\nIceberg by the IcebergDeleter."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the LogRetentionConfig. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the LogRetentionConfig is created."
-    },
-    "updated_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the LogRetentionConfig was last updated. Cannot be set by clients.",
-      "readOnly": true
-    }
-  }
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"string","description":"The log retention configuration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed log retention configuration."}},"required":["id"],"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the LogRetentionConfig was created. Cannot be set by clients.","readOnly":true},"filter":{"type":"string","description":"Log query filter. Only matching logs will have the retention config applied."},"mode":{"type":"string"},"name":{"type":"string","description":"The name of the LogRetentionConfig. You can modify this value after the LogRetentionConfig is created."},"retention_days":{"type":"integer","description":"Number of days to retain matching logs in long-term (Iceberg) storage\nafter they are exported. Once this period elapses, data is expired from\nIceberg by the IcebergDeleter."},"slug":{"type":"string","description":"The unique identifier of the LogRetentionConfig. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the LogRetentionConfig is created."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the LogRetentionConfig was last updated. Cannot be set by clients.","readOnly":true}}}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: true,
         destructive: false,
@@ -379,77 +251,8 @@ pub static CREATE_A_CHRONOSPHERE_LOG_RETENTION_CONFIG: ::mcpgen_runtime::Tool = 
     method: ::mcpgen_runtime::MethodKind::Create,
     resource: "log_retention_configs",
     tags: &["log_retention_configs", "logs"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "filter": {
-      "type": "string",
-      "description": "Log query filter. Only matching logs will have the retention config applied."
-    },
-    "mode": {
-      "type": "string",
-      "enum": [
-        "ENABLED",
-        "DISABLED"
-      ]
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the LogRetentionConfig. You can modify this value after the LogRetentionConfig is created."
-    },
-    "retention_days": {
-      "type": "integer",
-      "description": "Number of days to retain matching logs in long-term (Iceberg) storage\nafter they are exported. Once this period elapses, data is expired from\nIceberg by the IcebergDeleter."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the LogRetentionConfig. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the LogRetentionConfig is created."
-    },
-    "dry_run": {
-      "type": "boolean",
-      "description": "If `true`, validates the specified configuration without creating the LogRetentionConfig. If the specified configuration is valid, the endpoint returns a partial response without the LogRetentionConfig. If the specified configuration is invalid, the endpoint returns an error."
-    }
-  },
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "created_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the LogRetentionConfig was created. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "filter": {
-      "type": "string",
-      "description": "Log query filter. Only matching logs will have the retention config applied."
-    },
-    "mode": {
-      "type": "string"
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the LogRetentionConfig. You can modify this value after the LogRetentionConfig is created."
-    },
-    "retention_days": {
-      "type": "integer",
-      "description": "Number of days to retain matching logs in long-term (Iceberg) storage\nafter they are exported. Once this period elapses, data is expired from\nIceberg by the IcebergDeleter."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the LogRetentionConfig. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the LogRetentionConfig is created."
-    },
-    "updated_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the LogRetentionConfig was last updated. Cannot be set by clients.",
-      "readOnly": true
-    }
-  }
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"filter":{"type":"string","description":"Log query filter. Only matching logs will have the retention config applied."},"mode":{"type":"string","enum":["ENABLED","DISABLED"]},"name":{"type":"string","description":"The name of the LogRetentionConfig. You can modify this value after the LogRetentionConfig is created."},"retention_days":{"type":"integer","description":"Number of days to retain matching logs in long-term (Iceberg) storage\nafter they are exported. Once this period elapses, data is expired from\nIceberg by the IcebergDeleter."},"slug":{"type":"string","description":"The unique identifier of the LogRetentionConfig. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the LogRetentionConfig is created."},"dry_run":{"type":"boolean","description":"If `true`, validates the specified configuration without creating the LogRetentionConfig. If the specified configuration is valid, the endpoint returns a partial response without the LogRetentionConfig. If the specified configuration is invalid, the endpoint returns an error."}},"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the LogRetentionConfig was created. Cannot be set by clients.","readOnly":true},"filter":{"type":"string","description":"Log query filter. Only matching logs will have the retention config applied."},"mode":{"type":"string"},"name":{"type":"string","description":"The name of the LogRetentionConfig. You can modify this value after the LogRetentionConfig is created."},"retention_days":{"type":"integer","description":"Number of days to retain matching logs in long-term (Iceberg) storage\nafter they are exported. Once this period elapses, data is expired from\nIceberg by the IcebergDeleter."},"slug":{"type":"string","description":"The unique identifier of the LogRetentionConfig. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the LogRetentionConfig is created."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the LogRetentionConfig was last updated. Cannot be set by clients.","readOnly":true}}}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: false,
         destructive: false,
@@ -562,88 +365,8 @@ pub static UPDATE_A_CHRONOSPHERE_LOG_RETENTION_CONFIG_BY_ID: ::mcpgen_runtime::T
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "log_retention_configs",
     tags: &["log_retention_configs", "logs"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "string",
-      "description": "The log retention configuration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed log retention configuration."
-    },
-    "filter": {
-      "type": "string",
-      "description": "Log query filter. Only matching logs will have the retention config applied."
-    },
-    "mode": {
-      "type": "string",
-      "enum": [
-        "ENABLED",
-        "DISABLED"
-      ]
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the LogRetentionConfig. You can modify this value after the LogRetentionConfig is created."
-    },
-    "retention_days": {
-      "type": "integer",
-      "description": "Number of days to retain matching logs in long-term (Iceberg) storage\nafter they are exported. Once this period elapses, data is expired from\nIceberg by the IcebergDeleter."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the LogRetentionConfig. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the LogRetentionConfig is created."
-    },
-    "create_if_missing": {
-      "type": "boolean",
-      "description": "If `true`, the LogRetentionConfig will be created if it does not already exist, identified by `slug`. If `false`, an error will be returned if the LogRetentionConfig does not already exist."
-    },
-    "dry_run": {
-      "type": "boolean",
-      "description": "If `true`, validates the specified configuration without creating or updating the LogRetentionConfig. If the specified configuration is valid, the endpoint returns a partial response without the LogRetentionConfig. If the specified configuration is invalid, the endpoint returns an error."
-    }
-  },
-  "required": [
-    "id"
-  ],
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "created_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the LogRetentionConfig was created. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "filter": {
-      "type": "string",
-      "description": "Log query filter. Only matching logs will have the retention config applied."
-    },
-    "mode": {
-      "type": "string"
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the LogRetentionConfig. You can modify this value after the LogRetentionConfig is created."
-    },
-    "retention_days": {
-      "type": "integer",
-      "description": "Number of days to retain matching logs in long-term (Iceberg) storage\nafter they are exported. Once this period elapses, data is expired from\nIceberg by the IcebergDeleter."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the LogRetentionConfig. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the LogRetentionConfig is created."
-    },
-    "updated_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the LogRetentionConfig was last updated. Cannot be set by clients.",
-      "readOnly": true
-    }
-  }
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"string","description":"The log retention configuration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed log retention configuration."},"filter":{"type":"string","description":"Log query filter. Only matching logs will have the retention config applied."},"mode":{"type":"string","enum":["ENABLED","DISABLED"]},"name":{"type":"string","description":"The name of the LogRetentionConfig. You can modify this value after the LogRetentionConfig is created."},"retention_days":{"type":"integer","description":"Number of days to retain matching logs in long-term (Iceberg) storage\nafter they are exported. Once this period elapses, data is expired from\nIceberg by the IcebergDeleter."},"slug":{"type":"string","description":"The unique identifier of the LogRetentionConfig. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the LogRetentionConfig is created."},"create_if_missing":{"type":"boolean","description":"If `true`, the LogRetentionConfig will be created if it does not already exist, identified by `slug`. If `false`, an error will be returned if the LogRetentionConfig does not already exist."},"dry_run":{"type":"boolean","description":"If `true`, validates the specified configuration without creating or updating the LogRetentionConfig. If the specified configuration is valid, the endpoint returns a partial response without the LogRetentionConfig. If the specified configuration is invalid, the endpoint returns an error."}},"required":["id"],"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the LogRetentionConfig was created. Cannot be set by clients.","readOnly":true},"filter":{"type":"string","description":"Log query filter. Only matching logs will have the retention config applied."},"mode":{"type":"string"},"name":{"type":"string","description":"The name of the LogRetentionConfig. You can modify this value after the LogRetentionConfig is created."},"retention_days":{"type":"integer","description":"Number of days to retain matching logs in long-term (Iceberg) storage\nafter they are exported. Once this period elapses, data is expired from\nIceberg by the IcebergDeleter."},"slug":{"type":"string","description":"The unique identifier of the LogRetentionConfig. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the LogRetentionConfig is created."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the LogRetentionConfig was last updated. Cannot be set by clients.","readOnly":true}}}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: false,
         destructive: true,
@@ -696,25 +419,8 @@ pub static DELETE_A_CHRONOSPHERE_LOG_RETENTION_CONFIG_BY_ID: ::mcpgen_runtime::T
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "log_retention_configs",
     tags: &["log_retention_configs", "logs"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "string",
-      "description": "The log retention configuration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed log retention configuration."
-    }
-  },
-  "required": [
-    "id"
-  ],
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "description": "The upstream's reply as it came (`{}` when it had no body)."
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"string","description":"The log retention configuration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed log retention configuration."}},"required":["id"],"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","description":"The upstream's reply as it came (`{}` when it had no body)."}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: false,
         destructive: true,

@@ -96,52 +96,8 @@ pub static GET_SINGLE_CHRONOSPHERE_OTEL_METRICS_INGESTION: ::mcpgen_runtime::Too
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "otel_metrics_ingestion",
     tags: &["metrics", "otel_metrics_ingestion"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {},
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "created_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the OtelMetricsIngestion was created. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "resource_attributes": {
-      "type": "object",
-      "properties": {
-        "exclude_keys": {
-          "type": "array",
-          "items": {
-            "type": "string"
-          },
-          "description": "Specifies resource attributes to exclude. If a resource attribute's key\nmatches any of the strings in this array, that resource attribute is\nexcluded."
-        },
-        "filter_mode": {
-          "type": "string"
-        },
-        "flatten_mode": {
-          "type": "string"
-        },
-        "generate_target_info": {
-          "type": "boolean",
-          "description": "If `true`, generates a `target_info` time series with labels derived from\nresource attributes. The `filter_mode` and `exclude_keys` settings apply\nin the same manner that they apply to the `flatten` operation. Default:\n`false`."
-        }
-      }
-    },
-    "updated_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the OtelMetricsIngestion was last updated. Cannot be set by clients.",
-      "readOnly": true
-    }
-  }
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{},"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the OtelMetricsIngestion was created. Cannot be set by clients.","readOnly":true},"resource_attributes":{"type":"object","properties":{"exclude_keys":{"type":"array","items":{"type":"string"},"description":"Specifies resource attributes to exclude. If a resource attribute's key\nmatches any of the strings in this array, that resource attribute is\nexcluded."},"filter_mode":{"type":"string"},"flatten_mode":{"type":"string"},"generate_target_info":{"type":"boolean","description":"If `true`, generates a `target_info` time series with labels derived from\nresource attributes. The `filter_mode` and `exclude_keys` settings apply\nin the same manner that they apply to the `flatten` operation. Default:\n`false`."}}},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the OtelMetricsIngestion was last updated. Cannot be set by clients.","readOnly":true}}}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: true,
         destructive: false,
@@ -199,88 +155,8 @@ pub static CREATE_A_CHRONOSPHERE_OTEL_METRICS_INGESTION: ::mcpgen_runtime::Tool 
     method: ::mcpgen_runtime::MethodKind::Create,
     resource: "otel_metrics_ingestion",
     tags: &["metrics", "otel_metrics_ingestion"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "resource_attributes": {
-      "type": "object",
-      "properties": {
-        "exclude_keys": {
-          "type": "array",
-          "items": {
-            "type": "string"
-          },
-          "description": "Specifies resource attributes to exclude. If a resource attribute's key\nmatches any of the strings in this array, that resource attribute is\nexcluded."
-        },
-        "filter_mode": {
-          "type": "string",
-          "enum": [
-            "APPEND_DEFAULT_EXCLUDE_KEYS",
-            "CUSTOM_EXCLUDE_KEYS"
-          ]
-        },
-        "flatten_mode": {
-          "type": "string",
-          "enum": [
-            "MERGE",
-            "OVERWRITE",
-            "IGNORE"
-          ]
-        },
-        "generate_target_info": {
-          "type": "boolean",
-          "description": "If `true`, generates a `target_info` time series with labels derived from\nresource attributes. The `filter_mode` and `exclude_keys` settings apply\nin the same manner that they apply to the `flatten` operation. Default:\n`false`."
-        }
-      }
-    },
-    "dry_run": {
-      "type": "boolean",
-      "description": "If `true`, validates the specified configuration without creating the OtelMetricsIngestion. If the specified configuration is valid, the endpoint returns a partial response without the OtelMetricsIngestion. If the specified configuration is invalid, the endpoint returns an error."
-    }
-  },
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "created_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the OtelMetricsIngestion was created. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "resource_attributes": {
-      "type": "object",
-      "properties": {
-        "exclude_keys": {
-          "type": "array",
-          "items": {
-            "type": "string"
-          },
-          "description": "Specifies resource attributes to exclude. If a resource attribute's key\nmatches any of the strings in this array, that resource attribute is\nexcluded."
-        },
-        "filter_mode": {
-          "type": "string"
-        },
-        "flatten_mode": {
-          "type": "string"
-        },
-        "generate_target_info": {
-          "type": "boolean",
-          "description": "If `true`, generates a `target_info` time series with labels derived from\nresource attributes. The `filter_mode` and `exclude_keys` settings apply\nin the same manner that they apply to the `flatten` operation. Default:\n`false`."
-        }
-      }
-    },
-    "updated_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the OtelMetricsIngestion was last updated. Cannot be set by clients.",
-      "readOnly": true
-    }
-  }
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"resource_attributes":{"type":"object","properties":{"exclude_keys":{"type":"array","items":{"type":"string"},"description":"Specifies resource attributes to exclude. If a resource attribute's key\nmatches any of the strings in this array, that resource attribute is\nexcluded."},"filter_mode":{"type":"string","enum":["APPEND_DEFAULT_EXCLUDE_KEYS","CUSTOM_EXCLUDE_KEYS"]},"flatten_mode":{"type":"string","enum":["MERGE","OVERWRITE","IGNORE"]},"generate_target_info":{"type":"boolean","description":"If `true`, generates a `target_info` time series with labels derived from\nresource attributes. The `filter_mode` and `exclude_keys` settings apply\nin the same manner that they apply to the `flatten` operation. Default:\n`false`."}}},"dry_run":{"type":"boolean","description":"If `true`, validates the specified configuration without creating the OtelMetricsIngestion. If the specified configuration is valid, the endpoint returns a partial response without the OtelMetricsIngestion. If the specified configuration is invalid, the endpoint returns an error."}},"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the OtelMetricsIngestion was created. Cannot be set by clients.","readOnly":true},"resource_attributes":{"type":"object","properties":{"exclude_keys":{"type":"array","items":{"type":"string"},"description":"Specifies resource attributes to exclude. If a resource attribute's key\nmatches any of the strings in this array, that resource attribute is\nexcluded."},"filter_mode":{"type":"string"},"flatten_mode":{"type":"string"},"generate_target_info":{"type":"boolean","description":"If `true`, generates a `target_info` time series with labels derived from\nresource attributes. The `filter_mode` and `exclude_keys` settings apply\nin the same manner that they apply to the `flatten` operation. Default:\n`false`."}}},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the OtelMetricsIngestion was last updated. Cannot be set by clients.","readOnly":true}}}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: false,
         destructive: false,
@@ -346,92 +222,8 @@ pub static UPDATE_A_CHRONOSPHERE_OTEL_METRICS_INGESTION: ::mcpgen_runtime::Tool 
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "otel_metrics_ingestion",
     tags: &["metrics", "otel_metrics_ingestion"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "resource_attributes": {
-      "type": "object",
-      "properties": {
-        "exclude_keys": {
-          "type": "array",
-          "items": {
-            "type": "string"
-          },
-          "description": "Specifies resource attributes to exclude. If a resource attribute's key\nmatches any of the strings in this array, that resource attribute is\nexcluded."
-        },
-        "filter_mode": {
-          "type": "string",
-          "enum": [
-            "APPEND_DEFAULT_EXCLUDE_KEYS",
-            "CUSTOM_EXCLUDE_KEYS"
-          ]
-        },
-        "flatten_mode": {
-          "type": "string",
-          "enum": [
-            "MERGE",
-            "OVERWRITE",
-            "IGNORE"
-          ]
-        },
-        "generate_target_info": {
-          "type": "boolean",
-          "description": "If `true`, generates a `target_info` time series with labels derived from\nresource attributes. The `filter_mode` and `exclude_keys` settings apply\nin the same manner that they apply to the `flatten` operation. Default:\n`false`."
-        }
-      }
-    },
-    "create_if_missing": {
-      "type": "boolean",
-      "description": "If `true`, the OtelMetricsIngestion will be created if it does not already exist. If `false`, an error will be returned if the OtelMetricsIngestion does not already exist."
-    },
-    "dry_run": {
-      "type": "boolean",
-      "description": "If `true`, validates the specified configuration without creating or updating the OtelMetricsIngestion. If the specified configuration is valid, the endpoint returns a partial response without the OtelMetricsIngestion. If the specified configuration is invalid, the endpoint returns an error."
-    }
-  },
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "created_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the OtelMetricsIngestion was created. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "resource_attributes": {
-      "type": "object",
-      "properties": {
-        "exclude_keys": {
-          "type": "array",
-          "items": {
-            "type": "string"
-          },
-          "description": "Specifies resource attributes to exclude. If a resource attribute's key\nmatches any of the strings in this array, that resource attribute is\nexcluded."
-        },
-        "filter_mode": {
-          "type": "string"
-        },
-        "flatten_mode": {
-          "type": "string"
-        },
-        "generate_target_info": {
-          "type": "boolean",
-          "description": "If `true`, generates a `target_info` time series with labels derived from\nresource attributes. The `filter_mode` and `exclude_keys` settings apply\nin the same manner that they apply to the `flatten` operation. Default:\n`false`."
-        }
-      }
-    },
-    "updated_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the OtelMetricsIngestion was last updated. Cannot be set by clients.",
-      "readOnly": true
-    }
-  }
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"resource_attributes":{"type":"object","properties":{"exclude_keys":{"type":"array","items":{"type":"string"},"description":"Specifies resource attributes to exclude. If a resource attribute's key\nmatches any of the strings in this array, that resource attribute is\nexcluded."},"filter_mode":{"type":"string","enum":["APPEND_DEFAULT_EXCLUDE_KEYS","CUSTOM_EXCLUDE_KEYS"]},"flatten_mode":{"type":"string","enum":["MERGE","OVERWRITE","IGNORE"]},"generate_target_info":{"type":"boolean","description":"If `true`, generates a `target_info` time series with labels derived from\nresource attributes. The `filter_mode` and `exclude_keys` settings apply\nin the same manner that they apply to the `flatten` operation. Default:\n`false`."}}},"create_if_missing":{"type":"boolean","description":"If `true`, the OtelMetricsIngestion will be created if it does not already exist. If `false`, an error will be returned if the OtelMetricsIngestion does not already exist."},"dry_run":{"type":"boolean","description":"If `true`, validates the specified configuration without creating or updating the OtelMetricsIngestion. If the specified configuration is valid, the endpoint returns a partial response without the OtelMetricsIngestion. If the specified configuration is invalid, the endpoint returns an error."}},"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the OtelMetricsIngestion was created. Cannot be set by clients.","readOnly":true},"resource_attributes":{"type":"object","properties":{"exclude_keys":{"type":"array","items":{"type":"string"},"description":"Specifies resource attributes to exclude. If a resource attribute's key\nmatches any of the strings in this array, that resource attribute is\nexcluded."},"filter_mode":{"type":"string"},"flatten_mode":{"type":"string"},"generate_target_info":{"type":"boolean","description":"If `true`, generates a `target_info` time series with labels derived from\nresource attributes. The `filter_mode` and `exclude_keys` settings apply\nin the same manner that they apply to the `flatten` operation. Default:\n`false`."}}},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the OtelMetricsIngestion was last updated. Cannot be set by clients.","readOnly":true}}}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: false,
         destructive: true,
@@ -472,17 +264,8 @@ pub static DELETE_A_CHRONOSPHERE_OTEL_METRICS_INGESTION: ::mcpgen_runtime::Tool 
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "otel_metrics_ingestion",
     tags: &["metrics", "otel_metrics_ingestion"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {},
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "description": "The upstream's reply as it came (`{}` when it had no body)."
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{},"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","description":"The upstream's reply as it came (`{}` when it had no body)."}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: false,
         destructive: true,

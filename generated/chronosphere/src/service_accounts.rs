@@ -131,101 +131,8 @@ Results come one page at a time: to get the next page, pass the previous page's 
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "service_accounts",
     tags: &["admin", "service_accounts"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "names": {
-      "type": "array",
-      "items": {
-        "type": "string"
-      },
-      "description": "Filters results by name, where any ServiceAccount with a matching name in the given list (and matches all other filters) will be returned."
-    },
-    "slugs": {
-      "type": "array",
-      "items": {
-        "type": "string"
-      },
-      "description": "Filters results by slug, where any ServiceAccount with a matching slug in the given list (and matches all other filters) will be returned."
-    },
-    "limit": {
-      "type": "integer",
-      "minimum": 1,
-      "description": "The most service accounts to return in this page; leave it out for the upstream's default page size."
-    },
-    "next_cursor": {
-      "type": "string",
-      "description": "Pass the previous page's `next_cursor` back unchanged to get the next page; leave it out for the first page."
-    }
-  },
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "result": {
-      "type": "array",
-      "items": {
-        "type": "object",
-        "properties": {
-          "created_at": {
-            "type": "string",
-            "format": "date-time",
-            "description": "Timestamp of when the ServiceAccount was created. Cannot be set by clients.",
-            "readOnly": true
-          },
-          "email": {
-            "type": "string",
-            "description": "The unique email user for this service account. Cannot be set by clients.",
-            "readOnly": true
-          },
-          "metrics_restriction": {
-            "type": "object",
-            "properties": {
-              "labels": {
-                "description": "Optional. Specifies labels that further restrict the service account to only\nread or write metrics with the given label names and values.\n\nA map from names to string values."
-              },
-              "permission": {
-                "type": "string"
-              }
-            }
-          },
-          "name": {
-            "type": "string",
-            "description": "The name of the ServiceAccount. You can modify this value after the ServiceAccount is created."
-          },
-          "slug": {
-            "type": "string",
-            "description": "The unique identifier of the ServiceAccount. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the ServiceAccount is created."
-          },
-          "token": {
-            "type": "string",
-            "description": "Generated API token of the service account. Cannot be set by clients.\n\nThe token is set only once by the server in the `CreateServiceAccount` response.\nThe `ReadServiceAccount` response always returns an empty token. Therefore, when\ncreating a service account, ensure you securely store the response token.\nIf you lose the token, you must delete and recreate the service account to\ngenerate a new token.",
-            "readOnly": true
-          },
-          "unrestricted": {
-            "type": "boolean",
-            "description": "If set, grants the service account access to all Chronosphere APIs, including\nresource configuration and metric data within the access controls defined by the\nservice account's team membership.\n\nOnly one of `unrestricted` or `metrics_restriction` must be set."
-          },
-          "updated_at": {
-            "type": "string",
-            "format": "date-time",
-            "description": "Timestamp of when the ServiceAccount was last updated. Cannot be set by clients.",
-            "readOnly": true
-          }
-        }
-      }
-    },
-    "next_cursor": {
-      "description": "A string to pass back unchanged as the `next_cursor` argument to get the next page; null on the last page."
-    }
-  },
-  "required": [
-    "result"
-  ]
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"names":{"type":"array","items":{"type":"string"},"description":"Filters results by name, where any ServiceAccount with a matching name in the given list (and matches all other filters) will be returned."},"slugs":{"type":"array","items":{"type":"string"},"description":"Filters results by slug, where any ServiceAccount with a matching slug in the given list (and matches all other filters) will be returned."},"limit":{"type":"integer","minimum":1,"description":"The most service accounts to return in this page; leave it out for the upstream's default page size."},"next_cursor":{"type":"string","description":"Pass the previous page's `next_cursor` back unchanged to get the next page; leave it out for the first page."}},"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"result":{"type":"array","items":{"type":"object","properties":{"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the ServiceAccount was created. Cannot be set by clients.","readOnly":true},"email":{"type":"string","description":"The unique email user for this service account. Cannot be set by clients.","readOnly":true},"metrics_restriction":{"type":"object","properties":{"labels":{"description":"Optional. Specifies labels that further restrict the service account to only\nread or write metrics with the given label names and values.\n\nA map from names to string values."},"permission":{"type":"string"}}},"name":{"type":"string","description":"The name of the ServiceAccount. You can modify this value after the ServiceAccount is created."},"slug":{"type":"string","description":"The unique identifier of the ServiceAccount. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the ServiceAccount is created."},"token":{"type":"string","description":"Generated API token of the service account. Cannot be set by clients.\n\nThe token is set only once by the server in the `CreateServiceAccount` response.\nThe `ReadServiceAccount` response always returns an empty token. Therefore, when\ncreating a service account, ensure you securely store the response token.\nIf you lose the token, you must delete and recreate the service account to\ngenerate a new token.","readOnly":true},"unrestricted":{"type":"boolean","description":"If set, grants the service account access to all Chronosphere APIs, including\nresource configuration and metric data within the access controls defined by the\nservice account's team membership.\n\nOnly one of `unrestricted` or `metrics_restriction` must be set."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the ServiceAccount was last updated. Cannot be set by clients.","readOnly":true}}}},"next_cursor":{"description":"A string to pass back unchanged as the `next_cursor` argument to get the next page; null on the last page."}},"required":["result"]}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: true,
         destructive: false,
@@ -278,71 +185,8 @@ pub static GET_SINGLE_CHRONOSPHERE_SERVICE_ACCOUNT_BY_ID: ::mcpgen_runtime::Tool
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "service_accounts",
     tags: &["admin", "service_accounts"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "string",
-      "description": "The service account's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed service account."
-    }
-  },
-  "required": [
-    "id"
-  ],
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "created_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the ServiceAccount was created. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "email": {
-      "type": "string",
-      "description": "The unique email user for this service account. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "metrics_restriction": {
-      "type": "object",
-      "properties": {
-        "labels": {
-          "description": "Optional. Specifies labels that further restrict the service account to only\nread or write metrics with the given label names and values.\n\nA map from names to string values."
-        },
-        "permission": {
-          "type": "string"
-        }
-      }
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the ServiceAccount. You can modify this value after the ServiceAccount is created."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the ServiceAccount. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the ServiceAccount is created."
-    },
-    "token": {
-      "type": "string",
-      "description": "Generated API token of the service account. Cannot be set by clients.\n\nThe token is set only once by the server in the `CreateServiceAccount` response.\nThe `ReadServiceAccount` response always returns an empty token. Therefore, when\ncreating a service account, ensure you securely store the response token.\nIf you lose the token, you must delete and recreate the service account to\ngenerate a new token.",
-      "readOnly": true
-    },
-    "unrestricted": {
-      "type": "boolean",
-      "description": "If set, grants the service account access to all Chronosphere APIs, including\nresource configuration and metric data within the access controls defined by the\nservice account's team membership.\n\nOnly one of `unrestricted` or `metrics_restriction` must be set."
-    },
-    "updated_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the ServiceAccount was last updated. Cannot be set by clients.",
-      "readOnly": true
-    }
-  }
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"string","description":"The service account's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed service account."}},"required":["id"],"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the ServiceAccount was created. Cannot be set by clients.","readOnly":true},"email":{"type":"string","description":"The unique email user for this service account. Cannot be set by clients.","readOnly":true},"metrics_restriction":{"type":"object","properties":{"labels":{"description":"Optional. Specifies labels that further restrict the service account to only\nread or write metrics with the given label names and values.\n\nA map from names to string values."},"permission":{"type":"string"}}},"name":{"type":"string","description":"The name of the ServiceAccount. You can modify this value after the ServiceAccount is created."},"slug":{"type":"string","description":"The unique identifier of the ServiceAccount. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the ServiceAccount is created."},"token":{"type":"string","description":"Generated API token of the service account. Cannot be set by clients.\n\nThe token is set only once by the server in the `CreateServiceAccount` response.\nThe `ReadServiceAccount` response always returns an empty token. Therefore, when\ncreating a service account, ensure you securely store the response token.\nIf you lose the token, you must delete and recreate the service account to\ngenerate a new token.","readOnly":true},"unrestricted":{"type":"boolean","description":"If set, grants the service account access to all Chronosphere APIs, including\nresource configuration and metric data within the access controls defined by the\nservice account's team membership.\n\nOnly one of `unrestricted` or `metrics_restriction` must be set."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the ServiceAccount was last updated. Cannot be set by clients.","readOnly":true}}}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: true,
         destructive: false,
@@ -426,96 +270,8 @@ pub static CREATE_A_CHRONOSPHERE_SERVICE_ACCOUNT: ::mcpgen_runtime::Tool = ::mcp
     method: ::mcpgen_runtime::MethodKind::Create,
     resource: "service_accounts",
     tags: &["admin", "service_accounts"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "metrics_restriction": {
-      "type": "object",
-      "properties": {
-        "labels": {
-          "description": "Optional. Specifies labels that further restrict the service account to only\nread or write metrics with the given label names and values.\n\nA map from names to string values."
-        },
-        "permission": {
-          "type": "string",
-          "enum": [
-            "READ",
-            "WRITE",
-            "READ_WRITE"
-          ]
-        }
-      }
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the ServiceAccount. You can modify this value after the ServiceAccount is created."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the ServiceAccount. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the ServiceAccount is created."
-    },
-    "unrestricted": {
-      "type": "boolean",
-      "description": "If set, grants the service account access to all Chronosphere APIs, including\nresource configuration and metric data within the access controls defined by the\nservice account's team membership.\n\nOnly one of `unrestricted` or `metrics_restriction` must be set."
-    },
-    "dry_run": {
-      "type": "boolean",
-      "description": "If `true`, validates the specified configuration without creating the ServiceAccount. If the specified configuration is valid, the endpoint returns a partial response without the ServiceAccount. If the specified configuration is invalid, the endpoint returns an error."
-    }
-  },
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "created_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the ServiceAccount was created. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "email": {
-      "type": "string",
-      "description": "The unique email user for this service account. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "metrics_restriction": {
-      "type": "object",
-      "properties": {
-        "labels": {
-          "description": "Optional. Specifies labels that further restrict the service account to only\nread or write metrics with the given label names and values.\n\nA map from names to string values."
-        },
-        "permission": {
-          "type": "string"
-        }
-      }
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the ServiceAccount. You can modify this value after the ServiceAccount is created."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the ServiceAccount. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the ServiceAccount is created."
-    },
-    "token": {
-      "type": "string",
-      "description": "Generated API token of the service account. Cannot be set by clients.\n\nThe token is set only once by the server in the `CreateServiceAccount` response.\nThe `ReadServiceAccount` response always returns an empty token. Therefore, when\ncreating a service account, ensure you securely store the response token.\nIf you lose the token, you must delete and recreate the service account to\ngenerate a new token.",
-      "readOnly": true
-    },
-    "unrestricted": {
-      "type": "boolean",
-      "description": "If set, grants the service account access to all Chronosphere APIs, including\nresource configuration and metric data within the access controls defined by the\nservice account's team membership.\n\nOnly one of `unrestricted` or `metrics_restriction` must be set."
-    },
-    "updated_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the ServiceAccount was last updated. Cannot be set by clients.",
-      "readOnly": true
-    }
-  }
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"metrics_restriction":{"type":"object","properties":{"labels":{"description":"Optional. Specifies labels that further restrict the service account to only\nread or write metrics with the given label names and values.\n\nA map from names to string values."},"permission":{"type":"string","enum":["READ","WRITE","READ_WRITE"]}}},"name":{"type":"string","description":"The name of the ServiceAccount. You can modify this value after the ServiceAccount is created."},"slug":{"type":"string","description":"The unique identifier of the ServiceAccount. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the ServiceAccount is created."},"unrestricted":{"type":"boolean","description":"If set, grants the service account access to all Chronosphere APIs, including\nresource configuration and metric data within the access controls defined by the\nservice account's team membership.\n\nOnly one of `unrestricted` or `metrics_restriction` must be set."},"dry_run":{"type":"boolean","description":"If `true`, validates the specified configuration without creating the ServiceAccount. If the specified configuration is valid, the endpoint returns a partial response without the ServiceAccount. If the specified configuration is invalid, the endpoint returns an error."}},"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the ServiceAccount was created. Cannot be set by clients.","readOnly":true},"email":{"type":"string","description":"The unique email user for this service account. Cannot be set by clients.","readOnly":true},"metrics_restriction":{"type":"object","properties":{"labels":{"description":"Optional. Specifies labels that further restrict the service account to only\nread or write metrics with the given label names and values.\n\nA map from names to string values."},"permission":{"type":"string"}}},"name":{"type":"string","description":"The name of the ServiceAccount. You can modify this value after the ServiceAccount is created."},"slug":{"type":"string","description":"The unique identifier of the ServiceAccount. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the ServiceAccount is created."},"token":{"type":"string","description":"Generated API token of the service account. Cannot be set by clients.\n\nThe token is set only once by the server in the `CreateServiceAccount` response.\nThe `ReadServiceAccount` response always returns an empty token. Therefore, when\ncreating a service account, ensure you securely store the response token.\nIf you lose the token, you must delete and recreate the service account to\ngenerate a new token.","readOnly":true},"unrestricted":{"type":"boolean","description":"If set, grants the service account access to all Chronosphere APIs, including\nresource configuration and metric data within the access controls defined by the\nservice account's team membership.\n\nOnly one of `unrestricted` or `metrics_restriction` must be set."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the ServiceAccount was last updated. Cannot be set by clients.","readOnly":true}}}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: false,
         destructive: false,
@@ -568,25 +324,8 @@ pub static DELETE_A_CHRONOSPHERE_SERVICE_ACCOUNT_BY_ID: ::mcpgen_runtime::Tool =
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "service_accounts",
     tags: &["admin", "service_accounts"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "string",
-      "description": "The service account's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed service account."
-    }
-  },
-  "required": [
-    "id"
-  ],
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "description": "The upstream's reply as it came (`{}` when it had no body)."
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"string","description":"The service account's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed service account."}},"required":["id"],"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","description":"The upstream's reply as it came (`{}` when it had no body)."}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: false,
         destructive: true,

@@ -81,81 +81,8 @@ Results come one page at a time: to get the next page, pass the previous page's 
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "service_attributes",
     tags: &["service_attributes", "services"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "slugs": {
-      "type": "array",
-      "items": {
-        "type": "string"
-      }
-    },
-    "limit": {
-      "type": "integer",
-      "minimum": 1,
-      "description": "The most service attributes to return in this page; leave it out for the upstream's default page size."
-    },
-    "next_cursor": {
-      "type": "string",
-      "description": "Pass the previous page's `next_cursor` back unchanged to get the next page; leave it out for the first page."
-    }
-  },
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "result": {
-      "type": "array",
-      "items": {
-        "type": "object",
-        "properties": {
-          "created_at": {
-            "type": "string",
-            "format": "date-time",
-            "description": "Timestamp of when the service attributes were created. Cannot be set by clients.",
-            "readOnly": true
-          },
-          "description": {
-            "type": "string",
-            "description": "A description of the service."
-          },
-          "name": {
-            "type": "string",
-            "description": "The name of the service. You can modify this value after the service\nattributes are created."
-          },
-          "notification_policy_slug": {
-            "type": "string",
-            "description": "The slug of the notification policy for the associated service."
-          },
-          "service_slug": {
-            "type": "string",
-            "description": "The slug of the service.",
-            "readOnly": true
-          },
-          "team_slug": {
-            "type": "string",
-            "description": "The slug of the team that the associated service belongs to."
-          },
-          "updated_at": {
-            "type": "string",
-            "format": "date-time",
-            "description": "Timestamp of when the service attributes were updated. Cannot be set by clients.",
-            "readOnly": true
-          }
-        }
-      }
-    },
-    "next_cursor": {
-      "description": "A string to pass back unchanged as the `next_cursor` argument to get the next page; null on the last page."
-    }
-  },
-  "required": [
-    "result"
-  ]
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"slugs":{"type":"array","items":{"type":"string"}},"limit":{"type":"integer","minimum":1,"description":"The most service attributes to return in this page; leave it out for the upstream's default page size."},"next_cursor":{"type":"string","description":"Pass the previous page's `next_cursor` back unchanged to get the next page; leave it out for the first page."}},"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"result":{"type":"array","items":{"type":"object","properties":{"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the service attributes were created. Cannot be set by clients.","readOnly":true},"description":{"type":"string","description":"A description of the service."},"name":{"type":"string","description":"The name of the service. You can modify this value after the service\nattributes are created."},"notification_policy_slug":{"type":"string","description":"The slug of the notification policy for the associated service."},"service_slug":{"type":"string","description":"The slug of the service.","readOnly":true},"team_slug":{"type":"string","description":"The slug of the team that the associated service belongs to."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the service attributes were updated. Cannot be set by clients.","readOnly":true}}}},"next_cursor":{"description":"A string to pass back unchanged as the `next_cursor` argument to get the next page; null on the last page."}},"required":["result"]}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: true,
         destructive: false,
@@ -209,59 +136,8 @@ pub static GET_SINGLE_CHRONOSPHERE_SERVICE_ATTRIBUTE_BY_ID: ::mcpgen_runtime::To
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "service_attributes",
     tags: &["service_attributes", "services"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "string",
-      "description": "The slug of the service the attributes belong to (a `slug` from the services list)."
-    }
-  },
-  "required": [
-    "id"
-  ],
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "created_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the service attributes were created. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "description": {
-      "type": "string",
-      "description": "A description of the service."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the service. You can modify this value after the service\nattributes are created."
-    },
-    "notification_policy_slug": {
-      "type": "string",
-      "description": "The slug of the notification policy for the associated service."
-    },
-    "service_slug": {
-      "type": "string",
-      "description": "The slug of the service.",
-      "readOnly": true
-    },
-    "team_slug": {
-      "type": "string",
-      "description": "The slug of the team that the associated service belongs to."
-    },
-    "updated_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the service attributes were updated. Cannot be set by clients.",
-      "readOnly": true
-    }
-  }
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"string","description":"The slug of the service the attributes belong to (a `slug` from the services list)."}},"required":["id"],"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the service attributes were created. Cannot be set by clients.","readOnly":true},"description":{"type":"string","description":"A description of the service."},"name":{"type":"string","description":"The name of the service. You can modify this value after the service\nattributes are created."},"notification_policy_slug":{"type":"string","description":"The slug of the notification policy for the associated service."},"service_slug":{"type":"string","description":"The slug of the service.","readOnly":true},"team_slug":{"type":"string","description":"The slug of the team that the associated service belongs to."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the service attributes were updated. Cannot be set by clients.","readOnly":true}}}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: true,
         destructive: false,
@@ -353,78 +229,8 @@ pub static CREATE_A_CHRONOSPHERE_SERVICE_ATTRIBUTE: ::mcpgen_runtime::Tool = ::m
     method: ::mcpgen_runtime::MethodKind::Create,
     resource: "service_attributes",
     tags: &["service_attributes", "services"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "service_slug": {
-      "type": "string",
-      "description": "Fills `{service_slug}` in the request path `/api/v1/config/services/{service_slug}/attributes`."
-    },
-    "description": {
-      "type": "string",
-      "description": "A description of the service."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the service. You can modify this value after the service\nattributes are created."
-    },
-    "notification_policy_slug": {
-      "type": "string",
-      "description": "The slug of the notification policy for the associated service."
-    },
-    "team_slug": {
-      "type": "string",
-      "description": "The slug of the team that the associated service belongs to."
-    },
-    "dry_run": {
-      "type": "boolean"
-    }
-  },
-  "required": [
-    "service_slug"
-  ],
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "created_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the service attributes were created. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "description": {
-      "type": "string",
-      "description": "A description of the service."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the service. You can modify this value after the service\nattributes are created."
-    },
-    "notification_policy_slug": {
-      "type": "string",
-      "description": "The slug of the notification policy for the associated service."
-    },
-    "service_slug": {
-      "type": "string",
-      "description": "The slug of the service.",
-      "readOnly": true
-    },
-    "team_slug": {
-      "type": "string",
-      "description": "The slug of the team that the associated service belongs to."
-    },
-    "updated_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the service attributes were updated. Cannot be set by clients.",
-      "readOnly": true
-    }
-  }
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"service_slug":{"type":"string","description":"Fills `{service_slug}` in the request path `/api/v1/config/services/{service_slug}/attributes`."},"description":{"type":"string","description":"A description of the service."},"name":{"type":"string","description":"The name of the service. You can modify this value after the service\nattributes are created."},"notification_policy_slug":{"type":"string","description":"The slug of the notification policy for the associated service."},"team_slug":{"type":"string","description":"The slug of the team that the associated service belongs to."},"dry_run":{"type":"boolean"}},"required":["service_slug"],"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the service attributes were created. Cannot be set by clients.","readOnly":true},"description":{"type":"string","description":"A description of the service."},"name":{"type":"string","description":"The name of the service. You can modify this value after the service\nattributes are created."},"notification_policy_slug":{"type":"string","description":"The slug of the notification policy for the associated service."},"service_slug":{"type":"string","description":"The slug of the service.","readOnly":true},"team_slug":{"type":"string","description":"The slug of the team that the associated service belongs to."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the service attributes were updated. Cannot be set by clients.","readOnly":true}}}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: false,
         destructive: false,
@@ -528,81 +334,8 @@ pub static UPDATE_A_CHRONOSPHERE_SERVICE_ATTRIBUTE_BY_ID: ::mcpgen_runtime::Tool
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "service_attributes",
     tags: &["service_attributes", "services"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "string",
-      "description": "The slug of the service the attributes belong to (a `slug` from the services list)."
-    },
-    "description": {
-      "type": "string",
-      "description": "A description of the service."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the service. You can modify this value after the service\nattributes are created."
-    },
-    "notification_policy_slug": {
-      "type": "string",
-      "description": "The slug of the notification policy for the associated service."
-    },
-    "team_slug": {
-      "type": "string",
-      "description": "The slug of the team that the associated service belongs to."
-    },
-    "create_if_missing": {
-      "type": "boolean"
-    },
-    "dry_run": {
-      "type": "boolean"
-    }
-  },
-  "required": [
-    "id"
-  ],
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "created_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the service attributes were created. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "description": {
-      "type": "string",
-      "description": "A description of the service."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the service. You can modify this value after the service\nattributes are created."
-    },
-    "notification_policy_slug": {
-      "type": "string",
-      "description": "The slug of the notification policy for the associated service."
-    },
-    "service_slug": {
-      "type": "string",
-      "description": "The slug of the service.",
-      "readOnly": true
-    },
-    "team_slug": {
-      "type": "string",
-      "description": "The slug of the team that the associated service belongs to."
-    },
-    "updated_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the service attributes were updated. Cannot be set by clients.",
-      "readOnly": true
-    }
-  }
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"string","description":"The slug of the service the attributes belong to (a `slug` from the services list)."},"description":{"type":"string","description":"A description of the service."},"name":{"type":"string","description":"The name of the service. You can modify this value after the service\nattributes are created."},"notification_policy_slug":{"type":"string","description":"The slug of the notification policy for the associated service."},"team_slug":{"type":"string","description":"The slug of the team that the associated service belongs to."},"create_if_missing":{"type":"boolean"},"dry_run":{"type":"boolean"}},"required":["id"],"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the service attributes were created. Cannot be set by clients.","readOnly":true},"description":{"type":"string","description":"A description of the service."},"name":{"type":"string","description":"The name of the service. You can modify this value after the service\nattributes are created."},"notification_policy_slug":{"type":"string","description":"The slug of the notification policy for the associated service."},"service_slug":{"type":"string","description":"The slug of the service.","readOnly":true},"team_slug":{"type":"string","description":"The slug of the team that the associated service belongs to."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the service attributes were updated. Cannot be set by clients.","readOnly":true}}}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: false,
         destructive: true,
@@ -656,25 +389,8 @@ pub static DELETE_A_CHRONOSPHERE_SERVICE_ATTRIBUTE_BY_ID: ::mcpgen_runtime::Tool
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "service_attributes",
     tags: &["service_attributes", "services"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "string",
-      "description": "The slug of the service the attributes belong to (a `slug` from the services list)."
-    }
-  },
-  "required": [
-    "id"
-  ],
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "description": "The upstream's reply as it came (`{}` when it had no body)."
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"string","description":"The slug of the service the attributes belong to (a `slug` from the services list)."}},"required":["id"],"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","description":"The upstream's reply as it came (`{}` when it had no body)."}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: false,
         destructive: true,

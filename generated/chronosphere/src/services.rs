@@ -114,102 +114,8 @@ Results come one page at a time: to get the next page, pass the previous page's 
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "services",
     tags: &["services"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "names": {
-      "type": "array",
-      "items": {
-        "type": "string"
-      },
-      "description": "Filters results by `name`, where any Service with a matching `name` in the given\nlist that matches all other filters is returned."
-    },
-    "notification_policy_slugs": {
-      "type": "array",
-      "items": {
-        "type": "string"
-      },
-      "description": "Filters results by `notification_policy_slug`, where any Service with a matching\n`notification_policy_slug` in the given list that matches all other filters is\nreturned."
-    },
-    "slugs": {
-      "type": "array",
-      "items": {
-        "type": "string"
-      },
-      "description": "Filters results by slug, where any Service with a matching slug in the given\nlist that matches all other filters is returned."
-    },
-    "team_slugs": {
-      "type": "array",
-      "items": {
-        "type": "string"
-      },
-      "description": "Filters results by `team_slug`, where any Service with a matching `team_slug` in\nthe given list that matches all other filters is returned."
-    },
-    "limit": {
-      "type": "integer",
-      "minimum": 1,
-      "description": "The most services to return in this page; leave it out for the upstream's default page size."
-    },
-    "next_cursor": {
-      "type": "string",
-      "description": "Pass the previous page's `next_cursor` back unchanged to get the next page; leave it out for the first page."
-    }
-  },
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "result": {
-      "type": "array",
-      "items": {
-        "type": "object",
-        "properties": {
-          "created_at": {
-            "type": "string",
-            "format": "date-time",
-            "description": "Timestamp of when the Service was created. Cannot be set by clients.",
-            "readOnly": true
-          },
-          "description": {
-            "type": "string",
-            "description": "Optional. Description of the service collection."
-          },
-          "name": {
-            "type": "string",
-            "description": "The name of the Service. You can modify this value after the Service is created."
-          },
-          "notification_policy_slug": {
-            "type": "string",
-            "description": "Slug of the notification policy used by default for monitors in this service\ncollection. This parameter is optional if the collection doesn't contain\nmonitors, or if all of its monitors explicitly reference a policy. This\nparameter doesn't override the policy used if a monitor explicitly references\na policy."
-          },
-          "slug": {
-            "type": "string",
-            "description": "The unique identifier of the Service. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Service is created."
-          },
-          "team_slug": {
-            "type": "string",
-            "description": "Slug of the team the service collection belongs to."
-          },
-          "updated_at": {
-            "type": "string",
-            "format": "date-time",
-            "description": "Timestamp of when the Service was last updated. Cannot be set by clients.",
-            "readOnly": true
-          }
-        }
-      }
-    },
-    "next_cursor": {
-      "description": "A string to pass back unchanged as the `next_cursor` argument to get the next page; null on the last page."
-    }
-  },
-  "required": [
-    "result"
-  ]
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"names":{"type":"array","items":{"type":"string"},"description":"Filters results by `name`, where any Service with a matching `name` in the given\nlist that matches all other filters is returned."},"notification_policy_slugs":{"type":"array","items":{"type":"string"},"description":"Filters results by `notification_policy_slug`, where any Service with a matching\n`notification_policy_slug` in the given list that matches all other filters is\nreturned."},"slugs":{"type":"array","items":{"type":"string"},"description":"Filters results by slug, where any Service with a matching slug in the given\nlist that matches all other filters is returned."},"team_slugs":{"type":"array","items":{"type":"string"},"description":"Filters results by `team_slug`, where any Service with a matching `team_slug` in\nthe given list that matches all other filters is returned."},"limit":{"type":"integer","minimum":1,"description":"The most services to return in this page; leave it out for the upstream's default page size."},"next_cursor":{"type":"string","description":"Pass the previous page's `next_cursor` back unchanged to get the next page; leave it out for the first page."}},"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"result":{"type":"array","items":{"type":"object","properties":{"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the Service was created. Cannot be set by clients.","readOnly":true},"description":{"type":"string","description":"Optional. Description of the service collection."},"name":{"type":"string","description":"The name of the Service. You can modify this value after the Service is created."},"notification_policy_slug":{"type":"string","description":"Slug of the notification policy used by default for monitors in this service\ncollection. This parameter is optional if the collection doesn't contain\nmonitors, or if all of its monitors explicitly reference a policy. This\nparameter doesn't override the policy used if a monitor explicitly references\na policy."},"slug":{"type":"string","description":"The unique identifier of the Service. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Service is created."},"team_slug":{"type":"string","description":"Slug of the team the service collection belongs to."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the Service was last updated. Cannot be set by clients.","readOnly":true}}}},"next_cursor":{"description":"A string to pass back unchanged as the `next_cursor` argument to get the next page; null on the last page."}},"required":["result"]}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: true,
         destructive: false,
@@ -262,58 +168,8 @@ pub static GET_SINGLE_CHRONOSPHERE_SERVICE_BY_ID: ::mcpgen_runtime::Tool = ::mcp
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "services",
     tags: &["services"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "string",
-      "description": "The service's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed service."
-    }
-  },
-  "required": [
-    "id"
-  ],
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "created_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the Service was created. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "description": {
-      "type": "string",
-      "description": "Optional. Description of the service collection."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the Service. You can modify this value after the Service is created."
-    },
-    "notification_policy_slug": {
-      "type": "string",
-      "description": "Slug of the notification policy used by default for monitors in this service\ncollection. This parameter is optional if the collection doesn't contain\nmonitors, or if all of its monitors explicitly reference a policy. This\nparameter doesn't override the policy used if a monitor explicitly references\na policy."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the Service. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Service is created."
-    },
-    "team_slug": {
-      "type": "string",
-      "description": "Slug of the team the service collection belongs to."
-    },
-    "updated_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the Service was last updated. Cannot be set by clients.",
-      "readOnly": true
-    }
-  }
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"string","description":"The service's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed service."}},"required":["id"],"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the Service was created. Cannot be set by clients.","readOnly":true},"description":{"type":"string","description":"Optional. Description of the service collection."},"name":{"type":"string","description":"The name of the Service. You can modify this value after the Service is created."},"notification_policy_slug":{"type":"string","description":"Slug of the notification policy used by default for monitors in this service\ncollection. This parameter is optional if the collection doesn't contain\nmonitors, or if all of its monitors explicitly reference a policy. This\nparameter doesn't override the policy used if a monitor explicitly references\na policy."},"slug":{"type":"string","description":"The unique identifier of the Service. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Service is created."},"team_slug":{"type":"string","description":"Slug of the team the service collection belongs to."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the Service was last updated. Cannot be set by clients.","readOnly":true}}}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: true,
         destructive: false,

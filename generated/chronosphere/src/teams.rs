@@ -86,100 +86,8 @@ Results come one page at a time: to get the next page, pass the previous page's 
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "teams",
     tags: &["admin", "rbac", "teams"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "names": {
-      "type": "array",
-      "items": {
-        "type": "string"
-      },
-      "description": "Return only teams whose name is in this list (combined with the other filters)."
-    },
-    "slugs": {
-      "type": "array",
-      "items": {
-        "type": "string"
-      },
-      "description": "Return only teams whose slug is in this list (combined with the other filters)."
-    },
-    "limit": {
-      "type": "integer",
-      "minimum": 1,
-      "description": "The most teams to return in this page; leave it out for the upstream's default page size."
-    },
-    "next_cursor": {
-      "type": "string",
-      "description": "Pass the previous page's `next_cursor` back unchanged to get the next page; leave it out for the first page."
-    }
-  },
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "result": {
-      "type": "array",
-      "items": {
-        "type": "object",
-        "properties": {
-          "created_at": {
-            "type": "string",
-            "format": "date-time",
-            "description": "Timestamp of when the Team was created. Cannot be set by clients.",
-            "readOnly": true
-          },
-          "description": {
-            "type": "string",
-            "description": "Optional. Short description of the team."
-          },
-          "name": {
-            "type": "string",
-            "description": "The name of the Team. You can modify this value after the Team is created."
-          },
-          "slug": {
-            "type": "string",
-            "description": "The unique identifier of the Team. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Team is created."
-          },
-          "updated_at": {
-            "type": "string",
-            "format": "date-time",
-            "description": "Timestamp of when the Team was last updated. Cannot be set by clients.",
-            "readOnly": true
-          },
-          "user_emails": {
-            "type": "array",
-            "items": {
-              "type": "string"
-            },
-            "description": "Unordered set of emails whose users are members of this team."
-          }
-        },
-        "examples": [
-          {
-            "slug": "backend-platform",
-            "name": "Backend Platform",
-            "description": "Owns the API gateway and the job runners.",
-            "user_emails": [
-              "alice@example.com",
-              "bob@example.com"
-            ],
-            "created_at": "2026-01-12T09:30:00Z",
-            "updated_at": "2026-03-02T17:45:10Z"
-          }
-        ]
-      }
-    },
-    "next_cursor": {
-      "description": "A string to pass back unchanged as the `next_cursor` argument to get the next page; null on the last page."
-    }
-  },
-  "required": [
-    "result"
-  ]
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"names":{"type":"array","items":{"type":"string"},"description":"Return only teams whose name is in this list (combined with the other filters)."},"slugs":{"type":"array","items":{"type":"string"},"description":"Return only teams whose slug is in this list (combined with the other filters)."},"limit":{"type":"integer","minimum":1,"description":"The most teams to return in this page; leave it out for the upstream's default page size."},"next_cursor":{"type":"string","description":"Pass the previous page's `next_cursor` back unchanged to get the next page; leave it out for the first page."}},"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"result":{"type":"array","items":{"type":"object","properties":{"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the Team was created. Cannot be set by clients.","readOnly":true},"description":{"type":"string","description":"Optional. Short description of the team."},"name":{"type":"string","description":"The name of the Team. You can modify this value after the Team is created."},"slug":{"type":"string","description":"The unique identifier of the Team. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Team is created."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the Team was last updated. Cannot be set by clients.","readOnly":true},"user_emails":{"type":"array","items":{"type":"string"},"description":"Unordered set of emails whose users are members of this team."}},"examples":[{"slug":"backend-platform","name":"Backend Platform","description":"Owns the API gateway and the job runners.","user_emails":["alice@example.com","bob@example.com"],"created_at":"2026-01-12T09:30:00Z","updated_at":"2026-03-02T17:45:10Z"}]}},"next_cursor":{"description":"A string to pass back unchanged as the `next_cursor` argument to get the next page; null on the last page."}},"required":["result"]}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: true,
         destructive: false,
@@ -232,70 +140,8 @@ pub static GET_SINGLE_CHRONOSPHERE_TEAM_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "teams",
     tags: &["admin", "rbac", "teams"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "string",
-      "description": "The team's slug: its unique, URL-safe identifier (for example `backend-platform`), not its display name. Take it from the `slug` field of a listed team."
-    }
-  },
-  "required": [
-    "id"
-  ],
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "created_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the Team was created. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "description": {
-      "type": "string",
-      "description": "Optional. Short description of the team."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the Team. You can modify this value after the Team is created."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the Team. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Team is created."
-    },
-    "updated_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the Team was last updated. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "user_emails": {
-      "type": "array",
-      "items": {
-        "type": "string"
-      },
-      "description": "Unordered set of emails whose users are members of this team."
-    }
-  },
-  "examples": [
-    {
-      "slug": "backend-platform",
-      "name": "Backend Platform",
-      "description": "Owns the API gateway and the job runners.",
-      "user_emails": [
-        "alice@example.com",
-        "bob@example.com"
-      ],
-      "created_at": "2026-01-12T09:30:00Z",
-      "updated_at": "2026-03-02T17:45:10Z"
-    }
-  ]
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"string","description":"The team's slug: its unique, URL-safe identifier (for example `backend-platform`), not its display name. Take it from the `slug` field of a listed team."}},"required":["id"],"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the Team was created. Cannot be set by clients.","readOnly":true},"description":{"type":"string","description":"Optional. Short description of the team."},"name":{"type":"string","description":"The name of the Team. You can modify this value after the Team is created."},"slug":{"type":"string","description":"The unique identifier of the Team. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Team is created."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the Team was last updated. Cannot be set by clients.","readOnly":true},"user_emails":{"type":"array","items":{"type":"string"},"description":"Unordered set of emails whose users are members of this team."}},"examples":[{"slug":"backend-platform","name":"Backend Platform","description":"Owns the API gateway and the job runners.","user_emails":["alice@example.com","bob@example.com"],"created_at":"2026-01-12T09:30:00Z","updated_at":"2026-03-02T17:45:10Z"}]}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: true,
         destructive: false,
@@ -373,86 +219,8 @@ pub static CREATE_A_CHRONOSPHERE_TEAM: ::mcpgen_runtime::Tool = ::mcpgen_runtime
     method: ::mcpgen_runtime::MethodKind::Create,
     resource: "teams",
     tags: &["admin", "rbac", "teams"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "description": {
-      "type": "string",
-      "description": "Optional. Short description of the team."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the Team. You can modify this value after the Team is created."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the Team. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Team is created."
-    },
-    "user_emails": {
-      "type": "array",
-      "items": {
-        "type": "string"
-      },
-      "description": "Unordered set of emails whose users are members of this team."
-    },
-    "dry_run": {
-      "type": "boolean",
-      "description": "If `true`, validates the specified configuration without creating the Team. If the specified configuration is valid, the endpoint returns a partial response without the Team. If the specified configuration is invalid, the endpoint returns an error."
-    }
-  },
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "created_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the Team was created. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "description": {
-      "type": "string",
-      "description": "Optional. Short description of the team."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the Team. You can modify this value after the Team is created."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the Team. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Team is created."
-    },
-    "updated_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the Team was last updated. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "user_emails": {
-      "type": "array",
-      "items": {
-        "type": "string"
-      },
-      "description": "Unordered set of emails whose users are members of this team."
-    }
-  },
-  "examples": [
-    {
-      "slug": "backend-platform",
-      "name": "Backend Platform",
-      "description": "Owns the API gateway and the job runners.",
-      "user_emails": [
-        "alice@example.com",
-        "bob@example.com"
-      ],
-      "created_at": "2026-01-12T09:30:00Z",
-      "updated_at": "2026-03-02T17:45:10Z"
-    }
-  ]
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"description":{"type":"string","description":"Optional. Short description of the team."},"name":{"type":"string","description":"The name of the Team. You can modify this value after the Team is created."},"slug":{"type":"string","description":"The unique identifier of the Team. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Team is created."},"user_emails":{"type":"array","items":{"type":"string"},"description":"Unordered set of emails whose users are members of this team."},"dry_run":{"type":"boolean","description":"If `true`, validates the specified configuration without creating the Team. If the specified configuration is valid, the endpoint returns a partial response without the Team. If the specified configuration is invalid, the endpoint returns an error."}},"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the Team was created. Cannot be set by clients.","readOnly":true},"description":{"type":"string","description":"Optional. Short description of the team."},"name":{"type":"string","description":"The name of the Team. You can modify this value after the Team is created."},"slug":{"type":"string","description":"The unique identifier of the Team. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Team is created."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the Team was last updated. Cannot be set by clients.","readOnly":true},"user_emails":{"type":"array","items":{"type":"string"},"description":"Unordered set of emails whose users are members of this team."}},"examples":[{"slug":"backend-platform","name":"Backend Platform","description":"Owns the API gateway and the job runners.","user_emails":["alice@example.com","bob@example.com"],"created_at":"2026-01-12T09:30:00Z","updated_at":"2026-03-02T17:45:10Z"}]}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: false,
         destructive: false,
@@ -553,97 +321,8 @@ pub static UPDATE_A_CHRONOSPHERE_TEAM_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_r
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "teams",
     tags: &["admin", "rbac", "teams"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "string",
-      "description": "The team's slug: its unique, URL-safe identifier (for example `backend-platform`), not its display name. Take it from the `slug` field of a listed team."
-    },
-    "description": {
-      "type": "string",
-      "description": "Optional. Short description of the team."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the Team. You can modify this value after the Team is created."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the Team. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Team is created."
-    },
-    "user_emails": {
-      "type": "array",
-      "items": {
-        "type": "string"
-      },
-      "description": "Unordered set of emails whose users are members of this team."
-    },
-    "create_if_missing": {
-      "type": "boolean",
-      "description": "If `true`, the Team will be created if it does not already exist, identified by `slug`. If `false`, an error will be returned if the Team does not already exist."
-    },
-    "dry_run": {
-      "type": "boolean",
-      "description": "If `true`, validates the specified configuration without creating or updating the Team. If the specified configuration is valid, the endpoint returns a partial response without the Team. If the specified configuration is invalid, the endpoint returns an error."
-    }
-  },
-  "required": [
-    "id"
-  ],
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "created_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the Team was created. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "description": {
-      "type": "string",
-      "description": "Optional. Short description of the team."
-    },
-    "name": {
-      "type": "string",
-      "description": "The name of the Team. You can modify this value after the Team is created."
-    },
-    "slug": {
-      "type": "string",
-      "description": "The unique identifier of the Team. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Team is created."
-    },
-    "updated_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "Timestamp of when the Team was last updated. Cannot be set by clients.",
-      "readOnly": true
-    },
-    "user_emails": {
-      "type": "array",
-      "items": {
-        "type": "string"
-      },
-      "description": "Unordered set of emails whose users are members of this team."
-    }
-  },
-  "examples": [
-    {
-      "slug": "backend-platform",
-      "name": "Backend Platform",
-      "description": "Owns the API gateway and the job runners.",
-      "user_emails": [
-        "alice@example.com",
-        "bob@example.com"
-      ],
-      "created_at": "2026-01-12T09:30:00Z",
-      "updated_at": "2026-03-02T17:45:10Z"
-    }
-  ]
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"string","description":"The team's slug: its unique, URL-safe identifier (for example `backend-platform`), not its display name. Take it from the `slug` field of a listed team."},"description":{"type":"string","description":"Optional. Short description of the team."},"name":{"type":"string","description":"The name of the Team. You can modify this value after the Team is created."},"slug":{"type":"string","description":"The unique identifier of the Team. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Team is created."},"user_emails":{"type":"array","items":{"type":"string"},"description":"Unordered set of emails whose users are members of this team."},"create_if_missing":{"type":"boolean","description":"If `true`, the Team will be created if it does not already exist, identified by `slug`. If `false`, an error will be returned if the Team does not already exist."},"dry_run":{"type":"boolean","description":"If `true`, validates the specified configuration without creating or updating the Team. If the specified configuration is valid, the endpoint returns a partial response without the Team. If the specified configuration is invalid, the endpoint returns an error."}},"required":["id"],"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"created_at":{"type":"string","format":"date-time","description":"Timestamp of when the Team was created. Cannot be set by clients.","readOnly":true},"description":{"type":"string","description":"Optional. Short description of the team."},"name":{"type":"string","description":"The name of the Team. You can modify this value after the Team is created."},"slug":{"type":"string","description":"The unique identifier of the Team. If a `slug` isn't provided, one is generated based on the `name` field. You can't modify this field after the Team is created."},"updated_at":{"type":"string","format":"date-time","description":"Timestamp of when the Team was last updated. Cannot be set by clients.","readOnly":true},"user_emails":{"type":"array","items":{"type":"string"},"description":"Unordered set of emails whose users are members of this team."}},"examples":[{"slug":"backend-platform","name":"Backend Platform","description":"Owns the API gateway and the job runners.","user_emails":["alice@example.com","bob@example.com"],"created_at":"2026-01-12T09:30:00Z","updated_at":"2026-03-02T17:45:10Z"}]}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: false,
         destructive: true,
@@ -693,25 +372,8 @@ pub static DELETE_A_CHRONOSPHERE_TEAM_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_r
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "teams",
     tags: &["admin", "rbac", "teams"],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "string",
-      "description": "The team's slug: its unique, URL-safe identifier (for example `backend-platform`), not its display name. Take it from the `slug` field of a listed team."
-    }
-  },
-  "required": [
-    "id"
-  ],
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "description": "The upstream's reply as it came (`{}` when it had no body)."
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"string","description":"The team's slug: its unique, URL-safe identifier (for example `backend-platform`), not its display name. Take it from the `slug` field of a listed team."}},"required":["id"],"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","description":"The upstream's reply as it came (`{}` when it had no body)."}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: false,
         destructive: true,

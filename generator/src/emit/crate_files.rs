@@ -98,7 +98,7 @@ fn resource_files(
     )?;
     let mut files = vec![(path, contents)];
     for (tool, schemas) in resource.tools.iter().zip(&rust.schemas) {
-        files.extend(schemas.files(tool));
+        files.extend(schemas.files(tool)?);
     }
     Ok(files)
 }

@@ -64,8 +64,9 @@ pub(crate) fn tool_items(
     let method = method_kind(&tool.method)?;
     let resource_name = str_lit(&resource.name)?;
     let tags = str_slice(&tool.tags)?;
-    let input_schema = str_lit(&schemas.input)?;
-    let output_schema = str_lit(&schemas.output)?;
+    let [input_schema, output_schema] = schemas.embedded()?;
+    let input_schema = str_lit(&input_schema)?;
+    let output_schema = str_lit(&output_schema)?;
     let ir::Annotations {
         read_only,
         destructive,
@@ -350,36 +351,49 @@ fn auth(auth: &Auth) -> Result<TokenStream, Error> {
 /// crate layout also writes them to `schemas/`.
 #[derive(Debug)]
 pub(crate) struct ToolSchemas {
-    pub(crate) input: String,
-    pub(crate) output: String,
+    input: serde_json::Value,
+    output: serde_json::Value,
 }
 
 impl ToolSchemas {
     /// The schemas of `tool`, whose resource's record schema is `record`.
     pub(crate) fn new(tool: &ir::Tool, record: &Schema) -> Result<Self, Error> {
         Ok(ToolSchemas {
-            input: pretty_json(&schema::input_schema(tool))?,
-            output: pretty_json(&schema::output_schema(tool, record))?,
+            input: schema::input_schema(tool),
+            output: schema::output_schema(tool, record),
         })
     }
 
-    /// The schemas' JSON files: paths relative to the crate, and contents (newline-terminated).
-    pub(crate) fn files(&self, tool: &ir::Tool) -> [(String, String); 2] {
-        [
+    /// The input and output schemas as the Rust source embeds them: compact, because every
+    /// byte is in the binary (a whole API's pretty-printed schemas are 0.8 MB more) and people
+    /// read the pretty files in `schemas/`.
+    fn embedded(&self) -> Result<[String; 2], Error> {
+        Ok([json_text(&self.input, false)?, json_text(&self.output, false)?])
+    }
+
+    /// The schemas' JSON files: paths relative to the crate, and contents (pretty-printed,
+    /// newline-terminated).
+    pub(crate) fn files(&self, tool: &ir::Tool) -> Result<[(String, String); 2], Error> {
+        Ok([
             (
                 crate::naming::schema_file(&tool.name, "input"),
-                format!("{}\n", self.input),
+                format!("{}\n", json_text(&self.input, true)?),
             ),
             (
                 crate::naming::schema_file(&tool.name, "output"),
-                format!("{}\n", self.output),
+                format!("{}\n", json_text(&self.output, true)?),
             ),
-        ]
+        ])
     }
 }
 
-fn pretty_json(value: &serde_json::Value) -> Result<String, Error> {
-    serde_json::to_string_pretty(value).map_err(|err| Error::Format {
+fn json_text(value: &serde_json::Value, pretty: bool) -> Result<String, Error> {
+    let text = if pretty {
+        serde_json::to_string_pretty(value)
+    } else {
+        serde_json::to_string(value)
+    };
+    text.map_err(|err| Error::Format {
         path: "JSON Schema".to_owned(),
         message: err.to_string(),
     })

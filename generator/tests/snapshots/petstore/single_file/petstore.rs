@@ -249,56 +249,8 @@ Results come one page at a time: to get the next page, pass the previous page's 
         method: ::mcpgen_runtime::MethodKind::List,
         resource: "orders",
         tags: &[],
-        input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "limit": {
-      "type": "integer",
-      "minimum": 1,
-      "description": "The most orders to return in this page; leave it out for the upstream's default page size."
-    },
-    "next_cursor": {
-      "type": "string",
-      "description": "Pass the previous page's `next_cursor` back unchanged to get the next page; leave it out for the first page."
-    }
-  },
-  "additionalProperties": false
-}"#,
-        output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "result": {
-      "type": "array",
-      "items": {
-        "type": "object",
-        "properties": {
-          "number": {
-            "type": "string",
-            "description": "The order number."
-          },
-          "placed_at": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the order was placed.",
-            "readOnly": true
-          },
-          "total": {
-            "type": "number",
-            "description": "The order's total, in euros."
-          }
-        }
-      }
-    },
-    "next_cursor": {
-      "description": "A string to pass back unchanged as the `next_cursor` argument to get the next page; null on the last page."
-    }
-  },
-  "required": [
-    "result"
-  ]
-}"#,
+        input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"limit":{"type":"integer","minimum":1,"description":"The most orders to return in this page; leave it out for the upstream's default page size."},"next_cursor":{"type":"string","description":"Pass the previous page's `next_cursor` back unchanged to get the next page; leave it out for the first page."}},"additionalProperties":false}"#,
+        output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"result":{"type":"array","items":{"type":"object","properties":{"number":{"type":"string","description":"The order number."},"placed_at":{"type":"string","format":"date-time","description":"When the order was placed.","readOnly":true},"total":{"type":"number","description":"The order's total, in euros."}}}},"next_cursor":{"description":"A string to pass back unchanged as the `next_cursor` argument to get the next page; null on the last page."}},"required":["result"]}"#,
         annotations: ::mcpgen_runtime::Annotations {
             read_only: true,
             destructive: false,
@@ -348,40 +300,8 @@ Results come one page at a time: to get the next page, pass the previous page's 
         method: ::mcpgen_runtime::MethodKind::Get,
         resource: "orders",
         tags: &[],
-        input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "string",
-      "description": "The order number printed on the receipt (for example `A-1001`)."
-    }
-  },
-  "required": [
-    "id"
-  ],
-  "additionalProperties": false
-}"#,
-        output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "number": {
-      "type": "string",
-      "description": "The order number."
-    },
-    "placed_at": {
-      "type": "string",
-      "format": "date-time",
-      "description": "When the order was placed.",
-      "readOnly": true
-    },
-    "total": {
-      "type": "number",
-      "description": "The order's total, in euros."
-    }
-  }
-}"#,
+        input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"string","description":"The order number printed on the receipt (for example `A-1001`)."}},"required":["id"],"additionalProperties":false}"#,
+        output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"number":{"type":"string","description":"The order number."},"placed_at":{"type":"string","format":"date-time","description":"When the order was placed.","readOnly":true},"total":{"type":"number","description":"The order's total, in euros."}}}"#,
         annotations: ::mcpgen_runtime::Annotations {
             read_only: true,
             destructive: false,
@@ -551,117 +471,8 @@ Results come one page at a time: to get the next page, pass the previous page's 
         method: ::mcpgen_runtime::MethodKind::List,
         resource: "pets",
         tags: &["animals", "inventory"],
-        input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "status": {
-      "type": "string",
-      "enum": [
-        "available",
-        "pending",
-        "sold"
-      ],
-      "description": "Only pets with this status."
-    },
-    "limit": {
-      "type": "integer",
-      "minimum": 1,
-      "description": "The most pets to return in this page; leave it out for the upstream's default page size."
-    },
-    "next_cursor": {
-      "type": "string",
-      "description": "Pass the previous page's `next_cursor` back unchanged to get the next page; leave it out for the first page."
-    }
-  },
-  "additionalProperties": false
-}"#,
-        output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "result": {
-      "type": "array",
-      "items": {
-        "type": "object",
-        "properties": {
-          "attributes": {
-            "description": "Anything else the store records about the pet."
-          },
-          "birthDate": {
-            "type": "string",
-            "format": "date-time",
-            "description": "When the pet was born, if known."
-          },
-          "id": {
-            "type": "integer",
-            "description": "Assigned by the store when the pet is created.",
-            "readOnly": true
-          },
-          "labels": {
-            "type": "array",
-            "items": {
-              "type": "object",
-              "properties": {
-                "key": {
-                  "type": "string"
-                },
-                "value": {
-                  "type": "string"
-                }
-              }
-            },
-            "description": "Free-form labels."
-          },
-          "name": {
-            "type": "string",
-            "description": "What the pet answers to."
-          },
-          "owner": {
-            "type": "object",
-            "properties": {
-              "address": {
-                "type": "object",
-                "properties": {
-                  "city": {
-                    "type": "string"
-                  },
-                  "zip": {
-                    "type": "string"
-                  }
-                },
-                "description": "Where the owner lives."
-              },
-              "name": {
-                "type": "string",
-                "description": "The owner's full name."
-              }
-            },
-            "description": "Who adopted the pet."
-          },
-          "status": {
-            "type": "string",
-            "description": "Where the pet is in the sale."
-          },
-          "type": {
-            "type": "string",
-            "description": "The kind of animal (`dog`, `cat`, ...)."
-          },
-          "weight_kg": {
-            "type": "number",
-            "description": "Weight in kilograms."
-          }
-        }
-      }
-    },
-    "next_cursor": {
-      "description": "A string to pass back unchanged as the `next_cursor` argument to get the next page; null on the last page."
-    }
-  },
-  "required": [
-    "result"
-  ]
-}"#,
+        input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"status":{"type":"string","enum":["available","pending","sold"],"description":"Only pets with this status."},"limit":{"type":"integer","minimum":1,"description":"The most pets to return in this page; leave it out for the upstream's default page size."},"next_cursor":{"type":"string","description":"Pass the previous page's `next_cursor` back unchanged to get the next page; leave it out for the first page."}},"additionalProperties":false}"#,
+        output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"result":{"type":"array","items":{"type":"object","properties":{"attributes":{"description":"Anything else the store records about the pet."},"birthDate":{"type":"string","format":"date-time","description":"When the pet was born, if known."},"id":{"type":"integer","description":"Assigned by the store when the pet is created.","readOnly":true},"labels":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"value":{"type":"string"}}},"description":"Free-form labels."},"name":{"type":"string","description":"What the pet answers to."},"owner":{"type":"object","properties":{"address":{"type":"object","properties":{"city":{"type":"string"},"zip":{"type":"string"}},"description":"Where the owner lives."},"name":{"type":"string","description":"The owner's full name."}},"description":"Who adopted the pet."},"status":{"type":"string","description":"Where the pet is in the sale."},"type":{"type":"string","description":"The kind of animal (`dog`, `cat`, ...)."},"weight_kg":{"type":"number","description":"Weight in kilograms."}}}},"next_cursor":{"description":"A string to pass back unchanged as the `next_cursor` argument to get the next page; null on the last page."}},"required":["result"]}"#,
         annotations: ::mcpgen_runtime::Annotations {
             read_only: true,
             destructive: false,
@@ -711,92 +522,8 @@ Results come one page at a time: to get the next page, pass the previous page's 
         method: ::mcpgen_runtime::MethodKind::Get,
         resource: "pets",
         tags: &["animals", "inventory"],
-        input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "integer",
-      "description": "The pet's numeric id (for example `42`)."
-    }
-  },
-  "required": [
-    "id"
-  ],
-  "additionalProperties": false
-}"#,
-        output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "attributes": {
-      "description": "Anything else the store records about the pet."
-    },
-    "birthDate": {
-      "type": "string",
-      "format": "date-time",
-      "description": "When the pet was born, if known."
-    },
-    "id": {
-      "type": "integer",
-      "description": "Assigned by the store when the pet is created.",
-      "readOnly": true
-    },
-    "labels": {
-      "type": "array",
-      "items": {
-        "type": "object",
-        "properties": {
-          "key": {
-            "type": "string"
-          },
-          "value": {
-            "type": "string"
-          }
-        }
-      },
-      "description": "Free-form labels."
-    },
-    "name": {
-      "type": "string",
-      "description": "What the pet answers to."
-    },
-    "owner": {
-      "type": "object",
-      "properties": {
-        "address": {
-          "type": "object",
-          "properties": {
-            "city": {
-              "type": "string"
-            },
-            "zip": {
-              "type": "string"
-            }
-          },
-          "description": "Where the owner lives."
-        },
-        "name": {
-          "type": "string",
-          "description": "The owner's full name."
-        }
-      },
-      "description": "Who adopted the pet."
-    },
-    "status": {
-      "type": "string",
-      "description": "Where the pet is in the sale."
-    },
-    "type": {
-      "type": "string",
-      "description": "The kind of animal (`dog`, `cat`, ...)."
-    },
-    "weight_kg": {
-      "type": "number",
-      "description": "Weight in kilograms."
-    }
-  }
-}"#,
+        input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"integer","description":"The pet's numeric id (for example `42`)."}},"required":["id"],"additionalProperties":false}"#,
+        output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"attributes":{"description":"Anything else the store records about the pet."},"birthDate":{"type":"string","format":"date-time","description":"When the pet was born, if known."},"id":{"type":"integer","description":"Assigned by the store when the pet is created.","readOnly":true},"labels":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"value":{"type":"string"}}},"description":"Free-form labels."},"name":{"type":"string","description":"What the pet answers to."},"owner":{"type":"object","properties":{"address":{"type":"object","properties":{"city":{"type":"string"},"zip":{"type":"string"}},"description":"Where the owner lives."},"name":{"type":"string","description":"The owner's full name."}},"description":"Who adopted the pet."},"status":{"type":"string","description":"Where the pet is in the sale."},"type":{"type":"string","description":"The kind of animal (`dog`, `cat`, ...)."},"weight_kg":{"type":"number","description":"Weight in kilograms."}}}"#,
         annotations: ::mcpgen_runtime::Annotations {
             read_only: true,
             destructive: false,
@@ -894,154 +621,8 @@ Results come one page at a time: to get the next page, pass the previous page's 
         method: ::mcpgen_runtime::MethodKind::Create,
         resource: "pets",
         tags: &["animals", "inventory"],
-        input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "attributes": {
-      "description": "Anything else the store records about the pet."
-    },
-    "birthDate": {
-      "type": "string",
-      "format": "date-time",
-      "description": "When the pet was born, if known."
-    },
-    "labels": {
-      "type": "array",
-      "items": {
-        "type": "object",
-        "properties": {
-          "key": {
-            "type": "string"
-          },
-          "value": {
-            "type": "string"
-          }
-        }
-      },
-      "description": "Free-form labels."
-    },
-    "name": {
-      "type": "string",
-      "description": "What the pet answers to."
-    },
-    "owner": {
-      "type": "object",
-      "properties": {
-        "address": {
-          "type": "object",
-          "properties": {
-            "city": {
-              "type": "string"
-            },
-            "zip": {
-              "type": "string"
-            }
-          },
-          "description": "Where the owner lives."
-        },
-        "name": {
-          "type": "string",
-          "description": "The owner's full name."
-        }
-      },
-      "description": "Who adopted the pet."
-    },
-    "status": {
-      "type": "string",
-      "enum": [
-        "available",
-        "pending",
-        "sold"
-      ],
-      "description": "Where the pet is in the sale."
-    },
-    "type": {
-      "type": "string",
-      "description": "The kind of animal (`dog`, `cat`, ...)."
-    },
-    "weight_kg": {
-      "type": "number",
-      "description": "Weight in kilograms."
-    }
-  },
-  "required": [
-    "name"
-  ],
-  "additionalProperties": false
-}"#,
-        output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "attributes": {
-      "description": "Anything else the store records about the pet."
-    },
-    "birthDate": {
-      "type": "string",
-      "format": "date-time",
-      "description": "When the pet was born, if known."
-    },
-    "id": {
-      "type": "integer",
-      "description": "Assigned by the store when the pet is created.",
-      "readOnly": true
-    },
-    "labels": {
-      "type": "array",
-      "items": {
-        "type": "object",
-        "properties": {
-          "key": {
-            "type": "string"
-          },
-          "value": {
-            "type": "string"
-          }
-        }
-      },
-      "description": "Free-form labels."
-    },
-    "name": {
-      "type": "string",
-      "description": "What the pet answers to."
-    },
-    "owner": {
-      "type": "object",
-      "properties": {
-        "address": {
-          "type": "object",
-          "properties": {
-            "city": {
-              "type": "string"
-            },
-            "zip": {
-              "type": "string"
-            }
-          },
-          "description": "Where the owner lives."
-        },
-        "name": {
-          "type": "string",
-          "description": "The owner's full name."
-        }
-      },
-      "description": "Who adopted the pet."
-    },
-    "status": {
-      "type": "string",
-      "description": "Where the pet is in the sale."
-    },
-    "type": {
-      "type": "string",
-      "description": "The kind of animal (`dog`, `cat`, ...)."
-    },
-    "weight_kg": {
-      "type": "number",
-      "description": "Weight in kilograms."
-    }
-  }
-}"#,
+        input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"attributes":{"description":"Anything else the store records about the pet."},"birthDate":{"type":"string","format":"date-time","description":"When the pet was born, if known."},"labels":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"value":{"type":"string"}}},"description":"Free-form labels."},"name":{"type":"string","description":"What the pet answers to."},"owner":{"type":"object","properties":{"address":{"type":"object","properties":{"city":{"type":"string"},"zip":{"type":"string"}},"description":"Where the owner lives."},"name":{"type":"string","description":"The owner's full name."}},"description":"Who adopted the pet."},"status":{"type":"string","enum":["available","pending","sold"],"description":"Where the pet is in the sale."},"type":{"type":"string","description":"The kind of animal (`dog`, `cat`, ...)."},"weight_kg":{"type":"number","description":"Weight in kilograms."}},"required":["name"],"additionalProperties":false}"#,
+        output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"attributes":{"description":"Anything else the store records about the pet."},"birthDate":{"type":"string","format":"date-time","description":"When the pet was born, if known."},"id":{"type":"integer","description":"Assigned by the store when the pet is created.","readOnly":true},"labels":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"value":{"type":"string"}}},"description":"Free-form labels."},"name":{"type":"string","description":"What the pet answers to."},"owner":{"type":"object","properties":{"address":{"type":"object","properties":{"city":{"type":"string"},"zip":{"type":"string"}},"description":"Where the owner lives."},"name":{"type":"string","description":"The owner's full name."}},"description":"Who adopted the pet."},"status":{"type":"string","description":"Where the pet is in the sale."},"type":{"type":"string","description":"The kind of animal (`dog`, `cat`, ...)."},"weight_kg":{"type":"number","description":"Weight in kilograms."}}}"#,
         annotations: ::mcpgen_runtime::Annotations {
             read_only: false,
             destructive: false,
@@ -1155,158 +736,8 @@ Results come one page at a time: to get the next page, pass the previous page's 
         method: ::mcpgen_runtime::MethodKind::Update,
         resource: "pets",
         tags: &["animals", "inventory"],
-        input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "integer",
-      "description": "The pet's numeric id (for example `42`)."
-    },
-    "attributes": {
-      "description": "Anything else the store records about the pet."
-    },
-    "birthDate": {
-      "type": "string",
-      "format": "date-time",
-      "description": "When the pet was born, if known."
-    },
-    "labels": {
-      "type": "array",
-      "items": {
-        "type": "object",
-        "properties": {
-          "key": {
-            "type": "string"
-          },
-          "value": {
-            "type": "string"
-          }
-        }
-      },
-      "description": "Free-form labels."
-    },
-    "name": {
-      "type": "string",
-      "description": "What the pet answers to."
-    },
-    "owner": {
-      "type": "object",
-      "properties": {
-        "address": {
-          "type": "object",
-          "properties": {
-            "city": {
-              "type": "string"
-            },
-            "zip": {
-              "type": "string"
-            }
-          },
-          "description": "Where the owner lives."
-        },
-        "name": {
-          "type": "string",
-          "description": "The owner's full name."
-        }
-      },
-      "description": "Who adopted the pet."
-    },
-    "status": {
-      "type": "string",
-      "enum": [
-        "available",
-        "pending",
-        "sold"
-      ],
-      "description": "Where the pet is in the sale."
-    },
-    "type": {
-      "type": "string",
-      "description": "The kind of animal (`dog`, `cat`, ...)."
-    },
-    "weight_kg": {
-      "type": "number",
-      "description": "Weight in kilograms."
-    }
-  },
-  "required": [
-    "id"
-  ],
-  "additionalProperties": false
-}"#,
-        output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "attributes": {
-      "description": "Anything else the store records about the pet."
-    },
-    "birthDate": {
-      "type": "string",
-      "format": "date-time",
-      "description": "When the pet was born, if known."
-    },
-    "id": {
-      "type": "integer",
-      "description": "Assigned by the store when the pet is created.",
-      "readOnly": true
-    },
-    "labels": {
-      "type": "array",
-      "items": {
-        "type": "object",
-        "properties": {
-          "key": {
-            "type": "string"
-          },
-          "value": {
-            "type": "string"
-          }
-        }
-      },
-      "description": "Free-form labels."
-    },
-    "name": {
-      "type": "string",
-      "description": "What the pet answers to."
-    },
-    "owner": {
-      "type": "object",
-      "properties": {
-        "address": {
-          "type": "object",
-          "properties": {
-            "city": {
-              "type": "string"
-            },
-            "zip": {
-              "type": "string"
-            }
-          },
-          "description": "Where the owner lives."
-        },
-        "name": {
-          "type": "string",
-          "description": "The owner's full name."
-        }
-      },
-      "description": "Who adopted the pet."
-    },
-    "status": {
-      "type": "string",
-      "description": "Where the pet is in the sale."
-    },
-    "type": {
-      "type": "string",
-      "description": "The kind of animal (`dog`, `cat`, ...)."
-    },
-    "weight_kg": {
-      "type": "number",
-      "description": "Weight in kilograms."
-    }
-  }
-}"#,
+        input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"integer","description":"The pet's numeric id (for example `42`)."},"attributes":{"description":"Anything else the store records about the pet."},"birthDate":{"type":"string","format":"date-time","description":"When the pet was born, if known."},"labels":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"value":{"type":"string"}}},"description":"Free-form labels."},"name":{"type":"string","description":"What the pet answers to."},"owner":{"type":"object","properties":{"address":{"type":"object","properties":{"city":{"type":"string"},"zip":{"type":"string"}},"description":"Where the owner lives."},"name":{"type":"string","description":"The owner's full name."}},"description":"Who adopted the pet."},"status":{"type":"string","enum":["available","pending","sold"],"description":"Where the pet is in the sale."},"type":{"type":"string","description":"The kind of animal (`dog`, `cat`, ...)."},"weight_kg":{"type":"number","description":"Weight in kilograms."}},"required":["id"],"additionalProperties":false}"#,
+        output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"attributes":{"description":"Anything else the store records about the pet."},"birthDate":{"type":"string","format":"date-time","description":"When the pet was born, if known."},"id":{"type":"integer","description":"Assigned by the store when the pet is created.","readOnly":true},"labels":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"value":{"type":"string"}}},"description":"Free-form labels."},"name":{"type":"string","description":"What the pet answers to."},"owner":{"type":"object","properties":{"address":{"type":"object","properties":{"city":{"type":"string"},"zip":{"type":"string"}},"description":"Where the owner lives."},"name":{"type":"string","description":"The owner's full name."}},"description":"Who adopted the pet."},"status":{"type":"string","description":"Where the pet is in the sale."},"type":{"type":"string","description":"The kind of animal (`dog`, `cat`, ...)."},"weight_kg":{"type":"number","description":"Weight in kilograms."}}}"#,
         annotations: ::mcpgen_runtime::Annotations {
             read_only: false,
             destructive: true,
@@ -1353,25 +784,8 @@ Results come one page at a time: to get the next page, pass the previous page's 
         method: ::mcpgen_runtime::MethodKind::Delete,
         resource: "pets",
         tags: &["animals", "inventory"],
-        input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "integer",
-      "description": "The pet's numeric id (for example `42`)."
-    }
-  },
-  "required": [
-    "id"
-  ],
-  "additionalProperties": false
-}"#,
-        output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "description": "The upstream's reply as it came (`{}` when it had no body)."
-}"#,
+        input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"integer","description":"The pet's numeric id (for example `42`)."}},"required":["id"],"additionalProperties":false}"#,
+        output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","description":"The upstream's reply as it came (`{}` when it had no body)."}"#,
         annotations: ::mcpgen_runtime::Annotations {
             read_only: false,
             destructive: true,
@@ -1469,43 +883,8 @@ Results come one page at a time: to get the next page, pass the previous page's 
         method: ::mcpgen_runtime::MethodKind::Custom("adopt"),
         resource: "pets",
         tags: &["animals", "inventory"],
-        input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "integer",
-      "description": "The pet's numeric id (for example `42`)."
-    },
-    "adopter_email": {
-      "type": "string",
-      "description": "Where the adoption papers go."
-    },
-    "note": {
-      "type": "string",
-      "description": "A message for the store."
-    }
-  },
-  "required": [
-    "id",
-    "adopter_email"
-  ],
-  "additionalProperties": false
-}"#,
-        output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "adoption_id": {
-      "type": "string",
-      "description": "The adoption's reference."
-    },
-    "state": {
-      "type": "string",
-      "description": "Whether the adoption went through."
-    }
-  }
-}"#,
+        input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"integer","description":"The pet's numeric id (for example `42`)."},"adopter_email":{"type":"string","description":"Where the adoption papers go."},"note":{"type":"string","description":"A message for the store."}},"required":["id","adopter_email"],"additionalProperties":false}"#,
+        output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"adoption_id":{"type":"string","description":"The adoption's reference."},"state":{"type":"string","description":"Whether the adoption went through."}}}"#,
         annotations: ::mcpgen_runtime::Annotations {
             read_only: false,
             destructive: true,
@@ -1573,34 +952,8 @@ Results come one page at a time: to get the next page, pass the previous page's 
         method: ::mcpgen_runtime::MethodKind::Custom("vaccinate"),
         resource: "pets",
         tags: &["animals", "inventory"],
-        input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "integer",
-      "description": "The pet's numeric id (for example `42`)."
-    },
-    "clinic_id": {
-      "type": "string",
-      "description": "The clinic's code, from the store's clinic list."
-    },
-    "vaccine": {
-      "type": "string",
-      "description": "The vaccine given."
-    }
-  },
-  "required": [
-    "id",
-    "clinic_id"
-  ],
-  "additionalProperties": false
-}"#,
-        output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "description": "The upstream's reply as it came (`{}` when it had no body)."
-}"#,
+        input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"integer","description":"The pet's numeric id (for example `42`)."},"clinic_id":{"type":"string","description":"The clinic's code, from the store's clinic list."},"vaccine":{"type":"string","description":"The vaccine given."}},"required":["id","clinic_id"],"additionalProperties":false}"#,
+        output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","description":"The upstream's reply as it came (`{}` when it had no body)."}"#,
         annotations: ::mcpgen_runtime::Annotations {
             read_only: false,
             destructive: true,
@@ -1658,30 +1011,8 @@ pub mod store_hours {
         method: ::mcpgen_runtime::MethodKind::Get,
         resource: "store_hours",
         tags: &[],
-        input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {},
-  "additionalProperties": false
-}"#,
-        output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "timezone": {
-      "type": "string",
-      "description": "An IANA time zone, such as `Europe/Paris`."
-    },
-    "weekdays": {
-      "type": "string",
-      "description": "Opening hours on weekdays, such as `09:00-18:00`."
-    },
-    "weekends": {
-      "type": "string",
-      "description": "Opening hours on weekends, or empty when closed."
-    }
-  }
-}"#,
+        input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{},"additionalProperties":false}"#,
+        output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"timezone":{"type":"string","description":"An IANA time zone, such as `Europe/Paris`."},"weekdays":{"type":"string","description":"Opening hours on weekdays, such as `09:00-18:00`."},"weekends":{"type":"string","description":"Opening hours on weekends, or empty when closed."}}}"#,
         annotations: ::mcpgen_runtime::Annotations {
             read_only: true,
             destructive: false,
@@ -1743,43 +1074,8 @@ pub mod store_hours {
         method: ::mcpgen_runtime::MethodKind::Update,
         resource: "store_hours",
         tags: &[],
-        input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "timezone": {
-      "type": "string",
-      "description": "An IANA time zone, such as `Europe/Paris`."
-    },
-    "weekdays": {
-      "type": "string",
-      "description": "Opening hours on weekdays, such as `09:00-18:00`."
-    },
-    "weekends": {
-      "type": "string",
-      "description": "Opening hours on weekends, or empty when closed."
-    }
-  },
-  "additionalProperties": false
-}"#,
-        output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "timezone": {
-      "type": "string",
-      "description": "An IANA time zone, such as `Europe/Paris`."
-    },
-    "weekdays": {
-      "type": "string",
-      "description": "Opening hours on weekdays, such as `09:00-18:00`."
-    },
-    "weekends": {
-      "type": "string",
-      "description": "Opening hours on weekends, or empty when closed."
-    }
-  }
-}"#,
+        input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"timezone":{"type":"string","description":"An IANA time zone, such as `Europe/Paris`."},"weekdays":{"type":"string","description":"Opening hours on weekdays, such as `09:00-18:00`."},"weekends":{"type":"string","description":"Opening hours on weekends, or empty when closed."}},"additionalProperties":false}"#,
+        output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"timezone":{"type":"string","description":"An IANA time zone, such as `Europe/Paris`."},"weekdays":{"type":"string","description":"Opening hours on weekdays, such as `09:00-18:00`."},"weekends":{"type":"string","description":"Opening hours on weekends, or empty when closed."}}}"#,
         annotations: ::mcpgen_runtime::Annotations {
             read_only: false,
             destructive: true,

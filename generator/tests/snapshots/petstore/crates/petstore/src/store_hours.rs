@@ -46,30 +46,8 @@ pub static GET_SINGLE_PETSTORE_STORE_HOURS: ::mcpgen_runtime::Tool = ::mcpgen_ru
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "store_hours",
     tags: &[],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {},
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "timezone": {
-      "type": "string",
-      "description": "An IANA time zone, such as `Europe/Paris`."
-    },
-    "weekdays": {
-      "type": "string",
-      "description": "Opening hours on weekdays, such as `09:00-18:00`."
-    },
-    "weekends": {
-      "type": "string",
-      "description": "Opening hours on weekends, or empty when closed."
-    }
-  }
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{},"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"timezone":{"type":"string","description":"An IANA time zone, such as `Europe/Paris`."},"weekdays":{"type":"string","description":"Opening hours on weekdays, such as `09:00-18:00`."},"weekends":{"type":"string","description":"Opening hours on weekends, or empty when closed."}}}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: true,
         destructive: false,
@@ -131,43 +109,8 @@ pub static UPDATE_A_PETSTORE_STORE_HOURS: ::mcpgen_runtime::Tool = ::mcpgen_runt
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "store_hours",
     tags: &[],
-    input_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "timezone": {
-      "type": "string",
-      "description": "An IANA time zone, such as `Europe/Paris`."
-    },
-    "weekdays": {
-      "type": "string",
-      "description": "Opening hours on weekdays, such as `09:00-18:00`."
-    },
-    "weekends": {
-      "type": "string",
-      "description": "Opening hours on weekends, or empty when closed."
-    }
-  },
-  "additionalProperties": false
-}"#,
-    output_schema: r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "properties": {
-    "timezone": {
-      "type": "string",
-      "description": "An IANA time zone, such as `Europe/Paris`."
-    },
-    "weekdays": {
-      "type": "string",
-      "description": "Opening hours on weekdays, such as `09:00-18:00`."
-    },
-    "weekends": {
-      "type": "string",
-      "description": "Opening hours on weekends, or empty when closed."
-    }
-  }
-}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"timezone":{"type":"string","description":"An IANA time zone, such as `Europe/Paris`."},"weekdays":{"type":"string","description":"Opening hours on weekdays, such as `09:00-18:00`."},"weekends":{"type":"string","description":"Opening hours on weekends, or empty when closed."}},"additionalProperties":false}"#,
+    output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"timezone":{"type":"string","description":"An IANA time zone, such as `Europe/Paris`."},"weekdays":{"type":"string","description":"Opening hours on weekdays, such as `09:00-18:00`."},"weekends":{"type":"string","description":"Opening hours on weekends, or empty when closed."}}}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: false,
         destructive: true,
