@@ -368,7 +368,10 @@ impl ToolSchemas {
     /// byte is in the binary (a whole API's pretty-printed schemas are 0.8 MB more) and people
     /// read the pretty files in `schemas/`.
     fn embedded(&self) -> Result<[String; 2], Error> {
-        Ok([json_text(&self.input, false)?, json_text(&self.output, false)?])
+        Ok([
+            json_text(&self.input, false)?,
+            json_text(&self.output, false)?,
+        ])
     }
 
     /// The schemas' JSON files: paths relative to the crate, and contents (pretty-printed,

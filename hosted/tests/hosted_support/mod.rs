@@ -34,6 +34,13 @@ pub(crate) static INTEGRATIONS: &[&Integration] = &[&mcpgen_chronosphere::INTEGR
 #[allow(dead_code)]
 pub(crate) const ALL_TOOLS: usize = mcpgen_chronosphere::INTEGRATION.tools.len();
 
+/// How many tools the first `tools/list` page of an unfiltered server holds.
+#[allow(dead_code)]
+pub(crate) fn first_page_len() -> usize {
+    let catalog = mcpgen_server::Catalog::new(&mcpgen_chronosphere::INTEGRATION).unwrap();
+    catalog.page(None).unwrap().0.len()
+}
+
 /// A directory removed on drop.
 pub(crate) struct TempDir(PathBuf);
 
@@ -281,16 +288,25 @@ impl Hosting {
         (status, message(&text))
     }
 
-    /// The tool names `url` lists.
+    /// The tool names `url` lists, following `nextCursor` through every page.
     pub(crate) async fn tool_names(&self, url: &str) -> Vec<String> {
-        let (status, reply) = self.mcp(url, "tools/list", json!({}), None).await;
-        assert_eq!(status, StatusCode::OK, "{reply}");
-        reply["result"]["tools"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t["name"].as_str().unwrap().to_owned())
-            .collect()
+        let mut names = Vec::new();
+        let mut params = json!({});
+        loop {
+            let (status, reply) = self.mcp(url, "tools/list", params, None).await;
+            assert_eq!(status, StatusCode::OK, "{reply}");
+            names.extend(
+                reply["result"]["tools"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|t| t["name"].as_str().unwrap().to_owned()),
+            );
+            match reply["result"]["nextCursor"].as_str() {
+                Some(cursor) => params = json!({ "cursor": cursor }),
+                None => return names,
+            }
+        }
     }
 }
 
