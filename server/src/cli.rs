@@ -218,7 +218,13 @@ pub fn execute(
             Ok(())
         }
         Command::Stdio(args) => {
-            let server = build(integrations, &args.select, &args.upstream, args.exposure.exposure, env)?;
+            let server = build(
+                integrations,
+                &args.select,
+                &args.upstream,
+                args.exposure.exposure,
+                env,
+            )?;
             block_on(server.serve_stdio())
         }
         Command::Http(args) => {
@@ -230,7 +236,13 @@ pub fn execute(
                 limits: args.connections.limits(),
             };
             options.validate()?;
-            let server = build(integrations, &args.select, &args.upstream, args.exposure.exposure, env)?;
+            let server = build(
+                integrations,
+                &args.select,
+                &args.upstream,
+                args.exposure.exposure,
+                env,
+            )?;
             block_on(server.serve_http(options))
         }
     }
@@ -262,12 +274,14 @@ fn build(
         max_body_bytes = upstream.max_body_bytes,
         "configured"
     );
-    Ok(Server::from_handler(crate::handler::McpHandler::with_options(
-        catalog,
-        client,
-        crate::handler::ListCaching::default(),
-        exposure,
-    )))
+    Ok(Server::from_handler(
+        crate::handler::McpHandler::with_options(
+            catalog,
+            client,
+            crate::handler::ListCaching::default(),
+            exposure,
+        ),
+    ))
 }
 
 fn select(

@@ -178,9 +178,7 @@ impl McpHandler {
                 tracing::info!(tool = name, "meta-tool call succeeded");
                 CallOutcome::Output(output)
             }
-            Ok(MetaCall::Call { name, arguments }) => {
-                self.run_catalog_tool(&name, arguments).await
-            }
+            Ok(MetaCall::Call { name, arguments }) => self.run_catalog_tool(&name, arguments).await,
             Err(error) => {
                 tracing::info!(tool = name, "meta-tool call rejected");
                 CallOutcome::Refused(error)

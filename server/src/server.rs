@@ -18,9 +18,9 @@ use tokio::io::{AsyncRead, AsyncWrite};
 
 use crate::catalog::Catalog;
 use crate::credentials;
+use crate::discovery::Exposure;
 use crate::error::Error;
 use crate::filter::ToolFilter;
-use crate::discovery::Exposure;
 use crate::handler::{ListCaching, McpHandler};
 use crate::http::{self, HttpOptions};
 use crate::stdio;

@@ -33,11 +33,7 @@ fn natural_requests_find_their_tool_in_the_top_three() {
     let (mut top1, mut top3) = (0, 0);
     let mut misses = Vec::new();
     for case in &eval.cases {
-        assert!(
-            catalog.contains(&case.tool),
-            "{} is not a tool",
-            case.tool
-        );
+        assert!(catalog.contains(&case.tool), "{} is not a tool", case.tool);
         let hits = index.search(&case.query, |_| true);
         let rank = hits.iter().position(|hit| hit.name == case.tool);
         match rank {

@@ -148,9 +148,8 @@ impl Discovery {
         let kept = filter.select(catalog.integration()).map_err(|error| {
             outcome::invalid_arguments(SEARCH_TOOLS, format!("invalid arguments: {error}"))
         })?;
-        let keep = |name: &str| {
-            catalog.get(name).is_some() && kept.iter().any(|tool| tool.name == name)
-        };
+        let keep =
+            |name: &str| catalog.get(name).is_some() && kept.iter().any(|tool| tool.name == name);
         let hits = self.index.search(&args.query, keep);
         let tools: Vec<Value> = hits
             .iter()
@@ -193,7 +192,10 @@ struct CallArgs {
     arguments: Option<JsonObject>,
 }
 
-fn decode<T: serde::de::DeserializeOwned>(tool: &str, arguments: JsonObject) -> Result<T, ErrorData> {
+fn decode<T: serde::de::DeserializeOwned>(
+    tool: &str,
+    arguments: JsonObject,
+) -> Result<T, ErrorData> {
     serde_path_to_error::deserialize(Value::Object(arguments)).map_err(|error| {
         let path = error.path().to_string();
         let message = if path == "." {
