@@ -121,6 +121,7 @@ mod tests {
             },
             error_message_path: None,
             tools: &[],
+            resources: &[],
         }
     }
 

@@ -131,6 +131,7 @@ mod tests {
         },
         error_message_path: None,
         tools: &[],
+        resources: &[],
     };
 
     #[test]

@@ -59,6 +59,27 @@ pub struct Integration {
     pub error_message_path: Option<&'static str>,
     /// Sorted by resource name, then method order.
     pub tools: &'static [&'static Tool],
+    /// What each resource is, sorted by name: what discovery's search reads besides the tools.
+    pub resources: &'static [ResourceSpec],
+}
+
+/// A resource of an integration (`teams`) and what it is.
+#[derive(Debug)]
+pub struct ResourceSpec {
+    /// The plural snake_case name, as [`Tool::resource`] gives it.
+    pub name: &'static str,
+    /// What the resource is, from its doc.
+    pub description: &'static str,
+}
+
+impl Integration {
+    /// The description of resource `name`, if the integration has one by that name.
+    pub fn resource_description(&self, name: &str) -> Option<&'static str> {
+        self.resources
+            .iter()
+            .find(|resource| resource.name == name)
+            .map(|resource| resource.description)
+    }
 }
 
 /// A credential an account supplies (`tenant`, `api_token`).

@@ -114,6 +114,7 @@ mod tests {
         },
         error_message_path: None,
         tools: &[],
+        resources: &[],
     };
 
     #[test]

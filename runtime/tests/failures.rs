@@ -482,6 +482,7 @@ static ACME: Integration = Integration {
     },
     error_message_path: None,
     tools: &[&ARCHIVE_ITEM, &LIST_ITEMS],
+    resources: &[],
 };
 
 const KEY: &str = "key-SECRET-51x";

@@ -160,6 +160,7 @@ static BASIC: Integration = Integration {
     },
     error_message_path: None,
     tools: &[&GET],
+    resources: &[],
 };
 
 #[tokio::test]

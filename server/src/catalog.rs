@@ -146,6 +146,11 @@ impl Catalog {
         self.index.get(name).map(|&i| &self.entries[i])
     }
 
+    /// Whether the tool called `name` is served.
+    pub fn contains(&self, name: &str) -> bool {
+        self.index.contains_key(name)
+    }
+
     /// How many tools are served.
     pub fn len(&self) -> usize {
         self.entries.len()

@@ -18,6 +18,7 @@ use mcpgen_runtime::{Integration, UpstreamConfig};
 use crate::catalog::Catalog;
 use crate::connections::ConnectionArgs;
 use crate::credentials;
+use crate::discovery::Exposure;
 use crate::error::Error;
 use crate::filter::{ToolFilter, suggest};
 use crate::http::HttpOptions;
@@ -95,11 +96,23 @@ pub struct UpstreamArgs {
     max_body_bytes: usize,
 }
 
+/// What `tools/list` shows (`--exposure`).
+#[derive(Debug, Args)]
+pub struct ExposureArgs {
+    /// all: list every tool with its schemas. discovery: list three meta-tools instead
+    /// (search_tools, describe_tools, call_tool), so a client loads schemas only for the tools
+    /// it uses; calls through call_tool behave exactly like direct calls.
+    #[arg(long, value_enum, value_name = "MODE", default_value = "all")]
+    exposure: Exposure,
+}
+
 /// Flags of `mcp-server stdio`.
 #[derive(Debug, Args)]
 pub struct StdioArgs {
     #[command(flatten)]
     select: SelectArgs,
+    #[command(flatten)]
+    exposure: ExposureArgs,
     #[command(flatten)]
     upstream: UpstreamArgs,
 }
@@ -109,6 +122,8 @@ pub struct StdioArgs {
 pub struct HttpArgs {
     #[command(flatten)]
     select: SelectArgs,
+    #[command(flatten)]
+    exposure: ExposureArgs,
     #[command(flatten)]
     upstream: UpstreamArgs,
     /// Address to bind; port 0 picks a free port.
@@ -203,7 +218,13 @@ pub fn execute(
             Ok(())
         }
         Command::Stdio(args) => {
-            let server = build(integrations, &args.select, &args.upstream, env)?;
+            let server = build(
+                integrations,
+                &args.select,
+                &args.upstream,
+                args.exposure.exposure,
+                env,
+            )?;
             block_on(server.serve_stdio())
         }
         Command::Http(args) => {
@@ -215,7 +236,13 @@ pub fn execute(
                 limits: args.connections.limits(),
             };
             options.validate()?;
-            let server = build(integrations, &args.select, &args.upstream, env)?;
+            let server = build(
+                integrations,
+                &args.select,
+                &args.upstream,
+                args.exposure.exposure,
+                env,
+            )?;
             block_on(server.serve_http(options))
         }
     }
@@ -226,6 +253,7 @@ fn build(
     integrations: &'static [&'static Integration],
     select_args: &SelectArgs,
     upstream: &UpstreamArgs,
+    exposure: Exposure,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Server, Error> {
     let (integration, catalog) = select(integrations, select_args)?;
@@ -241,13 +269,19 @@ fn build(
         integration = integration.name,
         tools = catalog.len(),
         filter = %filter_of(select_args)?,
+        exposure = exposure.as_str(),
         timeout_ms = upstream.timeout.as_millis() as u64,
         max_body_bytes = upstream.max_body_bytes,
         "configured"
     );
-    Ok(Server::from_handler(crate::handler::McpHandler::new(
-        catalog, client,
-    )))
+    Ok(Server::from_handler(
+        crate::handler::McpHandler::with_options(
+            catalog,
+            client,
+            crate::handler::ListCaching::default(),
+            exposure,
+        ),
+    ))
 }
 
 fn select(

@@ -24,6 +24,7 @@ use rmcp::{ErrorData, RoleServer, ServerHandler};
 use serde_json::Value;
 
 use crate::catalog::Catalog;
+use crate::discovery::{Discovery, Exposure, MetaCall};
 use crate::outcome;
 
 /// How long a 2026-07-28 client may cache `tools/list`, and for whom.
@@ -57,6 +58,8 @@ struct Inner {
     client: UpstreamClient,
     info: ServerConfig,
     caching: ListCaching,
+    /// The meta-tools and search index, in discovery exposure; `None` lists the catalog.
+    discovery: Option<Discovery>,
     /// The 2026-07-28 `tools/list` result as JSON, encoded on first use: it never changes for
     /// this handler, and at 1,000 tools encoding it is milliseconds while copying it is not.
     modern_list_json: OnceLock<Option<Bytes>>,
@@ -81,15 +84,37 @@ impl McpHandler {
     /// Like [`McpHandler::new`] with explicit `tools/list` cache hints (hosted mode lists differ
     /// per token, so it uses a private scope).
     pub fn with_caching(catalog: Catalog, client: UpstreamClient, caching: ListCaching) -> Self {
+        Self::with_options(catalog, client, caching, Exposure::All)
+    }
+
+    /// A handler with explicit cache hints and exposure: [`Exposure::Discovery`] lists three
+    /// meta-tools (`search_tools`, `describe_tools`, `call_tool`) instead of the catalog.
+    pub fn with_options(
+        catalog: Catalog,
+        client: UpstreamClient,
+        caching: ListCaching,
+        exposure: Exposure,
+    ) -> Self {
         let info = server_config(&catalog);
+        let discovery = (exposure == Exposure::Discovery).then(|| Discovery::new(&catalog));
         Self {
             inner: Arc::new(Inner {
                 catalog,
                 client,
                 info,
                 caching,
+                discovery,
                 modern_list_json: OnceLock::new(),
             }),
+        }
+    }
+
+    /// Which tools `tools/list` shows.
+    pub fn exposure(&self) -> Exposure {
+        if self.inner.discovery.is_some() {
+            Exposure::Discovery
+        } else {
+            Exposure::All
         }
     }
 
@@ -106,7 +131,12 @@ impl McpHandler {
         modern: bool,
         cursor: Option<&str>,
     ) -> Result<ListToolsResult, ErrorData> {
-        let (tools, next_cursor) = self.inner.catalog.page(cursor).map_err(|invalid| {
+        let page = match (&self.inner.discovery, cursor) {
+            (Some(discovery), None) => Ok((discovery.tools().to_vec(), None)),
+            (Some(_), Some(cursor)) => Err(crate::catalog::InvalidCursor(cursor.to_owned())),
+            (None, cursor) => self.inner.catalog.page(cursor),
+        };
+        let (tools, next_cursor) = page.map_err(|invalid| {
             ErrorData::invalid_params(
                 format!(
                     "invalid cursor `{}`: pass back a nextCursor from this server's tools/list, \
@@ -137,9 +167,28 @@ impl McpHandler {
             .as_ref()
     }
 
-    /// Runs tool `name` with `arguments` through its generated handler and the upstream
-    /// client; the one place a call is logged and a panicking handler is contained.
+    /// Runs the tool called `name`: a catalog tool, or in discovery exposure a meta-tool (whose
+    /// `call_tool` runs a catalog tool exactly as a direct call would).
     pub(crate) async fn run_tool(&self, name: &str, arguments: JsonObject) -> CallOutcome {
+        let Some(discovery) = &self.inner.discovery else {
+            return self.run_catalog_tool(name, arguments).await;
+        };
+        match discovery.call(&self.inner.catalog, name, arguments) {
+            Ok(MetaCall::Answered(output)) => {
+                tracing::info!(tool = name, "meta-tool call succeeded");
+                CallOutcome::Output(output)
+            }
+            Ok(MetaCall::Call { name, arguments }) => self.run_catalog_tool(&name, arguments).await,
+            Err(error) => {
+                tracing::info!(tool = name, "meta-tool call rejected");
+                CallOutcome::Refused(error)
+            }
+        }
+    }
+
+    /// Runs catalog tool `name` with `arguments` through its generated handler and the
+    /// upstream client; the one place a call is logged and a panicking handler is contained.
+    async fn run_catalog_tool(&self, name: &str, arguments: JsonObject) -> CallOutcome {
         let Some(entry) = self.inner.catalog.get(name) else {
             tracing::info!(tool = name, "call to an unknown or hidden tool");
             return CallOutcome::Refused(outcome::unknown_tool(name, &self.inner.catalog));
@@ -229,7 +278,10 @@ impl ServerHandler for McpHandler {
     }
 
     fn get_tool(&self, name: &str) -> Option<McpTool> {
-        self.inner.catalog.get(name).map(|entry| entry.mcp.clone())
+        match &self.inner.discovery {
+            Some(discovery) => discovery.tool(name).cloned(),
+            None => self.inner.catalog.get(name).map(|entry| entry.mcp.clone()),
+        }
     }
 
     async fn list_tools(

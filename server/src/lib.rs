@@ -15,6 +15,7 @@ pub mod catalog;
 pub mod cli;
 pub mod connections;
 pub mod credentials;
+pub mod discovery;
 pub mod error;
 mod fast_path;
 pub mod filter;
@@ -36,6 +37,7 @@ use std::process::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 pub use catalog::{Catalog, CatalogError, InvalidCursor, LIST_PAGE_BYTES};
+pub use discovery::Exposure;
 pub use error::Error;
 pub use filter::{FilterError, MethodSelector, ToolFilter};
 pub use handler::{ListCaching, McpHandler};

@@ -18,9 +18,10 @@ use tokio::io::{AsyncRead, AsyncWrite};
 
 use crate::catalog::Catalog;
 use crate::credentials;
+use crate::discovery::Exposure;
 use crate::error::Error;
 use crate::filter::ToolFilter;
-use crate::handler::McpHandler;
+use crate::handler::{ListCaching, McpHandler};
 use crate::http::{self, HttpOptions};
 use crate::stdio;
 
@@ -38,6 +39,7 @@ pub struct ServerBuilder {
     credentials: Option<Credentials>,
     upstream: UpstreamConfig,
     client: Option<UpstreamClient>,
+    exposure: Exposure,
 }
 
 impl Server {
@@ -50,6 +52,7 @@ impl Server {
             credentials: None,
             upstream: UpstreamConfig::default(),
             client: None,
+            exposure: Exposure::All,
         }
     }
 
@@ -115,6 +118,12 @@ impl ServerBuilder {
         self
     }
 
+    /// Lists every tool ([`Exposure::All`], the default) or the three discovery meta-tools.
+    pub fn exposure(mut self, exposure: Exposure) -> Self {
+        self.exposure = exposure;
+        self
+    }
+
     /// Uses these credentials instead of reading the environment.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
@@ -151,7 +160,12 @@ impl ServerBuilder {
             }
         };
         Ok(Server {
-            handler: McpHandler::new(catalog, client),
+            handler: McpHandler::with_options(
+                catalog,
+                client,
+                ListCaching::default(),
+                self.exposure,
+            ),
         })
     }
 }

@@ -271,6 +271,7 @@ fn a_broken_schema_stops_start_up() {
         },
         error_message_path: None,
         tools: &[&BROKEN],
+        resources: &[],
     };
     let error = Catalog::new(&BROKEN_INTEGRATION).unwrap_err().to_string();
     assert!(

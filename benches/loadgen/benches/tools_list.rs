@@ -62,6 +62,7 @@ static SYNTHETIC: LazyLock<&'static Integration> = LazyLock::new(|| {
         rate_limit: template.rate_limit,
         error_message_path: template.error_message_path,
         tools: Box::leak(tools.into_boxed_slice()),
+        resources: template.resources,
     }))
 });
 

@@ -299,6 +299,164 @@ pub static INTEGRATION: ::mcpgen_runtime::Integration = ::mcpgen_runtime::Integr
         &trace_tail_sampling_rules::UPDATE_A_CHRONOSPHERE_TRACE_TAIL_SAMPLING_RULES,
         &trace_tail_sampling_rules::DELETE_A_CHRONOSPHERE_TRACE_TAIL_SAMPLING_RULES,
     ],
+    resources: &[
+        ::mcpgen_runtime::ResourceSpec {
+            name: "azure_metrics_integrations",
+            description: "Azure Metrics integrations: an Azure principal, and the subscriptions and resource types whose Azure Monitor metrics Chronosphere scrapes.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "buckets",
+            description: "Buckets: named containers that group monitors, dashboards and rules (the predecessor of collections), each owned by a team and alerting through a notification policy.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "classic_dashboards",
+            description: "Classic dashboards: the original Chronosphere dashboards, stored as dashboard JSON in a bucket or collection.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "collections",
+            description: "Collections group monitors, dashboards and SLOs for a team or service, and set the default notification policy of what they hold.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "consumption_budgets",
+            description: "Consumption budgets cap how much of a licensed resource (metrics, traces, logs) a partition of the tenant may use, with thresholds that alert or drop data.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "consumption_config",
+            description: "The consumption configuration, one per tenant: the partitions usage is split into, which consumption budgets apply to.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "dashboards",
+            description: "Dashboards: Chronosphere dashboards, stored as dashboard JSON in a collection.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "datasets",
+            description: "Datasets: named filters over traces or logs, used to group data for budgets, trace behaviors and retention.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "derived_labels",
+            description: "Derived labels: virtual labels mapped from existing metric labels or span tags, so that queries can use one name across sources.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "derived_metrics",
+            description: "Derived metrics: named queries that other queries can use like a metric (aliases for PromQL selectors and expressions).",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "drop_rules",
+            description: "Drop rules discard incoming metrics that match their filters before they are stored, to cut cardinality and cost.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "external_connections",
+            description: "External connections: credentials for external services (Slack, PagerDuty, Opsgenie, VictorOps, webhooks, Cloudflare, MongoDB Atlas) that notifiers and integrations use.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "gcp_metrics_integrations",
+            description: "GCP Metrics integrations: a Google Cloud service account, and the metric groups Chronosphere pulls from Cloud Monitoring.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "grafana_dashboards",
+            description: "Grafana dashboards: dashboards stored as Grafana dashboard JSON in a bucket or collection.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "log_allocation_config",
+            description: "The log allocation configuration, one per tenant: how the log license is divided between datasets, and the default dataset.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "log_control_config",
+            description: "The log control configuration, one per tenant: rules that drop, sample or transform logs as they are ingested.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "log_ingest_config",
+            description: "The log ingest configuration, one per tenant: how incoming logs are parsed, and how their fields are normalised.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "log_retention_configs",
+            description: "Log retention configurations: a filter over logs and how long matching logs are kept.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "log_scale_actions",
+            description: "LogScale actions: what a LogScale alert does when it fires (email, Slack, PagerDuty, Opsgenie, a webhook, a file upload).",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "log_scale_alerts",
+            description: "LogScale alerts: LogScale queries evaluated on a schedule that trigger LogScale actions when they match.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "mapping_rules",
+            description: "Mapping rules aggregate or drop matching metrics in a bucket as they are ingested, to shape cardinality.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "monitors",
+            description: "Monitors evaluate a query (PromQL, Graphite or logs) on an interval and alert through their notification policy while a condition holds.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "muting_rules",
+            description: "Muting rules silence alerts whose labels match, between a start and an end time (for example during a deploy or maintenance).",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "notification_policies",
+            description: "Notification policies route alerts to notifiers by severity, with overrides by label; monitors, buckets, collections and services point at one to say who gets paged.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "notifiers",
+            description: "Notifiers are where alerts are sent: email, Slack, PagerDuty, Opsgenie, VictorOps or a webhook.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "otel_metrics_ingestion",
+            description: "The OpenTelemetry metrics ingestion configuration, one per tenant: which OpenTelemetry resource attributes become metric labels.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "recording_rules",
+            description: "Recording rules evaluate a PromQL expression on an interval and store the result as a new metric.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "resource_pools",
+            description: "The resource pools configuration, one per tenant: how the metrics license is divided between pools of teams and services, and the default pool.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "rollup_rules",
+            description: "Rollup rules aggregate matching metrics into fewer series (dropping labels, downsampling) as they are ingested.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "service_accounts",
+            description: "Service accounts: non-human identities with API tokens, unrestricted or restricted to reading or writing metrics. They cannot be changed once made: delete one and create another.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "service_attributes",
+            description: "Service attributes: the owning team, notification policy and description attached to a discovered service, one record per service.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "services",
+            description: "Services, as Chronosphere discovers them from telemetry (read only): their names, owning team and notification policy.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "slos",
+            description: "SLOs: service level objectives, an SLI query with targets, alerting on burn rate through a notification policy.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "teams",
+            description: "Teams group Chronosphere users by email address; monitors, dashboards, collections and notification policies name a team as their owner.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "trace_behavior_config",
+            description: "The trace behavior configuration, one per tenant: which trace behaviors apply to which datasets, as the baseline, the main assignments and overrides.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "trace_behaviors",
+            description: "Trace behaviors: head and tail sampling rates, and which error, slow and large traces to keep; the trace behavior configuration assigns them to datasets.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "trace_jaeger_remote_sampling_strategies",
+            description: "Jaeger remote sampling strategies: the sampling rates served to Jaeger clients, per service.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "trace_metrics_rules",
+            description: "Trace metrics rules turn the spans that match a filter into metrics (counts and latency histograms) grouped by span tags.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "trace_tail_sampling_rules",
+            description: "The trace tail sampling rules, one set per tenant: which completed traces to keep, by filter, and the default sample rate.",
+        },
+    ],
 };
 
 /// A typed client of the Chronosphere API, usable without MCP.

@@ -50,6 +50,20 @@ pub static INTEGRATION: ::mcpgen_runtime::Integration = ::mcpgen_runtime::Integr
         &repositories::GET_SINGLE_GITHUB_REPOSITORY_BY_ID,
         &user_repositories::LIST_ALL_GITHUB_USER_REPOSITORIES,
     ],
+    resources: &[
+        ::mcpgen_runtime::ResourceSpec {
+            name: "issues",
+            description: "Issues of the owner's repositories: tasks, enhancements and bugs, with their labels, assignees and milestone. GitHub counts every pull request as an issue too (those have a `pull_request` field).",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "repositories",
+            description: "The repositories of the configured owner (an organization or a user): their names, visibility, default branch, language and counts of stars, forks and open issues.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "user_repositories",
+            description: "The public repositories of the configured owner when that owner is a user account (for an organization, list the repositories instead).",
+        },
+    ],
 };
 
 /// A typed client of the GitHub API, usable without MCP.

@@ -46,6 +46,16 @@ pub static INTEGRATION: ::mcpgen_runtime::Integration = ::mcpgen_runtime::Integr
         &services::UPDATE_A_PAGERDUTY_SERVICE_BY_ID,
         &services::DELETE_A_PAGERDUTY_SERVICE_BY_ID,
     ],
+    resources: &[
+        ::mcpgen_runtime::ResourceSpec {
+            name: "incidents",
+            description: "An incident represents a problem or an issue that needs to be addressed and resolved. It is raised on a service, escalates along an escalation policy, and is triggered, acknowledged or resolved.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "services",
+            description: "A service represents an application, component, or team you wish to open incidents against. Each service has an escalation policy that decides who is notified when it has an incident.",
+        },
+    ],
 };
 
 /// A typed client of the PagerDuty API, usable without MCP.

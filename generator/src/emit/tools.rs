@@ -291,6 +291,16 @@ pub(crate) fn integration_static(
     let remaining = str_slice(&integration.rate_limit.remaining)?;
     let reset = str_slice(&integration.rate_limit.reset)?;
     let error_message_path = opt_str(integration.error_message_path.as_deref())?;
+    let resources = integration
+        .resources
+        .iter()
+        .map(|resource| {
+            let (name, description) = (str_lit(&resource.name)?, str_lit(&resource.description)?);
+            Ok(quote! {
+                ::mcpgen_runtime::ResourceSpec { name: #name, description: #description }
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
     let mut tools = Vec::new();
     for resource in &integration.resources {
         let module = ident(&resource.module)?;
@@ -321,6 +331,7 @@ pub(crate) fn integration_static(
             },
             error_message_path: #error_message_path,
             tools: &[#(#tools),*],
+            resources: &[#(#resources),*],
         };
     })
 }

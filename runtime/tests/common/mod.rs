@@ -333,6 +333,7 @@ pub(crate) static CHRONOSPHERE: Integration = Integration {
     },
     error_message_path: Some("message"),
     tools: &[&CREATE, &DELETE, &GET, &LIST, &UPDATE],
+    resources: &[],
 };
 
 pub(crate) fn credentials(token: &str) -> Credentials {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use mcpgen_runtime::{
     Annotations, AuthSpec, BoxFuture, CallError, CredentialSpec, Credentials, HttpVerb,
     Integration, MethodKind, OutputShape, PaginationSpec, RateLimit, RateLimitSpec, RequestPlan,
-    Tool, Upstream, UpstreamClient, UpstreamConfig, UpstreamError,
+    ResourceSpec, Tool, Upstream, UpstreamClient, UpstreamConfig, UpstreamError,
 };
 use mcpgen_server::{McpHandler, Server, ToolFilter};
 use serde_json::{Map, Value, json};
@@ -170,6 +170,16 @@ pub(crate) static DEMO: Integration = Integration {
     },
     error_message_path: Some("message"),
     tools: &[&LIST, &GET, &CREATE, &DELETE, &ARCHIVE, &EXPLODE],
+    resources: &[
+        ResourceSpec {
+            name: "widgets",
+            description: "Widgets: the demo's things.",
+        },
+        ResourceSpec {
+            name: "gadgets",
+            description: "Gadgets: things that explode.",
+        },
+    ],
 };
 
 pub(crate) static INTEGRATIONS: [&Integration; 1] = [&DEMO];

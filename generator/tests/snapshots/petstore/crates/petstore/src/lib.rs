@@ -54,6 +54,20 @@ pub static INTEGRATION: ::mcpgen_runtime::Integration = ::mcpgen_runtime::Integr
         &store_hours::GET_SINGLE_PETSTORE_STORE_HOURS,
         &store_hours::UPDATE_A_PETSTORE_STORE_HOURS,
     ],
+    resources: &[
+        ::mcpgen_runtime::ResourceSpec {
+            name: "orders",
+            description: "Orders of pet food and supplies; listed a page at a time by page number.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "pets",
+            description: "Animals the store sells, with their owners once adopted.",
+        },
+        ::mcpgen_runtime::ResourceSpec {
+            name: "store_hours",
+            description: "The store's opening hours; there is only one set, so no id.",
+        },
+    ],
 };
 
 /// A typed client of the Petstore API, usable without MCP.
