@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use mcpgen_runtime::{Integration, Page, env_var};
+use mcpgen_server::Exposure;
 use serde::Serialize;
 
 use crate::clock::SystemClock;
@@ -92,6 +93,10 @@ pub(crate) enum ServersCommand {
         /// Also require `Authorization: Bearer <api token>` on every request.
         #[arg(long)]
         require_api_token_auth: bool,
+        /// all: list every kept tool. discovery: list search_tools, describe_tools and
+        /// call_tool over them instead.
+        #[arg(long, value_enum, value_name = "MODE", default_value = "all")]
+        exposure: Exposure,
         /// RFC 3339 expiry, at least 60 s ahead (e.g. 2030-01-31T12:00:00Z).
         #[arg(long, value_name = "TIME")]
         expires_at: Option<String>,
@@ -258,6 +263,7 @@ pub(crate) async fn run_servers(
             methods,
             tags,
             require_api_token_auth,
+            exposure,
             expires_at,
             public_url,
         } => {
@@ -273,6 +279,7 @@ pub(crate) async fn run_servers(
                 methods: Some(methods),
                 tags: Some(tags),
                 require_api_token_auth: Some(require_api_token_auth),
+                tool_exposure: Some(exposure),
             };
             let input = NewServer {
                 name,

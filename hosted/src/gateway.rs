@@ -146,7 +146,8 @@ impl Gateway {
                     server.id
                 ))
             })?;
-        let handler = McpHandler::with_caching(catalog, client, LIST_CACHING);
+        let handler =
+            McpHandler::with_options(catalog, client, LIST_CACHING, server.config.tool_exposure);
         let cancel = self.shutdown.child_token();
         let endpoint = Endpoint::new(handler, &self.options, cancel.clone())
             .map(Arc::new)

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use mcpgen_server::Exposure;
 use serde::{Deserialize, Deserializer};
 
 /// `POST /integrated-account`.
@@ -39,6 +40,8 @@ pub struct ConfigInput {
     pub tags: Option<Vec<String>>,
     /// Whether callers must also send an API token as `Authorization: Bearer`.
     pub require_api_token_auth: Option<bool>,
+    /// `all` or `discovery`.
+    pub tool_exposure: Option<Exposure>,
 }
 
 /// `POST /integrated-account/:id/mcp`.

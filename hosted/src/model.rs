@@ -5,6 +5,7 @@
 //! are built from these in [`crate::admin`].
 
 use chrono::{DateTime, Utc};
+use mcpgen_server::Exposure;
 use serde::{Deserialize, Serialize};
 
 use crate::crypto::TokenHash;
@@ -36,6 +37,10 @@ pub struct ServerConfig {
     pub tags: Vec<String>,
     /// Callers must also send an API token as `Authorization: Bearer`.
     pub require_api_token_auth: bool,
+    /// `all` lists every kept tool; `discovery` lists `search_tools`, `describe_tools` and
+    /// `call_tool` over them. Configs stored before it existed read as `all`.
+    #[serde(default)]
+    pub tool_exposure: Exposure,
 }
 
 /// An MCP server: a filtered view of one account's tools behind a secret URL.

@@ -146,6 +146,7 @@ pub fn config(
         require_api_token_auth: input
             .require_api_token_auth
             .unwrap_or(base.require_api_token_auth),
+        tool_exposure: input.tool_exposure.unwrap_or(base.tool_exposure),
     })
 }
 

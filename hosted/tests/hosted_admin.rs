@@ -324,7 +324,7 @@ async fn mcp_servers_are_created_read_listed_patched_and_deleted() {
     assert_eq!(created["name"], "Team audit");
     assert_eq!(
         created["config"],
-        json!({"methods": ["read"], "tags": [], "require_api_token_auth": false})
+        json!({"methods": ["read"], "tags": [], "require_api_token_auth": false, "tool_exposure": "all"})
     );
     assert_eq!(created["expires_at"], Value::Null);
     assert_eq!(created["integrated_account_id"], account);
@@ -370,7 +370,7 @@ async fn mcp_servers_are_created_read_listed_patched_and_deleted() {
     assert_eq!(status, StatusCode::OK, "{patched}");
     assert_eq!(
         patched["config"],
-        json!({"methods": ["write"], "tags": [], "require_api_token_auth": true})
+        json!({"methods": ["write"], "tags": [], "require_api_token_auth": true, "tool_exposure": "all"})
     );
     assert_eq!(patched["name"], "Writers");
     assert_eq!(patched["expires_at"], Value::Null);

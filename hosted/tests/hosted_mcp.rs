@@ -400,3 +400,96 @@ async fn a_server_deleted_by_another_process_stops_at_once() {
     purge::purge_once(&hosting.hosted, &hosting.gateway).await;
     assert_eq!(hosting.gateway.cached_servers(), 0);
 }
+
+#[tokio::test]
+async fn a_discovery_server_lists_meta_tools_and_calls_through_them() {
+    let (_dir, upstream, hosting) = with_fake().await;
+    let account = hosting.account("acme", TOKEN).await;
+    let server = hosting
+        .server(
+            &account,
+            json!({"name": "d", "config": {"tool_exposure": "discovery", "methods": ["read"]}}),
+        )
+        .await;
+    assert_eq!(server["config"]["tool_exposure"], "discovery", "{server}");
+    let url = url(&server);
+    assert_eq!(
+        hosting.tool_names(&url).await,
+        ["search_tools", "describe_tools", "call_tool"]
+    );
+
+    let (_, reply) = hosting
+        .mcp(
+            &url,
+            "tools/call",
+            json!({"name": "search_tools", "arguments": {"query": "list the teams", "limit": 3}}),
+            None,
+        )
+        .await;
+    let found = &reply["result"]["structuredContent"]["tools"];
+    assert_eq!(found[0]["name"], "list_all_chronosphere_teams", "{reply}");
+
+    let (_, reply) = hosting
+        .mcp(
+            &url,
+            "tools/call",
+            json!({"name": "call_tool", "arguments": {"name": "list_all_chronosphere_teams", "arguments": {}}}),
+            None,
+        )
+        .await;
+    assert_ne!(reply["result"]["isError"], true, "{reply}");
+    assert_eq!(
+        upstream.state().last_request().unwrap().path,
+        "/api/v1/config/teams"
+    );
+
+    // The filter holds through call_tool: a write tool is unknown, and nothing reaches upstream.
+    let before = upstream.state().request_count();
+    let (_, reply) = hosting
+        .mcp(
+            &url,
+            "tools/call",
+            json!({"name": "call_tool", "arguments": {"name": "create_a_chronosphere_team", "arguments": {"name": "x"}}}),
+            None,
+        )
+        .await;
+    assert_eq!(reply["error"]["code"], -32602, "{reply}");
+    assert_eq!(upstream.state().request_count(), before);
+
+    // A PATCH back to `all` lists the catalog at once.
+    let path = format!(
+        "/integrated-account/{account}/mcp/{}",
+        server["id"].as_str().unwrap()
+    );
+    let (status, patched) = hosting
+        .admin(
+            "PATCH",
+            &path,
+            Some(json!({"config": {"tool_exposure": "all", "tags": ["teams"]}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{patched}");
+    assert_eq!(
+        hosting.tool_names(&url).await,
+        [
+            "list_all_chronosphere_teams",
+            "get_single_chronosphere_team_by_id"
+        ]
+    );
+
+    let (status, refused) = hosting
+        .admin(
+            "PATCH",
+            &path,
+            Some(json!({"config": {"tool_exposure": "some"}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("config.tool_exposure"),
+        "{refused}"
+    );
+}

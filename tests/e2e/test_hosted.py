@@ -155,6 +155,25 @@ def hosted(processes: list[Process], tmp_path: Path, upstream: FakeUpstream) -> 
 
 
 @pytest.mark.parametrize("mode", ["legacy", "auto"])
+async def test_a_discovery_server_searches_describes_and_calls(hosted: Hosted, upstream: FakeUpstream, mode: str):
+    server = hosted.server(hosted.account(), config={"tool_exposure": "discovery", "methods": ["read"]})
+    assert server["config"]["tool_exposure"] == "discovery"
+    async with client(server["url"], mode) as c:
+        assert [t.name for t in await all_tools(c)] == ["search_tools", "describe_tools", "call_tool"]
+        found = ok(await c.call_tool("search_tools", {"query": "who is on the SRE team", "limit": 3}))
+        assert "get_single_chronosphere_team_by_id" in [t["name"] for t in found["tools"]], found
+        described = ok(await c.call_tool("describe_tools", {"names": ["list_all_chronosphere_teams"]}))
+        assert "limit" in described["tools"][0]["inputSchema"]["properties"]
+        page = ok(
+            await c.call_tool("call_tool", {"name": "list_all_chronosphere_teams", "arguments": {"limit": 100}})
+        )
+        assert len(page["result"]) == SEEDED_TEAMS
+        with pytest.raises(Exception) as refused:
+            await c.call_tool("call_tool", {"name": "create_a_chronosphere_team", "arguments": {"name": "No"}})
+        assert "create_a_chronosphere_team" in str(refused.value)
+
+
+@pytest.mark.parametrize("mode", ["legacy", "auto"])
 async def test_a_read_only_server_lists_and_calls_only_read_tools(hosted: Hosted, upstream: FakeUpstream, mode: str):
     server = hosted.server(hosted.account(), config={"methods": ["read"], "tags": ["teams"]})
     assert server["url"].startswith(f"{hosted.base}/mcp/")
@@ -287,6 +306,15 @@ async def test_operator_cli_shares_the_database(hosted: Hosted):
     assert code == 0, err
     created = json.loads(out)
     assert await tool_names(created["url"]) == READ_TOOLS
+
+    code, out, err = run_cli(hosted, "servers", "create", "--account", account, "--name", "cli-discovery",
+                             "--exposure", "discovery", "--public-url", hosted.base)
+    assert code == 0, err
+    discovery = json.loads(out)
+    assert discovery["config"]["tool_exposure"] == "discovery"
+    assert await tool_names(discovery["url"]) == ["search_tools", "describe_tools", "call_tool"]
+    code, _, err = run_cli(hosted, "servers", "rm", discovery["id"])
+    assert code == 0, err
 
     code, out, _ = run_cli(hosted, "servers", "list", "--account", account)
     assert code == 0 and [s["id"] for s in json.loads(out)] == [created["id"]]

@@ -25,8 +25,20 @@ use crate::filter::ToolFilter;
 use crate::outcome;
 use search::SearchIndex;
 
-/// Which tools `tools/list` shows.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+/// Which tools `tools/list` shows. Spelled `all` and `discovery` on the command line and in
+/// hosted mode's `config.tool_exposure`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    clap::ValueEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Exposure {
     /// Every tool of the (filtered) catalog, with its schemas.
     #[default]
