@@ -5,7 +5,7 @@
 //! Everything is measured on the real handler, in process: the same tools and answers a client
 //! gets over either transport.
 
-use mcpgen_runtime::{Credentials, Integration};
+use mcpgen_runtime::{Credentials, Integration, UpstreamConfig};
 use mcpgen_server::{Exposure, Server};
 use serde_json::{Value, json};
 
@@ -64,9 +64,15 @@ pub async fn measure(
         .fold(Credentials::new(), |credentials, spec| {
             credentials.with(spec.name, "measure")
         });
+    // Nothing is sent upstream: a plain-HTTP base keeps TLS out of this tool.
+    let upstream = UpstreamConfig {
+        base_url: Some("http://127.0.0.1:9".to_owned()),
+        ..UpstreamConfig::default()
+    };
     let server = Server::builder(integration)
         .exposure(exposure)
         .credentials(credentials)
+        .upstream(upstream)
         .build()
         .map_err(|error| error.to_string())?;
     let handler = server.handler();

@@ -18,14 +18,22 @@ async fn discovery_costs_at_most_a_thousand_tokens_up_front() {
     let (integration, query) = INTEGRATIONS[0];
     assert_eq!(integration.name, "chronosphere");
     let all = measure(integration, Exposure::All, query).await.unwrap();
-    let discovery = measure(integration, Exposure::Discovery, query).await.unwrap();
+    let discovery = measure(integration, Exposure::Discovery, query)
+        .await
+        .unwrap();
     assert_eq!((all.tools, discovery.tools), (183, 3));
     assert!(
         discovery.list_tokens <= 1_000,
         "discovery lists {} tokens",
         discovery.list_tokens
     );
-    assert!(all.list_tokens > 100 * discovery.list_tokens, "{all:?} {discovery:?}");
+    assert!(
+        all.list_tokens > 100 * discovery.list_tokens,
+        "{all:?} {discovery:?}"
+    );
     let round = discovery.round_tokens.unwrap();
-    assert!(round > 0 && round < 5_000, "a search and a describe cost {round} tokens");
+    assert!(
+        round > 0 && round < 5_000,
+        "a search and a describe cost {round} tokens"
+    );
 }
