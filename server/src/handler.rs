@@ -109,6 +109,29 @@ impl McpHandler {
         }
     }
 
+    /// Every tool `tools/list` lists, all pages together: the catalog, or the three
+    /// meta-tools in discovery exposure.
+    pub fn listed_tools(&self) -> Vec<McpTool> {
+        match &self.inner.discovery {
+            Some(discovery) => discovery.tools().to_vec(),
+            None => self.inner.catalog.mcp_tools(),
+        }
+    }
+
+    /// Answers a `tools/call` of `name` with `arguments` as the transports do: a tool result
+    /// (`isError` set when the upstream failed), or the JSON-RPC error a client would get.
+    pub async fn call(
+        &self,
+        name: &str,
+        arguments: JsonObject,
+    ) -> Result<CallToolResult, ErrorData> {
+        match self.run_tool(name, arguments).await {
+            CallOutcome::Output(output) => Ok(outcome::success(output)),
+            CallOutcome::Failed(result) => Ok(result),
+            CallOutcome::Refused(error) => Err(error),
+        }
+    }
+
     /// Which tools `tools/list` shows.
     pub fn exposure(&self) -> Exposure {
         if self.inner.discovery.is_some() {
@@ -302,11 +325,9 @@ impl ServerHandler for McpHandler {
         _context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let arguments = request.arguments.unwrap_or_default();
-        match self.run_tool(request.name.as_ref(), arguments).await {
-            CallOutcome::Output(output) => Ok(outcome::success(output).into()),
-            CallOutcome::Failed(result) => Ok(result.into()),
-            CallOutcome::Refused(error) => Err(error),
-        }
+        self.call(request.name.as_ref(), arguments)
+            .await
+            .map(Into::into)
     }
 
     /// rmcp decodes a standard method with malformed params (`"name": 5`) as a custom request;
