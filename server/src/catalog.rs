@@ -19,6 +19,7 @@ use std::sync::Arc;
 use mcpgen_runtime::{Integration, Tool};
 use rmcp::model::{JsonObject, Tool as McpTool, ToolAnnotations};
 
+use crate::fields::FieldSelection;
 use crate::filter::{FilterError, ToolFilter};
 
 /// One served tool: the registry entry (plan and handler) and its MCP description.
@@ -28,6 +29,8 @@ pub(crate) struct CatalogEntry {
     pub(crate) mcp: McpTool,
     /// Bytes of `mcp` as JSON: what it adds to a `tools/list` page.
     encoded_len: usize,
+    /// What its `fields` argument may select, for list and get tools that have one.
+    pub(crate) fields: Option<FieldSelection>,
 }
 
 /// The most encoded tool JSON one `tools/list` page carries (a tool larger than this gets a page
@@ -60,6 +63,7 @@ impl Catalog {
                 let encoded_len = serde_json::to_vec(&mcp).map_or(0, |json| json.len());
                 Ok(CatalogEntry {
                     tool,
+                    fields: FieldSelection::of(&mcp),
                     mcp,
                     encoded_len,
                 })

@@ -211,19 +211,41 @@ impl McpHandler {
 
     /// Runs catalog tool `name` with `arguments` through its generated handler and the
     /// upstream client; the one place a call is logged and a panicking handler is contained.
-    async fn run_catalog_tool(&self, name: &str, arguments: JsonObject) -> CallOutcome {
+    async fn run_catalog_tool(&self, name: &str, mut arguments: JsonObject) -> CallOutcome {
         let Some(entry) = self.inner.catalog.get(name) else {
             tracing::info!(tool = name, "call to an unknown or hidden tool");
             return CallOutcome::Refused(outcome::unknown_tool(name, &self.inner.catalog));
         };
         let tool = entry.tool;
+        let chosen = match entry
+            .fields
+            .as_ref()
+            .map(|fields| fields.take(&mut arguments))
+        {
+            Some(Err(message)) => {
+                tracing::info!(
+                    tool = tool.name,
+                    field = "fields",
+                    "tool call rejected: invalid arguments"
+                );
+                return CallOutcome::Refused(outcome::invalid_arguments(
+                    tool.name,
+                    format!("invalid arguments: {message}"),
+                ));
+            }
+            Some(Ok(chosen)) => chosen,
+            None => None,
+        };
         let started = Instant::now();
         let call = (tool.handler)(&self.inner.client, &tool.plan, arguments);
         let result = AssertUnwindSafe(call).catch_unwind().await;
         let elapsed_ms = started.elapsed().as_millis() as u64;
         match result {
-            Ok(Ok(output)) => {
+            Ok(Ok(mut output)) => {
                 tracing::info!(tool = tool.name, elapsed_ms, "tool call succeeded");
+                if let (Some(fields), Some(chosen)) = (&entry.fields, &chosen) {
+                    fields.apply(&mut output, chosen);
+                }
                 CallOutcome::Output(output)
             }
             Ok(Err(CallError::InvalidArguments(message))) => {

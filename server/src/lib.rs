@@ -18,6 +18,7 @@ pub mod credentials;
 pub mod discovery;
 pub mod error;
 mod fast_path;
+mod fields;
 pub mod filter;
 pub mod handler;
 pub mod http;

@@ -300,3 +300,21 @@ async def test_oversized_upstream_reply_is_a_tool_error(connect, upstream):
         tool_failure(await client.call_tool(LIST, {"limit": 40}))
         # A small reply still fits.
         assert ok(await client.call_tool(GET, {"id": "team-0001"}))["slug"] == "team-0001"
+
+
+async def test_fields_keeps_only_the_chosen_fields(connect, upstream):
+    async with connect("--tags", "teams") as client:
+        tools = {t.name: t for t in await all_tools(client)}
+        assert tools[LIST].input_schema["properties"]["fields"]["items"]["enum"] == [
+            "created_at", "description", "name", "slug", "updated_at", "user_emails"
+        ]
+        assert "fields" not in tools[CREATE].input_schema["properties"]
+        page = ok(await client.call_tool(LIST, {"limit": 3, "fields": ["slug", "name"]}))
+        assert len(page["result"]) == 3 and page["next_cursor"], page
+        assert all(set(team) <= {"slug", "name"} and "slug" in team for team in page["result"]), page
+        slug = page["result"][0]["slug"]
+        assert ok(await client.call_tool(GET, {"id": slug, "fields": ["slug"]})) == {"slug": slug}
+        async with invalid_params("fields", "nme"):
+            await client.call_tool(LIST, {"fields": ["nme"]})
+    _, requests = upstream.requests()
+    assert all("fields" not in (r["query"] or "") for r in requests), "fields is not sent upstream"

@@ -430,11 +430,11 @@ fn input_fixtures_cover_every_input_field() {
     for (name, fixture) in INPUT_FIXTURES {
         let args = payload(fixture);
         let fields: BTreeSet<String> = args.as_object().unwrap().keys().cloned().collect();
-        assert_eq!(
-            fields,
-            property_names(&schema_file(name, "input")),
-            "{fixture} vs {name}'s input schema"
-        );
+        // `fields` (list and get) is taken out by the server before the typed input is decoded
+        // (server/src/fields.rs), so the fixtures leave it out.
+        let mut declared = property_names(&schema_file(name, "input"));
+        declared.remove("fields");
+        assert_eq!(fields, declared, "{fixture} vs {name}'s input schema");
     }
 }
 

@@ -20,8 +20,9 @@ enum Side {
     Output,
 }
 
-/// The tool's `inputSchema`.
-pub(crate) fn input_schema(tool: &Tool) -> Value {
+/// The tool's `inputSchema`; `record` is the resource's record schema (list and get tools of a
+/// resource's records take `fields`, a selection of its top-level properties).
+pub(crate) fn input_schema(tool: &Tool, record: &Schema) -> Value {
     let mut properties = Map::new();
     let mut required = Vec::new();
     for input in &tool.inputs {
@@ -42,6 +43,19 @@ pub(crate) fn input_schema(tool: &Tool) -> Value {
             json!({"type": "string", "description": cursor.description}),
         );
     }
+    if let Some(fields) = selectable_fields(tool, record)
+        && !properties.contains_key(FIELDS)
+    {
+        properties.insert(
+            FIELDS.into(),
+            json!({
+                "type": "array",
+                "items": {"type": "string", "enum": fields},
+                "uniqueItems": true,
+                "description": "Return only these top-level fields of each record (every field when left out): smaller answers for big records.",
+            }),
+        );
+    }
     let mut root = Map::new();
     root.insert("$schema".into(), DIALECT.into());
     root.insert("type".into(), "object".into());
@@ -51,6 +65,32 @@ pub(crate) fn input_schema(tool: &Tool) -> Value {
     }
     root.insert("additionalProperties".into(), false.into());
     Value::Object(root)
+}
+
+/// The input a list or get tool selects record fields with; the server applies it
+/// (`server/src/fields.rs`), so the typed input does not carry it.
+pub(crate) const FIELDS: &str = "fields";
+
+/// The top-level properties of the resource's record, for a list or get tool that returns
+/// those records; `None` for other tools and for records that are not objects with properties.
+fn selectable_fields(tool: &Tool, record: &Schema) -> Option<Vec<String>> {
+    let returns_records = matches!(
+        &tool.output,
+        Output::Page {
+            record: OutputRecord::Resource,
+            ..
+        } | Output::Record(OutputRecord::Resource)
+    );
+    let reads = matches!(
+        tool.method,
+        crate::model::MethodKind::List | crate::model::MethodKind::Get
+    );
+    match &record.kind {
+        SchemaKind::Object(object) if returns_records && reads && object.properties.len() > 1 => {
+            Some(object.properties.keys().cloned().collect())
+        }
+        _ => None,
+    }
 }
 
 /// The tool's `outputSchema`; `record` is the resource's record schema.

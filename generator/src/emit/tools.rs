@@ -370,7 +370,7 @@ impl ToolSchemas {
     /// The schemas of `tool`, whose resource's record schema is `record`.
     pub(crate) fn new(tool: &ir::Tool, record: &Schema) -> Result<Self, Error> {
         Ok(ToolSchemas {
-            input: schema::input_schema(tool),
+            input: schema::input_schema(tool, record),
             output: schema::output_schema(tool, record),
         })
     }

@@ -60,7 +60,7 @@ Results come one page at a time: to get the next page, pass the previous page's 
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "orders",
     tags: &[],
-    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"limit":{"type":"integer","minimum":1,"description":"The most orders to return in this page; leave it out for the upstream's default page size."},"next_cursor":{"type":"string","description":"Pass the previous page's `next_cursor` back unchanged to get the next page; leave it out for the first page."}},"additionalProperties":false}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"limit":{"type":"integer","minimum":1,"description":"The most orders to return in this page; leave it out for the upstream's default page size."},"next_cursor":{"type":"string","description":"Pass the previous page's `next_cursor` back unchanged to get the next page; leave it out for the first page."},"fields":{"type":"array","items":{"type":"string","enum":["number","placed_at","total"]},"uniqueItems":true,"description":"Return only these top-level fields of each record (every field when left out): smaller answers for big records."}},"additionalProperties":false}"#,
     output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"result":{"type":"array","items":{"type":"object","properties":{"number":{"type":"string","description":"The order number."},"placed_at":{"type":"string","format":"date-time","description":"When the order was placed.","readOnly":true},"total":{"type":"number","description":"The order's total, in euros."}}}},"next_cursor":{"description":"A string to pass back unchanged as the `next_cursor` argument to get the next page; null on the last page."}},"required":["result"]}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: true,
@@ -114,7 +114,7 @@ pub static GET_SINGLE_PETSTORE_ORDER_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_ru
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "orders",
     tags: &[],
-    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"string","description":"The order number printed on the receipt (for example `A-1001`)."}},"required":["id"],"additionalProperties":false}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"id":{"type":"string","description":"The order number printed on the receipt (for example `A-1001`)."},"fields":{"type":"array","items":{"type":"string","enum":["number","placed_at","total"]},"uniqueItems":true,"description":"Return only these top-level fields of each record (every field when left out): smaller answers for big records."}},"required":["id"],"additionalProperties":false}"#,
     output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"number":{"type":"string","description":"The order number."},"placed_at":{"type":"string","format":"date-time","description":"When the order was placed.","readOnly":true},"total":{"type":"number","description":"The order's total, in euros."}}}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: true,

@@ -46,7 +46,7 @@ pub static GET_SINGLE_PETSTORE_STORE_HOURS: ::mcpgen_runtime::Tool = ::mcpgen_ru
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "store_hours",
     tags: &[],
-    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{},"additionalProperties":false}"#,
+    input_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"fields":{"type":"array","items":{"type":"string","enum":["timezone","weekdays","weekends"]},"uniqueItems":true,"description":"Return only these top-level fields of each record (every field when left out): smaller answers for big records."}},"additionalProperties":false}"#,
     output_schema: r#"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"timezone":{"type":"string","description":"An IANA time zone, such as `Europe/Paris`."},"weekdays":{"type":"string","description":"Opening hours on weekdays, such as `09:00-18:00`."},"weekends":{"type":"string","description":"Opening hours on weekends, or empty when closed."}}}"#,
     annotations: ::mcpgen_runtime::Annotations {
         read_only: true,
