@@ -280,6 +280,7 @@ pub(crate) async fn run_servers(
                 tags: Some(tags),
                 require_api_token_auth: Some(require_api_token_auth),
                 tool_exposure: Some(exposure),
+                max_result_bytes: None,
             };
             let input = NewServer {
                 name,

@@ -32,8 +32,9 @@ use crate::core::Hosted;
 use crate::error::HostedError;
 use crate::model::{AccountRecord, ServerConfig, ServerRecord};
 use crate::validate;
+use mcpgen_server::DEFAULT_MAX_RESULT_BYTES;
 use mcpgen_server::catalog::Catalog;
-use mcpgen_server::handler::{ListCaching, McpHandler};
+use mcpgen_server::handler::{HandlerOptions, ListCaching, McpHandler};
 use mcpgen_server::http::{Endpoint, HttpOptions};
 
 /// The route of every MCP server.
@@ -146,8 +147,18 @@ impl Gateway {
                     server.id
                 ))
             })?;
-        let handler =
-            McpHandler::with_options(catalog, client, LIST_CACHING, server.config.tool_exposure);
+        let handler = McpHandler::with_options(
+            catalog,
+            client,
+            HandlerOptions {
+                caching: LIST_CACHING,
+                exposure: server.config.tool_exposure,
+                max_result_bytes: server
+                    .config
+                    .max_result_bytes
+                    .unwrap_or(DEFAULT_MAX_RESULT_BYTES),
+            },
+        );
         let cancel = self.shutdown.child_token();
         let endpoint = Endpoint::new(handler, &self.options, cancel.clone())
             .map(Arc::new)

@@ -42,6 +42,8 @@ pub struct ConfigInput {
     pub require_api_token_auth: Option<bool>,
     /// `all` or `discovery`.
     pub tool_exposure: Option<Exposure>,
+    /// The largest tool answer in bytes of JSON, 1 KiB to 16 MiB.
+    pub max_result_bytes: Option<usize>,
 }
 
 /// `POST /integrated-account/:id/mcp`.

@@ -41,6 +41,9 @@ pub struct ServerConfig {
     /// `call_tool` over them. Configs stored before it existed read as `all`.
     #[serde(default)]
     pub tool_exposure: Exposure,
+    /// The largest tool answer in bytes of JSON; `None` is the default (128 KiB).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_result_bytes: Option<usize>,
 }
 
 /// An MCP server: a filtered view of one account's tools behind a secret URL.

@@ -147,6 +147,16 @@ pub fn config(
             .require_api_token_auth
             .unwrap_or(base.require_api_token_auth),
         tool_exposure: input.tool_exposure.unwrap_or(base.tool_exposure),
+        max_result_bytes: match input.max_result_bytes {
+            Some(bytes) if !(1024..=16 * 1024 * 1024).contains(&bytes) => {
+                return Err(HostedError::invalid(
+                    "invalid_max_result_bytes",
+                    format!("config.max_result_bytes: {bytes} is not between 1024 and 16777216"),
+                ));
+            }
+            Some(bytes) => Some(bytes),
+            None => base.max_result_bytes,
+        },
     })
 }
 

@@ -493,3 +493,46 @@ async fn a_discovery_server_lists_meta_tools_and_calls_through_them() {
         "{refused}"
     );
 }
+
+#[tokio::test]
+async fn a_server_result_budget_is_validated_and_applied() {
+    let (_dir, upstream, hosting) = with_fake().await;
+    upstream.state().seed(10);
+    let account = hosting.account("acme", TOKEN).await;
+    let path = format!("/integrated-account/{account}/mcp");
+    let (status, refused) = hosting
+        .admin(
+            "POST",
+            &path,
+            Some(json!({"name": "tiny", "config": {"max_result_bytes": 10}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    assert_eq!(refused["error"], "invalid_max_result_bytes");
+
+    let server = hosting
+        .server(
+            &account,
+            json!({"name": "small", "config": {"max_result_bytes": 1024, "tags": ["teams"]}}),
+        )
+        .await;
+    assert_eq!(server["config"]["max_result_bytes"], 1024, "{server}");
+    // Thirteen teams are about 2.8 KB: the upstream's one page comes in parts.
+    let (_, reply) = hosting
+        .mcp(
+            &url(&server),
+            "tools/call",
+            json!({"name": "list_all_chronosphere_teams", "arguments": {}}),
+            None,
+        )
+        .await;
+    let page = &reply["result"]["structuredContent"];
+    let text = reply["result"]["content"][0]["text"].as_str().unwrap();
+    assert!(text.len() <= 1024, "{reply}");
+    assert!(
+        page["next_cursor"]
+            .as_str()
+            .is_some_and(|cursor| cursor.starts_with("mcpgen:skip=")),
+        "{reply}"
+    );
+}

@@ -96,14 +96,19 @@ pub struct UpstreamArgs {
     max_body_bytes: usize,
 }
 
-/// What `tools/list` shows (`--exposure`).
+/// What `tools/list` shows and how large an answer may be (`--exposure`,
+/// `--max-result-bytes`).
 #[derive(Debug, Args)]
-pub struct ExposureArgs {
+pub struct AnswerArgs {
     /// all: list every tool with its schemas. discovery: list three meta-tools instead
     /// (search_tools, describe_tools, call_tool), so a client loads schemas only for the tools
     /// it uses; calls through call_tool behave exactly like direct calls.
     #[arg(long, value_enum, value_name = "MODE", default_value = "all")]
     exposure: Exposure,
+    /// Largest tool answer (structuredContent JSON): longer list pages come in parts with a
+    /// next_cursor that resumes exactly; a larger record is an error suggesting `fields`.
+    #[arg(long, value_name = "SIZE", env = "MCP_MAX_RESULT_BYTES", default_value = "128KiB", value_parser = parse_byte_size)]
+    max_result_bytes: usize,
 }
 
 /// Flags of `mcp-server stdio`.
@@ -112,7 +117,7 @@ pub struct StdioArgs {
     #[command(flatten)]
     select: SelectArgs,
     #[command(flatten)]
-    exposure: ExposureArgs,
+    answer: AnswerArgs,
     #[command(flatten)]
     upstream: UpstreamArgs,
 }
@@ -123,7 +128,7 @@ pub struct HttpArgs {
     #[command(flatten)]
     select: SelectArgs,
     #[command(flatten)]
-    exposure: ExposureArgs,
+    answer: AnswerArgs,
     #[command(flatten)]
     upstream: UpstreamArgs,
     /// Address to bind; port 0 picks a free port.
@@ -222,7 +227,7 @@ pub fn execute(
                 integrations,
                 &args.select,
                 &args.upstream,
-                args.exposure.exposure,
+                &args.answer,
                 env,
             )?;
             block_on(server.serve_stdio())
@@ -240,7 +245,7 @@ pub fn execute(
                 integrations,
                 &args.select,
                 &args.upstream,
-                args.exposure.exposure,
+                &args.answer,
                 env,
             )?;
             block_on(server.serve_http(options))
@@ -253,7 +258,7 @@ fn build(
     integrations: &'static [&'static Integration],
     select_args: &SelectArgs,
     upstream: &UpstreamArgs,
-    exposure: Exposure,
+    answer: &AnswerArgs,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Server, Error> {
     let (integration, catalog) = select(integrations, select_args)?;
@@ -269,7 +274,8 @@ fn build(
         integration = integration.name,
         tools = catalog.len(),
         filter = %filter_of(select_args)?,
-        exposure = exposure.as_str(),
+        exposure = answer.exposure.as_str(),
+        max_result_bytes = answer.max_result_bytes,
         timeout_ms = upstream.timeout.as_millis() as u64,
         max_body_bytes = upstream.max_body_bytes,
         "configured"
@@ -278,8 +284,11 @@ fn build(
         crate::handler::McpHandler::with_options(
             catalog,
             client,
-            crate::handler::ListCaching::default(),
-            exposure,
+            crate::handler::HandlerOptions {
+                exposure: answer.exposure,
+                max_result_bytes: answer.max_result_bytes,
+                ..crate::handler::HandlerOptions::default()
+            },
         ),
     ))
 }

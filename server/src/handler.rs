@@ -23,6 +23,7 @@ use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 use serde_json::Value;
 
+use crate::budget::{self, DEFAULT_MAX_RESULT_BYTES, Resume};
 use crate::catalog::Catalog;
 use crate::discovery::{Discovery, Exposure, MetaCall};
 use crate::outcome;
@@ -47,6 +48,28 @@ impl Default for ListCaching {
     }
 }
 
+/// How a handler serves its catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HandlerOptions {
+    /// The `tools/list` cache hints of 2026-07-28.
+    pub caching: ListCaching,
+    /// The catalog, or three discovery meta-tools.
+    pub exposure: Exposure,
+    /// The largest answer, in bytes of JSON: longer pages come in parts, a larger record is
+    /// an error that says how to narrow it ([`DEFAULT_MAX_RESULT_BYTES`]).
+    pub max_result_bytes: usize,
+}
+
+impl Default for HandlerOptions {
+    fn default() -> Self {
+        Self {
+            caching: ListCaching::default(),
+            exposure: Exposure::All,
+            max_result_bytes: DEFAULT_MAX_RESULT_BYTES,
+        }
+    }
+}
+
 /// Serves one catalog with one upstream client.
 #[derive(Clone)]
 pub struct McpHandler {
@@ -60,6 +83,8 @@ struct Inner {
     caching: ListCaching,
     /// The meta-tools and search index, in discovery exposure; `None` lists the catalog.
     discovery: Option<Discovery>,
+    /// The largest `structuredContent` a call returns, in bytes of JSON.
+    max_result_bytes: usize,
     /// The 2026-07-28 `tools/list` result as JSON, encoded on first use: it never changes for
     /// this handler, and at 1,000 tools encoding it is milliseconds while copying it is not.
     modern_list_json: OnceLock<Option<Bytes>>,
@@ -84,25 +109,27 @@ impl McpHandler {
     /// Like [`McpHandler::new`] with explicit `tools/list` cache hints (hosted mode lists differ
     /// per token, so it uses a private scope).
     pub fn with_caching(catalog: Catalog, client: UpstreamClient, caching: ListCaching) -> Self {
-        Self::with_options(catalog, client, caching, Exposure::All)
+        Self::with_options(
+            catalog,
+            client,
+            HandlerOptions {
+                caching,
+                ..HandlerOptions::default()
+            },
+        )
     }
 
-    /// A handler with explicit cache hints and exposure: [`Exposure::Discovery`] lists three
-    /// meta-tools (`search_tools`, `describe_tools`, `call_tool`) instead of the catalog.
-    pub fn with_options(
-        catalog: Catalog,
-        client: UpstreamClient,
-        caching: ListCaching,
-        exposure: Exposure,
-    ) -> Self {
+    /// A handler with explicit [`HandlerOptions`]: cache hints, exposure and result budget.
+    pub fn with_options(catalog: Catalog, client: UpstreamClient, options: HandlerOptions) -> Self {
         let info = server_config(&catalog);
-        let discovery = (exposure == Exposure::Discovery).then(|| Discovery::new(&catalog));
+        let discovery = (options.exposure == Exposure::Discovery).then(|| Discovery::new(&catalog));
         Self {
             inner: Arc::new(Inner {
                 catalog,
                 client,
                 info,
-                caching,
+                caching: options.caching,
+                max_result_bytes: options.max_result_bytes,
                 discovery,
                 modern_list_json: OnceLock::new(),
             }),
@@ -236,6 +263,12 @@ impl McpHandler {
             Some(Ok(chosen)) => chosen,
             None => None,
         };
+        let page = tool.plan.output == mcpgen_runtime::OutputShape::Page;
+        let resume = if page {
+            Resume::take(&mut arguments)
+        } else {
+            Resume::default()
+        };
         let started = Instant::now();
         let call = (tool.handler)(&self.inner.client, &tool.plan, arguments);
         let result = AssertUnwindSafe(call).catch_unwind().await;
@@ -246,7 +279,24 @@ impl McpHandler {
                 if let (Some(fields), Some(chosen)) = (&entry.fields, &chosen) {
                     fields.apply(&mut output, chosen);
                 }
-                CallOutcome::Output(output)
+                let budget = self.inner.max_result_bytes;
+                let fitted = if page {
+                    budget::fit_page(&mut output, &resume, budget)
+                } else {
+                    budget::fit_record(&output, budget)
+                };
+                match fitted {
+                    Ok(()) => CallOutcome::Output(output),
+                    Err(size) => {
+                        tracing::info!(tool = tool.name, size, budget, "tool result over budget");
+                        CallOutcome::Failed(budget::too_large(
+                            tool.name,
+                            size,
+                            budget,
+                            entry.fields.is_some(),
+                        ))
+                    }
+                }
             }
             Ok(Err(CallError::InvalidArguments(message))) => {
                 // serde's text may quote the rejected value: log only the field it names.

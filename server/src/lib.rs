@@ -11,6 +11,7 @@
 
 #![warn(missing_docs)]
 
+mod budget;
 pub mod catalog;
 pub mod cli;
 pub mod connections;
@@ -37,11 +38,12 @@ use std::process::ExitCode;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+pub use budget::DEFAULT_MAX_RESULT_BYTES;
 pub use catalog::{Catalog, CatalogError, InvalidCursor, LIST_PAGE_BYTES};
 pub use discovery::Exposure;
 pub use error::Error;
 pub use filter::{FilterError, MethodSelector, ToolFilter};
-pub use handler::{ListCaching, McpHandler};
+pub use handler::{HandlerOptions, ListCaching, McpHandler};
 pub use http::HttpOptions;
 use mcpgen_runtime::Integration;
 pub use server::{Server, ServerBuilder};

@@ -16,12 +16,13 @@ use rmcp::ServiceExt;
 use rmcp::service::ServerInitializeError;
 use tokio::io::{AsyncRead, AsyncWrite};
 
+use crate::budget::DEFAULT_MAX_RESULT_BYTES;
 use crate::catalog::Catalog;
 use crate::credentials;
 use crate::discovery::Exposure;
 use crate::error::Error;
 use crate::filter::ToolFilter;
-use crate::handler::{ListCaching, McpHandler};
+use crate::handler::{HandlerOptions, McpHandler};
 use crate::http::{self, HttpOptions};
 use crate::stdio;
 
@@ -40,6 +41,7 @@ pub struct ServerBuilder {
     upstream: UpstreamConfig,
     client: Option<UpstreamClient>,
     exposure: Exposure,
+    max_result_bytes: usize,
 }
 
 impl Server {
@@ -53,6 +55,7 @@ impl Server {
             upstream: UpstreamConfig::default(),
             client: None,
             exposure: Exposure::All,
+            max_result_bytes: DEFAULT_MAX_RESULT_BYTES,
         }
     }
 
@@ -124,6 +127,12 @@ impl ServerBuilder {
         self
     }
 
+    /// The largest tool answer, in bytes of JSON ([`DEFAULT_MAX_RESULT_BYTES`] unless set).
+    pub fn max_result_bytes(mut self, bytes: usize) -> Self {
+        self.max_result_bytes = bytes;
+        self
+    }
+
     /// Uses these credentials instead of reading the environment.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
@@ -163,8 +172,11 @@ impl ServerBuilder {
             handler: McpHandler::with_options(
                 catalog,
                 client,
-                ListCaching::default(),
-                self.exposure,
+                HandlerOptions {
+                    exposure: self.exposure,
+                    max_result_bytes: self.max_result_bytes,
+                    ..HandlerOptions::default()
+                },
             ),
         })
     }

@@ -318,3 +318,29 @@ async def test_fields_keeps_only_the_chosen_fields(connect, upstream):
             await client.call_tool(LIST, {"fields": ["nme"]})
     _, requests = upstream.requests()
     assert all("fields" not in (r["query"] or "") for r in requests), "fields is not sent upstream"
+
+
+async def test_a_page_over_the_result_budget_comes_in_parts_that_resume_exactly(connect, upstream):
+    upstream.control("seed", {"count": 30})
+    expected = [t["slug"] for t in upstream.list_teams()]
+    async with connect("--max-result-bytes", "2KiB") as client:
+        seen, cursor, calls = [], None, 0
+        while True:
+            args = {"limit": 100} if cursor is None else {"limit": 100, "next_cursor": cursor}
+            result = await client.call_tool(LIST, args)
+            page = ok(result)
+            assert len(result.content[0].text.encode()) <= 2048, "the answer is within budget"
+            seen += [t["slug"] for t in page["result"]]
+            cursor, calls = page["next_cursor"], calls + 1
+            if cursor is None:
+                break
+        assert seen == expected, "every team once, in order"
+        assert calls > 2, "the budget cut the upstream page"
+
+
+async def test_a_record_over_the_result_budget_says_to_use_fields(connect, upstream):
+    team = upstream.list_teams()[0]
+    async with connect("--max-result-bytes", "60") as client:
+        error = tool_failure(await client.call_tool(GET, {"id": team["slug"]}), "fields", "budget")
+        assert error["kind"] == "result_too_large", error
+        assert ok(await client.call_tool(GET, {"id": team["slug"], "fields": ["slug"]})) == {"slug": team["slug"]}
