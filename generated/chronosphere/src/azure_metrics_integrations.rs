@@ -138,9 +138,7 @@ pub const LIST_ALL_CHRONOSPHERE_AZURE_METRICS_INTEGRATIONS_PLAN: ::mcpgen_runtim
 pub static LIST_ALL_CHRONOSPHERE_AZURE_METRICS_INTEGRATIONS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_azure_metrics_integrations",
     title: "List all Chronosphere azure metrics integrations",
-    description: r#"List the tenant's Azure Metrics integrations. Filter by name or slug; filters combine.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's Azure Metrics integrations. Filter by name or slug; filters combine.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "azure_metrics_integrations",
     tags: &["azure_metrics_integrations", "cloud_integrations"],
@@ -194,9 +192,7 @@ pub const GET_SINGLE_CHRONOSPHERE_AZURE_METRICS_INTEGRATION_BY_ID_PLAN: ::mcpgen
 pub static GET_SINGLE_CHRONOSPHERE_AZURE_METRICS_INTEGRATION_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_chronosphere_azure_metrics_integration_by_id",
     title: "Get a Chronosphere azure metrics integration",
-    description: r#"Read one Azure Metrics integration by its slug.
-
-`id`: The Azure Metrics integration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed Azure Metrics integration."#,
+    description: "Read one Azure Metrics integration by its slug.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "azure_metrics_integrations",
     tags: &["azure_metrics_integrations", "cloud_integrations"],
@@ -431,9 +427,7 @@ pub const UPDATE_A_CHRONOSPHERE_AZURE_METRICS_INTEGRATION_BY_ID_PLAN: ::mcpgen_r
 pub static UPDATE_A_CHRONOSPHERE_AZURE_METRICS_INTEGRATION_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_chronosphere_azure_metrics_integration_by_id",
     title: "Update a Chronosphere azure metrics integration",
-    description: r#"Replace an Azure Metrics integration: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-
-`id`: The Azure Metrics integration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed Azure Metrics integration."#,
+    description: "Replace an Azure Metrics integration: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "azure_metrics_integrations",
     tags: &["azure_metrics_integrations", "cloud_integrations"],
@@ -487,9 +481,7 @@ pub const DELETE_A_CHRONOSPHERE_AZURE_METRICS_INTEGRATION_BY_ID_PLAN: ::mcpgen_r
 pub static DELETE_A_CHRONOSPHERE_AZURE_METRICS_INTEGRATION_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_chronosphere_azure_metrics_integration_by_id",
     title: "Delete a Chronosphere azure metrics integration",
-    description: r#"Delete an Azure Metrics integration.
-
-`id`: The Azure Metrics integration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed Azure Metrics integration."#,
+    description: "Delete an Azure Metrics integration.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "azure_metrics_integrations",
     tags: &["azure_metrics_integrations", "cloud_integrations"],

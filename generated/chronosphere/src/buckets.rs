@@ -89,9 +89,7 @@ pub const LIST_ALL_CHRONOSPHERE_BUCKETS_PLAN: ::mcpgen_runtime::RequestPlan = ::
 pub static LIST_ALL_CHRONOSPHERE_BUCKETS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_buckets",
     title: "List all Chronosphere buckets",
-    description: r#"List the tenant's buckets. Filter by name or slug; filters combine.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's buckets. Filter by name or slug; filters combine.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "buckets",
     tags: &["admin", "buckets"],
@@ -143,9 +141,7 @@ pub const GET_SINGLE_CHRONOSPHERE_BUCKET_BY_ID_PLAN: ::mcpgen_runtime::RequestPl
 pub static GET_SINGLE_CHRONOSPHERE_BUCKET_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_chronosphere_bucket_by_id",
     title: "Get a Chronosphere bucket",
-    description: r#"Read one bucket by its slug.
-
-`id`: The bucket's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed bucket."#,
+    description: "Read one bucket by its slug.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "buckets",
     tags: &["admin", "buckets"],
@@ -362,9 +358,7 @@ pub const UPDATE_A_CHRONOSPHERE_BUCKET_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan
 pub static UPDATE_A_CHRONOSPHERE_BUCKET_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_chronosphere_bucket_by_id",
     title: "Update a Chronosphere bucket",
-    description: r#"Replace a bucket: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-
-`id`: The bucket's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed bucket."#,
+    description: "Replace a bucket: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "buckets",
     tags: &["admin", "buckets"],
@@ -422,9 +416,7 @@ pub const DELETE_A_CHRONOSPHERE_BUCKET_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan
 pub static DELETE_A_CHRONOSPHERE_BUCKET_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_chronosphere_bucket_by_id",
     title: "Delete a Chronosphere bucket",
-    description: r#"Delete a bucket. Fails while other configuration still refers to it.
-
-`id`: The bucket's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed bucket."#,
+    description: "Delete a bucket. Fails while other configuration still refers to it.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "buckets",
     tags: &["admin", "buckets"],

@@ -137,9 +137,7 @@ pub const LIST_ALL_CHRONOSPHERE_CLASSIC_DASHBOARDS_PLAN: ::mcpgen_runtime::Reque
 pub static LIST_ALL_CHRONOSPHERE_CLASSIC_DASHBOARDS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_classic_dashboards",
     title: "List all Chronosphere classic dashboards",
-    description: r#"List the tenant's classic dashboards. Filter by bucket, collection, name or slug; filters combine. Set `include_dashboard_json` to get each dashboard's JSON too.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's classic dashboards. Filter by bucket, collection, name or slug; filters combine. Set `include_dashboard_json` to get each dashboard's JSON too.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "classic_dashboards",
     tags: &["classic_dashboards", "dashboards"],
@@ -191,9 +189,7 @@ pub const GET_SINGLE_CHRONOSPHERE_CLASSIC_DASHBOARD_BY_ID_PLAN: ::mcpgen_runtime
 pub static GET_SINGLE_CHRONOSPHERE_CLASSIC_DASHBOARD_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_chronosphere_classic_dashboard_by_id",
     title: "Get a Chronosphere classic dashboard",
-    description: r#"Read one classic dashboard by its slug.
-
-`id`: The classic dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed classic dashboard."#,
+    description: "Read one classic dashboard by its slug.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "classic_dashboards",
     tags: &["classic_dashboards", "dashboards"],
@@ -412,9 +408,7 @@ pub const UPDATE_A_CHRONOSPHERE_CLASSIC_DASHBOARD_BY_ID_PLAN: ::mcpgen_runtime::
 pub static UPDATE_A_CHRONOSPHERE_CLASSIC_DASHBOARD_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_chronosphere_classic_dashboard_by_id",
     title: "Update a Chronosphere classic dashboard",
-    description: r#"Replace a classic dashboard: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-
-`id`: The classic dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed classic dashboard."#,
+    description: "Replace a classic dashboard: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "classic_dashboards",
     tags: &["classic_dashboards", "dashboards"],
@@ -466,9 +460,7 @@ pub const DELETE_A_CHRONOSPHERE_CLASSIC_DASHBOARD_BY_ID_PLAN: ::mcpgen_runtime::
 pub static DELETE_A_CHRONOSPHERE_CLASSIC_DASHBOARD_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_chronosphere_classic_dashboard_by_id",
     title: "Delete a Chronosphere classic dashboard",
-    description: r#"Delete a classic dashboard.
-
-`id`: The classic dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed classic dashboard."#,
+    description: "Delete a classic dashboard.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "classic_dashboards",
     tags: &["classic_dashboards", "dashboards"],

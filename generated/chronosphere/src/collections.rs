@@ -104,9 +104,7 @@ pub const LIST_ALL_CHRONOSPHERE_COLLECTIONS_PLAN: ::mcpgen_runtime::RequestPlan 
 pub static LIST_ALL_CHRONOSPHERE_COLLECTIONS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_collections",
     title: "List all Chronosphere collections",
-    description: r#"List the tenant's collections. Filter by name, notification policy, slug or owning team; filters combine.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's collections. Filter by name, notification policy, slug or owning team; filters combine.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "collections",
     tags: &["admin", "collections"],
@@ -158,9 +156,7 @@ pub const GET_SINGLE_CHRONOSPHERE_COLLECTION_BY_ID_PLAN: ::mcpgen_runtime::Reque
 pub static GET_SINGLE_CHRONOSPHERE_COLLECTION_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_chronosphere_collection_by_id",
     title: "Get a Chronosphere collection",
-    description: r#"Read one collection by its slug.
-
-`id`: The collection's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed collection."#,
+    description: "Read one collection by its slug.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "collections",
     tags: &["admin", "collections"],
@@ -366,9 +362,7 @@ pub const UPDATE_A_CHRONOSPHERE_COLLECTION_BY_ID_PLAN: ::mcpgen_runtime::Request
 pub static UPDATE_A_CHRONOSPHERE_COLLECTION_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_chronosphere_collection_by_id",
     title: "Update a Chronosphere collection",
-    description: r#"Replace a collection: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-
-`id`: The collection's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed collection."#,
+    description: "Replace a collection: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "collections",
     tags: &["admin", "collections"],
@@ -420,9 +414,7 @@ pub const DELETE_A_CHRONOSPHERE_COLLECTION_BY_ID_PLAN: ::mcpgen_runtime::Request
 pub static DELETE_A_CHRONOSPHERE_COLLECTION_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_chronosphere_collection_by_id",
     title: "Delete a Chronosphere collection",
-    description: r#"Delete a collection. Fails while other configuration still refers to it.
-
-`id`: The collection's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed collection."#,
+    description: "Delete a collection. Fails while other configuration still refers to it.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "collections",
     tags: &["admin", "collections"],

@@ -374,9 +374,7 @@ pub const LIST_ALL_CHRONOSPHERE_CONSUMPTION_BUDGETS_PLAN: ::mcpgen_runtime::Requ
 pub static LIST_ALL_CHRONOSPHERE_CONSUMPTION_BUDGETS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_consumption_budgets",
     title: "List all Chronosphere consumption budgets",
-    description: r#"List the tenant's consumption budgets. Filter by name, partition, resource or slug; filters combine.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's consumption budgets. Filter by name, partition, resource or slug; filters combine.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "consumption_budgets",
     tags: &["consumption_budgets", "usage"],
@@ -428,9 +426,7 @@ pub const GET_SINGLE_CHRONOSPHERE_CONSUMPTION_BUDGET_BY_ID_PLAN: ::mcpgen_runtim
 pub static GET_SINGLE_CHRONOSPHERE_CONSUMPTION_BUDGET_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_chronosphere_consumption_budget_by_id",
     title: "Get a Chronosphere consumption budget",
-    description: r#"Read one consumption budget by its slug.
-
-`id`: The consumption budget's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed consumption budget."#,
+    description: "Read one consumption budget by its slug.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "consumption_budgets",
     tags: &["consumption_budgets", "usage"],
@@ -717,9 +713,7 @@ pub const UPDATE_A_CHRONOSPHERE_CONSUMPTION_BUDGET_BY_ID_PLAN: ::mcpgen_runtime:
 pub static UPDATE_A_CHRONOSPHERE_CONSUMPTION_BUDGET_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_chronosphere_consumption_budget_by_id",
     title: "Update a Chronosphere consumption budget",
-    description: r#"Replace a consumption budget: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-
-`id`: The consumption budget's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed consumption budget."#,
+    description: "Replace a consumption budget: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "consumption_budgets",
     tags: &["consumption_budgets", "usage"],
@@ -771,9 +765,7 @@ pub const DELETE_A_CHRONOSPHERE_CONSUMPTION_BUDGET_BY_ID_PLAN: ::mcpgen_runtime:
 pub static DELETE_A_CHRONOSPHERE_CONSUMPTION_BUDGET_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_chronosphere_consumption_budget_by_id",
     title: "Delete a Chronosphere consumption budget",
-    description: r#"Delete a consumption budget.
-
-`id`: The consumption budget's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed consumption budget."#,
+    description: "Delete a consumption budget.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "consumption_budgets",
     tags: &["consumption_budgets", "usage"],

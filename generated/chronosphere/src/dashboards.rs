@@ -127,9 +127,7 @@ pub const LIST_ALL_CHRONOSPHERE_DASHBOARDS_PLAN: ::mcpgen_runtime::RequestPlan =
 pub static LIST_ALL_CHRONOSPHERE_DASHBOARDS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_dashboards",
     title: "List all Chronosphere dashboards",
-    description: r#"List the tenant's dashboards. Filter by collection, name or slug; filters combine. Set `include_dashboard_json` to get each dashboard's JSON too.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's dashboards. Filter by collection, name or slug; filters combine. Set `include_dashboard_json` to get each dashboard's JSON too.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "dashboards",
     tags: &["dashboards"],
@@ -181,9 +179,7 @@ pub const GET_SINGLE_CHRONOSPHERE_DASHBOARD_BY_ID_PLAN: ::mcpgen_runtime::Reques
 pub static GET_SINGLE_CHRONOSPHERE_DASHBOARD_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_chronosphere_dashboard_by_id",
     title: "Get a Chronosphere dashboard",
-    description: r#"Read one dashboard by its slug.
-
-`id`: The dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed dashboard."#,
+    description: "Read one dashboard by its slug.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "dashboards",
     tags: &["dashboards"],
@@ -395,9 +391,7 @@ pub const UPDATE_A_CHRONOSPHERE_DASHBOARD_BY_ID_PLAN: ::mcpgen_runtime::RequestP
 pub static UPDATE_A_CHRONOSPHERE_DASHBOARD_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_chronosphere_dashboard_by_id",
     title: "Update a Chronosphere dashboard",
-    description: r#"Replace a dashboard: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-
-`id`: The dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed dashboard."#,
+    description: "Replace a dashboard: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "dashboards",
     tags: &["dashboards"],
@@ -449,9 +443,7 @@ pub const DELETE_A_CHRONOSPHERE_DASHBOARD_BY_ID_PLAN: ::mcpgen_runtime::RequestP
 pub static DELETE_A_CHRONOSPHERE_DASHBOARD_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_chronosphere_dashboard_by_id",
     title: "Delete a Chronosphere dashboard",
-    description: r#"Delete a dashboard.
-
-`id`: The dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed dashboard."#,
+    description: "Delete a dashboard.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "dashboards",
     tags: &["dashboards"],

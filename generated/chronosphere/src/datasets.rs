@@ -938,9 +938,7 @@ pub const LIST_ALL_CHRONOSPHERE_DATASETS_PLAN: ::mcpgen_runtime::RequestPlan = :
 pub static LIST_ALL_CHRONOSPHERE_DATASETS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_datasets",
     title: "List all Chronosphere datasets",
-    description: r#"List the tenant's datasets. Filter by name, slug or type; filters combine.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's datasets. Filter by name, slug or type; filters combine.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "datasets",
     tags: &["datasets", "logs", "traces"],
@@ -992,9 +990,7 @@ pub const GET_SINGLE_CHRONOSPHERE_DATASET_BY_ID_PLAN: ::mcpgen_runtime::RequestP
 pub static GET_SINGLE_CHRONOSPHERE_DATASET_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_chronosphere_dataset_by_id",
     title: "Get a Chronosphere dataset",
-    description: r#"Read one dataset by its slug.
-
-`id`: The dataset's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed dataset."#,
+    description: "Read one dataset by its slug.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "datasets",
     tags: &["datasets", "logs", "traces"],
@@ -1171,9 +1167,7 @@ pub const UPDATE_A_CHRONOSPHERE_DATASET_BY_ID_PLAN: ::mcpgen_runtime::RequestPla
 pub static UPDATE_A_CHRONOSPHERE_DATASET_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_chronosphere_dataset_by_id",
     title: "Update a Chronosphere dataset",
-    description: r#"Replace a dataset: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-
-`id`: The dataset's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed dataset."#,
+    description: "Replace a dataset: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "datasets",
     tags: &["datasets", "logs", "traces"],
@@ -1222,9 +1216,7 @@ pub const DELETE_A_CHRONOSPHERE_DATASET_BY_ID_PLAN: ::mcpgen_runtime::RequestPla
 pub static DELETE_A_CHRONOSPHERE_DATASET_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_chronosphere_dataset_by_id",
     title: "Delete a Chronosphere dataset",
-    description: r#"Delete a dataset. Fails while other configuration still refers to it.
-
-`id`: The dataset's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed dataset."#,
+    description: "Delete a dataset. Fails while other configuration still refers to it.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "datasets",
     tags: &["datasets", "logs", "traces"],

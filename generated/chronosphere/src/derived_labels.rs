@@ -276,9 +276,7 @@ pub const LIST_ALL_CHRONOSPHERE_DERIVED_LABELS_PLAN: ::mcpgen_runtime::RequestPl
 pub static LIST_ALL_CHRONOSPHERE_DERIVED_LABELS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_derived_labels",
     title: "List all Chronosphere derived labels",
-    description: r#"List the tenant's derived labels. Filter by name or slug; filters combine.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's derived labels. Filter by name or slug; filters combine.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "derived_labels",
     tags: &["derived_labels", "metrics"],
@@ -330,9 +328,7 @@ pub const GET_SINGLE_CHRONOSPHERE_DERIVED_LABEL_BY_ID_PLAN: ::mcpgen_runtime::Re
 pub static GET_SINGLE_CHRONOSPHERE_DERIVED_LABEL_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_chronosphere_derived_label_by_id",
     title: "Get a Chronosphere derived label",
-    description: r#"Read one derived label by its slug.
-
-`id`: The derived label's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed derived label."#,
+    description: "Read one derived label by its slug.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "derived_labels",
     tags: &["derived_labels", "metrics"],
@@ -559,9 +555,7 @@ pub const UPDATE_A_CHRONOSPHERE_DERIVED_LABEL_BY_ID_PLAN: ::mcpgen_runtime::Requ
 pub static UPDATE_A_CHRONOSPHERE_DERIVED_LABEL_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_chronosphere_derived_label_by_id",
     title: "Update a Chronosphere derived label",
-    description: r#"Replace a derived label: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-
-`id`: The derived label's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed derived label."#,
+    description: "Replace a derived label: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "derived_labels",
     tags: &["derived_labels", "metrics"],
@@ -613,9 +607,7 @@ pub const DELETE_A_CHRONOSPHERE_DERIVED_LABEL_BY_ID_PLAN: ::mcpgen_runtime::Requ
 pub static DELETE_A_CHRONOSPHERE_DERIVED_LABEL_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_chronosphere_derived_label_by_id",
     title: "Delete a Chronosphere derived label",
-    description: r#"Delete a derived label.
-
-`id`: The derived label's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed derived label."#,
+    description: "Delete a derived label.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "derived_labels",
     tags: &["derived_labels", "metrics"],

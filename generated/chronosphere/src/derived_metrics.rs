@@ -164,9 +164,7 @@ pub const LIST_ALL_CHRONOSPHERE_DERIVED_METRICS_PLAN: ::mcpgen_runtime::RequestP
 pub static LIST_ALL_CHRONOSPHERE_DERIVED_METRICS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_derived_metrics",
     title: "List all Chronosphere derived metrics",
-    description: r#"List the tenant's derived metrics. Filter by name or slug; filters combine.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's derived metrics. Filter by name or slug; filters combine.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "derived_metrics",
     tags: &["derived_metrics", "metrics"],
@@ -218,9 +216,7 @@ pub const GET_SINGLE_CHRONOSPHERE_DERIVED_METRIC_BY_ID_PLAN: ::mcpgen_runtime::R
 pub static GET_SINGLE_CHRONOSPHERE_DERIVED_METRIC_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_chronosphere_derived_metric_by_id",
     title: "Get a Chronosphere derived metric",
-    description: r#"Read one derived metric by its slug.
-
-`id`: The derived metric's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed derived metric."#,
+    description: "Read one derived metric by its slug.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "derived_metrics",
     tags: &["derived_metrics", "metrics"],
@@ -421,9 +417,7 @@ pub const UPDATE_A_CHRONOSPHERE_DERIVED_METRIC_BY_ID_PLAN: ::mcpgen_runtime::Req
 pub static UPDATE_A_CHRONOSPHERE_DERIVED_METRIC_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_chronosphere_derived_metric_by_id",
     title: "Update a Chronosphere derived metric",
-    description: r#"Replace a derived metric: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-
-`id`: The derived metric's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed derived metric."#,
+    description: "Replace a derived metric: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "derived_metrics",
     tags: &["derived_metrics", "metrics"],
@@ -475,9 +469,7 @@ pub const DELETE_A_CHRONOSPHERE_DERIVED_METRIC_BY_ID_PLAN: ::mcpgen_runtime::Req
 pub static DELETE_A_CHRONOSPHERE_DERIVED_METRIC_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_chronosphere_derived_metric_by_id",
     title: "Delete a Chronosphere derived metric",
-    description: r#"Delete a derived metric.
-
-`id`: The derived metric's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed derived metric."#,
+    description: "Delete a derived metric.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "derived_metrics",
     tags: &["derived_metrics", "metrics"],

@@ -156,9 +156,7 @@ pub const LIST_ALL_CHRONOSPHERE_DROP_RULES_PLAN: ::mcpgen_runtime::RequestPlan =
 pub static LIST_ALL_CHRONOSPHERE_DROP_RULES: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_drop_rules",
     title: "List all Chronosphere drop rules",
-    description: r#"List the tenant's drop rules. Filter by name or slug; filters combine.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's drop rules. Filter by name or slug; filters combine.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "drop_rules",
     tags: &["drop_rules", "metrics"],
@@ -210,9 +208,7 @@ pub const GET_SINGLE_CHRONOSPHERE_DROP_RULE_BY_ID_PLAN: ::mcpgen_runtime::Reques
 pub static GET_SINGLE_CHRONOSPHERE_DROP_RULE_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_chronosphere_drop_rule_by_id",
     title: "Get a Chronosphere drop rule",
-    description: r#"Read one drop rule by its slug.
-
-`id`: The drop rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed drop rule."#,
+    description: "Read one drop rule by its slug.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "drop_rules",
     tags: &["drop_rules", "metrics"],
@@ -452,9 +448,7 @@ pub const UPDATE_A_CHRONOSPHERE_DROP_RULE_BY_ID_PLAN: ::mcpgen_runtime::RequestP
 pub static UPDATE_A_CHRONOSPHERE_DROP_RULE_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_chronosphere_drop_rule_by_id",
     title: "Update a Chronosphere drop rule",
-    description: r#"Replace a drop rule: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-
-`id`: The drop rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed drop rule."#,
+    description: "Replace a drop rule: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "drop_rules",
     tags: &["drop_rules", "metrics"],
@@ -503,9 +497,7 @@ pub const DELETE_A_CHRONOSPHERE_DROP_RULE_BY_ID_PLAN: ::mcpgen_runtime::RequestP
 pub static DELETE_A_CHRONOSPHERE_DROP_RULE_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_chronosphere_drop_rule_by_id",
     title: "Delete a Chronosphere drop rule",
-    description: r#"Delete a drop rule.
-
-`id`: The drop rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed drop rule."#,
+    description: "Delete a drop rule.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "drop_rules",
     tags: &["drop_rules", "metrics"],

@@ -336,9 +336,7 @@ pub const LIST_ALL_CHRONOSPHERE_EXTERNAL_CONNECTIONS_PLAN: ::mcpgen_runtime::Req
 pub static LIST_ALL_CHRONOSPHERE_EXTERNAL_CONNECTIONS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_external_connections",
     title: "List all Chronosphere external connections",
-    description: r#"List the tenant's external connections. Filter by connection type, name or slug; filters combine.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's external connections. Filter by connection type, name or slug; filters combine.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "external_connections",
     tags: &["cloud_integrations", "external_connections"],
@@ -390,9 +388,7 @@ pub const GET_SINGLE_CHRONOSPHERE_EXTERNAL_CONNECTION_BY_ID_PLAN: ::mcpgen_runti
 pub static GET_SINGLE_CHRONOSPHERE_EXTERNAL_CONNECTION_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_chronosphere_external_connection_by_id",
     title: "Get a Chronosphere external connection",
-    description: r#"Read one external connection by its slug.
-
-`id`: The external connection's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed external connection."#,
+    description: "Read one external connection by its slug.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "external_connections",
     tags: &["cloud_integrations", "external_connections"],
@@ -645,9 +641,7 @@ pub const UPDATE_A_CHRONOSPHERE_EXTERNAL_CONNECTION_BY_ID_PLAN: ::mcpgen_runtime
 pub static UPDATE_A_CHRONOSPHERE_EXTERNAL_CONNECTION_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_chronosphere_external_connection_by_id",
     title: "Update a Chronosphere external connection",
-    description: r#"Replace an external connection: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-
-`id`: The external connection's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed external connection."#,
+    description: "Replace an external connection: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "external_connections",
     tags: &["cloud_integrations", "external_connections"],
@@ -699,9 +693,7 @@ pub const DELETE_A_CHRONOSPHERE_EXTERNAL_CONNECTION_BY_ID_PLAN: ::mcpgen_runtime
 pub static DELETE_A_CHRONOSPHERE_EXTERNAL_CONNECTION_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_chronosphere_external_connection_by_id",
     title: "Delete a Chronosphere external connection",
-    description: r#"Delete an external connection. Fails while other configuration still refers to it.
-
-`id`: The external connection's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed external connection."#,
+    description: "Delete an external connection. Fails while other configuration still refers to it.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "external_connections",
     tags: &["cloud_integrations", "external_connections"],

@@ -251,9 +251,7 @@ pub const LIST_ALL_CHRONOSPHERE_GCP_METRICS_INTEGRATIONS_PLAN: ::mcpgen_runtime:
 pub static LIST_ALL_CHRONOSPHERE_GCP_METRICS_INTEGRATIONS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_gcp_metrics_integrations",
     title: "List all Chronosphere gcp metrics integrations",
-    description: r#"List the tenant's GCP Metrics integrations. Filter by name or slug; filters combine.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's GCP Metrics integrations. Filter by name or slug; filters combine.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "gcp_metrics_integrations",
     tags: &["cloud_integrations", "gcp_metrics_integrations"],
@@ -307,9 +305,7 @@ pub const GET_SINGLE_CHRONOSPHERE_GCP_METRICS_INTEGRATION_BY_ID_PLAN: ::mcpgen_r
 pub static GET_SINGLE_CHRONOSPHERE_GCP_METRICS_INTEGRATION_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_chronosphere_gcp_metrics_integration_by_id",
     title: "Get a Chronosphere gcp metrics integration",
-    description: r#"Read one GCP Metrics integration by its slug.
-
-`id`: The GCP Metrics integration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed GCP Metrics integration."#,
+    description: "Read one GCP Metrics integration by its slug.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "gcp_metrics_integrations",
     tags: &["cloud_integrations", "gcp_metrics_integrations"],
@@ -496,9 +492,7 @@ pub const UPDATE_A_CHRONOSPHERE_GCP_METRICS_INTEGRATION_BY_ID_PLAN: ::mcpgen_run
 pub static UPDATE_A_CHRONOSPHERE_GCP_METRICS_INTEGRATION_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_chronosphere_gcp_metrics_integration_by_id",
     title: "Update a Chronosphere gcp metrics integration",
-    description: r#"Replace a GCP Metrics integration: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-
-`id`: The GCP Metrics integration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed GCP Metrics integration."#,
+    description: "Replace a GCP Metrics integration: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "gcp_metrics_integrations",
     tags: &["cloud_integrations", "gcp_metrics_integrations"],
@@ -552,9 +546,7 @@ pub const DELETE_A_CHRONOSPHERE_GCP_METRICS_INTEGRATION_BY_ID_PLAN: ::mcpgen_run
 pub static DELETE_A_CHRONOSPHERE_GCP_METRICS_INTEGRATION_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_chronosphere_gcp_metrics_integration_by_id",
     title: "Delete a Chronosphere gcp metrics integration",
-    description: r#"Delete a GCP Metrics integration.
-
-`id`: The GCP Metrics integration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed GCP Metrics integration."#,
+    description: "Delete a GCP Metrics integration.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "gcp_metrics_integrations",
     tags: &["cloud_integrations", "gcp_metrics_integrations"],

@@ -478,8 +478,6 @@ impl ChronosphereClient {
     /// List all Chronosphere azure metrics integrations: the typed form of the `list_all_chronosphere_azure_metrics_integrations` tool.
     ///
     /// List the tenant's Azure Metrics integrations. Filter by name or slug; filters combine.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_azure_metrics_integrations(
         &self,
         input: &azure_metrics_integrations::ListAllChronosphereAzureMetricsIntegrationsInput,
@@ -497,8 +495,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere azure metrics integration: the typed form of the `get_single_chronosphere_azure_metrics_integration_by_id` tool.
     ///
     /// Read one Azure Metrics integration by its slug.
-    ///
-    /// `id`: The Azure Metrics integration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed Azure Metrics integration.
     pub async fn get_azure_metrics_integration(
         &self,
         input: &azure_metrics_integrations::GetSingleChronosphereAzureMetricsIntegrationByIdInput,
@@ -533,8 +529,6 @@ impl ChronosphereClient {
     /// Update a Chronosphere azure metrics integration: the typed form of the `update_a_chronosphere_azure_metrics_integration_by_id` tool.
     ///
     /// Replace an Azure Metrics integration: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-    ///
-    /// `id`: The Azure Metrics integration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed Azure Metrics integration.
     pub async fn update_azure_metrics_integration(
         &self,
         input: &azure_metrics_integrations::UpdateAChronosphereAzureMetricsIntegrationByIdInput,
@@ -552,8 +546,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere azure metrics integration: the typed form of the `delete_a_chronosphere_azure_metrics_integration_by_id` tool.
     ///
     /// Delete an Azure Metrics integration.
-    ///
-    /// `id`: The Azure Metrics integration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed Azure Metrics integration.
     pub async fn delete_azure_metrics_integration(
         &self,
         input: &azure_metrics_integrations::DeleteAChronosphereAzureMetricsIntegrationByIdInput,
@@ -568,8 +560,6 @@ impl ChronosphereClient {
     /// List all Chronosphere buckets: the typed form of the `list_all_chronosphere_buckets` tool.
     ///
     /// List the tenant's buckets. Filter by name or slug; filters combine.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_buckets(
         &self,
         input: &buckets::ListAllChronosphereBucketsInput,
@@ -587,8 +577,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere bucket: the typed form of the `get_single_chronosphere_bucket_by_id` tool.
     ///
     /// Read one bucket by its slug.
-    ///
-    /// `id`: The bucket's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed bucket.
     pub async fn get_bucket(
         &self,
         input: &buckets::GetSingleChronosphereBucketByIdInput,
@@ -617,8 +605,6 @@ impl ChronosphereClient {
     /// Update a Chronosphere bucket: the typed form of the `update_a_chronosphere_bucket_by_id` tool.
     ///
     /// Replace a bucket: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-    ///
-    /// `id`: The bucket's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed bucket.
     pub async fn update_bucket(
         &self,
         input: &buckets::UpdateAChronosphereBucketByIdInput,
@@ -633,8 +619,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere bucket: the typed form of the `delete_a_chronosphere_bucket_by_id` tool.
     ///
     /// Delete a bucket. Fails while other configuration still refers to it.
-    ///
-    /// `id`: The bucket's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed bucket.
     pub async fn delete_bucket(
         &self,
         input: &buckets::DeleteAChronosphereBucketByIdInput,
@@ -649,8 +633,6 @@ impl ChronosphereClient {
     /// List all Chronosphere classic dashboards: the typed form of the `list_all_chronosphere_classic_dashboards` tool.
     ///
     /// List the tenant's classic dashboards. Filter by bucket, collection, name or slug; filters combine. Set `include_dashboard_json` to get each dashboard's JSON too.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_classic_dashboards(
         &self,
         input: &classic_dashboards::ListAllChronosphereClassicDashboardsInput,
@@ -668,8 +650,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere classic dashboard: the typed form of the `get_single_chronosphere_classic_dashboard_by_id` tool.
     ///
     /// Read one classic dashboard by its slug.
-    ///
-    /// `id`: The classic dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed classic dashboard.
     pub async fn get_classic_dashboard(
         &self,
         input: &classic_dashboards::GetSingleChronosphereClassicDashboardByIdInput,
@@ -698,8 +678,6 @@ impl ChronosphereClient {
     /// Update a Chronosphere classic dashboard: the typed form of the `update_a_chronosphere_classic_dashboard_by_id` tool.
     ///
     /// Replace a classic dashboard: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-    ///
-    /// `id`: The classic dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed classic dashboard.
     pub async fn update_classic_dashboard(
         &self,
         input: &classic_dashboards::UpdateAChronosphereClassicDashboardByIdInput,
@@ -714,8 +692,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere classic dashboard: the typed form of the `delete_a_chronosphere_classic_dashboard_by_id` tool.
     ///
     /// Delete a classic dashboard.
-    ///
-    /// `id`: The classic dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed classic dashboard.
     pub async fn delete_classic_dashboard(
         &self,
         input: &classic_dashboards::DeleteAChronosphereClassicDashboardByIdInput,
@@ -730,8 +706,6 @@ impl ChronosphereClient {
     /// List all Chronosphere collections: the typed form of the `list_all_chronosphere_collections` tool.
     ///
     /// List the tenant's collections. Filter by name, notification policy, slug or owning team; filters combine.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_collections(
         &self,
         input: &collections::ListAllChronosphereCollectionsInput,
@@ -749,8 +723,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere collection: the typed form of the `get_single_chronosphere_collection_by_id` tool.
     ///
     /// Read one collection by its slug.
-    ///
-    /// `id`: The collection's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed collection.
     pub async fn get_collection(
         &self,
         input: &collections::GetSingleChronosphereCollectionByIdInput,
@@ -779,8 +751,6 @@ impl ChronosphereClient {
     /// Update a Chronosphere collection: the typed form of the `update_a_chronosphere_collection_by_id` tool.
     ///
     /// Replace a collection: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-    ///
-    /// `id`: The collection's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed collection.
     pub async fn update_collection(
         &self,
         input: &collections::UpdateAChronosphereCollectionByIdInput,
@@ -795,8 +765,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere collection: the typed form of the `delete_a_chronosphere_collection_by_id` tool.
     ///
     /// Delete a collection. Fails while other configuration still refers to it.
-    ///
-    /// `id`: The collection's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed collection.
     pub async fn delete_collection(
         &self,
         input: &collections::DeleteAChronosphereCollectionByIdInput,
@@ -811,8 +779,6 @@ impl ChronosphereClient {
     /// List all Chronosphere consumption budgets: the typed form of the `list_all_chronosphere_consumption_budgets` tool.
     ///
     /// List the tenant's consumption budgets. Filter by name, partition, resource or slug; filters combine.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_consumption_budgets(
         &self,
         input: &consumption_budgets::ListAllChronosphereConsumptionBudgetsInput,
@@ -830,8 +796,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere consumption budget: the typed form of the `get_single_chronosphere_consumption_budget_by_id` tool.
     ///
     /// Read one consumption budget by its slug.
-    ///
-    /// `id`: The consumption budget's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed consumption budget.
     pub async fn get_consumption_budget(
         &self,
         input: &consumption_budgets::GetSingleChronosphereConsumptionBudgetByIdInput,
@@ -866,8 +830,6 @@ impl ChronosphereClient {
     /// Update a Chronosphere consumption budget: the typed form of the `update_a_chronosphere_consumption_budget_by_id` tool.
     ///
     /// Replace a consumption budget: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-    ///
-    /// `id`: The consumption budget's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed consumption budget.
     pub async fn update_consumption_budget(
         &self,
         input: &consumption_budgets::UpdateAChronosphereConsumptionBudgetByIdInput,
@@ -885,8 +847,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere consumption budget: the typed form of the `delete_a_chronosphere_consumption_budget_by_id` tool.
     ///
     /// Delete a consumption budget.
-    ///
-    /// `id`: The consumption budget's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed consumption budget.
     pub async fn delete_consumption_budget(
         &self,
         input: &consumption_budgets::DeleteAChronosphereConsumptionBudgetByIdInput,
@@ -957,8 +917,6 @@ impl ChronosphereClient {
     /// List all Chronosphere dashboards: the typed form of the `list_all_chronosphere_dashboards` tool.
     ///
     /// List the tenant's dashboards. Filter by collection, name or slug; filters combine. Set `include_dashboard_json` to get each dashboard's JSON too.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_dashboards(
         &self,
         input: &dashboards::ListAllChronosphereDashboardsInput,
@@ -976,8 +934,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere dashboard: the typed form of the `get_single_chronosphere_dashboard_by_id` tool.
     ///
     /// Read one dashboard by its slug.
-    ///
-    /// `id`: The dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed dashboard.
     pub async fn get_dashboard(
         &self,
         input: &dashboards::GetSingleChronosphereDashboardByIdInput,
@@ -1006,8 +962,6 @@ impl ChronosphereClient {
     /// Update a Chronosphere dashboard: the typed form of the `update_a_chronosphere_dashboard_by_id` tool.
     ///
     /// Replace a dashboard: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-    ///
-    /// `id`: The dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed dashboard.
     pub async fn update_dashboard(
         &self,
         input: &dashboards::UpdateAChronosphereDashboardByIdInput,
@@ -1022,8 +976,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere dashboard: the typed form of the `delete_a_chronosphere_dashboard_by_id` tool.
     ///
     /// Delete a dashboard.
-    ///
-    /// `id`: The dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed dashboard.
     pub async fn delete_dashboard(
         &self,
         input: &dashboards::DeleteAChronosphereDashboardByIdInput,
@@ -1038,8 +990,6 @@ impl ChronosphereClient {
     /// List all Chronosphere datasets: the typed form of the `list_all_chronosphere_datasets` tool.
     ///
     /// List the tenant's datasets. Filter by name, slug or type; filters combine.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_datasets(
         &self,
         input: &datasets::ListAllChronosphereDatasetsInput,
@@ -1057,8 +1007,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere dataset: the typed form of the `get_single_chronosphere_dataset_by_id` tool.
     ///
     /// Read one dataset by its slug.
-    ///
-    /// `id`: The dataset's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed dataset.
     pub async fn get_dataset(
         &self,
         input: &datasets::GetSingleChronosphereDatasetByIdInput,
@@ -1087,8 +1035,6 @@ impl ChronosphereClient {
     /// Update a Chronosphere dataset: the typed form of the `update_a_chronosphere_dataset_by_id` tool.
     ///
     /// Replace a dataset: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-    ///
-    /// `id`: The dataset's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed dataset.
     pub async fn update_dataset(
         &self,
         input: &datasets::UpdateAChronosphereDatasetByIdInput,
@@ -1103,8 +1049,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere dataset: the typed form of the `delete_a_chronosphere_dataset_by_id` tool.
     ///
     /// Delete a dataset. Fails while other configuration still refers to it.
-    ///
-    /// `id`: The dataset's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed dataset.
     pub async fn delete_dataset(
         &self,
         input: &datasets::DeleteAChronosphereDatasetByIdInput,
@@ -1119,8 +1063,6 @@ impl ChronosphereClient {
     /// List all Chronosphere derived labels: the typed form of the `list_all_chronosphere_derived_labels` tool.
     ///
     /// List the tenant's derived labels. Filter by name or slug; filters combine.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_derived_labels(
         &self,
         input: &derived_labels::ListAllChronosphereDerivedLabelsInput,
@@ -1138,8 +1080,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere derived label: the typed form of the `get_single_chronosphere_derived_label_by_id` tool.
     ///
     /// Read one derived label by its slug.
-    ///
-    /// `id`: The derived label's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed derived label.
     pub async fn get_derived_label(
         &self,
         input: &derived_labels::GetSingleChronosphereDerivedLabelByIdInput,
@@ -1168,8 +1108,6 @@ impl ChronosphereClient {
     /// Update a Chronosphere derived label: the typed form of the `update_a_chronosphere_derived_label_by_id` tool.
     ///
     /// Replace a derived label: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-    ///
-    /// `id`: The derived label's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed derived label.
     pub async fn update_derived_label(
         &self,
         input: &derived_labels::UpdateAChronosphereDerivedLabelByIdInput,
@@ -1184,8 +1122,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere derived label: the typed form of the `delete_a_chronosphere_derived_label_by_id` tool.
     ///
     /// Delete a derived label.
-    ///
-    /// `id`: The derived label's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed derived label.
     pub async fn delete_derived_label(
         &self,
         input: &derived_labels::DeleteAChronosphereDerivedLabelByIdInput,
@@ -1200,8 +1136,6 @@ impl ChronosphereClient {
     /// List all Chronosphere derived metrics: the typed form of the `list_all_chronosphere_derived_metrics` tool.
     ///
     /// List the tenant's derived metrics. Filter by name or slug; filters combine.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_derived_metrics(
         &self,
         input: &derived_metrics::ListAllChronosphereDerivedMetricsInput,
@@ -1219,8 +1153,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere derived metric: the typed form of the `get_single_chronosphere_derived_metric_by_id` tool.
     ///
     /// Read one derived metric by its slug.
-    ///
-    /// `id`: The derived metric's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed derived metric.
     pub async fn get_derived_metric(
         &self,
         input: &derived_metrics::GetSingleChronosphereDerivedMetricByIdInput,
@@ -1249,8 +1181,6 @@ impl ChronosphereClient {
     /// Update a Chronosphere derived metric: the typed form of the `update_a_chronosphere_derived_metric_by_id` tool.
     ///
     /// Replace a derived metric: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-    ///
-    /// `id`: The derived metric's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed derived metric.
     pub async fn update_derived_metric(
         &self,
         input: &derived_metrics::UpdateAChronosphereDerivedMetricByIdInput,
@@ -1265,8 +1195,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere derived metric: the typed form of the `delete_a_chronosphere_derived_metric_by_id` tool.
     ///
     /// Delete a derived metric.
-    ///
-    /// `id`: The derived metric's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed derived metric.
     pub async fn delete_derived_metric(
         &self,
         input: &derived_metrics::DeleteAChronosphereDerivedMetricByIdInput,
@@ -1281,8 +1209,6 @@ impl ChronosphereClient {
     /// List all Chronosphere drop rules: the typed form of the `list_all_chronosphere_drop_rules` tool.
     ///
     /// List the tenant's drop rules. Filter by name or slug; filters combine.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_drop_rules(
         &self,
         input: &drop_rules::ListAllChronosphereDropRulesInput,
@@ -1300,8 +1226,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere drop rule: the typed form of the `get_single_chronosphere_drop_rule_by_id` tool.
     ///
     /// Read one drop rule by its slug.
-    ///
-    /// `id`: The drop rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed drop rule.
     pub async fn get_drop_rule(
         &self,
         input: &drop_rules::GetSingleChronosphereDropRuleByIdInput,
@@ -1330,8 +1254,6 @@ impl ChronosphereClient {
     /// Update a Chronosphere drop rule: the typed form of the `update_a_chronosphere_drop_rule_by_id` tool.
     ///
     /// Replace a drop rule: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-    ///
-    /// `id`: The drop rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed drop rule.
     pub async fn update_drop_rule(
         &self,
         input: &drop_rules::UpdateAChronosphereDropRuleByIdInput,
@@ -1346,8 +1268,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere drop rule: the typed form of the `delete_a_chronosphere_drop_rule_by_id` tool.
     ///
     /// Delete a drop rule.
-    ///
-    /// `id`: The drop rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed drop rule.
     pub async fn delete_drop_rule(
         &self,
         input: &drop_rules::DeleteAChronosphereDropRuleByIdInput,
@@ -1362,8 +1282,6 @@ impl ChronosphereClient {
     /// List all Chronosphere external connections: the typed form of the `list_all_chronosphere_external_connections` tool.
     ///
     /// List the tenant's external connections. Filter by connection type, name or slug; filters combine.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_external_connections(
         &self,
         input: &external_connections::ListAllChronosphereExternalConnectionsInput,
@@ -1381,8 +1299,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere external connection: the typed form of the `get_single_chronosphere_external_connection_by_id` tool.
     ///
     /// Read one external connection by its slug.
-    ///
-    /// `id`: The external connection's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed external connection.
     pub async fn get_external_connection(
         &self,
         input: &external_connections::GetSingleChronosphereExternalConnectionByIdInput,
@@ -1417,8 +1333,6 @@ impl ChronosphereClient {
     /// Update a Chronosphere external connection: the typed form of the `update_a_chronosphere_external_connection_by_id` tool.
     ///
     /// Replace an external connection: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-    ///
-    /// `id`: The external connection's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed external connection.
     pub async fn update_external_connection(
         &self,
         input: &external_connections::UpdateAChronosphereExternalConnectionByIdInput,
@@ -1436,8 +1350,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere external connection: the typed form of the `delete_a_chronosphere_external_connection_by_id` tool.
     ///
     /// Delete an external connection. Fails while other configuration still refers to it.
-    ///
-    /// `id`: The external connection's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed external connection.
     pub async fn delete_external_connection(
         &self,
         input: &external_connections::DeleteAChronosphereExternalConnectionByIdInput,
@@ -1452,8 +1364,6 @@ impl ChronosphereClient {
     /// List all Chronosphere gcp metrics integrations: the typed form of the `list_all_chronosphere_gcp_metrics_integrations` tool.
     ///
     /// List the tenant's GCP Metrics integrations. Filter by name or slug; filters combine.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_gcp_metrics_integrations(
         &self,
         input: &gcp_metrics_integrations::ListAllChronosphereGcpMetricsIntegrationsInput,
@@ -1471,8 +1381,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere gcp metrics integration: the typed form of the `get_single_chronosphere_gcp_metrics_integration_by_id` tool.
     ///
     /// Read one GCP Metrics integration by its slug.
-    ///
-    /// `id`: The GCP Metrics integration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed GCP Metrics integration.
     pub async fn get_gcp_metrics_integration(
         &self,
         input: &gcp_metrics_integrations::GetSingleChronosphereGcpMetricsIntegrationByIdInput,
@@ -1507,8 +1415,6 @@ impl ChronosphereClient {
     /// Update a Chronosphere gcp metrics integration: the typed form of the `update_a_chronosphere_gcp_metrics_integration_by_id` tool.
     ///
     /// Replace a GCP Metrics integration: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-    ///
-    /// `id`: The GCP Metrics integration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed GCP Metrics integration.
     pub async fn update_gcp_metrics_integration(
         &self,
         input: &gcp_metrics_integrations::UpdateAChronosphereGcpMetricsIntegrationByIdInput,
@@ -1526,8 +1432,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere gcp metrics integration: the typed form of the `delete_a_chronosphere_gcp_metrics_integration_by_id` tool.
     ///
     /// Delete a GCP Metrics integration.
-    ///
-    /// `id`: The GCP Metrics integration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed GCP Metrics integration.
     pub async fn delete_gcp_metrics_integration(
         &self,
         input: &gcp_metrics_integrations::DeleteAChronosphereGcpMetricsIntegrationByIdInput,
@@ -1542,8 +1446,6 @@ impl ChronosphereClient {
     /// List all Chronosphere grafana dashboards: the typed form of the `list_all_chronosphere_grafana_dashboards` tool.
     ///
     /// List the tenant's Grafana dashboards. Filter by bucket, collection, name or slug; filters combine. Set `include_dashboard_json` to get each dashboard's JSON too.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_grafana_dashboards(
         &self,
         input: &grafana_dashboards::ListAllChronosphereGrafanaDashboardsInput,
@@ -1561,8 +1463,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere grafana dashboard: the typed form of the `get_single_chronosphere_grafana_dashboard_by_id` tool.
     ///
     /// Read one Grafana dashboard by its slug.
-    ///
-    /// `id`: The Grafana dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed Grafana dashboard.
     pub async fn get_grafana_dashboard(
         &self,
         input: &grafana_dashboards::GetSingleChronosphereGrafanaDashboardByIdInput,
@@ -1591,8 +1491,6 @@ impl ChronosphereClient {
     /// Update a Chronosphere grafana dashboard: the typed form of the `update_a_chronosphere_grafana_dashboard_by_id` tool.
     ///
     /// Replace a Grafana dashboard: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-    ///
-    /// `id`: The Grafana dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed Grafana dashboard.
     pub async fn update_grafana_dashboard(
         &self,
         input: &grafana_dashboards::UpdateAChronosphereGrafanaDashboardByIdInput,
@@ -1607,8 +1505,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere grafana dashboard: the typed form of the `delete_a_chronosphere_grafana_dashboard_by_id` tool.
     ///
     /// Delete a Grafana dashboard.
-    ///
-    /// `id`: The Grafana dashboard's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed Grafana dashboard.
     pub async fn delete_grafana_dashboard(
         &self,
         input: &grafana_dashboards::DeleteAChronosphereGrafanaDashboardByIdInput,
@@ -1800,8 +1696,6 @@ impl ChronosphereClient {
     /// List all Chronosphere log retention configs: the typed form of the `list_all_chronosphere_log_retention_configs` tool.
     ///
     /// List the tenant's log retention configurations. Filter by name or slug; filters combine.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_log_retention_configs(
         &self,
         input: &log_retention_configs::ListAllChronosphereLogRetentionConfigsInput,
@@ -1819,8 +1713,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere log retention config: the typed form of the `get_single_chronosphere_log_retention_config_by_id` tool.
     ///
     /// Read one log retention configuration by its slug.
-    ///
-    /// `id`: The log retention configuration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed log retention configuration.
     pub async fn get_log_retention_config(
         &self,
         input: &log_retention_configs::GetSingleChronosphereLogRetentionConfigByIdInput,
@@ -1855,8 +1747,6 @@ impl ChronosphereClient {
     /// Update a Chronosphere log retention config: the typed form of the `update_a_chronosphere_log_retention_config_by_id` tool.
     ///
     /// Replace a log retention configuration: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-    ///
-    /// `id`: The log retention configuration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed log retention configuration.
     pub async fn update_log_retention_config(
         &self,
         input: &log_retention_configs::UpdateAChronosphereLogRetentionConfigByIdInput,
@@ -1874,8 +1764,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere log retention config: the typed form of the `delete_a_chronosphere_log_retention_config_by_id` tool.
     ///
     /// Delete a log retention configuration.
-    ///
-    /// `id`: The log retention configuration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed log retention configuration.
     pub async fn delete_log_retention_config(
         &self,
         input: &log_retention_configs::DeleteAChronosphereLogRetentionConfigByIdInput,
@@ -1890,8 +1778,6 @@ impl ChronosphereClient {
     /// List all Chronosphere log scale actions: the typed form of the `list_all_chronosphere_log_scale_actions` tool.
     ///
     /// List the tenant's LogScale actions. Filter by name or slug; filters combine.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_log_scale_actions(
         &self,
         input: &log_scale_actions::ListAllChronosphereLogScaleActionsInput,
@@ -1909,8 +1795,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere log scale action: the typed form of the `get_single_chronosphere_log_scale_action_by_id` tool.
     ///
     /// Read one LogScale action by its slug.
-    ///
-    /// `id`: The LogScale action's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed LogScale action.
     pub async fn get_log_scale_action(
         &self,
         input: &log_scale_actions::GetSingleChronosphereLogScaleActionByIdInput,
@@ -1939,8 +1823,6 @@ impl ChronosphereClient {
     /// Update a Chronosphere log scale action: the typed form of the `update_a_chronosphere_log_scale_action_by_id` tool.
     ///
     /// Replace a LogScale action: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-    ///
-    /// `id`: The LogScale action's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed LogScale action.
     pub async fn update_log_scale_action(
         &self,
         input: &log_scale_actions::UpdateAChronosphereLogScaleActionByIdInput,
@@ -1955,8 +1837,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere log scale action: the typed form of the `delete_a_chronosphere_log_scale_action_by_id` tool.
     ///
     /// Delete a LogScale action. Fails while other configuration still refers to it.
-    ///
-    /// `id`: The LogScale action's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed LogScale action.
     pub async fn delete_log_scale_action(
         &self,
         input: &log_scale_actions::DeleteAChronosphereLogScaleActionByIdInput,
@@ -1971,8 +1851,6 @@ impl ChronosphereClient {
     /// List all Chronosphere log scale alerts: the typed form of the `list_all_chronosphere_log_scale_alerts` tool.
     ///
     /// List the tenant's LogScale alerts. Filter by name or slug; filters combine.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_log_scale_alerts(
         &self,
         input: &log_scale_alerts::ListAllChronosphereLogScaleAlertsInput,
@@ -1990,8 +1868,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere log scale alert: the typed form of the `get_single_chronosphere_log_scale_alert_by_id` tool.
     ///
     /// Read one LogScale alert by its slug.
-    ///
-    /// `id`: The LogScale alert's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed LogScale alert.
     pub async fn get_log_scale_alert(
         &self,
         input: &log_scale_alerts::GetSingleChronosphereLogScaleAlertByIdInput,
@@ -2020,8 +1896,6 @@ impl ChronosphereClient {
     /// Update a Chronosphere log scale alert: the typed form of the `update_a_chronosphere_log_scale_alert_by_id` tool.
     ///
     /// Replace a LogScale alert: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-    ///
-    /// `id`: The LogScale alert's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed LogScale alert.
     pub async fn update_log_scale_alert(
         &self,
         input: &log_scale_alerts::UpdateAChronosphereLogScaleAlertByIdInput,
@@ -2036,8 +1910,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere log scale alert: the typed form of the `delete_a_chronosphere_log_scale_alert_by_id` tool.
     ///
     /// Delete a LogScale alert.
-    ///
-    /// `id`: The LogScale alert's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed LogScale alert.
     pub async fn delete_log_scale_alert(
         &self,
         input: &log_scale_alerts::DeleteAChronosphereLogScaleAlertByIdInput,
@@ -2052,8 +1924,6 @@ impl ChronosphereClient {
     /// List all Chronosphere mapping rules: the typed form of the `list_all_chronosphere_mapping_rules` tool.
     ///
     /// List the tenant's mapping rules. Filter by bucket, name or slug; filters combine.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_mapping_rules(
         &self,
         input: &mapping_rules::ListAllChronosphereMappingRulesInput,
@@ -2071,8 +1941,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere mapping rule: the typed form of the `get_single_chronosphere_mapping_rule_by_id` tool.
     ///
     /// Read one mapping rule by its slug.
-    ///
-    /// `id`: The mapping rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed mapping rule.
     pub async fn get_mapping_rule(
         &self,
         input: &mapping_rules::GetSingleChronosphereMappingRuleByIdInput,
@@ -2101,8 +1969,6 @@ impl ChronosphereClient {
     /// Update a Chronosphere mapping rule: the typed form of the `update_a_chronosphere_mapping_rule_by_id` tool.
     ///
     /// Replace a mapping rule: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-    ///
-    /// `id`: The mapping rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed mapping rule.
     pub async fn update_mapping_rule(
         &self,
         input: &mapping_rules::UpdateAChronosphereMappingRuleByIdInput,
@@ -2117,8 +1983,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere mapping rule: the typed form of the `delete_a_chronosphere_mapping_rule_by_id` tool.
     ///
     /// Delete a mapping rule.
-    ///
-    /// `id`: The mapping rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed mapping rule.
     pub async fn delete_mapping_rule(
         &self,
         input: &mapping_rules::DeleteAChronosphereMappingRuleByIdInput,
@@ -2133,8 +1997,6 @@ impl ChronosphereClient {
     /// List all Chronosphere monitors: the typed form of the `list_all_chronosphere_monitors` tool.
     ///
     /// List the tenant's monitors. Filter by bucket, collection, name, slug or owning team; filters combine.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_monitors(
         &self,
         input: &monitors::ListAllChronosphereMonitorsInput,
@@ -2152,8 +2014,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere monitor: the typed form of the `get_single_chronosphere_monitor_by_id` tool.
     ///
     /// Read one monitor by its slug.
-    ///
-    /// `id`: The monitor's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed monitor.
     pub async fn get_monitor(
         &self,
         input: &monitors::GetSingleChronosphereMonitorByIdInput,
@@ -2182,8 +2042,6 @@ impl ChronosphereClient {
     /// Update a Chronosphere monitor: the typed form of the `update_a_chronosphere_monitor_by_id` tool.
     ///
     /// Replace a monitor: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-    ///
-    /// `id`: The monitor's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed monitor.
     pub async fn update_monitor(
         &self,
         input: &monitors::UpdateAChronosphereMonitorByIdInput,
@@ -2198,8 +2056,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere monitor: the typed form of the `delete_a_chronosphere_monitor_by_id` tool.
     ///
     /// Delete a monitor.
-    ///
-    /// `id`: The monitor's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed monitor.
     pub async fn delete_monitor(
         &self,
         input: &monitors::DeleteAChronosphereMonitorByIdInput,
@@ -2214,8 +2070,6 @@ impl ChronosphereClient {
     /// List all Chronosphere muting rules: the typed form of the `list_all_chronosphere_muting_rules` tool.
     ///
     /// List the tenant's muting rules. Filter by name, slug or state (`ACTIVE`, `PENDING`, `EXPIRED`); filters combine.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_muting_rules(
         &self,
         input: &muting_rules::ListAllChronosphereMutingRulesInput,
@@ -2233,8 +2087,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere muting rule: the typed form of the `get_single_chronosphere_muting_rule_by_id` tool.
     ///
     /// Read one muting rule by its slug.
-    ///
-    /// `id`: The muting rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed muting rule.
     pub async fn get_muting_rule(
         &self,
         input: &muting_rules::GetSingleChronosphereMutingRuleByIdInput,
@@ -2263,8 +2115,6 @@ impl ChronosphereClient {
     /// Update a Chronosphere muting rule: the typed form of the `update_a_chronosphere_muting_rule_by_id` tool.
     ///
     /// Replace a muting rule: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-    ///
-    /// `id`: The muting rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed muting rule.
     pub async fn update_muting_rule(
         &self,
         input: &muting_rules::UpdateAChronosphereMutingRuleByIdInput,
@@ -2279,8 +2129,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere muting rule: the typed form of the `delete_a_chronosphere_muting_rule_by_id` tool.
     ///
     /// Delete a muting rule.
-    ///
-    /// `id`: The muting rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed muting rule.
     pub async fn delete_muting_rule(
         &self,
         input: &muting_rules::DeleteAChronosphereMutingRuleByIdInput,
@@ -2295,8 +2143,6 @@ impl ChronosphereClient {
     /// List all Chronosphere notification policies: the typed form of the `list_all_chronosphere_notification_policies` tool.
     ///
     /// List the tenant's notification policies. Filter by bucket, name, slug or owning team; filters combine.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_notification_policies(
         &self,
         input: &notification_policies::ListAllChronosphereNotificationPoliciesInput,
@@ -2314,8 +2160,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere notification policy: the typed form of the `get_single_chronosphere_notification_policy_by_id` tool.
     ///
     /// Read one notification policy by its slug.
-    ///
-    /// `id`: The notification policy's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed notification policy.
     pub async fn get_notification_policy(
         &self,
         input: &notification_policies::GetSingleChronosphereNotificationPolicyByIdInput,
@@ -2350,8 +2194,6 @@ impl ChronosphereClient {
     /// Update a Chronosphere notification policy: the typed form of the `update_a_chronosphere_notification_policy_by_id` tool.
     ///
     /// Replace a notification policy: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-    ///
-    /// `id`: The notification policy's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed notification policy.
     pub async fn update_notification_policy(
         &self,
         input: &notification_policies::UpdateAChronosphereNotificationPolicyByIdInput,
@@ -2369,8 +2211,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere notification policy: the typed form of the `delete_a_chronosphere_notification_policy_by_id` tool.
     ///
     /// Delete a notification policy. Fails while other configuration still refers to it.
-    ///
-    /// `id`: The notification policy's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed notification policy.
     pub async fn delete_notification_policy(
         &self,
         input: &notification_policies::DeleteAChronosphereNotificationPolicyByIdInput,
@@ -2385,8 +2225,6 @@ impl ChronosphereClient {
     /// List all Chronosphere notifiers: the typed form of the `list_all_chronosphere_notifiers` tool.
     ///
     /// List the tenant's notifiers. Filter by name or slug; filters combine.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_notifiers(
         &self,
         input: &notifiers::ListAllChronosphereNotifiersInput,
@@ -2404,8 +2242,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere notifier: the typed form of the `get_single_chronosphere_notifier_by_id` tool.
     ///
     /// Read one notifier by its slug.
-    ///
-    /// `id`: The notifier's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed notifier.
     pub async fn get_notifier(
         &self,
         input: &notifiers::GetSingleChronosphereNotifierByIdInput,
@@ -2434,8 +2270,6 @@ impl ChronosphereClient {
     /// Update a Chronosphere notifier: the typed form of the `update_a_chronosphere_notifier_by_id` tool.
     ///
     /// Replace a notifier: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-    ///
-    /// `id`: The notifier's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed notifier.
     pub async fn update_notifier(
         &self,
         input: &notifiers::UpdateAChronosphereNotifierByIdInput,
@@ -2450,8 +2284,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere notifier: the typed form of the `delete_a_chronosphere_notifier_by_id` tool.
     ///
     /// Delete a notifier. Fails while other configuration still refers to it.
-    ///
-    /// `id`: The notifier's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed notifier.
     pub async fn delete_notifier(
         &self,
         input: &notifiers::DeleteAChronosphereNotifierByIdInput,
@@ -2531,8 +2363,6 @@ impl ChronosphereClient {
     /// List all Chronosphere recording rules: the typed form of the `list_all_chronosphere_recording_rules` tool.
     ///
     /// List the tenant's recording rules. Filter by bucket, execution group, name or slug; filters combine.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_recording_rules(
         &self,
         input: &recording_rules::ListAllChronosphereRecordingRulesInput,
@@ -2550,8 +2380,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere recording rule: the typed form of the `get_single_chronosphere_recording_rule_by_id` tool.
     ///
     /// Read one recording rule by its slug.
-    ///
-    /// `id`: The recording rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed recording rule.
     pub async fn get_recording_rule(
         &self,
         input: &recording_rules::GetSingleChronosphereRecordingRuleByIdInput,
@@ -2580,8 +2408,6 @@ impl ChronosphereClient {
     /// Update a Chronosphere recording rule: the typed form of the `update_a_chronosphere_recording_rule_by_id` tool.
     ///
     /// Replace a recording rule: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-    ///
-    /// `id`: The recording rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed recording rule.
     pub async fn update_recording_rule(
         &self,
         input: &recording_rules::UpdateAChronosphereRecordingRuleByIdInput,
@@ -2596,8 +2422,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere recording rule: the typed form of the `delete_a_chronosphere_recording_rule_by_id` tool.
     ///
     /// Delete a recording rule.
-    ///
-    /// `id`: The recording rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed recording rule.
     pub async fn delete_recording_rule(
         &self,
         input: &recording_rules::DeleteAChronosphereRecordingRuleByIdInput,
@@ -2668,8 +2492,6 @@ impl ChronosphereClient {
     /// List all Chronosphere rollup rules: the typed form of the `list_all_chronosphere_rollup_rules` tool.
     ///
     /// List the tenant's rollup rules. Filter by bucket, name or slug; filters combine.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_rollup_rules(
         &self,
         input: &rollup_rules::ListAllChronosphereRollupRulesInput,
@@ -2687,8 +2509,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere rollup rule: the typed form of the `get_single_chronosphere_rollup_rule_by_id` tool.
     ///
     /// Read one rollup rule by its slug.
-    ///
-    /// `id`: The rollup rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed rollup rule.
     pub async fn get_rollup_rule(
         &self,
         input: &rollup_rules::GetSingleChronosphereRollupRuleByIdInput,
@@ -2717,8 +2537,6 @@ impl ChronosphereClient {
     /// Update a Chronosphere rollup rule: the typed form of the `update_a_chronosphere_rollup_rule_by_id` tool.
     ///
     /// Replace a rollup rule: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-    ///
-    /// `id`: The rollup rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed rollup rule.
     pub async fn update_rollup_rule(
         &self,
         input: &rollup_rules::UpdateAChronosphereRollupRuleByIdInput,
@@ -2733,8 +2551,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere rollup rule: the typed form of the `delete_a_chronosphere_rollup_rule_by_id` tool.
     ///
     /// Delete a rollup rule.
-    ///
-    /// `id`: The rollup rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed rollup rule.
     pub async fn delete_rollup_rule(
         &self,
         input: &rollup_rules::DeleteAChronosphereRollupRuleByIdInput,
@@ -2749,8 +2565,6 @@ impl ChronosphereClient {
     /// List all Chronosphere service accounts: the typed form of the `list_all_chronosphere_service_accounts` tool.
     ///
     /// List the tenant's service accounts. Filter by name or slug; filters combine.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_service_accounts(
         &self,
         input: &service_accounts::ListAllChronosphereServiceAccountsInput,
@@ -2768,8 +2582,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere service account: the typed form of the `get_single_chronosphere_service_account_by_id` tool.
     ///
     /// Read one service account by its slug.
-    ///
-    /// `id`: The service account's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed service account.
     pub async fn get_service_account(
         &self,
         input: &service_accounts::GetSingleChronosphereServiceAccountByIdInput,
@@ -2798,8 +2610,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere service account: the typed form of the `delete_a_chronosphere_service_account_by_id` tool.
     ///
     /// Delete a service account.
-    ///
-    /// `id`: The service account's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed service account.
     pub async fn delete_service_account(
         &self,
         input: &service_accounts::DeleteAChronosphereServiceAccountByIdInput,
@@ -2814,8 +2624,6 @@ impl ChronosphereClient {
     /// List all Chronosphere service attributes: the typed form of the `list_all_chronosphere_service_attributes` tool.
     ///
     /// List the tenant's service attributes. Filter by slug; filters combine.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_service_attributes(
         &self,
         input: &service_attributes::ListAllChronosphereServiceAttributesInput,
@@ -2833,8 +2641,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere service attribute: the typed form of the `get_single_chronosphere_service_attribute_by_id` tool.
     ///
     /// Read a service's attributes: its owning team, notification policy and description.
-    ///
-    /// `id`: The slug of the service the attributes belong to (a `slug` from the services list).
     pub async fn get_service_attribute(
         &self,
         input: &service_attributes::GetSingleChronosphereServiceAttributeByIdInput,
@@ -2863,8 +2669,6 @@ impl ChronosphereClient {
     /// Update a Chronosphere service attribute: the typed form of the `update_a_chronosphere_service_attribute_by_id` tool.
     ///
     /// Replace a service's attributes: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-    ///
-    /// `id`: The slug of the service the attributes belong to (a `slug` from the services list).
     pub async fn update_service_attribute(
         &self,
         input: &service_attributes::UpdateAChronosphereServiceAttributeByIdInput,
@@ -2879,8 +2683,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere service attribute: the typed form of the `delete_a_chronosphere_service_attribute_by_id` tool.
     ///
     /// Delete a service's attributes.
-    ///
-    /// `id`: The slug of the service the attributes belong to (a `slug` from the services list).
     pub async fn delete_service_attribute(
         &self,
         input: &service_attributes::DeleteAChronosphereServiceAttributeByIdInput,
@@ -2895,8 +2697,6 @@ impl ChronosphereClient {
     /// List all Chronosphere services: the typed form of the `list_all_chronosphere_services` tool.
     ///
     /// List the tenant's services. Filter by name, notification policy, slug or owning team; filters combine.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_services(
         &self,
         input: &services::ListAllChronosphereServicesInput,
@@ -2914,8 +2714,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere service: the typed form of the `get_single_chronosphere_service_by_id` tool.
     ///
     /// Read one service by its slug.
-    ///
-    /// `id`: The service's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed service.
     pub async fn get_service(
         &self,
         input: &services::GetSingleChronosphereServiceByIdInput,
@@ -2930,8 +2728,6 @@ impl ChronosphereClient {
     /// List all Chronosphere slos: the typed form of the `list_all_chronosphere_slos` tool.
     ///
     /// List the tenant's SLOs. Filter by collection, name, service or slug; filters combine.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_slos(
         &self,
         input: &slos::ListAllChronosphereSlosInput,
@@ -2942,8 +2738,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere slo: the typed form of the `get_single_chronosphere_slo_by_id` tool.
     ///
     /// Read one SLO by its slug.
-    ///
-    /// `id`: The SLO's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed SLO.
     pub async fn get_slo(
         &self,
         input: &slos::GetSingleChronosphereSloByIdInput,
@@ -2968,8 +2762,6 @@ impl ChronosphereClient {
     /// Update a Chronosphere slo: the typed form of the `update_a_chronosphere_slo_by_id` tool.
     ///
     /// Replace a SLO: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-    ///
-    /// `id`: The SLO's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed SLO.
     pub async fn update_slo(
         &self,
         input: &slos::UpdateAChronosphereSloByIdInput,
@@ -2984,8 +2776,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere slo: the typed form of the `delete_a_chronosphere_slo_by_id` tool.
     ///
     /// Delete a SLO.
-    ///
-    /// `id`: The SLO's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed SLO.
     pub async fn delete_slo(
         &self,
         input: &slos::DeleteAChronosphereSloByIdInput,
@@ -3000,8 +2790,6 @@ impl ChronosphereClient {
     /// List all Chronosphere teams: the typed form of the `list_all_chronosphere_teams` tool.
     ///
     /// List the tenant's teams with their names, slugs, descriptions and member emails. Filter by slugs or names; results come a page at a time.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_teams(
         &self,
         input: &teams::ListAllChronosphereTeamsInput,
@@ -3012,8 +2800,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere team: the typed form of the `get_single_chronosphere_team_by_id` tool.
     ///
     /// Read one team, including the emails of its members.
-    ///
-    /// `id`: The team's slug: its unique, URL-safe identifier (for example `backend-platform`), not its display name. Take it from the `slug` field of a listed team.
     pub async fn get_team(
         &self,
         input: &teams::GetSingleChronosphereTeamByIdInput,
@@ -3038,8 +2824,6 @@ impl ChronosphereClient {
     /// Update a Chronosphere team: the typed form of the `update_a_chronosphere_team_by_id` tool.
     ///
     /// Replace a team's name, description and member emails. Fields left out are cleared, so read the team first and send every field you want to keep.
-    ///
-    /// `id`: The team's slug: its unique, URL-safe identifier (for example `backend-platform`), not its display name. Take it from the `slug` field of a listed team.
     pub async fn update_team(
         &self,
         input: &teams::UpdateAChronosphereTeamByIdInput,
@@ -3054,8 +2838,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere team: the typed form of the `delete_a_chronosphere_team_by_id` tool.
     ///
     /// Delete a team. Fails with 400 while the team still owns other configuration.
-    ///
-    /// `id`: The team's slug: its unique, URL-safe identifier (for example `backend-platform`), not its display name. Take it from the `slug` field of a listed team.
     pub async fn delete_team(
         &self,
         input: &teams::DeleteAChronosphereTeamByIdInput,
@@ -3135,8 +2917,6 @@ impl ChronosphereClient {
     /// List all Chronosphere trace behaviors: the typed form of the `list_all_chronosphere_trace_behaviors` tool.
     ///
     /// List the tenant's trace behaviors. Filter by name or slug; filters combine.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_trace_behaviors(
         &self,
         input: &trace_behaviors::ListAllChronosphereTraceBehaviorsInput,
@@ -3154,8 +2934,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere trace behavior: the typed form of the `get_single_chronosphere_trace_behavior_by_id` tool.
     ///
     /// Read one trace behavior by its slug.
-    ///
-    /// `id`: The trace behavior's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed trace behavior.
     pub async fn get_trace_behavior(
         &self,
         input: &trace_behaviors::GetSingleChronosphereTraceBehaviorByIdInput,
@@ -3184,8 +2962,6 @@ impl ChronosphereClient {
     /// Update a Chronosphere trace behavior: the typed form of the `update_a_chronosphere_trace_behavior_by_id` tool.
     ///
     /// Replace a trace behavior: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-    ///
-    /// `id`: The trace behavior's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed trace behavior.
     pub async fn update_trace_behavior(
         &self,
         input: &trace_behaviors::UpdateAChronosphereTraceBehaviorByIdInput,
@@ -3200,8 +2976,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere trace behavior: the typed form of the `delete_a_chronosphere_trace_behavior_by_id` tool.
     ///
     /// Delete a trace behavior. Fails while other configuration still refers to it.
-    ///
-    /// `id`: The trace behavior's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed trace behavior.
     pub async fn delete_trace_behavior(
         &self,
         input: &trace_behaviors::DeleteAChronosphereTraceBehaviorByIdInput,
@@ -3216,8 +2990,6 @@ impl ChronosphereClient {
     /// List all Chronosphere trace jaeger remote sampling strategies: the typed form of the `list_all_chronosphere_trace_jaeger_remote_sampling_strategies` tool.
     ///
     /// List the tenant's Jaeger remote sampling strategies. Filter by text in the name or service, name, service name or slug; filters combine.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_trace_jaeger_remote_sampling_strategies(
         &self,
         input: &trace_jaeger_remote_sampling_strategies::ListAllChronosphereTraceJaegerRemoteSamplingStrategiesInput,
@@ -3237,8 +3009,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere trace jaeger remote sampling strategy: the typed form of the `get_chronosphere_trace_jaeger_remote_sampling_strategy` tool.
     ///
     /// Read one Jaeger remote sampling strategy by its slug.
-    ///
-    /// `id`: The Jaeger remote sampling strategy's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed Jaeger remote sampling strategy.
     pub async fn get_trace_jaeger_remote_sampling_strategy(
         &self,
         input: &trace_jaeger_remote_sampling_strategies::GetChronosphereTraceJaegerRemoteSamplingStrategyInput,
@@ -3273,8 +3043,6 @@ impl ChronosphereClient {
     /// Update a Chronosphere trace jaeger remote sampling strategy: the typed form of the `update_chronosphere_trace_jaeger_remote_sampling_strategy` tool.
     ///
     /// Replace a Jaeger remote sampling strategy: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-    ///
-    /// `id`: The Jaeger remote sampling strategy's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed Jaeger remote sampling strategy.
     pub async fn update_trace_jaeger_remote_sampling_strategy(
         &self,
         input: &trace_jaeger_remote_sampling_strategies::UpdateChronosphereTraceJaegerRemoteSamplingStrategyInput,
@@ -3292,8 +3060,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere trace jaeger remote sampling strategy: the typed form of the `delete_chronosphere_trace_jaeger_remote_sampling_strategy` tool.
     ///
     /// Delete a Jaeger remote sampling strategy.
-    ///
-    /// `id`: The Jaeger remote sampling strategy's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed Jaeger remote sampling strategy.
     pub async fn delete_trace_jaeger_remote_sampling_strategy(
         &self,
         input: &trace_jaeger_remote_sampling_strategies::DeleteChronosphereTraceJaegerRemoteSamplingStrategyInput,
@@ -3308,8 +3074,6 @@ impl ChronosphereClient {
     /// List all Chronosphere trace metrics rules: the typed form of the `list_all_chronosphere_trace_metrics_rules` tool.
     ///
     /// List the tenant's trace metrics rules. Filter by metric name, name or slug; filters combine.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_trace_metrics_rules(
         &self,
         input: &trace_metrics_rules::ListAllChronosphereTraceMetricsRulesInput,
@@ -3327,8 +3091,6 @@ impl ChronosphereClient {
     /// Get a Chronosphere trace metrics rule: the typed form of the `get_single_chronosphere_trace_metrics_rule_by_id` tool.
     ///
     /// Read one trace metrics rule by its slug.
-    ///
-    /// `id`: The trace metrics rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed trace metrics rule.
     pub async fn get_trace_metrics_rule(
         &self,
         input: &trace_metrics_rules::GetSingleChronosphereTraceMetricsRuleByIdInput,
@@ -3357,8 +3119,6 @@ impl ChronosphereClient {
     /// Update a Chronosphere trace metrics rule: the typed form of the `update_a_chronosphere_trace_metrics_rule_by_id` tool.
     ///
     /// Replace a trace metrics rule: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-    ///
-    /// `id`: The trace metrics rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed trace metrics rule.
     pub async fn update_trace_metrics_rule(
         &self,
         input: &trace_metrics_rules::UpdateAChronosphereTraceMetricsRuleByIdInput,
@@ -3373,8 +3133,6 @@ impl ChronosphereClient {
     /// Delete a Chronosphere trace metrics rule: the typed form of the `delete_a_chronosphere_trace_metrics_rule_by_id` tool.
     ///
     /// Delete a trace metrics rule.
-    ///
-    /// `id`: The trace metrics rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed trace metrics rule.
     pub async fn delete_trace_metrics_rule(
         &self,
         input: &trace_metrics_rules::DeleteAChronosphereTraceMetricsRuleByIdInput,

@@ -98,9 +98,7 @@ pub const LIST_ALL_CHRONOSPHERE_LOG_RETENTION_CONFIGS_PLAN: ::mcpgen_runtime::Re
 pub static LIST_ALL_CHRONOSPHERE_LOG_RETENTION_CONFIGS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_log_retention_configs",
     title: "List all Chronosphere log retention configs",
-    description: r#"List the tenant's log retention configurations. Filter by name or slug; filters combine.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's log retention configurations. Filter by name or slug; filters combine.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "log_retention_configs",
     tags: &["log_retention_configs", "logs"],
@@ -152,9 +150,7 @@ pub const GET_SINGLE_CHRONOSPHERE_LOG_RETENTION_CONFIG_BY_ID_PLAN: ::mcpgen_runt
 pub static GET_SINGLE_CHRONOSPHERE_LOG_RETENTION_CONFIG_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_chronosphere_log_retention_config_by_id",
     title: "Get a Chronosphere log retention config",
-    description: r#"Read one log retention configuration by its slug.
-
-`id`: The log retention configuration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed log retention configuration."#,
+    description: "Read one log retention configuration by its slug.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "log_retention_configs",
     tags: &["log_retention_configs", "logs"],
@@ -359,9 +355,7 @@ pub const UPDATE_A_CHRONOSPHERE_LOG_RETENTION_CONFIG_BY_ID_PLAN: ::mcpgen_runtim
 pub static UPDATE_A_CHRONOSPHERE_LOG_RETENTION_CONFIG_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_chronosphere_log_retention_config_by_id",
     title: "Update a Chronosphere log retention config",
-    description: r#"Replace a log retention configuration: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-
-`id`: The log retention configuration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed log retention configuration."#,
+    description: "Replace a log retention configuration: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "log_retention_configs",
     tags: &["log_retention_configs", "logs"],
@@ -413,9 +407,7 @@ pub const DELETE_A_CHRONOSPHERE_LOG_RETENTION_CONFIG_BY_ID_PLAN: ::mcpgen_runtim
 pub static DELETE_A_CHRONOSPHERE_LOG_RETENTION_CONFIG_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_chronosphere_log_retention_config_by_id",
     title: "Delete a Chronosphere log retention config",
-    description: r#"Delete a log retention configuration.
-
-`id`: The log retention configuration's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed log retention configuration."#,
+    description: "Delete a log retention configuration.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "log_retention_configs",
     tags: &["log_retention_configs", "logs"],

@@ -318,9 +318,7 @@ pub const LIST_ALL_CHRONOSPHERE_LOG_SCALE_ACTIONS_PLAN: ::mcpgen_runtime::Reques
 pub static LIST_ALL_CHRONOSPHERE_LOG_SCALE_ACTIONS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_log_scale_actions",
     title: "List all Chronosphere log scale actions",
-    description: r#"List the tenant's LogScale actions. Filter by name or slug; filters combine.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's LogScale actions. Filter by name or slug; filters combine.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "log_scale_actions",
     tags: &["alerting", "log_scale_actions", "logs"],
@@ -372,9 +370,7 @@ pub const GET_SINGLE_CHRONOSPHERE_LOG_SCALE_ACTION_BY_ID_PLAN: ::mcpgen_runtime:
 pub static GET_SINGLE_CHRONOSPHERE_LOG_SCALE_ACTION_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_chronosphere_log_scale_action_by_id",
     title: "Get a Chronosphere log scale action",
-    description: r#"Read one LogScale action by its slug.
-
-`id`: The LogScale action's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed LogScale action."#,
+    description: "Read one LogScale action by its slug.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "log_scale_actions",
     tags: &["alerting", "log_scale_actions", "logs"],
@@ -683,9 +679,7 @@ pub const UPDATE_A_CHRONOSPHERE_LOG_SCALE_ACTION_BY_ID_PLAN: ::mcpgen_runtime::R
 pub static UPDATE_A_CHRONOSPHERE_LOG_SCALE_ACTION_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_chronosphere_log_scale_action_by_id",
     title: "Update a Chronosphere log scale action",
-    description: r#"Replace a LogScale action: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-
-`id`: The LogScale action's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed LogScale action."#,
+    description: "Replace a LogScale action: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "log_scale_actions",
     tags: &["alerting", "log_scale_actions", "logs"],
@@ -737,9 +731,7 @@ pub const DELETE_A_CHRONOSPHERE_LOG_SCALE_ACTION_BY_ID_PLAN: ::mcpgen_runtime::R
 pub static DELETE_A_CHRONOSPHERE_LOG_SCALE_ACTION_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_chronosphere_log_scale_action_by_id",
     title: "Delete a Chronosphere log scale action",
-    description: r#"Delete a LogScale action. Fails while other configuration still refers to it.
-
-`id`: The LogScale action's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed LogScale action."#,
+    description: "Delete a LogScale action. Fails while other configuration still refers to it.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "log_scale_actions",
     tags: &["alerting", "log_scale_actions", "logs"],

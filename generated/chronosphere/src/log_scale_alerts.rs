@@ -120,9 +120,7 @@ pub const LIST_ALL_CHRONOSPHERE_LOG_SCALE_ALERTS_PLAN: ::mcpgen_runtime::Request
 pub static LIST_ALL_CHRONOSPHERE_LOG_SCALE_ALERTS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_log_scale_alerts",
     title: "List all Chronosphere log scale alerts",
-    description: r#"List the tenant's LogScale alerts. Filter by name or slug; filters combine.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's LogScale alerts. Filter by name or slug; filters combine.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "log_scale_alerts",
     tags: &["alerting", "log_scale_alerts", "logs"],
@@ -174,9 +172,7 @@ pub const GET_SINGLE_CHRONOSPHERE_LOG_SCALE_ALERT_BY_ID_PLAN: ::mcpgen_runtime::
 pub static GET_SINGLE_CHRONOSPHERE_LOG_SCALE_ALERT_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_chronosphere_log_scale_alert_by_id",
     title: "Get a Chronosphere log scale alert",
-    description: r#"Read one LogScale alert by its slug.
-
-`id`: The LogScale alert's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed LogScale alert."#,
+    description: "Read one LogScale alert by its slug.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "log_scale_alerts",
     tags: &["alerting", "log_scale_alerts", "logs"],
@@ -507,9 +503,7 @@ pub const UPDATE_A_CHRONOSPHERE_LOG_SCALE_ALERT_BY_ID_PLAN: ::mcpgen_runtime::Re
 pub static UPDATE_A_CHRONOSPHERE_LOG_SCALE_ALERT_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_chronosphere_log_scale_alert_by_id",
     title: "Update a Chronosphere log scale alert",
-    description: r#"Replace a LogScale alert: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-
-`id`: The LogScale alert's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed LogScale alert."#,
+    description: "Replace a LogScale alert: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "log_scale_alerts",
     tags: &["alerting", "log_scale_alerts", "logs"],
@@ -561,9 +555,7 @@ pub const DELETE_A_CHRONOSPHERE_LOG_SCALE_ALERT_BY_ID_PLAN: ::mcpgen_runtime::Re
 pub static DELETE_A_CHRONOSPHERE_LOG_SCALE_ALERT_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_chronosphere_log_scale_alert_by_id",
     title: "Delete a Chronosphere log scale alert",
-    description: r#"Delete a LogScale alert.
-
-`id`: The LogScale alert's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed LogScale alert."#,
+    description: "Delete a LogScale alert.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "log_scale_alerts",
     tags: &["alerting", "log_scale_alerts", "logs"],

@@ -221,9 +221,7 @@ pub const LIST_ALL_CHRONOSPHERE_MAPPING_RULES_PLAN: ::mcpgen_runtime::RequestPla
 pub static LIST_ALL_CHRONOSPHERE_MAPPING_RULES: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_mapping_rules",
     title: "List all Chronosphere mapping rules",
-    description: r#"List the tenant's mapping rules. Filter by bucket, name or slug; filters combine.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's mapping rules. Filter by bucket, name or slug; filters combine.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "mapping_rules",
     tags: &["mapping_rules", "metrics"],
@@ -275,9 +273,7 @@ pub const GET_SINGLE_CHRONOSPHERE_MAPPING_RULE_BY_ID_PLAN: ::mcpgen_runtime::Req
 pub static GET_SINGLE_CHRONOSPHERE_MAPPING_RULE_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_chronosphere_mapping_rule_by_id",
     title: "Get a Chronosphere mapping rule",
-    description: r#"Read one mapping rule by its slug.
-
-`id`: The mapping rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed mapping rule."#,
+    description: "Read one mapping rule by its slug.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "mapping_rules",
     tags: &["mapping_rules", "metrics"],
@@ -518,9 +514,7 @@ pub const UPDATE_A_CHRONOSPHERE_MAPPING_RULE_BY_ID_PLAN: ::mcpgen_runtime::Reque
 pub static UPDATE_A_CHRONOSPHERE_MAPPING_RULE_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_chronosphere_mapping_rule_by_id",
     title: "Update a Chronosphere mapping rule",
-    description: r#"Replace a mapping rule: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-
-`id`: The mapping rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed mapping rule."#,
+    description: "Replace a mapping rule: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "mapping_rules",
     tags: &["mapping_rules", "metrics"],
@@ -572,9 +566,7 @@ pub const DELETE_A_CHRONOSPHERE_MAPPING_RULE_BY_ID_PLAN: ::mcpgen_runtime::Reque
 pub static DELETE_A_CHRONOSPHERE_MAPPING_RULE_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_chronosphere_mapping_rule_by_id",
     title: "Delete a Chronosphere mapping rule",
-    description: r#"Delete a mapping rule.
-
-`id`: The mapping rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed mapping rule."#,
+    description: "Delete a mapping rule.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "mapping_rules",
     tags: &["mapping_rules", "metrics"],

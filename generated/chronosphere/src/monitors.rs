@@ -945,9 +945,7 @@ pub const LIST_ALL_CHRONOSPHERE_MONITORS_PLAN: ::mcpgen_runtime::RequestPlan = :
 pub static LIST_ALL_CHRONOSPHERE_MONITORS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_monitors",
     title: "List all Chronosphere monitors",
-    description: r#"List the tenant's monitors. Filter by bucket, collection, name, slug or owning team; filters combine.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's monitors. Filter by bucket, collection, name, slug or owning team; filters combine.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "monitors",
     tags: &["alerting", "monitors"],
@@ -999,9 +997,7 @@ pub const GET_SINGLE_CHRONOSPHERE_MONITOR_BY_ID_PLAN: ::mcpgen_runtime::RequestP
 pub static GET_SINGLE_CHRONOSPHERE_MONITOR_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_chronosphere_monitor_by_id",
     title: "Get a Chronosphere monitor",
-    description: r#"Read one monitor by its slug.
-
-`id`: The monitor's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed monitor."#,
+    description: "Read one monitor by its slug.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "monitors",
     tags: &["alerting", "monitors"],
@@ -1384,9 +1380,7 @@ pub const UPDATE_A_CHRONOSPHERE_MONITOR_BY_ID_PLAN: ::mcpgen_runtime::RequestPla
 pub static UPDATE_A_CHRONOSPHERE_MONITOR_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_chronosphere_monitor_by_id",
     title: "Update a Chronosphere monitor",
-    description: r#"Replace a monitor: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-
-`id`: The monitor's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed monitor."#,
+    description: "Replace a monitor: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "monitors",
     tags: &["alerting", "monitors"],
@@ -1435,9 +1429,7 @@ pub const DELETE_A_CHRONOSPHERE_MONITOR_BY_ID_PLAN: ::mcpgen_runtime::RequestPla
 pub static DELETE_A_CHRONOSPHERE_MONITOR_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_chronosphere_monitor_by_id",
     title: "Delete a Chronosphere monitor",
-    description: r#"Delete a monitor.
-
-`id`: The monitor's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed monitor."#,
+    description: "Delete a monitor.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "monitors",
     tags: &["alerting", "monitors"],

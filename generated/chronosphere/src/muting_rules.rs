@@ -150,9 +150,7 @@ pub const LIST_ALL_CHRONOSPHERE_MUTING_RULES_PLAN: ::mcpgen_runtime::RequestPlan
 pub static LIST_ALL_CHRONOSPHERE_MUTING_RULES: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_muting_rules",
     title: "List all Chronosphere muting rules",
-    description: r#"List the tenant's muting rules. Filter by name, slug or state (`ACTIVE`, `PENDING`, `EXPIRED`); filters combine.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's muting rules. Filter by name, slug or state (`ACTIVE`, `PENDING`, `EXPIRED`); filters combine.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "muting_rules",
     tags: &["alerting", "muting_rules"],
@@ -204,9 +202,7 @@ pub const GET_SINGLE_CHRONOSPHERE_MUTING_RULE_BY_ID_PLAN: ::mcpgen_runtime::Requ
 pub static GET_SINGLE_CHRONOSPHERE_MUTING_RULE_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_chronosphere_muting_rule_by_id",
     title: "Get a Chronosphere muting rule",
-    description: r#"Read one muting rule by its slug.
-
-`id`: The muting rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed muting rule."#,
+    description: "Read one muting rule by its slug.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "muting_rules",
     tags: &["alerting", "muting_rules"],
@@ -426,9 +422,7 @@ pub const UPDATE_A_CHRONOSPHERE_MUTING_RULE_BY_ID_PLAN: ::mcpgen_runtime::Reques
 pub static UPDATE_A_CHRONOSPHERE_MUTING_RULE_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_chronosphere_muting_rule_by_id",
     title: "Update a Chronosphere muting rule",
-    description: r#"Replace a muting rule: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-
-`id`: The muting rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed muting rule."#,
+    description: "Replace a muting rule: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "muting_rules",
     tags: &["alerting", "muting_rules"],
@@ -480,9 +474,7 @@ pub const DELETE_A_CHRONOSPHERE_MUTING_RULE_BY_ID_PLAN: ::mcpgen_runtime::Reques
 pub static DELETE_A_CHRONOSPHERE_MUTING_RULE_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_chronosphere_muting_rule_by_id",
     title: "Delete a Chronosphere muting rule",
-    description: r#"Delete a muting rule.
-
-`id`: The muting rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed muting rule."#,
+    description: "Delete a muting rule.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "muting_rules",
     tags: &["alerting", "muting_rules"],

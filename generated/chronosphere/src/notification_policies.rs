@@ -824,9 +824,7 @@ pub const LIST_ALL_CHRONOSPHERE_NOTIFICATION_POLICIES_PLAN: ::mcpgen_runtime::Re
 pub static LIST_ALL_CHRONOSPHERE_NOTIFICATION_POLICIES: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_notification_policies",
     title: "List all Chronosphere notification policies",
-    description: r#"List the tenant's notification policies. Filter by bucket, name, slug or owning team; filters combine.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's notification policies. Filter by bucket, name, slug or owning team; filters combine.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "notification_policies",
     tags: &["alerting", "notification_policies"],
@@ -878,9 +876,7 @@ pub const GET_SINGLE_CHRONOSPHERE_NOTIFICATION_POLICY_BY_ID_PLAN: ::mcpgen_runti
 pub static GET_SINGLE_CHRONOSPHERE_NOTIFICATION_POLICY_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_chronosphere_notification_policy_by_id",
     title: "Get a Chronosphere notification policy",
-    description: r#"Read one notification policy by its slug.
-
-`id`: The notification policy's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed notification policy."#,
+    description: "Read one notification policy by its slug.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "notification_policies",
     tags: &["alerting", "notification_policies"],
@@ -1085,9 +1081,7 @@ pub const UPDATE_A_CHRONOSPHERE_NOTIFICATION_POLICY_BY_ID_PLAN: ::mcpgen_runtime
 pub static UPDATE_A_CHRONOSPHERE_NOTIFICATION_POLICY_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_chronosphere_notification_policy_by_id",
     title: "Update a Chronosphere notification policy",
-    description: r#"Replace a notification policy: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-
-`id`: The notification policy's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed notification policy."#,
+    description: "Replace a notification policy: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "notification_policies",
     tags: &["alerting", "notification_policies"],
@@ -1139,9 +1133,7 @@ pub const DELETE_A_CHRONOSPHERE_NOTIFICATION_POLICY_BY_ID_PLAN: ::mcpgen_runtime
 pub static DELETE_A_CHRONOSPHERE_NOTIFICATION_POLICY_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_chronosphere_notification_policy_by_id",
     title: "Delete a Chronosphere notification policy",
-    description: r#"Delete a notification policy. Fails while other configuration still refers to it.
-
-`id`: The notification policy's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed notification policy."#,
+    description: "Delete a notification policy. Fails while other configuration still refers to it.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "notification_policies",
     tags: &["alerting", "notification_policies"],

@@ -641,9 +641,7 @@ pub const LIST_ALL_CHRONOSPHERE_NOTIFIERS_PLAN: ::mcpgen_runtime::RequestPlan = 
 pub static LIST_ALL_CHRONOSPHERE_NOTIFIERS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_notifiers",
     title: "List all Chronosphere notifiers",
-    description: r#"List the tenant's notifiers. Filter by name or slug; filters combine.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's notifiers. Filter by name or slug; filters combine.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "notifiers",
     tags: &["alerting", "notifiers"],
@@ -695,9 +693,7 @@ pub const GET_SINGLE_CHRONOSPHERE_NOTIFIER_BY_ID_PLAN: ::mcpgen_runtime::Request
 pub static GET_SINGLE_CHRONOSPHERE_NOTIFIER_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_chronosphere_notifier_by_id",
     title: "Get a Chronosphere notifier",
-    description: r#"Read one notifier by its slug.
-
-`id`: The notifier's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed notifier."#,
+    description: "Read one notifier by its slug.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "notifiers",
     tags: &["alerting", "notifiers"],
@@ -967,9 +963,7 @@ pub const UPDATE_A_CHRONOSPHERE_NOTIFIER_BY_ID_PLAN: ::mcpgen_runtime::RequestPl
 pub static UPDATE_A_CHRONOSPHERE_NOTIFIER_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_chronosphere_notifier_by_id",
     title: "Update a Chronosphere notifier",
-    description: r#"Replace a notifier: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-
-`id`: The notifier's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed notifier."#,
+    description: "Replace a notifier: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "notifiers",
     tags: &["alerting", "notifiers"],
@@ -1018,9 +1012,7 @@ pub const DELETE_A_CHRONOSPHERE_NOTIFIER_BY_ID_PLAN: ::mcpgen_runtime::RequestPl
 pub static DELETE_A_CHRONOSPHERE_NOTIFIER_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_chronosphere_notifier_by_id",
     title: "Delete a Chronosphere notifier",
-    description: r#"Delete a notifier. Fails while other configuration still refers to it.
-
-`id`: The notifier's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed notifier."#,
+    description: "Delete a notifier. Fails while other configuration still refers to it.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "notifiers",
     tags: &["alerting", "notifiers"],

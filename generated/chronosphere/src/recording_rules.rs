@@ -153,9 +153,7 @@ pub const LIST_ALL_CHRONOSPHERE_RECORDING_RULES_PLAN: ::mcpgen_runtime::RequestP
 pub static LIST_ALL_CHRONOSPHERE_RECORDING_RULES: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_recording_rules",
     title: "List all Chronosphere recording rules",
-    description: r#"List the tenant's recording rules. Filter by bucket, execution group, name or slug; filters combine.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's recording rules. Filter by bucket, execution group, name or slug; filters combine.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "recording_rules",
     tags: &["metrics", "recording_rules"],
@@ -207,9 +205,7 @@ pub const GET_SINGLE_CHRONOSPHERE_RECORDING_RULE_BY_ID_PLAN: ::mcpgen_runtime::R
 pub static GET_SINGLE_CHRONOSPHERE_RECORDING_RULE_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_chronosphere_recording_rule_by_id",
     title: "Get a Chronosphere recording rule",
-    description: r#"Read one recording rule by its slug.
-
-`id`: The recording rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed recording rule."#,
+    description: "Read one recording rule by its slug.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "recording_rules",
     tags: &["metrics", "recording_rules"],
@@ -510,9 +506,7 @@ pub const UPDATE_A_CHRONOSPHERE_RECORDING_RULE_BY_ID_PLAN: ::mcpgen_runtime::Req
 pub static UPDATE_A_CHRONOSPHERE_RECORDING_RULE_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_chronosphere_recording_rule_by_id",
     title: "Update a Chronosphere recording rule",
-    description: r#"Replace a recording rule: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-
-`id`: The recording rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed recording rule."#,
+    description: "Replace a recording rule: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "recording_rules",
     tags: &["metrics", "recording_rules"],
@@ -564,9 +558,7 @@ pub const DELETE_A_CHRONOSPHERE_RECORDING_RULE_BY_ID_PLAN: ::mcpgen_runtime::Req
 pub static DELETE_A_CHRONOSPHERE_RECORDING_RULE_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_chronosphere_recording_rule_by_id",
     title: "Delete a Chronosphere recording rule",
-    description: r#"Delete a recording rule.
-
-`id`: The recording rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed recording rule."#,
+    description: "Delete a recording rule.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "recording_rules",
     tags: &["metrics", "recording_rules"],

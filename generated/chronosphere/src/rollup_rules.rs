@@ -349,9 +349,7 @@ pub const LIST_ALL_CHRONOSPHERE_ROLLUP_RULES_PLAN: ::mcpgen_runtime::RequestPlan
 pub static LIST_ALL_CHRONOSPHERE_ROLLUP_RULES: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_rollup_rules",
     title: "List all Chronosphere rollup rules",
-    description: r#"List the tenant's rollup rules. Filter by bucket, name or slug; filters combine.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's rollup rules. Filter by bucket, name or slug; filters combine.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "rollup_rules",
     tags: &["metrics", "rollup_rules"],
@@ -403,9 +401,7 @@ pub const GET_SINGLE_CHRONOSPHERE_ROLLUP_RULE_BY_ID_PLAN: ::mcpgen_runtime::Requ
 pub static GET_SINGLE_CHRONOSPHERE_ROLLUP_RULE_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_chronosphere_rollup_rule_by_id",
     title: "Get a Chronosphere rollup rule",
-    description: r#"Read one rollup rule by its slug.
-
-`id`: The rollup rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed rollup rule."#,
+    description: "Read one rollup rule by its slug.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "rollup_rules",
     tags: &["metrics", "rollup_rules"],
@@ -897,9 +893,7 @@ pub const UPDATE_A_CHRONOSPHERE_ROLLUP_RULE_BY_ID_PLAN: ::mcpgen_runtime::Reques
 pub static UPDATE_A_CHRONOSPHERE_ROLLUP_RULE_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_chronosphere_rollup_rule_by_id",
     title: "Update a Chronosphere rollup rule",
-    description: r#"Replace a rollup rule: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-
-`id`: The rollup rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed rollup rule."#,
+    description: "Replace a rollup rule: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "rollup_rules",
     tags: &["metrics", "rollup_rules"],
@@ -951,9 +945,7 @@ pub const DELETE_A_CHRONOSPHERE_ROLLUP_RULE_BY_ID_PLAN: ::mcpgen_runtime::Reques
 pub static DELETE_A_CHRONOSPHERE_ROLLUP_RULE_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_chronosphere_rollup_rule_by_id",
     title: "Delete a Chronosphere rollup rule",
-    description: r#"Delete a rollup rule.
-
-`id`: The rollup rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed rollup rule."#,
+    description: "Delete a rollup rule.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "rollup_rules",
     tags: &["metrics", "rollup_rules"],

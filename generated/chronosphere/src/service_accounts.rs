@@ -125,9 +125,7 @@ pub const LIST_ALL_CHRONOSPHERE_SERVICE_ACCOUNTS_PLAN: ::mcpgen_runtime::Request
 pub static LIST_ALL_CHRONOSPHERE_SERVICE_ACCOUNTS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_service_accounts",
     title: "List all Chronosphere service accounts",
-    description: r#"List the tenant's service accounts. Filter by name or slug; filters combine.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's service accounts. Filter by name or slug; filters combine.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "service_accounts",
     tags: &["admin", "service_accounts"],
@@ -179,9 +177,7 @@ pub const GET_SINGLE_CHRONOSPHERE_SERVICE_ACCOUNT_BY_ID_PLAN: ::mcpgen_runtime::
 pub static GET_SINGLE_CHRONOSPHERE_SERVICE_ACCOUNT_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_chronosphere_service_account_by_id",
     title: "Get a Chronosphere service account",
-    description: r#"Read one service account by its slug.
-
-`id`: The service account's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed service account."#,
+    description: "Read one service account by its slug.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "service_accounts",
     tags: &["admin", "service_accounts"],
@@ -318,9 +314,7 @@ pub const DELETE_A_CHRONOSPHERE_SERVICE_ACCOUNT_BY_ID_PLAN: ::mcpgen_runtime::Re
 pub static DELETE_A_CHRONOSPHERE_SERVICE_ACCOUNT_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_chronosphere_service_account_by_id",
     title: "Delete a Chronosphere service account",
-    description: r#"Delete a service account.
-
-`id`: The service account's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed service account."#,
+    description: "Delete a service account.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "service_accounts",
     tags: &["admin", "service_accounts"],

@@ -75,9 +75,7 @@ pub const LIST_ALL_CHRONOSPHERE_SERVICE_ATTRIBUTES_PLAN: ::mcpgen_runtime::Reque
 pub static LIST_ALL_CHRONOSPHERE_SERVICE_ATTRIBUTES: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_service_attributes",
     title: "List all Chronosphere service attributes",
-    description: r#"List the tenant's service attributes. Filter by slug; filters combine.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's service attributes. Filter by slug; filters combine.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "service_attributes",
     tags: &["service_attributes", "services"],
@@ -130,9 +128,7 @@ pub const GET_SINGLE_CHRONOSPHERE_SERVICE_ATTRIBUTE_BY_ID_PLAN: ::mcpgen_runtime
 pub static GET_SINGLE_CHRONOSPHERE_SERVICE_ATTRIBUTE_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_chronosphere_service_attribute_by_id",
     title: "Get a Chronosphere service attribute",
-    description: r#"Read a service's attributes: its owning team, notification policy and description.
-
-`id`: The slug of the service the attributes belong to (a `slug` from the services list)."#,
+    description: "Read a service's attributes: its owning team, notification policy and description.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "service_attributes",
     tags: &["service_attributes", "services"],
@@ -328,9 +324,7 @@ pub const UPDATE_A_CHRONOSPHERE_SERVICE_ATTRIBUTE_BY_ID_PLAN: ::mcpgen_runtime::
 pub static UPDATE_A_CHRONOSPHERE_SERVICE_ATTRIBUTE_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_chronosphere_service_attribute_by_id",
     title: "Update a Chronosphere service attribute",
-    description: r#"Replace a service's attributes: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-
-`id`: The slug of the service the attributes belong to (a `slug` from the services list)."#,
+    description: "Replace a service's attributes: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "service_attributes",
     tags: &["service_attributes", "services"],
@@ -383,9 +377,7 @@ pub const DELETE_A_CHRONOSPHERE_SERVICE_ATTRIBUTE_BY_ID_PLAN: ::mcpgen_runtime::
 pub static DELETE_A_CHRONOSPHERE_SERVICE_ATTRIBUTE_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_chronosphere_service_attribute_by_id",
     title: "Delete a Chronosphere service attribute",
-    description: r#"Delete a service's attributes.
-
-`id`: The slug of the service the attributes belong to (a `slug` from the services list)."#,
+    description: "Delete a service's attributes.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "service_attributes",
     tags: &["service_attributes", "services"],

@@ -108,9 +108,7 @@ pub const LIST_ALL_CHRONOSPHERE_SERVICES_PLAN: ::mcpgen_runtime::RequestPlan = :
 pub static LIST_ALL_CHRONOSPHERE_SERVICES: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_services",
     title: "List all Chronosphere services",
-    description: r#"List the tenant's services. Filter by name, notification policy, slug or owning team; filters combine.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's services. Filter by name, notification policy, slug or owning team; filters combine.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "services",
     tags: &["services"],
@@ -162,9 +160,7 @@ pub const GET_SINGLE_CHRONOSPHERE_SERVICE_BY_ID_PLAN: ::mcpgen_runtime::RequestP
 pub static GET_SINGLE_CHRONOSPHERE_SERVICE_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_chronosphere_service_by_id",
     title: "Get a Chronosphere service",
-    description: r#"Read one service by its slug.
-
-`id`: The service's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed service."#,
+    description: "Read one service by its slug.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "services",
     tags: &["services"],

@@ -390,9 +390,7 @@ pub const LIST_ALL_CHRONOSPHERE_SLOS_PLAN: ::mcpgen_runtime::RequestPlan = ::mcp
 pub static LIST_ALL_CHRONOSPHERE_SLOS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_slos",
     title: "List all Chronosphere slos",
-    description: r#"List the tenant's SLOs. Filter by collection, name, service or slug; filters combine.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's SLOs. Filter by collection, name, service or slug; filters combine.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "slos",
     tags: &["alerting", "slos"],
@@ -444,9 +442,7 @@ pub const GET_SINGLE_CHRONOSPHERE_SLO_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan 
 pub static GET_SINGLE_CHRONOSPHERE_SLO_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_chronosphere_slo_by_id",
     title: "Get a Chronosphere slo",
-    description: r#"Read one SLO by its slug.
-
-`id`: The SLO's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed SLO."#,
+    description: "Read one SLO by its slug.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "slos",
     tags: &["alerting", "slos"],
@@ -729,9 +725,7 @@ pub const UPDATE_A_CHRONOSPHERE_SLO_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = 
 pub static UPDATE_A_CHRONOSPHERE_SLO_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_chronosphere_slo_by_id",
     title: "Update a Chronosphere slo",
-    description: r#"Replace a SLO: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-
-`id`: The SLO's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed SLO."#,
+    description: "Replace a SLO: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "slos",
     tags: &["alerting", "slos"],
@@ -780,9 +774,7 @@ pub const DELETE_A_CHRONOSPHERE_SLO_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = 
 pub static DELETE_A_CHRONOSPHERE_SLO_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_chronosphere_slo_by_id",
     title: "Delete a Chronosphere slo",
-    description: r#"Delete a SLO.
-
-`id`: The SLO's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed SLO."#,
+    description: "Delete a SLO.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "slos",
     tags: &["alerting", "slos"],

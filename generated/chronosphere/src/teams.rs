@@ -80,9 +80,7 @@ pub const LIST_ALL_CHRONOSPHERE_TEAMS_PLAN: ::mcpgen_runtime::RequestPlan = ::mc
 pub static LIST_ALL_CHRONOSPHERE_TEAMS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_teams",
     title: "List all Chronosphere teams",
-    description: r#"List the tenant's teams with their names, slugs, descriptions and member emails. Filter by slugs or names; results come a page at a time.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's teams with their names, slugs, descriptions and member emails. Filter by slugs or names; results come a page at a time.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "teams",
     tags: &["admin", "rbac", "teams"],
@@ -134,9 +132,7 @@ pub const GET_SINGLE_CHRONOSPHERE_TEAM_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan
 pub static GET_SINGLE_CHRONOSPHERE_TEAM_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_chronosphere_team_by_id",
     title: "Get a Chronosphere team",
-    description: r#"Read one team, including the emails of its members.
-
-`id`: The team's slug: its unique, URL-safe identifier (for example `backend-platform`), not its display name. Take it from the `slug` field of a listed team."#,
+    description: "Read one team, including the emails of its members.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "teams",
     tags: &["admin", "rbac", "teams"],
@@ -315,9 +311,7 @@ pub const UPDATE_A_CHRONOSPHERE_TEAM_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan =
 pub static UPDATE_A_CHRONOSPHERE_TEAM_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_chronosphere_team_by_id",
     title: "Update a Chronosphere team",
-    description: r#"Replace a team's name, description and member emails. Fields left out are cleared, so read the team first and send every field you want to keep.
-
-`id`: The team's slug: its unique, URL-safe identifier (for example `backend-platform`), not its display name. Take it from the `slug` field of a listed team."#,
+    description: "Replace a team's name, description and member emails. Fields left out are cleared, so read the team first and send every field you want to keep.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "teams",
     tags: &["admin", "rbac", "teams"],
@@ -366,9 +360,7 @@ pub const DELETE_A_CHRONOSPHERE_TEAM_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan =
 pub static DELETE_A_CHRONOSPHERE_TEAM_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_chronosphere_team_by_id",
     title: "Delete a Chronosphere team",
-    description: r#"Delete a team. Fails with 400 while the team still owns other configuration.
-
-`id`: The team's slug: its unique, URL-safe identifier (for example `backend-platform`), not its display name. Take it from the `slug` field of a listed team."#,
+    description: "Delete a team. Fails with 400 while the team still owns other configuration.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "teams",
     tags: &["admin", "rbac", "teams"],

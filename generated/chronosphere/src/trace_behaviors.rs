@@ -269,9 +269,7 @@ pub const LIST_ALL_CHRONOSPHERE_TRACE_BEHAVIORS_PLAN: ::mcpgen_runtime::RequestP
 pub static LIST_ALL_CHRONOSPHERE_TRACE_BEHAVIORS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_trace_behaviors",
     title: "List all Chronosphere trace behaviors",
-    description: r#"List the tenant's trace behaviors. Filter by name or slug; filters combine.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's trace behaviors. Filter by name or slug; filters combine.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "trace_behaviors",
     tags: &["trace_behaviors", "traces"],
@@ -323,9 +321,7 @@ pub const GET_SINGLE_CHRONOSPHERE_TRACE_BEHAVIOR_BY_ID_PLAN: ::mcpgen_runtime::R
 pub static GET_SINGLE_CHRONOSPHERE_TRACE_BEHAVIOR_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_chronosphere_trace_behavior_by_id",
     title: "Get a Chronosphere trace behavior",
-    description: r#"Read one trace behavior by its slug.
-
-`id`: The trace behavior's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed trace behavior."#,
+    description: "Read one trace behavior by its slug.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "trace_behaviors",
     tags: &["trace_behaviors", "traces"],
@@ -602,9 +598,7 @@ pub const UPDATE_A_CHRONOSPHERE_TRACE_BEHAVIOR_BY_ID_PLAN: ::mcpgen_runtime::Req
 pub static UPDATE_A_CHRONOSPHERE_TRACE_BEHAVIOR_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_chronosphere_trace_behavior_by_id",
     title: "Update a Chronosphere trace behavior",
-    description: r#"Replace a trace behavior: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-
-`id`: The trace behavior's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed trace behavior."#,
+    description: "Replace a trace behavior: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "trace_behaviors",
     tags: &["trace_behaviors", "traces"],
@@ -656,9 +650,7 @@ pub const DELETE_A_CHRONOSPHERE_TRACE_BEHAVIOR_BY_ID_PLAN: ::mcpgen_runtime::Req
 pub static DELETE_A_CHRONOSPHERE_TRACE_BEHAVIOR_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_chronosphere_trace_behavior_by_id",
     title: "Delete a Chronosphere trace behavior",
-    description: r#"Delete a trace behavior. Fails while other configuration still refers to it.
-
-`id`: The trace behavior's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed trace behavior."#,
+    description: "Delete a trace behavior. Fails while other configuration still refers to it.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "trace_behaviors",
     tags: &["trace_behaviors", "traces"],

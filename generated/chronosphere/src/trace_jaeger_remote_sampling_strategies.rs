@@ -197,9 +197,7 @@ pub const LIST_ALL_CHRONOSPHERE_TRACE_JAEGER_REMOTE_SAMPLING_STRATEGIES_PLAN: ::
 pub static LIST_ALL_CHRONOSPHERE_TRACE_JAEGER_REMOTE_SAMPLING_STRATEGIES: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_trace_jaeger_remote_sampling_strategies",
     title: "List all Chronosphere trace jaeger remote sampling strategies",
-    description: r#"List the tenant's Jaeger remote sampling strategies. Filter by text in the name or service, name, service name or slug; filters combine.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's Jaeger remote sampling strategies. Filter by text in the name or service, name, service name or slug; filters combine.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "trace_jaeger_remote_sampling_strategies",
     tags: &["trace_jaeger_remote_sampling_strategies", "traces"],
@@ -253,9 +251,7 @@ pub const GET_CHRONOSPHERE_TRACE_JAEGER_REMOTE_SAMPLING_STRATEGY_PLAN: ::mcpgen_
 pub static GET_CHRONOSPHERE_TRACE_JAEGER_REMOTE_SAMPLING_STRATEGY: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_chronosphere_trace_jaeger_remote_sampling_strategy",
     title: "Get a Chronosphere trace jaeger remote sampling strategy",
-    description: r#"Read one Jaeger remote sampling strategy by its slug.
-
-`id`: The Jaeger remote sampling strategy's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed Jaeger remote sampling strategy."#,
+    description: "Read one Jaeger remote sampling strategy by its slug.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "trace_jaeger_remote_sampling_strategies",
     tags: &["trace_jaeger_remote_sampling_strategies", "traces"],
@@ -446,9 +442,7 @@ pub const UPDATE_CHRONOSPHERE_TRACE_JAEGER_REMOTE_SAMPLING_STRATEGY_PLAN: ::mcpg
 pub static UPDATE_CHRONOSPHERE_TRACE_JAEGER_REMOTE_SAMPLING_STRATEGY: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_chronosphere_trace_jaeger_remote_sampling_strategy",
     title: "Update a Chronosphere trace jaeger remote sampling strategy",
-    description: r#"Replace a Jaeger remote sampling strategy: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-
-`id`: The Jaeger remote sampling strategy's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed Jaeger remote sampling strategy."#,
+    description: "Replace a Jaeger remote sampling strategy: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "trace_jaeger_remote_sampling_strategies",
     tags: &["trace_jaeger_remote_sampling_strategies", "traces"],
@@ -502,9 +496,7 @@ pub const DELETE_CHRONOSPHERE_TRACE_JAEGER_REMOTE_SAMPLING_STRATEGY_PLAN: ::mcpg
 pub static DELETE_CHRONOSPHERE_TRACE_JAEGER_REMOTE_SAMPLING_STRATEGY: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_chronosphere_trace_jaeger_remote_sampling_strategy",
     title: "Delete a Chronosphere trace jaeger remote sampling strategy",
-    description: r#"Delete a Jaeger remote sampling strategy.
-
-`id`: The Jaeger remote sampling strategy's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed Jaeger remote sampling strategy."#,
+    description: "Delete a Jaeger remote sampling strategy.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "trace_jaeger_remote_sampling_strategies",
     tags: &["trace_jaeger_remote_sampling_strategies", "traces"],

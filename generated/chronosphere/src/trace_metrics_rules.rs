@@ -1234,9 +1234,7 @@ pub const LIST_ALL_CHRONOSPHERE_TRACE_METRICS_RULES_PLAN: ::mcpgen_runtime::Requ
 pub static LIST_ALL_CHRONOSPHERE_TRACE_METRICS_RULES: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_chronosphere_trace_metrics_rules",
     title: "List all Chronosphere trace metrics rules",
-    description: r#"List the tenant's trace metrics rules. Filter by metric name, name or slug; filters combine.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the tenant's trace metrics rules. Filter by metric name, name or slug; filters combine.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "trace_metrics_rules",
     tags: &["metrics", "trace_metrics_rules", "traces"],
@@ -1288,9 +1286,7 @@ pub const GET_SINGLE_CHRONOSPHERE_TRACE_METRICS_RULE_BY_ID_PLAN: ::mcpgen_runtim
 pub static GET_SINGLE_CHRONOSPHERE_TRACE_METRICS_RULE_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_chronosphere_trace_metrics_rule_by_id",
     title: "Get a Chronosphere trace metrics rule",
-    description: r#"Read one trace metrics rule by its slug.
-
-`id`: The trace metrics rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed trace metrics rule."#,
+    description: "Read one trace metrics rule by its slug.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "trace_metrics_rules",
     tags: &["metrics", "trace_metrics_rules", "traces"],
@@ -1537,9 +1533,7 @@ pub const UPDATE_A_CHRONOSPHERE_TRACE_METRICS_RULE_BY_ID_PLAN: ::mcpgen_runtime:
 pub static UPDATE_A_CHRONOSPHERE_TRACE_METRICS_RULE_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_chronosphere_trace_metrics_rule_by_id",
     title: "Update a Chronosphere trace metrics rule",
-    description: r#"Replace a trace metrics rule: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.
-
-`id`: The trace metrics rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed trace metrics rule."#,
+    description: "Replace a trace metrics rule: fields left out are cleared, so read it first and send every field to keep. Set `create_if_missing` to create it when it does not exist. Set `dry_run` to validate without changing anything.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "trace_metrics_rules",
     tags: &["metrics", "trace_metrics_rules", "traces"],
@@ -1591,9 +1585,7 @@ pub const DELETE_A_CHRONOSPHERE_TRACE_METRICS_RULE_BY_ID_PLAN: ::mcpgen_runtime:
 pub static DELETE_A_CHRONOSPHERE_TRACE_METRICS_RULE_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_chronosphere_trace_metrics_rule_by_id",
     title: "Delete a Chronosphere trace metrics rule",
-    description: r#"Delete a trace metrics rule.
-
-`id`: The trace metrics rule's slug: its unique, URL-safe identifier, not its display name. Take it from the `slug` field of a listed trace metrics rule."#,
+    description: "Delete a trace metrics rule.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "trace_metrics_rules",
     tags: &["metrics", "trace_metrics_rules", "traces"],

@@ -323,9 +323,7 @@ pub const LIST_ALL_GITHUB_ISSUES_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_
 pub static LIST_ALL_GITHUB_ISSUES: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_github_issues",
     title: "List all GitHub issues",
-    description: r#"List issues of one of the owner's repositories, open ones unless `state` says otherwise, newest first: number, title, state, labels, assignees. Pull requests are listed too (they carry `pull_request`). Filter by labels, assignee, creator, mention, milestone or `since`; results come a page at a time.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List issues of one of the owner's repositories, open ones unless `state` says otherwise, newest first: number, title, state, labels, assignees. Pull requests are listed too (they carry `pull_request`). Filter by labels, assignee, creator, mention, milestone or `since`; results come a page at a time.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "issues",
     tags: &["issues", "planning"],
@@ -388,9 +386,7 @@ pub const GET_SINGLE_GITHUB_ISSUE_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = ::
 pub static GET_SINGLE_GITHUB_ISSUE_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_github_issue_by_id",
     title: "Get a GitHub issue",
-    description: r#"Read one issue of one of the owner's repositories by its number, with its body, labels, assignees and milestone.
-
-`id`: The issue's number within its repository (the `#42` in the web UI, `number` in a listed issue), not its `id`."#,
+    description: "Read one issue of one of the owner's repositories by its number, with its body, labels, assignees and milestone.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "issues",
     tags: &["issues", "planning"],
@@ -640,9 +636,7 @@ pub const UPDATE_A_GITHUB_ISSUE_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = ::mc
 pub static UPDATE_A_GITHUB_ISSUE_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_github_issue_by_id",
     title: "Update a GitHub issue",
-    description: r#"Change an issue of one of the owner's repositories: its title, body, labels or assignees, or close and reopen it with `state` (and `state_reason`). Fields left out keep their values; `labels` and `assignees` replace the whole set.
-
-`id`: The issue's number within its repository (the `#42` in the web UI, `number` in a listed issue), not its `id`."#,
+    description: "Change an issue of one of the owner's repositories: its title, body, labels or assignees, or close and reopen it with `state` (and `state_reason`). Fields left out keep their values; `labels` and `assignees` replace the whole set.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "issues",
     tags: &["issues", "planning"],

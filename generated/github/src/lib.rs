@@ -85,8 +85,6 @@ impl GithubClient {
     /// List all GitHub issues: the typed form of the `list_all_github_issues` tool.
     ///
     /// List issues of one of the owner's repositories, open ones unless `state` says otherwise, newest first: number, title, state, labels, assignees. Pull requests are listed too (they carry `pull_request`). Filter by labels, assignee, creator, mention, milestone or `since`; results come a page at a time.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_issues(
         &self,
         input: &issues::ListAllGithubIssuesInput,
@@ -97,8 +95,6 @@ impl GithubClient {
     /// Get a GitHub issue: the typed form of the `get_single_github_issue_by_id` tool.
     ///
     /// Read one issue of one of the owner's repositories by its number, with its body, labels, assignees and milestone.
-    ///
-    /// `id`: The issue's number within its repository (the `#42` in the web UI, `number` in a listed issue), not its `id`.
     pub async fn get_issue(
         &self,
         input: &issues::GetSingleGithubIssueByIdInput,
@@ -122,8 +118,6 @@ impl GithubClient {
     /// Update a GitHub issue: the typed form of the `update_a_github_issue_by_id` tool.
     ///
     /// Change an issue of one of the owner's repositories: its title, body, labels or assignees, or close and reopen it with `state` (and `state_reason`). Fields left out keep their values; `labels` and `assignees` replace the whole set.
-    ///
-    /// `id`: The issue's number within its repository (the `#42` in the web UI, `number` in a listed issue), not its `id`.
     pub async fn update_issue(
         &self,
         input: &issues::UpdateAGithubIssueByIdInput,
@@ -134,8 +128,6 @@ impl GithubClient {
     /// List all GitHub repositories: the typed form of the `list_all_github_repositories` tool.
     ///
     /// List the repositories of the configured organization (use the user repositories tool when the owner is a user): names, visibility, default branch, language, stars, forks and open issues. Filter by type and sort; results come a page at a time.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_repositories(
         &self,
         input: &repositories::ListAllGithubRepositoriesInput,
@@ -153,8 +145,6 @@ impl GithubClient {
     /// Get a GitHub repository: the typed form of the `get_single_github_repository_by_id` tool.
     ///
     /// Read one of the owner's repositories by name, with everything GitHub says about it (including `parent` and `source` for a fork, its license and permissions).
-    ///
-    /// `id`: The repository's name without the owner and without `.git` (for example `Hello-World` for `octo-org/Hello-World`). The name is not case sensitive. Take it from the `name` field of a listed repository.
     pub async fn get_repository(
         &self,
         input: &repositories::GetSingleGithubRepositoryByIdInput,
@@ -169,8 +159,6 @@ impl GithubClient {
     /// List all GitHub user repositories: the typed form of the `list_all_github_user_repositories` tool.
     ///
     /// List the public repositories of the configured owner when it is a user account (the organization list does not work for users). Results come a page at a time.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_user_repositories(
         &self,
         input: &user_repositories::ListAllGithubUserRepositoriesInput,

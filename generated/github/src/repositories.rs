@@ -221,9 +221,7 @@ pub const LIST_ALL_GITHUB_REPOSITORIES_PLAN: ::mcpgen_runtime::RequestPlan = ::m
 pub static LIST_ALL_GITHUB_REPOSITORIES: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_github_repositories",
     title: "List all GitHub repositories",
-    description: r#"List the repositories of the configured organization (use the user repositories tool when the owner is a user): names, visibility, default branch, language, stars, forks and open issues. Filter by type and sort; results come a page at a time.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the repositories of the configured organization (use the user repositories tool when the owner is a user): names, visibility, default branch, language, stars, forks and open issues. Filter by type and sort; results come a page at a time.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "repositories",
     tags: &["code", "repos"],
@@ -277,9 +275,7 @@ pub const GET_SINGLE_GITHUB_REPOSITORY_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan
 pub static GET_SINGLE_GITHUB_REPOSITORY_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_github_repository_by_id",
     title: "Get a GitHub repository",
-    description: r#"Read one of the owner's repositories by name, with everything GitHub says about it (including `parent` and `source` for a fork, its license and permissions).
-
-`id`: The repository's name without the owner and without `.git` (for example `Hello-World` for `octo-org/Hello-World`). The name is not case sensitive. Take it from the `name` field of a listed repository."#,
+    description: "Read one of the owner's repositories by name, with everything GitHub says about it (including `parent` and `source` for a fork, its license and permissions).",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "repositories",
     tags: &["code", "repos"],

@@ -173,9 +173,7 @@ pub const LIST_ALL_GITHUB_USER_REPOSITORIES_PLAN: ::mcpgen_runtime::RequestPlan 
 pub static LIST_ALL_GITHUB_USER_REPOSITORIES: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_github_user_repositories",
     title: "List all GitHub user repositories",
-    description: r#"List the public repositories of the configured owner when it is a user account (the organization list does not work for users). Results come a page at a time.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the public repositories of the configured owner when it is a user account (the organization list does not work for users). Results come a page at a time.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "user_repositories",
     tags: &["code", "repos"],

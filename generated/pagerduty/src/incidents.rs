@@ -421,9 +421,7 @@ pub const LIST_ALL_PAGERDUTY_INCIDENTS_PLAN: ::mcpgen_runtime::RequestPlan = ::m
 pub static LIST_ALL_PAGERDUTY_INCIDENTS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_pagerduty_incidents",
     title: "List all PagerDuty incidents",
-    description: r#"List incidents with their number, title, status, urgency, service and assignments. Without `since`/`until` PagerDuty returns those of the last month (`date_range: all` for every one); filter by status, service, team, assignee or urgency, order with `sort_by`. Results come a page at a time.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List incidents with their number, title, status, urgency, service and assignments. Without `since`/`until` PagerDuty returns those of the last month (`date_range: all` for every one); filter by status, service, team, assignee or urgency, order with `sort_by`. Results come a page at a time.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "incidents",
     tags: &["incident_response", "incidents"],
@@ -475,9 +473,7 @@ pub const GET_SINGLE_PAGERDUTY_INCIDENT_BY_ID_PLAN: ::mcpgen_runtime::RequestPla
 pub static GET_SINGLE_PAGERDUTY_INCIDENT_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_pagerduty_incident_by_id",
     title: "Get a PagerDuty incident",
-    description: r#"Read one incident by id or incident number: status, urgency, service, escalation policy, assignments and timestamps.
-
-`id`: The incident's PagerDuty id (for example `PT4KHLK`); reading one also accepts its incident number. Take it from the `id` field of a listed incident."#,
+    description: "Read one incident by id or incident number: status, urgency, service, escalation policy, assignments and timestamps.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "incidents",
     tags: &["incident_response", "incidents"],
@@ -744,9 +740,7 @@ pub const UPDATE_A_PAGERDUTY_INCIDENT_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan 
 pub static UPDATE_A_PAGERDUTY_INCIDENT_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_pagerduty_incident_by_id",
     title: "Update a PagerDuty incident",
-    description: r#"Acknowledge, resolve, escalate or re-title an incident: send `type: incident` and the fields to change (`status`, `resolution`, `title`, `urgency`, `escalation_level`, `priority`, `escalation_policy`); fields left out keep their values. Needs a user-level API key: with an account-level key PagerDuty refuses it (HTTP 400) because this server sends no `From` header.
-
-`id`: The incident's PagerDuty id (for example `PT4KHLK`); reading one also accepts its incident number. Take it from the `id` field of a listed incident."#,
+    description: "Acknowledge, resolve, escalate or re-title an incident: send `type: incident` and the fields to change (`status`, `resolution`, `title`, `urgency`, `escalation_level`, `priority`, `escalation_policy`); fields left out keep their values. Needs a user-level API key: with an account-level key PagerDuty refuses it (HTTP 400) because this server sends no `From` header.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "incidents",
     tags: &["incident_response", "incidents"],

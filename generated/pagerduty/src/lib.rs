@@ -77,8 +77,6 @@ impl PagerdutyClient {
     /// List all PagerDuty incidents: the typed form of the `list_all_pagerduty_incidents` tool.
     ///
     /// List incidents with their number, title, status, urgency, service and assignments. Without `since`/`until` PagerDuty returns those of the last month (`date_range: all` for every one); filter by status, service, team, assignee or urgency, order with `sort_by`. Results come a page at a time.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_incidents(
         &self,
         input: &incidents::ListAllPagerdutyIncidentsInput,
@@ -96,8 +94,6 @@ impl PagerdutyClient {
     /// Get a PagerDuty incident: the typed form of the `get_single_pagerduty_incident_by_id` tool.
     ///
     /// Read one incident by id or incident number: status, urgency, service, escalation policy, assignments and timestamps.
-    ///
-    /// `id`: The incident's PagerDuty id (for example `PT4KHLK`); reading one also accepts its incident number. Take it from the `id` field of a listed incident.
     pub async fn get_incident(
         &self,
         input: &incidents::GetSinglePagerdutyIncidentByIdInput,
@@ -126,8 +122,6 @@ impl PagerdutyClient {
     /// Update a PagerDuty incident: the typed form of the `update_a_pagerduty_incident_by_id` tool.
     ///
     /// Acknowledge, resolve, escalate or re-title an incident: send `type: incident` and the fields to change (`status`, `resolution`, `title`, `urgency`, `escalation_level`, `priority`, `escalation_policy`); fields left out keep their values. Needs a user-level API key: with an account-level key PagerDuty refuses it (HTTP 400) because this server sends no `From` header.
-    ///
-    /// `id`: The incident's PagerDuty id (for example `PT4KHLK`); reading one also accepts its incident number. Take it from the `id` field of a listed incident.
     pub async fn update_incident(
         &self,
         input: &incidents::UpdateAPagerdutyIncidentByIdInput,
@@ -142,8 +136,6 @@ impl PagerdutyClient {
     /// List all PagerDuty services: the typed form of the `list_all_pagerduty_services` tool.
     ///
     /// List the account's services with their status, escalation policy and timeouts, by name. Filter by a name query or by teams; results come a page at a time.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_services(
         &self,
         input: &services::ListAllPagerdutyServicesInput,
@@ -161,8 +153,6 @@ impl PagerdutyClient {
     /// Get a PagerDuty service: the typed form of the `get_single_pagerduty_service_by_id` tool.
     ///
     /// Read one service, including its escalation policy, status and timeouts.
-    ///
-    /// `id`: The service's PagerDuty id (for example `PIJ90N7`), not its name. Take it from the `id` field of a listed service.
     pub async fn get_service(
         &self,
         input: &services::GetSinglePagerdutyServiceByIdInput,
@@ -191,8 +181,6 @@ impl PagerdutyClient {
     /// Update a PagerDuty service: the typed form of the `update_a_pagerduty_service_by_id` tool.
     ///
     /// Change some of a service's settings (name, description, status, timeouts, escalation policy); fields left out keep their values.
-    ///
-    /// `id`: The service's PagerDuty id (for example `PIJ90N7`), not its name. Take it from the `id` field of a listed service.
     pub async fn update_service(
         &self,
         input: &services::UpdateAPagerdutyServiceByIdInput,
@@ -207,8 +195,6 @@ impl PagerdutyClient {
     /// Delete a PagerDuty service: the typed form of the `delete_a_pagerduty_service_by_id` tool.
     ///
     /// Delete a service for good: it disappears from the web UI and can receive no new incidents.
-    ///
-    /// `id`: The service's PagerDuty id (for example `PIJ90N7`), not its name. Take it from the `id` field of a listed service.
     pub async fn delete_service(
         &self,
         input: &services::DeleteAPagerdutyServiceByIdInput,

@@ -225,9 +225,7 @@ pub const LIST_ALL_PAGERDUTY_SERVICES_PLAN: ::mcpgen_runtime::RequestPlan = ::mc
 pub static LIST_ALL_PAGERDUTY_SERVICES: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_pagerduty_services",
     title: "List all PagerDuty services",
-    description: r#"List the account's services with their status, escalation policy and timeouts, by name. Filter by a name query or by teams; results come a page at a time.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List the account's services with their status, escalation policy and timeouts, by name. Filter by a name query or by teams; results come a page at a time.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "services",
     tags: &["service_directory", "services"],
@@ -279,9 +277,7 @@ pub const GET_SINGLE_PAGERDUTY_SERVICE_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan
 pub static GET_SINGLE_PAGERDUTY_SERVICE_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_pagerduty_service_by_id",
     title: "Get a PagerDuty service",
-    description: r#"Read one service, including its escalation policy, status and timeouts.
-
-`id`: The service's PagerDuty id (for example `PIJ90N7`), not its name. Take it from the `id` field of a listed service."#,
+    description: "Read one service, including its escalation policy, status and timeouts.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "services",
     tags: &["service_directory", "services"],
@@ -500,9 +496,7 @@ pub const UPDATE_A_PAGERDUTY_SERVICE_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan =
 pub static UPDATE_A_PAGERDUTY_SERVICE_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_pagerduty_service_by_id",
     title: "Update a PagerDuty service",
-    description: r#"Change some of a service's settings (name, description, status, timeouts, escalation policy); fields left out keep their values.
-
-`id`: The service's PagerDuty id (for example `PIJ90N7`), not its name. Take it from the `id` field of a listed service."#,
+    description: "Change some of a service's settings (name, description, status, timeouts, escalation policy); fields left out keep their values.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "services",
     tags: &["service_directory", "services"],
@@ -551,9 +545,7 @@ pub const DELETE_A_PAGERDUTY_SERVICE_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan =
 pub static DELETE_A_PAGERDUTY_SERVICE_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_pagerduty_service_by_id",
     title: "Delete a PagerDuty service",
-    description: r#"Delete a service for good: it disappears from the web UI and can receive no new incidents.
-
-`id`: The service's PagerDuty id (for example `PIJ90N7`), not its name. Take it from the `id` field of a listed service."#,
+    description: "Delete a service for good: it disappears from the web UI and can receive no new incidents.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "services",
     tags: &["service_directory", "services"],

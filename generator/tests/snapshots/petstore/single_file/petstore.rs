@@ -73,8 +73,6 @@ impl PetstoreClient {
     /// List all Petstore orders: the typed form of the `list_all_petstore_orders` tool.
     ///
     /// List orders, newest first.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_orders(
         &self,
         input: &orders::ListAllPetstoreOrdersInput,
@@ -85,8 +83,6 @@ impl PetstoreClient {
     /// Get a Petstore order: the typed form of the `get_single_petstore_order_by_id` tool.
     ///
     /// Read one order.
-    ///
-    /// `id`: The order number printed on the receipt (for example `A-1001`).
     pub async fn get_order(
         &self,
         input: &orders::GetSinglePetstoreOrderByIdInput,
@@ -101,8 +97,6 @@ impl PetstoreClient {
     /// List all Petstore pets: the typed form of the `list_all_petstore_pets` tool.
     ///
     /// List pets, optionally by status.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_pets(
         &self,
         input: &pets::ListAllPetstorePetsInput,
@@ -112,8 +106,6 @@ impl PetstoreClient {
     /// Get a Petstore pet: the typed form of the `get_single_petstore_pet_by_id` tool.
     ///
     /// Read one pet.
-    ///
-    /// `id`: The pet's numeric id (for example `42`).
     pub async fn get_pet(
         &self,
         input: &pets::GetSinglePetstorePetByIdInput,
@@ -133,8 +125,6 @@ impl PetstoreClient {
     /// Update a Petstore pet: the typed form of the `update_a_petstore_pet_by_id` tool.
     ///
     /// Change some of a pet's fields; fields left out keep their values.
-    ///
-    /// `id`: The pet's numeric id (for example `42`).
     pub async fn update_pet(
         &self,
         input: &pets::UpdateAPetstorePetByIdInput,
@@ -145,8 +135,6 @@ impl PetstoreClient {
     /// Delete a Petstore pet: the typed form of the `delete_a_petstore_pet_by_id` tool.
     ///
     /// Remove a pet from the store.
-    ///
-    /// `id`: The pet's numeric id (for example `42`).
     pub async fn delete_pet(
         &self,
         input: &pets::DeleteAPetstorePetByIdInput,
@@ -157,8 +145,6 @@ impl PetstoreClient {
     /// Adopt Petstore pets: the typed form of the `adopt_petstore_pets` tool.
     ///
     /// Adopt a pet; it becomes `sold` and gets an owner.
-    ///
-    /// `id`: The pet's numeric id (for example `42`).
     pub async fn adopt_pets(
         &self,
         input: &pets::AdoptPetstorePetsInput,
@@ -168,8 +154,6 @@ impl PetstoreClient {
     /// Vaccinate Petstore pets: the typed form of the `vaccinate_petstore_pets` tool.
     ///
     /// Record a vaccination for one pet at one clinic.
-    ///
-    /// `id`: The pet's numeric id (for example `42`).
     pub async fn vaccinate_pets(
         &self,
         input: &pets::VaccinatePetstorePetsInput,
@@ -257,9 +241,7 @@ pub mod orders {
     pub static LIST_ALL_PETSTORE_ORDERS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
         name: "list_all_petstore_orders",
         title: "List all Petstore orders",
-        description: r#"List orders, newest first.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+        description: "List orders, newest first.",
         method: ::mcpgen_runtime::MethodKind::List,
         resource: "orders",
         tags: &[],
@@ -308,9 +290,7 @@ Results come one page at a time: to get the next page, pass the previous page's 
     pub static GET_SINGLE_PETSTORE_ORDER_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
         name: "get_single_petstore_order_by_id",
         title: "Get a Petstore order",
-        description: r#"Read one order.
-
-`id`: The order number printed on the receipt (for example `A-1001`)."#,
+        description: "Read one order.",
         method: ::mcpgen_runtime::MethodKind::Get,
         resource: "orders",
         tags: &[],
@@ -479,9 +459,7 @@ pub mod pets {
     pub static LIST_ALL_PETSTORE_PETS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
         name: "list_all_petstore_pets",
         title: "List all Petstore pets",
-        description: r#"List pets, optionally by status.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+        description: "List pets, optionally by status.",
         method: ::mcpgen_runtime::MethodKind::List,
         resource: "pets",
         tags: &["animals", "inventory"],
@@ -530,9 +508,7 @@ Results come one page at a time: to get the next page, pass the previous page's 
     pub static GET_SINGLE_PETSTORE_PET_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
         name: "get_single_petstore_pet_by_id",
         title: "Get a Petstore pet",
-        description: r#"Read one pet.
-
-`id`: The pet's numeric id (for example `42`)."#,
+        description: "Read one pet.",
         method: ::mcpgen_runtime::MethodKind::Get,
         resource: "pets",
         tags: &["animals", "inventory"],
@@ -744,9 +720,7 @@ Results come one page at a time: to get the next page, pass the previous page's 
     pub static UPDATE_A_PETSTORE_PET_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
         name: "update_a_petstore_pet_by_id",
         title: "Update a Petstore pet",
-        description: r#"Change some of a pet's fields; fields left out keep their values.
-
-`id`: The pet's numeric id (for example `42`)."#,
+        description: "Change some of a pet's fields; fields left out keep their values.",
         method: ::mcpgen_runtime::MethodKind::Update,
         resource: "pets",
         tags: &["animals", "inventory"],
@@ -792,9 +766,7 @@ Results come one page at a time: to get the next page, pass the previous page's 
     pub static DELETE_A_PETSTORE_PET_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
         name: "delete_a_petstore_pet_by_id",
         title: "Delete a Petstore pet",
-        description: r#"Remove a pet from the store.
-
-`id`: The pet's numeric id (for example `42`)."#,
+        description: "Remove a pet from the store.",
         method: ::mcpgen_runtime::MethodKind::Delete,
         resource: "pets",
         tags: &["animals", "inventory"],
@@ -891,9 +863,7 @@ Results come one page at a time: to get the next page, pass the previous page's 
     pub static ADOPT_PETSTORE_PETS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
         name: "adopt_petstore_pets",
         title: "Adopt Petstore pets",
-        description: r#"Adopt a pet; it becomes `sold` and gets an owner.
-
-`id`: The pet's numeric id (for example `42`)."#,
+        description: "Adopt a pet; it becomes `sold` and gets an owner.",
         method: ::mcpgen_runtime::MethodKind::Custom("adopt"),
         resource: "pets",
         tags: &["animals", "inventory"],
@@ -960,9 +930,7 @@ Results come one page at a time: to get the next page, pass the previous page's 
     pub static VACCINATE_PETSTORE_PETS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
         name: "vaccinate_petstore_pets",
         title: "Vaccinate Petstore pets",
-        description: r#"Record a vaccination for one pet at one clinic.
-
-`id`: The pet's numeric id (for example `42`)."#,
+        description: "Record a vaccination for one pet at one clinic.",
         method: ::mcpgen_runtime::MethodKind::Custom("vaccinate"),
         resource: "pets",
         tags: &["animals", "inventory"],

@@ -89,8 +89,6 @@ impl PetstoreClient {
     /// List all Petstore orders: the typed form of the `list_all_petstore_orders` tool.
     ///
     /// List orders, newest first.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_orders(
         &self,
         input: &orders::ListAllPetstoreOrdersInput,
@@ -101,8 +99,6 @@ impl PetstoreClient {
     /// Get a Petstore order: the typed form of the `get_single_petstore_order_by_id` tool.
     ///
     /// Read one order.
-    ///
-    /// `id`: The order number printed on the receipt (for example `A-1001`).
     pub async fn get_order(
         &self,
         input: &orders::GetSinglePetstoreOrderByIdInput,
@@ -117,8 +113,6 @@ impl PetstoreClient {
     /// List all Petstore pets: the typed form of the `list_all_petstore_pets` tool.
     ///
     /// List pets, optionally by status.
-    ///
-    /// Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page.
     pub async fn list_pets(
         &self,
         input: &pets::ListAllPetstorePetsInput,
@@ -128,8 +122,6 @@ impl PetstoreClient {
     /// Get a Petstore pet: the typed form of the `get_single_petstore_pet_by_id` tool.
     ///
     /// Read one pet.
-    ///
-    /// `id`: The pet's numeric id (for example `42`).
     pub async fn get_pet(
         &self,
         input: &pets::GetSinglePetstorePetByIdInput,
@@ -149,8 +141,6 @@ impl PetstoreClient {
     /// Update a Petstore pet: the typed form of the `update_a_petstore_pet_by_id` tool.
     ///
     /// Change some of a pet's fields; fields left out keep their values.
-    ///
-    /// `id`: The pet's numeric id (for example `42`).
     pub async fn update_pet(
         &self,
         input: &pets::UpdateAPetstorePetByIdInput,
@@ -161,8 +151,6 @@ impl PetstoreClient {
     /// Delete a Petstore pet: the typed form of the `delete_a_petstore_pet_by_id` tool.
     ///
     /// Remove a pet from the store.
-    ///
-    /// `id`: The pet's numeric id (for example `42`).
     pub async fn delete_pet(
         &self,
         input: &pets::DeleteAPetstorePetByIdInput,
@@ -173,8 +161,6 @@ impl PetstoreClient {
     /// Adopt Petstore pets: the typed form of the `adopt_petstore_pets` tool.
     ///
     /// Adopt a pet; it becomes `sold` and gets an owner.
-    ///
-    /// `id`: The pet's numeric id (for example `42`).
     pub async fn adopt_pets(
         &self,
         input: &pets::AdoptPetstorePetsInput,
@@ -184,8 +170,6 @@ impl PetstoreClient {
     /// Vaccinate Petstore pets: the typed form of the `vaccinate_petstore_pets` tool.
     ///
     /// Record a vaccination for one pet at one clinic.
-    ///
-    /// `id`: The pet's numeric id (for example `42`).
     pub async fn vaccinate_pets(
         &self,
         input: &pets::VaccinatePetstorePetsInput,

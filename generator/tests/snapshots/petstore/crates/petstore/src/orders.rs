@@ -54,9 +54,7 @@ pub const LIST_ALL_PETSTORE_ORDERS_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpge
 pub static LIST_ALL_PETSTORE_ORDERS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_petstore_orders",
     title: "List all Petstore orders",
-    description: r#"List orders, newest first.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List orders, newest first.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "orders",
     tags: &[],
@@ -108,9 +106,7 @@ pub const GET_SINGLE_PETSTORE_ORDER_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = 
 pub static GET_SINGLE_PETSTORE_ORDER_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_petstore_order_by_id",
     title: "Get a Petstore order",
-    description: r#"Read one order.
-
-`id`: The order number printed on the receipt (for example `A-1001`)."#,
+    description: "Read one order.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "orders",
     tags: &[],

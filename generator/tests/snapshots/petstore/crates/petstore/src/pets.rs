@@ -152,9 +152,7 @@ pub const LIST_ALL_PETSTORE_PETS_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_
 pub static LIST_ALL_PETSTORE_PETS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "list_all_petstore_pets",
     title: "List all Petstore pets",
-    description: r#"List pets, optionally by status.
-
-Results come one page at a time: to get the next page, pass the previous page's `next_cursor` back unchanged; it is null on the last page."#,
+    description: "List pets, optionally by status.",
     method: ::mcpgen_runtime::MethodKind::List,
     resource: "pets",
     tags: &["animals", "inventory"],
@@ -206,9 +204,7 @@ pub const GET_SINGLE_PETSTORE_PET_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = ::
 pub static GET_SINGLE_PETSTORE_PET_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "get_single_petstore_pet_by_id",
     title: "Get a Petstore pet",
-    description: r#"Read one pet.
-
-`id`: The pet's numeric id (for example `42`)."#,
+    description: "Read one pet.",
     method: ::mcpgen_runtime::MethodKind::Get,
     resource: "pets",
     tags: &["animals", "inventory"],
@@ -426,9 +422,7 @@ pub const UPDATE_A_PETSTORE_PET_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = ::mc
 pub static UPDATE_A_PETSTORE_PET_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "update_a_petstore_pet_by_id",
     title: "Update a Petstore pet",
-    description: r#"Change some of a pet's fields; fields left out keep their values.
-
-`id`: The pet's numeric id (for example `42`)."#,
+    description: "Change some of a pet's fields; fields left out keep their values.",
     method: ::mcpgen_runtime::MethodKind::Update,
     resource: "pets",
     tags: &["animals", "inventory"],
@@ -477,9 +471,7 @@ pub const DELETE_A_PETSTORE_PET_BY_ID_PLAN: ::mcpgen_runtime::RequestPlan = ::mc
 pub static DELETE_A_PETSTORE_PET_BY_ID: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "delete_a_petstore_pet_by_id",
     title: "Delete a Petstore pet",
-    description: r#"Remove a pet from the store.
-
-`id`: The pet's numeric id (for example `42`)."#,
+    description: "Remove a pet from the store.",
     method: ::mcpgen_runtime::MethodKind::Delete,
     resource: "pets",
     tags: &["animals", "inventory"],
@@ -573,9 +565,7 @@ pub const ADOPT_PETSTORE_PETS_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen_run
 pub static ADOPT_PETSTORE_PETS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "adopt_petstore_pets",
     title: "Adopt Petstore pets",
-    description: r#"Adopt a pet; it becomes `sold` and gets an owner.
-
-`id`: The pet's numeric id (for example `42`)."#,
+    description: "Adopt a pet; it becomes `sold` and gets an owner.",
     method: ::mcpgen_runtime::MethodKind::Custom("adopt"),
     resource: "pets",
     tags: &["animals", "inventory"],
@@ -642,9 +632,7 @@ pub const VACCINATE_PETSTORE_PETS_PLAN: ::mcpgen_runtime::RequestPlan = ::mcpgen
 pub static VACCINATE_PETSTORE_PETS: ::mcpgen_runtime::Tool = ::mcpgen_runtime::Tool {
     name: "vaccinate_petstore_pets",
     title: "Vaccinate Petstore pets",
-    description: r#"Record a vaccination for one pet at one clinic.
-
-`id`: The pet's numeric id (for example `42`)."#,
+    description: "Record a vaccination for one pet at one clinic.",
     method: ::mcpgen_runtime::MethodKind::Custom("vaccinate"),
     resource: "pets",
     tags: &["animals", "inventory"],
