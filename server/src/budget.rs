@@ -63,14 +63,14 @@ pub(crate) fn fit_page(output: &mut Value, resume: &Resume, budget: usize) -> Re
         return Ok(());
     };
     records.drain(..resume.skip.min(records.len()));
-    if encoded_len(output) <= budget {
+    if json_len(output) <= budget {
         return Ok(());
     }
     let Some(Value::Array(records)) = output.get_mut("result") else {
         return Ok(());
     };
     let all: Vec<Value> = std::mem::take(records);
-    let sizes: Vec<usize> = all.iter().map(encoded_len).collect();
+    let sizes: Vec<usize> = all.iter().map(json_len).collect();
     let first = sizes.first().copied().unwrap_or(0);
     // The page without records, with the longest cursor it may carry.
     let resume_cursor = |kept: usize| {
@@ -81,7 +81,7 @@ pub(crate) fn fit_page(output: &mut Value, resume: &Resume, budget: usize) -> Re
         )
     };
     output[CURSOR] = Value::String(resume_cursor(all.len()));
-    let mut used = encoded_len(output);
+    let mut used = json_len(output);
     let mut kept = 0;
     for size in &sizes {
         let next = used + size + usize::from(kept > 0);
@@ -101,7 +101,7 @@ pub(crate) fn fit_page(output: &mut Value, resume: &Resume, budget: usize) -> Re
 
 /// Whether a record answer fits; `Err` with its size when it does not.
 pub(crate) fn fit_record(output: &Value, budget: usize) -> Result<(), usize> {
-    let size = encoded_len(output);
+    let size = json_len(output);
     if size <= budget { Ok(()) } else { Err(size) }
 }
 
@@ -128,8 +128,24 @@ pub(crate) fn too_large(
     result
 }
 
-fn encoded_len(value: &Value) -> usize {
-    serde_json::to_vec(value).map_or(usize::MAX, |json| json.len())
+/// Bytes of `value` as compact JSON, counted without building the text (every call's answer
+/// is measured; an unencodable value counts as too large).
+pub(crate) fn json_len<T: serde::Serialize + ?Sized>(value: &T) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    match serde_json::to_writer(&mut count, value) {
+        Ok(()) => count.0,
+        Err(_) => usize::MAX,
+    }
 }
 
 #[cfg(test)]

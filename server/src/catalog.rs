@@ -60,7 +60,7 @@ impl Catalog {
             .iter()
             .map(|&tool| {
                 let mcp = mcp_tool(tool)?;
-                let encoded_len = serde_json::to_vec(&mcp).map_or(0, |json| json.len());
+                let encoded_len = crate::budget::json_len(&mcp);
                 Ok(CatalogEntry {
                     tool,
                     fields: FieldSelection::of(&mcp),

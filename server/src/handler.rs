@@ -101,22 +101,9 @@ pub(crate) enum CallOutcome {
 }
 
 impl McpHandler {
-    /// A handler with the default `tools/list` cache hints (see [`ListCaching`]).
+    /// A handler with the default [`HandlerOptions`].
     pub fn new(catalog: Catalog, client: UpstreamClient) -> Self {
-        Self::with_caching(catalog, client, ListCaching::default())
-    }
-
-    /// Like [`McpHandler::new`] with explicit `tools/list` cache hints (hosted mode lists differ
-    /// per token, so it uses a private scope).
-    pub fn with_caching(catalog: Catalog, client: UpstreamClient, caching: ListCaching) -> Self {
-        Self::with_options(
-            catalog,
-            client,
-            HandlerOptions {
-                caching,
-                ..HandlerOptions::default()
-            },
-        )
+        Self::with_options(catalog, client, HandlerOptions::default())
     }
 
     /// A handler with explicit [`HandlerOptions`]: cache hints, exposure and result budget.

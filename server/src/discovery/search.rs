@@ -13,7 +13,8 @@ pub struct SearchIndex {
     engine: SearchEngine<u32>,
     /// Tool names by their position in the catalog (the document ids).
     names: Vec<&'static str>,
-    /// Each tool's kind of method, as [`intents`] names them (`custom` for custom methods).
+    /// Each tool's method as filters name it (`list`, ..., a custom method's name), which is
+    /// how [`intents`] names the standard kinds.
     methods: Vec<&'static str>,
 }
 
@@ -46,14 +47,7 @@ impl SearchIndex {
         let methods = catalog
             .entries()
             .iter()
-            .map(|entry| match entry.tool.method {
-                mcpgen_runtime::MethodKind::List => "list",
-                mcpgen_runtime::MethodKind::Get => "get",
-                mcpgen_runtime::MethodKind::Create => "create",
-                mcpgen_runtime::MethodKind::Update => "update",
-                mcpgen_runtime::MethodKind::Delete => "delete",
-                mcpgen_runtime::MethodKind::Custom(_) => "custom",
-            })
+            .map(|entry| entry.tool.method.name())
             .collect();
         let engine = SearchEngineBuilder::<u32>::with_documents(
             Language::English,
