@@ -380,3 +380,33 @@ async fn no_secret_reaches_the_logs_even_at_trace() {
         assert!(!logs.contains(secret), "{secret} was logged:\n{logs}");
     }
 }
+
+#[tokio::test]
+async fn api_tokens_and_url_tokens_do_not_open_the_admin_api() {
+    let (_dir, _upstream, hosting) = with_fake().await;
+    let account = hosting.account("acme", TOKEN).await;
+    let server = hosting.server(&account, json!({"name": "s"})).await;
+    let (_, issued) = hosting.admin("POST", "/api-tokens", None).await;
+    let url_token = url(&server).rsplit('/').next().unwrap().to_owned();
+    for token in [issued["token"].as_str().unwrap(), url_token.as_str()] {
+        for (method, path) in [
+            ("GET", "/integrated-account".to_owned()),
+            ("GET", format!("/integrated-account/{account}/mcp")),
+            ("POST", "/api-tokens".to_owned()),
+            ("DELETE", format!("/integrated-account/{account}")),
+        ] {
+            let request = Request::builder()
+                .method(method)
+                .uri(&path)
+                .header("authorization", format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap();
+            let (status, _, text) = hosting.send(request).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}: {text}");
+        }
+    }
+    let (status, _) = hosting
+        .admin("GET", &format!("/integrated-account/{account}"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "the account is still there");
+}
