@@ -218,17 +218,33 @@ async fn another_key_is_refused_before_serving() {
 }
 
 #[tokio::test]
-async fn unsupported_databases_are_named_without_their_password() {
-    let error = store::open("postgres://admin:hunter2@db.example/mcp")
+async fn database_errors_never_show_the_password() {
+    // Nothing listens on port 1: the connection is refused.
+    let error = store::open("postgres://admin:hunter2@127.0.0.1:1/mcp")
         .await
         .err()
         .unwrap()
         .to_string();
-    assert!(error.contains("PostgreSQL is not supported yet"), "{error}");
+    assert!(error.contains("PostgreSQL"), "{error}");
     assert!(!error.contains("hunter2"), "{error}");
-    let error = store::open("mysql://x").await.err().unwrap().to_string();
+    let error = store::open("postgresql://admin:hunter2@127.0.0.1:notaport/mcp")
+        .await
+        .err()
+        .unwrap()
+        .to_string();
     assert!(
-        error.contains("expected a file path or sqlite://PATH"),
+        error.contains("not a valid PostgreSQL connection URL"),
         "{error}"
     );
+    assert!(!error.contains("hunter2"), "{error}");
+    let error = store::open("mysql://root:hunter2@x")
+        .await
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        error.contains("expected a file path, sqlite://PATH or postgres://"),
+        "{error}"
+    );
+    assert!(!error.contains("hunter2"), "{error}");
 }

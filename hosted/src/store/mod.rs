@@ -1,12 +1,14 @@
 //! Persistence for the hosted mode, behind the [`Store`] trait.
 //!
 //! Handlers and the CLI only see `Arc<dyn Store>`; [`open`] picks the implementation from the
-//! `--database` value. SQLite ([`sqlite::SqliteStore`]) is the embedded default; a PostgreSQL
-//! implementation for several replicas plugs in here without touching handlers. Every query
+//! `--database` value. SQLite ([`sqlite::SqliteStore`]) is the embedded default; PostgreSQL
+//! ([`postgres::PostgresStore`]) serves several replicas from one database. Every query
 //! that serves a request takes `now` so expired servers vanish the moment they expire, before
 //! the purge task deletes them.
 
 mod migrate;
+pub mod postgres;
+mod rows;
 pub mod sqlite;
 
 use std::sync::Arc;
@@ -117,8 +119,9 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_api_token(&self, id: &str) -> Result<bool, StoreError>;
 }
 
-/// Opens (creating and migrating as needed) the store a `--database` value names: a file path,
-/// `sqlite://PATH` or `sqlite:PATH`.
+/// Opens (creating and migrating as needed) the store a `--database` value names: a SQLite file
+/// path, `sqlite://PATH` or `sqlite:PATH`, or a PostgreSQL URL (`postgres://...` or
+/// `postgresql://...`).
 pub async fn open(database: &str) -> Result<Arc<dyn Store>, StoreError> {
     let path = if let Some(path) = database
         .strip_prefix("sqlite://")
@@ -126,14 +129,11 @@ pub async fn open(database: &str) -> Result<Arc<dyn Store>, StoreError> {
     {
         path
     } else if database.starts_with("postgres://") || database.starts_with("postgresql://") {
-        return Err(StoreError::Unsupported(
-            scheme_of(database),
-            "PostgreSQL is not supported yet; use a SQLite file path",
-        ));
+        return Ok(Arc::new(postgres::PostgresStore::open(database).await?));
     } else if database.contains("://") {
         return Err(StoreError::Unsupported(
             scheme_of(database),
-            "expected a file path or sqlite://PATH",
+            "expected a file path, sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE",
         ));
     } else {
         database
