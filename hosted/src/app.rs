@@ -1,28 +1,26 @@
-//! The hosted mode's HTTP application: admin API, `/mcp/<token>` and `/health` on one router.
+//! The hosted mode's HTTP application: admin API, `/mcp/<token>`, `/health` and
+//! `/ready` on one router.
 //!
 //! [`app`] needs no socket, so tests drive it in-process with `tower::ServiceExt::oneshot`.
 //! Unknown paths and methods answer in the admin API's JSON error shape too.
 
+use crate::admin;
+use crate::api_error::ApiError;
+use crate::gateway;
+use crate::health;
+use crate::state::AppState;
 use axum::Router;
 use axum::response::IntoResponse;
 use axum::routing::{any, get};
 use http::StatusCode;
-use serde_json::json;
-
-use crate::admin;
-use crate::api_error::ApiError;
-use crate::gateway;
-use crate::state::AppState;
 
 /// The whole hosted application.
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(admin::routes(state.clone()))
         .route(gateway::ROUTE, any(gateway::handle))
-        .route(
-            "/health",
-            get(|| async { axum::Json(json!({ "status": "ok" })) }),
-        )
+        .route("/health", get(health::live))
+        .route("/ready", get(health::ready))
         .fallback(|| async {
             ApiError::new(
                 StatusCode::NOT_FOUND,

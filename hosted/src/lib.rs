@@ -9,7 +9,7 @@
 //! The layers, outermost first: the commands (private modules behind [`command`]) ->
 //! [`app`](mod@app) (the HTTP router: [`admin`] API and [`gateway`] for `/mcp/<token>`) ->
 //! [`core::Hosted`] (operations and validation, where secrets are sealed and hashed) ->
-//! [`store::Store`] (persistence; SQLite by default). Time comes from a [`clock::Clock`] so
+//! [`store::Store`] (persistence; SQLite by default, PostgreSQL for several replicas). Time comes from a [`clock::Clock`] so
 //! expiry is testable. `docs/hosted.md` is the user-facing description, with the security
 //! model.
 
@@ -27,6 +27,7 @@ pub mod core;
 pub mod crypto;
 pub mod error;
 pub mod gateway;
+mod health;
 pub mod input;
 pub mod model;
 pub mod purge;

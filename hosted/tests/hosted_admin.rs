@@ -645,3 +645,39 @@ async fn unknown_routes_and_methods_answer_in_json() {
         (StatusCode::OK, r#"{"status":"ok"}"#)
     );
 }
+
+#[tokio::test]
+async fn ready_answers_503_while_the_database_holds_another_key() {
+    let (_dir, hosting) = hosting().await;
+    let ready = || Request::get("/ready").body(Body::empty()).unwrap();
+    let (status, _, text) = hosting.send(ready()).await;
+    assert_eq!(
+        (status, text.as_str()),
+        (StatusCode::OK, r#"{"status":"ready"}"#)
+    );
+
+    // Another process re-sealed the marker under a different key (a rotation this replica has
+    // not restarted for): this replica must leave the balancer, while /health stays 200.
+    let conn = rusqlite::Connection::open(&hosting.db).unwrap();
+    conn.execute(
+        "UPDATE settings SET value = x'00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff' WHERE key = 'key_check'",
+        [],
+    )
+    .unwrap();
+    let (status, headers, text) = hosting.send(ready()).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{text}");
+    assert_eq!(headers.get("retry-after").unwrap(), "5");
+    let reply: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(reply["status"], "unavailable", "{reply}");
+    assert!(
+        reply["message"]
+            .as_str()
+            .unwrap()
+            .contains("MCP_SECRET_KEY"),
+        "{reply}"
+    );
+    let (status, _, _) = hosting
+        .send(Request::get("/health").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
