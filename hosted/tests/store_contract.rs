@@ -49,7 +49,7 @@ fn server(n: u32, account: &AccountRecord, name: &str, expires: Option<i64>) -> 
         config: ServerConfig {
             methods: vec!["read".into()],
             tags: vec!["teams".into()],
-            require_api_token_auth: n % 2 == 0,
+            require_api_token_auth: n.is_multiple_of(2),
             ..ServerConfig::default()
         },
         token_hash,

@@ -25,13 +25,9 @@ fn repo_root() -> PathBuf {
 /// The superuser URL of the cluster this process uses (ending in `/postgres`).
 pub(crate) fn cluster_url() -> &'static str {
     static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| {
-        if let Ok(url) = std::env::var(URL_VAR) {
-            if !url.trim().is_empty() {
-                return url.trim().to_owned();
-            }
-        }
-        start_private_cluster()
+    URL.get_or_init(|| match std::env::var(URL_VAR) {
+        Ok(url) if !url.trim().is_empty() => url.trim().to_owned(),
+        _ => start_private_cluster(),
     })
 }
 
@@ -56,13 +52,15 @@ fn start_private_cluster() -> String {
         script = script.display(),
         dir = dir.display(),
     );
-    Command::new("setsid")
-        .args(["sh", "-c", &watchdog])
+    // `setsid -f` forks and returns at once: the watchdog is not this process's child to reap.
+    let status = Command::new("setsid")
+        .args(["-f", "sh", "-c", &watchdog])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
-        .spawn()
+        .status()
         .unwrap();
+    assert!(status.success(), "cannot start the cluster's watchdog");
     String::from_utf8(output.stdout).unwrap().trim().to_owned()
 }
 
