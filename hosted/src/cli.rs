@@ -472,6 +472,18 @@ pub(crate) struct RestoreArgs {
 /// Runs `mcp-server backup`.
 pub(crate) async fn run_backup(args: BackupArgs) -> Result<(), CommandError> {
     let source = PathBuf::from(store::sqlite_path(&args.database)?);
+    if !source.is_file() {
+        return Err(CommandError::Config(format!(
+            "--database {}: no such file",
+            source.display()
+        )));
+    }
+    if args.output.exists() {
+        return Err(CommandError::Config(format!(
+            "--output {} already exists; remove it or choose another path",
+            args.output.display()
+        )));
+    }
     let report = tokio::task::spawn_blocking(move || store::backup::backup(&source, &args.output))
         .await
         .map_err(|error| CommandError::Config(format!("the backup task failed: {error}")))??;
@@ -481,6 +493,12 @@ pub(crate) async fn run_backup(args: BackupArgs) -> Result<(), CommandError> {
 /// Runs `mcp-server restore`.
 pub(crate) async fn run_restore(args: RestoreArgs) -> Result<(), CommandError> {
     let database = PathBuf::from(store::sqlite_path(&args.database)?);
+    if !args.backup.is_file() {
+        return Err(CommandError::Config(format!(
+            "--backup {}: no such file",
+            args.backup.display()
+        )));
+    }
     let report =
         tokio::task::spawn_blocking(move || store::backup::restore(&args.backup, &database))
             .await
