@@ -196,6 +196,24 @@ impl Hosted {
         Ok(accounts)
     }
 
+    /// Whether the database's key marker has changed since [`Hosted::verify_key`] (a rotation
+    /// by another process): this process's key is then retired and it must be restarted.
+    pub async fn key_rotated(&self) -> Result<bool, HostedError> {
+        let known = self
+            .key_check
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        let Some(known) = known else {
+            return Ok(false);
+        };
+        Ok(self
+            .store
+            .key_check()
+            .await?
+            .is_some_and(|now| now != known))
+    }
+
     /// The marker [`Hosted::verify_key`] opened, verifying first if it has not run.
     async fn verified_key_check(&self) -> Result<Vec<u8>, HostedError> {
         let known = self

@@ -413,3 +413,83 @@ async fn a_server_started_before_rotation_cannot_seal_under_the_old_key() {
         .unwrap();
     assert_eq!(count, 1, "an account was sealed under the retired key");
 }
+
+/// A rotation while `serve` (started with the old key) keeps creating accounts: creations
+/// before the commit are re-sealed with the rest, those after it are refused (500, nothing
+/// stored); after the restart with the new key every stored account opens under it, and every
+/// accepted one is there.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rotation_while_serving_loses_no_account_and_seals_none_under_the_old_key() {
+    let dir = TempDir::new();
+    let (db, old, mut expected) = populate(&dir, 2000).await;
+    let new = SecretKey::generate();
+    let served = Served::start(&db, &old, &[]);
+    let client = reqwest::Client::new();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = tokio::spawn({
+        let (client, base, stop) = (client.clone(), served.base.clone(), stop.clone());
+        async move {
+            let mut outcomes = Vec::new();
+            let mut i = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let credentials = BTreeMap::from([
+                    ("api_token".to_owned(), format!("during-{i}")),
+                    ("tenant".to_owned(), format!("during{i}")),
+                ]);
+                let body = json!({"integration": "chronosphere", "credentials": credentials});
+                let (status, reply) =
+                    http_admin(&client, &base, "POST", "/integrated-account", Some(body)).await;
+                outcomes.push((status, reply["id"].as_str().map(str::to_owned), credentials));
+                i += 1;
+            }
+            outcomes
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let output = {
+        let mut command = rotate(&db, &old.to_hex(), Some(&new.to_hex()));
+        tokio::task::spawn_blocking(move || command.output().unwrap())
+            .await
+            .unwrap()
+    };
+    assert!(output.status.success(), "{}", text(&output));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let outcomes = writer.await.unwrap();
+    served.stop();
+
+    let accepted: Vec<_> = outcomes
+        .iter()
+        .filter(|(status, ..)| *status == 201)
+        .collect();
+    let refused = outcomes
+        .iter()
+        .filter(|(status, ..)| *status == 500)
+        .count();
+    assert_eq!(
+        accepted.len() + refused,
+        outcomes.len(),
+        "other statuses: {outcomes:?}"
+    );
+    assert!(
+        !accepted.is_empty() && refused > 0,
+        "the writes did not straddle the rotation"
+    );
+    eprintln!(
+        "{} accounts accepted, {refused} refused after the rotation",
+        accepted.len()
+    );
+    for (_, id, credentials) in &accepted {
+        expected.insert(
+            id.clone().unwrap(),
+            serde_json::to_vec(credentials).unwrap(),
+        );
+    }
+    assert_eq!(sealed_under(&db, &old, &new, &expected), SealedUnder::New);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(
+        report["rotated_accounts"].as_u64().unwrap() > 2000,
+        "{report}"
+    );
+}
