@@ -19,7 +19,8 @@ use crate::cli::{
 use crate::config::CommandError;
 use crate::serve::ServeArgs;
 
-/// The commands this crate adds.
+// The commands this crate adds. A plain comment: clap would make a doc comment the `about` of
+// the whole `mcp-server` command, replacing the server crate's.
 #[derive(Debug, Subcommand)]
 enum HostedCommand {
     /// Hosted mode: integrated accounts and their MCP servers at /mcp/<token>, managed through
