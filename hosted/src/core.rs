@@ -166,9 +166,11 @@ impl Hosted {
         let reseal = move |item: Sealed<'_>, blob: &[u8]| -> Result<Vec<u8>, String> {
             let (plain, aad) = match item {
                 Sealed::KeyCheck => {
-                    let plain = old
-                        .open(blob, KEY_CHECK_AAD)
-                        .map_err(|_| "the key-check marker does not open".to_owned())?;
+                    let plain = old.open(blob, KEY_CHECK_AAD).map_err(|_| {
+                        "the key-check marker no longer opens under MCP_SECRET_KEY (did \
+                             another rotation commit first?)"
+                            .to_owned()
+                    })?;
                     (plain, KEY_CHECK_AAD)
                 }
                 Sealed::Account { id } => {
