@@ -256,23 +256,47 @@ async fn an_oversized_head_is_answered_431() {
     }
 }
 
+/// How a test body says its length.
+#[derive(Debug, Clone, Copy)]
+enum Framing {
+    ContentLength,
+    Chunked,
+}
+
 /// Writes a request head and `body_len` bytes of body, all of it before reading anything (as
 /// most HTTP clients do), then returns whether the writes went through and the status line the
 /// server answered, if any arrived.
 async fn write_whole_then_read(
     addr: SocketAddr,
     path: &str,
-    declared: usize,
+    framing: Framing,
     body_len: usize,
 ) -> (bool, Option<String>) {
     let mut stream = TcpStream::connect(addr).await.unwrap();
+    let length = match framing {
+        Framing::ContentLength => format!("content-length: {body_len}"),
+        Framing::Chunked => "transfer-encoding: chunked".to_owned(),
+    };
     let head = format!(
         "POST {path} HTTP/1.1\r\nhost: 127.0.0.1:8080\r\ncontent-type: application/json\r\n\
          accept: application/json, text/event-stream\r\nauthorization: Bearer {}\r\n\
-         content-length: {declared}\r\n\r\n",
+         {length}\r\n\r\n",
         hosted_support::ADMIN_TOKEN
     );
-    let body = vec![b' '; body_len];
+    let body = match framing {
+        Framing::ContentLength => vec![b' '; body_len],
+        Framing::Chunked => {
+            let piece = 64 * 1024;
+            let mut body = Vec::with_capacity(body_len + body_len / piece * 16 + 8);
+            for _ in 0..body_len / piece {
+                body.extend_from_slice(format!("{piece:x}\r\n").as_bytes());
+                body.extend(std::iter::repeat_n(b' ', piece));
+                body.extend_from_slice(b"\r\n");
+            }
+            body.extend_from_slice(b"0\r\n\r\n");
+            body
+        }
+    };
     let write = async {
         stream.write_all(head.as_bytes()).await?;
         stream.write_all(&body).await
@@ -313,21 +337,25 @@ async fn a_client_that_writes_its_whole_body_first_reads_the_413() {
     let (http, _) = http_mode(limits).await;
     let hosted = hosted_mode(limits).await;
     for (addr, path) in doors(&http, &hosted) {
-        let started = Instant::now();
-        let eight_mib = 8 * 1024 * 1024;
-        let (wrote, status) = write_whole_then_read(addr, &path, eight_mib, eight_mib).await;
-        assert!(wrote, "{path}: the body could not be written whole");
-        assert_eq!(
-            status.as_deref(),
-            Some("HTTP/1.1 413 Payload Too Large"),
-            "{path}"
-        );
-        assert!(started.elapsed() < Duration::from_secs(5), "{path}");
+        for framing in [Framing::ContentLength, Framing::Chunked] {
+            let started = Instant::now();
+            let (wrote, status) = write_whole_then_read(addr, &path, framing, 8 << 20).await;
+            assert!(
+                wrote,
+                "{path} {framing:?}: the body could not be written whole"
+            );
+            assert_eq!(
+                status.as_deref(),
+                Some("HTTP/1.1 413 Payload Too Large"),
+                "{path} {framing:?}"
+            );
+            assert!(started.elapsed() < Duration::from_secs(5), "{path}");
+        }
     }
 }
 
-/// Past the drain bound the connection is closed at once rather than read: a declared 64 MiB
-/// is not waited for (the body timeout here is 30 s).
+/// Past the drain bound the connection is closed rather than read: a declared 64 MiB at once,
+/// a chunked 64 MiB once the bound is drained (the body timeout here is 30 s).
 #[tokio::test]
 async fn a_body_past_the_drain_bound_is_not_read() {
     let limits = ConnectionLimits {
@@ -339,10 +367,15 @@ async fn a_body_past_the_drain_bound_is_not_read() {
     let (http, _) = http_mode(limits).await;
     let hosted = hosted_mode(limits).await;
     for (addr, path) in doors(&http, &hosted) {
-        let started = Instant::now();
-        let (wrote, _) = write_whole_then_read(addr, &path, declared, declared).await;
-        assert!(!wrote, "{path}: the server read the whole body");
-        assert!(started.elapsed() < Duration::from_secs(5), "{path}");
+        for framing in [Framing::ContentLength, Framing::Chunked] {
+            let started = Instant::now();
+            let (wrote, _) = write_whole_then_read(addr, &path, framing, declared).await;
+            assert!(!wrote, "{path} {framing:?}: the server read the whole body");
+            assert!(
+                started.elapsed() < Duration::from_secs(5),
+                "{path} {framing:?}"
+            );
+        }
     }
 }
 

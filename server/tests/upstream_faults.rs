@@ -470,6 +470,22 @@ async fn closed_before_the_content_length() {
 }
 
 #[tokio::test]
+async fn closed_without_a_reply() {
+    check(
+        Fault::Cut {
+            reply: Vec::new(),
+            reset: false,
+        },
+        Expect {
+            kind: "transport",
+            words: &["connection closed before message completed"],
+            status: None,
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn server_error_with_an_html_page() {
     let page = format!(
         "<!DOCTYPE html>\n<html><head><title>500 Internal Server Error</title>\
