@@ -24,6 +24,7 @@ use mcpgen_server::{McpHandler, Server};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tracing_subscriber::util::SubscriberInitExt as _;
 
 /// The secret credential. Fault bodies echo it wherever an upstream plausibly would.
 const TOKEN: &str = "tok-SECRET-4f1d9c2e7b";
@@ -274,8 +275,8 @@ async fn read_head(socket: &mut TcpStream) -> Option<Vec<u8>> {
     Some(head)
 }
 
-/// Log output of every target at `trace`, for the thread the test runs on (a current-thread
-/// runtime: the handler, the client and hyper's tasks all run there).
+/// Log output of every target at `trace` (`log` records included), for the thread the test
+/// runs on (a current-thread runtime: the handler, the client and hyper's tasks all run there).
 #[derive(Clone, Default)]
 struct Logs(Arc<Mutex<Vec<u8>>>);
 
@@ -335,7 +336,8 @@ async fn check(fault: Fault, expect: Expect) -> (String, Arc<Seen>) {
         .with_ansi(false)
         .with_writer(move || writer.clone())
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    // Also routes `log` records (reqwest logs through `log`) to this subscriber.
+    let _guard = subscriber.set_default();
 
     let refused = matches!(fault, Fault::Refused);
     let upstream = Upstream::start(fault).await;
@@ -387,6 +389,10 @@ async fn check(fault: Fault, expect: Expect) -> (String, Arc<Seen>) {
     );
 
     let logs = logs.text();
+    // `DUMP_LOGS=1 cargo test ... -- --nocapture` shows what was searched.
+    if std::env::var_os("DUMP_LOGS").is_some() {
+        eprintln!("{logs}");
+    }
     assert!(
         logs.contains("tool call failed upstream"),
         "the failure was not logged: {logs}"
