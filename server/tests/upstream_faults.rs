@@ -547,10 +547,11 @@ async fn fifty_mib_with_content_length() {
         },
     )
     .await;
-    // Refused on the declared length: at most what socket buffers took before the close.
+    // Refused on the declared length: at most what socket buffers took before the close (a
+    // few MiB; the bound leaves room for large autotuned buffers).
     let written = seen.huge_written.load(Ordering::SeqCst);
     eprintln!("the upstream wrote {written} bytes of {HUGE}");
-    assert!(written < HUGE / 4, "the upstream wrote {written} bytes");
+    assert!(written < HUGE / 2, "the upstream wrote {written} bytes");
 }
 
 #[tokio::test]
@@ -569,7 +570,7 @@ async fn fifty_mib_chunked_without_content_length() {
     // Counted as it arrived and dropped at the cap, not read to the end.
     let written = seen.huge_written.load(Ordering::SeqCst);
     eprintln!("the upstream wrote {written} bytes of {HUGE}");
-    assert!(written < HUGE / 4, "the upstream wrote {written} bytes");
+    assert!(written < HUGE / 2, "the upstream wrote {written} bytes");
 }
 
 #[tokio::test]
