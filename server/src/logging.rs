@@ -40,11 +40,10 @@ pub fn init() {
 /// [`init`], with the `info` events of `own_targets` (the embedding crates, such as
 /// `mcpgen_hosted`) shown by default too.
 pub fn init_with(own_targets: &[&str]) {
-    let mut default = DEFAULT_FILTER.to_owned();
-    for target in own_targets {
-        default.push_str(&format!(",{target}=info"));
-    }
-    let (filter, opted_in) = filter(std::env::var("RUST_LOG").ok().as_deref(), &default);
+    let (filter, opted_in) = filter(
+        std::env::var("RUST_LOG").ok().as_deref(),
+        &default_filter(own_targets),
+    );
     let installed = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -58,6 +57,20 @@ pub fn init_with(own_targets: &[&str]) {
              results and upstream URLs"
         );
     }
+}
+
+/// The filter [`init_with`] installs for a `RUST_LOG` value, for embedders with subscribers of
+/// their own (and tests that check what each level lets through).
+pub fn env_filter(rust_log: Option<&str>, own_targets: &[&str]) -> EnvFilter {
+    filter(rust_log, &default_filter(own_targets)).0
+}
+
+fn default_filter(own_targets: &[&str]) -> String {
+    let mut default = DEFAULT_FILTER.to_owned();
+    for target in own_targets {
+        default.push_str(&format!(",{target}=info"));
+    }
+    default
 }
 
 /// The filter for `rust_log` (unset or unparsable: `default`), and the verbose targets it
