@@ -43,7 +43,7 @@ impl CommandError {
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
             CommandError::Config(_) => 2,
-            CommandError::Hosted(HostedError::Internal(_)) => 1,
+            CommandError::Hosted(HostedError::Internal(_) | HostedError::Restart { .. }) => 1,
             CommandError::Hosted(_) => 2,
             CommandError::Store(StoreError::Unsupported(..)) => 2,
             CommandError::Store(_) => 1,

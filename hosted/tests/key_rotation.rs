@@ -404,7 +404,15 @@ async fn a_server_started_before_rotation_cannot_seal_under_the_old_key() {
     let (status, reply) = hosting
         .admin("POST", "/integrated-account", Some(body))
         .await;
-    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{reply}");
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{reply}");
+    assert_eq!(reply["error"], "key_rotated", "{reply}");
+    assert!(
+        reply["message"]
+            .as_str()
+            .unwrap()
+            .contains("restart it with the new key"),
+        "{reply}"
+    );
     let conn = rusqlite::Connection::open(&hosting.db).unwrap();
     let count: i64 = conn
         .query_row("SELECT COUNT(*) FROM integrated_accounts", [], |row| {
@@ -415,7 +423,7 @@ async fn a_server_started_before_rotation_cannot_seal_under_the_old_key() {
 }
 
 /// A rotation while `serve` (started with the old key) keeps creating accounts: creations
-/// before the commit are re-sealed with the rest, those after it are refused (500, nothing
+/// before the commit are re-sealed with the rest, those after it are refused (503, nothing
 /// stored); after the restart with the new key every stored account opens under it, and every
 /// accepted one is there.
 #[cfg(unix)]
@@ -465,7 +473,7 @@ async fn rotation_while_serving_loses_no_account_and_seals_none_under_the_old_ke
         .collect();
     let refused = outcomes
         .iter()
-        .filter(|(status, ..)| *status == 500)
+        .filter(|(status, ..)| *status == 503)
         .count();
     assert_eq!(
         accepted.len() + refused,
