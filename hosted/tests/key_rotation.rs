@@ -385,6 +385,19 @@ async fn rotation_refuses_bad_keys_and_changes_nothing() {
         );
         assert_eq!(dump(), before, "a refused rotation changed the database");
     }
+    let missing = dir.path().join("missing.db");
+    let output = rotate(
+        &missing,
+        &key.to_hex(),
+        Some(&SecretKey::generate().to_hex()),
+    )
+    .output()
+    .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        !missing.exists(),
+        "a mistyped --database became a new database"
+    );
 }
 
 /// A server started before a rotation still holds the old key: it must not store a new account
