@@ -92,6 +92,11 @@ pub trait Store: Send + Sync + 'static {
     /// `reseal` in one transaction, and records `audit` (given the number of accounts) in it.
     /// Other writers wait for it; if `reseal` fails or the process dies, nothing changes.
     /// Returns the number of accounts re-sealed.
+    ///
+    /// It must exclude [`Store::insert_account`]'s marker check for its whole length, or an
+    /// account inserted meanwhile under the old key would be left behind: SQLite's single
+    /// writer does this; a PostgreSQL store would lock the marker row (`FOR UPDATE` here,
+    /// `FOR SHARE` in `insert_account`) before anything else.
     async fn reseal_all(
         &self,
         reseal: Arc<Reseal>,
