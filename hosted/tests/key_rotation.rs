@@ -514,3 +514,42 @@ async fn rotation_while_serving_loses_no_account_and_seals_none_under_the_old_ke
         "{report}"
     );
 }
+
+/// A credential that does not open (a corrupted row) stops the rotation before it commits:
+/// exit 1, the account named, every row as it was.
+#[tokio::test]
+async fn a_corrupted_credential_aborts_the_whole_rotation() {
+    let dir = TempDir::new();
+    let (db, old, expected) = populate(&dir, 50).await;
+    let victim = expected.keys().nth(30).unwrap().clone();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute(
+        "UPDATE integrated_accounts SET credentials = CAST(credentials || x'00' AS BLOB) WHERE id = ?1",
+        [&victim],
+    )
+    .unwrap();
+    drop(conn);
+    let rows = |db: &Path| -> Vec<(String, Vec<u8>)> {
+        let conn = rusqlite::Connection::open(db).unwrap();
+        let mut statement = conn
+            .prepare("SELECT key, value FROM settings UNION ALL SELECT id, credentials FROM integrated_accounts ORDER BY 1")
+            .unwrap();
+        statement
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let before = rows(&db);
+    let output = rotate(&db, &old.to_hex(), Some(&SecretKey::generate().to_hex()))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("nothing was changed") && stderr.contains(&victim),
+        "{}",
+        text(&output)
+    );
+    assert_eq!(rows(&db), before, "a failed rotation changed rows");
+}
