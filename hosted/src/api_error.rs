@@ -49,6 +49,10 @@ impl From<HostedError> for ApiError {
             HostedError::Unusable { message } => {
                 Self::new(StatusCode::SERVICE_UNAVAILABLE, "account_unusable", message)
             }
+            HostedError::Restart { code, message } => {
+                tracing::error!(%message, "refused until restarted");
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, code, message)
+            }
             HostedError::Internal(details) => {
                 tracing::error!(%details, "hosted-mode request failed");
                 Self::new(

@@ -1,12 +1,15 @@
-//! `mcp-server accounts ...` and `mcp-server servers ...`: operator commands against the same
-//! database `serve` uses, printing the admin API's JSON.
+//! Operator commands against the same database `serve` uses: `accounts`, `servers` and `audit`
+//! print the admin API's JSON; `keys rotate`, `backup` and `restore` look after the database.
 //!
-//! They go through [`Hosted`] like the admin API, so validation and messages are the same. Only
-//! `accounts add` needs `MCP_SECRET_KEY`. A running `serve` sees every change at once (each
-//! request reads the database); its caches of deleted servers are dropped at the next purge.
+//! They go through [`Hosted`] like the admin API, so validation and messages are the same, and
+//! their changes are in the audit log with the actor `cli`. Only `accounts add` and `keys
+//! rotate` need `MCP_SECRET_KEY`. A running `serve` sees every change at once (each request
+//! reads the database); its caches of deleted servers are dropped at the next purge.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Instant;
 
 use mcpgen_runtime::{Integration, Page, env_var};
 use mcpgen_server::Exposure;
@@ -18,10 +21,11 @@ use crate::core::{Hosted, HostedSettings, MAX_PAGE_SIZE};
 use crate::crypto::Cipher;
 use crate::error::HostedError;
 use crate::input::{ConfigInput, NewAccount, NewServer};
+use crate::model::Actor;
 use crate::store;
 use crate::upstream::{UpstreamArgs, UpstreamSettings};
 use crate::validate;
-use crate::views::{AccountView, ServerView};
+use crate::views::{AccountView, AuditView, ServerView};
 
 /// The database both command groups work on.
 #[derive(Debug, Clone, clap::Args)]
@@ -189,13 +193,16 @@ pub(crate) async fn run_accounts(
                 settings,
             )
             .await?;
-            hosted.verify_key().await?;
+            hosted
+                .verify_key()
+                .await
+                .map_err(|error| CommandError::Config(error.to_string()))?;
             let spec = validate::integration(integrations, &integration)?;
             let input = NewAccount {
                 credentials: credential_args(spec, &credentials)?,
                 integration,
             };
-            let account = hosted.create_account(&input).await?;
+            let account = hosted.create_account(&input, Actor::Cli).await?;
             print(&AccountView::from(&account))
         }
         AccountsCommand::List => {
@@ -220,7 +227,7 @@ pub(crate) async fn run_accounts(
                 UpstreamSettings::default(),
             )
             .await?;
-            hosted.delete_account(&id).await?;
+            hosted.delete_account(&id, Actor::Cli).await?;
             eprintln!("deleted integrated account {id} and its MCP servers");
             Ok(())
         }
@@ -287,7 +294,7 @@ pub(crate) async fn run_servers(
                 config: Some(config),
                 expires_at,
             };
-            let (server, url) = hosted.create_server(&account, &input).await?;
+            let (server, url) = hosted.create_server(&account, &input, Actor::Cli).await?;
             print(&ServerView {
                 url: Some(url),
                 ..ServerView::from(&server)
@@ -319,9 +326,190 @@ pub(crate) async fn run_servers(
                 UpstreamSettings::default(),
             )
             .await?;
-            hosted.delete_server(None, &id).await?;
+            hosted.delete_server(None, &id, Actor::Cli).await?;
             eprintln!("deleted MCP server {id}; its URL no longer works");
             Ok(())
         }
     }
+}
+
+/// `mcp-server keys`.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct KeysArgs {
+    #[command(flatten)]
+    pub database: DatabaseArg,
+    #[command(subcommand)]
+    pub command: KeysCommand,
+}
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub(crate) enum KeysCommand {
+    /// Re-seal every stored credential and the key marker under a new key, in one transaction.
+    ///
+    /// The current key is MCP_SECRET_KEY, the new one MCP_NEW_SECRET_KEY (both 64 hex
+    /// characters, from the environment only). Safe while `serve` runs, but every `serve` on
+    /// the database must then be restarted with MCP_SECRET_KEY set to the new key: the old key
+    /// is refused from now on.
+    Rotate,
+}
+
+/// Runs `mcp-server keys ...`.
+pub(crate) async fn run_keys(
+    args: KeysArgs,
+    integrations: &[&'static Integration],
+) -> Result<(), CommandError> {
+    match args.command {
+        KeysCommand::Rotate => {
+            let old = config::secret_key()?;
+            let new = config::new_secret_key()?;
+            // Opening creates a missing database; a mistyped path must not become a new,
+            // empty database tied to the old key.
+            let path = store::sqlite_path(&args.database.path)?;
+            if !std::path::Path::new(path).is_file() {
+                return Err(CommandError::Config(format!(
+                    "--database {path}: no such file; nothing to rotate"
+                )));
+            }
+            let hosted = open(
+                &args.database.path,
+                integrations,
+                Some(Cipher::new(&old)),
+                UNUSED_URL,
+                UpstreamSettings::default(),
+            )
+            .await?;
+            hosted
+                .verify_key()
+                .await
+                .map_err(|error| CommandError::Config(error.to_string()))?;
+            let started = Instant::now();
+            // Progress goes to stderr from inside the transaction: writers wait from the first
+            // line until the result, which is worth seeing on a large database.
+            let progress = Arc::new(|done: usize| {
+                if done == 1 {
+                    eprintln!("rotating: write transaction open, re-sealing credentials");
+                } else if done.is_multiple_of(1000) {
+                    eprintln!("rotating: {done} credentials re-sealed");
+                }
+            });
+            let accounts = hosted.rotate_key(&old, &new, Actor::Cli, progress).await?;
+            let elapsed = started.elapsed();
+            print(&serde_json::json!({
+                "rotated_accounts": accounts,
+                "elapsed_ms": elapsed.as_millis(),
+            }))?;
+            eprintln!(
+                "re-sealed {accounts} credentials and the key marker under MCP_NEW_SECRET_KEY in \
+                 {elapsed:.2?}. Restart every `mcp-server serve` on this database with \
+                 MCP_SECRET_KEY set to the new key; the old key is refused from now on."
+            );
+            Ok(())
+        }
+    }
+}
+
+/// `mcp-server audit`.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct AuditArgs {
+    #[command(flatten)]
+    pub database: DatabaseArg,
+    #[command(subcommand)]
+    pub command: AuditCommand,
+}
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub(crate) enum AuditCommand {
+    /// Print the audit log, oldest first (what GET /audit-log pages through).
+    List,
+}
+
+/// Runs `mcp-server audit ...`.
+pub(crate) async fn run_audit(
+    args: AuditArgs,
+    integrations: &[&'static Integration],
+) -> Result<(), CommandError> {
+    match args.command {
+        AuditCommand::List => {
+            let hosted = open(
+                &args.database.path,
+                integrations,
+                None,
+                UNUSED_URL,
+                UpstreamSettings::default(),
+            )
+            .await?;
+            let entries =
+                all_pages(async |cursor| hosted.audit_log(cursor, MAX_PAGE_SIZE).await).await?;
+            print(&entries.iter().map(AuditView::from).collect::<Vec<_>>())
+        }
+    }
+}
+
+/// `mcp-server backup`.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct BackupArgs {
+    /// The database to copy (SQLite file or sqlite://PATH); `serve` may be running on it.
+    #[arg(
+        long,
+        env = "MCP_DATABASE",
+        default_value = "mcpgen.db",
+        value_name = "PATH_OR_URL"
+    )]
+    pub database: String,
+    /// The backup file to write; must not exist yet.
+    #[arg(long, value_name = "PATH")]
+    pub output: PathBuf,
+}
+
+/// `mcp-server restore`.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct RestoreArgs {
+    /// A file written by `mcp-server backup`.
+    #[arg(long, value_name = "PATH")]
+    pub backup: PathBuf,
+    /// The database to replace (created when missing); stop `serve` on it first.
+    #[arg(
+        long,
+        env = "MCP_DATABASE",
+        default_value = "mcpgen.db",
+        value_name = "PATH_OR_URL"
+    )]
+    pub database: String,
+}
+
+/// Runs `mcp-server backup`.
+pub(crate) async fn run_backup(args: BackupArgs) -> Result<(), CommandError> {
+    let source = PathBuf::from(store::sqlite_path(&args.database)?);
+    if !source.is_file() {
+        return Err(CommandError::Config(format!(
+            "--database {}: no such file",
+            source.display()
+        )));
+    }
+    if args.output.exists() {
+        return Err(CommandError::Config(format!(
+            "--output {} already exists; remove it or choose another path",
+            args.output.display()
+        )));
+    }
+    let report = tokio::task::spawn_blocking(move || store::backup::backup(&source, &args.output))
+        .await
+        .map_err(|error| CommandError::Config(format!("the backup task failed: {error}")))??;
+    print(&report)
+}
+
+/// Runs `mcp-server restore`.
+pub(crate) async fn run_restore(args: RestoreArgs) -> Result<(), CommandError> {
+    let database = PathBuf::from(store::sqlite_path(&args.database)?);
+    if !args.backup.is_file() {
+        return Err(CommandError::Config(format!(
+            "--backup {}: no such file",
+            args.backup.display()
+        )));
+    }
+    let report =
+        tokio::task::spawn_blocking(move || store::backup::restore(&args.backup, &database))
+            .await
+            .map_err(|error| CommandError::Config(format!("the restore task failed: {error}")))??;
+    print(&report)
 }

@@ -1,5 +1,6 @@
 //! The `mcp-server` command line with hosted mode: `mcpgen_server`'s single-integration commands
-//! (`stdio`, `http`, `tools`) plus `serve`, `accounts` and `servers`.
+//! (`stdio`, `http`, `tools`) plus `serve`, `accounts`, `servers`, `keys`, `audit`, `backup` and
+//! `restore`.
 //!
 //! The parser is `mcpgen_server::cli::command()` with this crate's subcommands added, so both
 //! crates describe one command line; a request for one of the server's commands is handed back
@@ -11,11 +12,15 @@ use clap::{FromArgMatches, Subcommand};
 use mcpgen_runtime::Integration;
 use mcpgen_server::cli::{block_on, usage_exit_code};
 
-use crate::cli::{AccountsArgs, ServersArgs, run_accounts, run_servers};
+use crate::cli::{
+    AccountsArgs, AuditArgs, BackupArgs, KeysArgs, RestoreArgs, ServersArgs, run_accounts,
+    run_audit, run_backup, run_keys, run_restore, run_servers,
+};
 use crate::config::CommandError;
 use crate::serve::ServeArgs;
 
-/// The commands this crate adds.
+// The commands this crate adds. A plain comment: clap would make a doc comment the `about` of
+// the whole `mcp-server` command, replacing the server crate's.
 #[derive(Debug, Subcommand)]
 enum HostedCommand {
     /// Hosted mode: integrated accounts and their MCP servers at /mcp/<token>, managed through
@@ -28,6 +33,14 @@ enum HostedCommand {
     Accounts(AccountsArgs),
     /// Manage the hosted database's MCP servers.
     Servers(ServersArgs),
+    /// Rotate the key that seals stored credentials (MCP_SECRET_KEY -> MCP_NEW_SECRET_KEY).
+    Keys(KeysArgs),
+    /// Read the audit log of admin changes.
+    Audit(AuditArgs),
+    /// Copy the hosted database to a new file, consistently, while `serve` runs.
+    Backup(BackupArgs),
+    /// Replace the hosted database with a backup (stop `serve` first).
+    Restore(RestoreArgs),
 }
 
 /// The whole parser: the server's commands and this crate's.
@@ -72,6 +85,10 @@ where
             HostedCommand::Serve(args) => crate::serve::run(args, integrations).await,
             HostedCommand::Accounts(args) => run_accounts(args, integrations).await,
             HostedCommand::Servers(args) => run_servers(args, integrations).await,
+            HostedCommand::Keys(args) => run_keys(args, integrations).await,
+            HostedCommand::Audit(args) => run_audit(args, integrations).await,
+            HostedCommand::Backup(args) => run_backup(args).await,
+            HostedCommand::Restore(args) => run_restore(args).await,
         }
     });
     match result {

@@ -15,6 +15,8 @@ use crate::upstream::{UpstreamArgs, UpstreamSettings};
 
 pub(crate) const ADMIN_TOKEN_VAR: &str = "MCP_ADMIN_TOKEN";
 pub(crate) const SECRET_KEY_VAR: &str = "MCP_SECRET_KEY";
+/// The key `keys rotate` re-seals under; environment only, like the current key.
+pub(crate) const NEW_SECRET_KEY_VAR: &str = "MCP_NEW_SECRET_KEY";
 /// Test-only: lowers the 60 s minimum distance of `expires_at` so expiry tests run fast.
 pub(crate) const MIN_EXPIRY_VAR: &str = "MCP_MIN_EXPIRY_SECS";
 const DEFAULT_MIN_EXPIRY_SECS: i64 = 60;
@@ -41,7 +43,7 @@ impl CommandError {
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
             CommandError::Config(_) => 2,
-            CommandError::Hosted(HostedError::Internal(_)) => 1,
+            CommandError::Hosted(HostedError::Internal(_) | HostedError::Restart { .. }) => 1,
             CommandError::Hosted(_) => 2,
             CommandError::Store(StoreError::Unsupported(..)) => 2,
             CommandError::Store(_) => 1,
@@ -116,6 +118,19 @@ pub(crate) fn secret_key() -> Result<SecretKey, CommandError> {
     })?;
     SecretKey::from_hex(&text)
         .map_err(|error| CommandError::Config(format!("{SECRET_KEY_VAR} {error}")))
+}
+
+/// `MCP_NEW_SECRET_KEY`, required by `keys rotate`.
+pub(crate) fn new_secret_key() -> Result<SecretKey, CommandError> {
+    let text = env(NEW_SECRET_KEY_VAR).ok_or_else(|| {
+        CommandError::Config(format!(
+            "{NEW_SECRET_KEY_VAR} is not set: it is the key to re-seal credentials under, 64 hex \
+             characters (e.g. `export {NEW_SECRET_KEY_VAR}=$(openssl rand -hex 32)`); \
+             {SECRET_KEY_VAR} must be the current key"
+        ))
+    })?;
+    SecretKey::from_hex(&text)
+        .map_err(|error| CommandError::Config(format!("{NEW_SECRET_KEY_VAR} {error}")))
 }
 
 /// How far ahead `expires_at` must be: 60 s, or `MCP_MIN_EXPIRY_SECS` (tests).

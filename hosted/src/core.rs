@@ -5,20 +5,21 @@
 //! opened only to build an upstream client; tokens are generated here, returned once, and only
 //! their hashes go to the [`Store`].
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use mcpgen_runtime::{Credentials, Integration, Page, UpstreamClient};
+use serde_json::json;
 
 use crate::clock::Clock;
-use crate::crypto::{self, Cipher};
+use crate::crypto::{self, Cipher, SecretKey};
 use crate::error::HostedError;
 use crate::input::{NewAccount, NewServer, ServerPatch};
 use crate::model::{
-    ACCOUNT_PREFIX, API_TOKEN_PREFIX, AccountRecord, ApiTokenRecord, SERVER_PREFIX, ServerConfig,
-    ServerRecord,
+    ACCOUNT_PREFIX, API_TOKEN_PREFIX, AUDIT_PREFIX, AccountRecord, Actor, ApiTokenRecord,
+    AuditEntry, AuditRecord, SERVER_PREFIX, ServerConfig, ServerRecord, audit_seq,
 };
-use crate::store::Store;
+use crate::store::{Sealed, Store};
 use crate::upstream::{UpstreamSettings, Upstreams};
 use crate::validate;
 
@@ -50,6 +51,10 @@ pub struct Hosted {
     integrations: Vec<&'static Integration>,
     upstreams: Upstreams,
     settings: HostedSettings,
+    /// The key-check marker [`Hosted::verify_key`] opened: new credentials are stored only
+    /// while the database still has it, so a process started before a key rotation cannot seal
+    /// anything under the retired key.
+    key_check: Mutex<Option<Vec<u8>>>,
 }
 
 impl std::fmt::Debug for Hosted {
@@ -79,6 +84,7 @@ impl Hosted {
             integrations: integrations.to_vec(),
             upstreams,
             settings,
+            key_check: Mutex::new(None),
         })
     }
 
@@ -116,19 +122,151 @@ impl Hosted {
             self.store.set_key_check(sealed).await?;
         }
         let sealed = self.store.key_check().await?.unwrap_or_default();
-        match cipher.open(&sealed, KEY_CHECK_AAD) {
-            Ok(plain) if plain == KEY_CHECK => Ok(()),
-            _ => Err(HostedError::Internal(
-                "MCP_SECRET_KEY is not the key this database was created with; \
-                 set the original key (credentials cannot be decrypted without it)"
-                    .into(),
-            )),
+        if !opens_marker(cipher, &sealed) {
+            return Err(HostedError::Internal(WRONG_KEY.into()));
         }
+        *self
+            .key_check
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(sealed);
+        Ok(())
+    }
+
+    /// Re-seals every credential and the key-check marker under `new_key`, in one transaction
+    /// (all or nothing, whatever happens to the process). This process's key must be the
+    /// database's; `new_key` must differ from it. Processes still running with the old key
+    /// must be restarted with the new one: they can no longer open credentials or add accounts.
+    pub async fn rotate_key(
+        &self,
+        old_key: &SecretKey,
+        new_key: &SecretKey,
+        actor: Actor,
+        progress: Arc<dyn Fn(usize) + Send + Sync>,
+    ) -> Result<usize, HostedError> {
+        if old_key.same_as(new_key) {
+            return Err(HostedError::invalid(
+                "same_key",
+                "MCP_NEW_SECRET_KEY is the same as MCP_SECRET_KEY; generate a new key \
+                 (e.g. `openssl rand -hex 32`)",
+            ));
+        }
+        let old = Cipher::new(old_key);
+        let sealed = self.store.key_check().await?.ok_or_else(|| {
+            HostedError::invalid(
+                "no_key_check",
+                "this database has no key-check marker yet (no server or command with a key \
+                 has opened it); there is nothing to rotate",
+            )
+        })?;
+        if !opens_marker(&old, &sealed) {
+            return Err(HostedError::Internal(WRONG_KEY.into()));
+        }
+        let new = Cipher::new(new_key);
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let reseal = move |item: Sealed<'_>, blob: &[u8]| -> Result<Vec<u8>, String> {
+            let (plain, aad) = match item {
+                Sealed::KeyCheck => {
+                    let plain = old.open(blob, KEY_CHECK_AAD).map_err(|_| {
+                        "the key-check marker no longer opens under MCP_SECRET_KEY (did \
+                             another rotation commit first?)"
+                            .to_owned()
+                    })?;
+                    (plain, KEY_CHECK_AAD)
+                }
+                Sealed::Account { id } => {
+                    let plain = old.open(blob, id.as_bytes()).map_err(|_| {
+                        format!(
+                            "the credentials of integrated account {id} do not open under \
+                             MCP_SECRET_KEY (corrupted); delete that account and rotate again"
+                        )
+                    })?;
+                    let count = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                    progress(count);
+                    (plain, id.as_bytes())
+                }
+            };
+            new.seal(&plain, aad)
+                .map_err(|error| format!("cannot seal under the new key: {error}"))
+        };
+        let now = self.now();
+        let audit = Box::new(move |accounts: usize| {
+            AuditEntry::new(now, actor, "key.rotate", "database", None)
+                .with_detail(json!({ "accounts": accounts }))
+        });
+        let accounts = self.store.reseal_all(Arc::new(reseal), audit).await?;
+        tracing::info!(accounts, "MCP_SECRET_KEY rotated");
+        Ok(accounts)
+    }
+
+    /// Whether the database's key marker has changed since [`Hosted::verify_key`] (a rotation
+    /// by another process): this process's key is then retired and it must be restarted.
+    pub async fn key_rotated(&self) -> Result<bool, HostedError> {
+        let known = self
+            .key_check
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        let Some(known) = known else {
+            return Ok(false);
+        };
+        Ok(self
+            .store
+            .key_check()
+            .await?
+            .is_some_and(|now| now != known))
+    }
+
+    /// The marker [`Hosted::verify_key`] opened, verifying first if it has not run.
+    async fn verified_key_check(&self) -> Result<Vec<u8>, HostedError> {
+        let known = self
+            .key_check
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        match known {
+            Some(sealed) => Ok(sealed),
+            None => {
+                self.verify_key().await?;
+                self.key_check
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .clone()
+                    .ok_or_else(|| HostedError::Internal("the key check did not run".into()))
+            }
+        }
+    }
+
+    /// Up to `limit` audit entries, oldest first, after the entry id `cursor`.
+    pub async fn audit_log(
+        &self,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<AuditRecord>, HostedError> {
+        check_cursor(cursor, AUDIT_PREFIX)?;
+        let after = cursor.and_then(audit_seq);
+        if cursor.is_some() && after.is_none() {
+            return Err(invalid_cursor());
+        }
+        let mut rows = self.store.audit_log(after, limit + 1).await?;
+        let next_cursor = if rows.len() > limit {
+            rows.truncate(limit);
+            rows.last().map(AuditRecord::id)
+        } else {
+            None
+        };
+        Ok(Page {
+            result: rows,
+            next_cursor,
+        })
     }
 
     /// Stores an account whose credentials can build an upstream client: a base URL they break
     /// or a host they point at the operator's network is a 400 naming the credential.
-    pub async fn create_account(&self, input: &NewAccount) -> Result<AccountRecord, HostedError> {
+    pub async fn create_account(
+        &self,
+        input: &NewAccount,
+        actor: Actor,
+    ) -> Result<AccountRecord, HostedError> {
         let integration = validate::integration(&self.integrations, &input.integration)?;
         let credentials = validate::credentials(integration, &input.credentials)?;
         self.upstreams
@@ -155,7 +293,18 @@ impl Hosted {
             sealed_credentials,
             created_at: now,
         };
-        self.store.insert_account(account.clone()).await?;
+        let key_check = self.verified_key_check().await?;
+        let audit = AuditEntry::new(
+            now,
+            actor,
+            "account.create",
+            "integrated_account",
+            Some(&account.id),
+        )
+        .with_detail(json!({ "integration": account.integration }));
+        self.store
+            .insert_account(account.clone(), key_check, audit)
+            .await?;
         tracing::info!(account = %account.id, integration = integration.name, "integrated account created");
         Ok(account)
     }
@@ -181,8 +330,17 @@ impl Hosted {
     }
 
     /// Deletes the account and its MCP servers.
-    pub async fn delete_account(&self, id: &str) -> Result<(), HostedError> {
-        if !self.store.delete_account(id).await? {
+    pub async fn delete_account(&self, id: &str, actor: Actor) -> Result<(), HostedError> {
+        let account = self.account(id).await?;
+        let audit = AuditEntry::new(
+            self.now(),
+            actor,
+            "account.delete",
+            "integrated_account",
+            Some(id),
+        )
+        .with_detail(json!({ "integration": account.integration }));
+        if !self.store.delete_account(id, audit).await? {
             return Err(HostedError::not_found("integrated account", id));
         }
         tracing::info!(account = %id, "integrated account deleted with its MCP servers");
@@ -243,6 +401,7 @@ impl Hosted {
         &self,
         account_id: &str,
         input: &NewServer,
+        actor: Actor,
     ) -> Result<(ServerRecord, String), HostedError> {
         let account = self.account(account_id).await?;
         let integration = self.integration_of(&account)?;
@@ -266,7 +425,9 @@ impl Hosted {
             created_at: now,
             updated_at: now,
         };
-        self.store.insert_server(server.clone(), now).await?;
+        let audit = AuditEntry::new(now, actor, "server.create", "mcp_server", Some(&server.id))
+            .with_detail(server_detail(&server));
+        self.store.insert_server(server.clone(), now, audit).await?;
         tracing::info!(server = %server.id, account = %server.account_id, "MCP server created");
         let url = format!("{}/mcp/{token}", self.settings.public_url);
         Ok((server, url))
@@ -310,6 +471,7 @@ impl Hosted {
         account_id: &str,
         id: &str,
         patch: &ServerPatch,
+        actor: Actor,
     ) -> Result<ServerRecord, HostedError> {
         let current = self.server(Some(account_id), id).await?;
         let account = self.account(account_id).await?;
@@ -330,7 +492,19 @@ impl Hosted {
             return Ok(current);
         }
         server.updated_at = now;
-        if !self.store.update_server(server.clone(), now).await? {
+        let mut detail = server_detail(&server);
+        let changed: Vec<&str> = [
+            ("name", server.name != current.name),
+            ("config", server.config != current.config),
+            ("expires_at", server.expires_at != current.expires_at),
+        ]
+        .into_iter()
+        .filter_map(|(field, changed)| changed.then_some(field))
+        .collect();
+        detail["changed"] = json!(changed);
+        let audit = AuditEntry::new(now, actor, "server.update", "mcp_server", Some(id))
+            .with_detail(detail);
+        if !self.store.update_server(server.clone(), now, audit).await? {
             return Err(HostedError::not_found("MCP server", id));
         }
         tracing::info!(server = %id, "MCP server updated");
@@ -342,9 +516,12 @@ impl Hosted {
         &self,
         account_id: Option<&str>,
         id: &str,
+        actor: Actor,
     ) -> Result<(), HostedError> {
-        self.server(account_id, id).await?;
-        if !self.store.delete_server(id).await? {
+        let server = self.server(account_id, id).await?;
+        let audit = AuditEntry::new(self.now(), actor, "server.delete", "mcp_server", Some(id))
+            .with_detail(json!({ "account_id": server.account_id, "name": server.name }));
+        if !self.store.delete_server(id, audit).await? {
             return Err(HostedError::not_found("MCP server", id));
         }
         tracing::info!(server = %id, "MCP server deleted");
@@ -369,7 +546,10 @@ impl Hosted {
     }
 
     /// Issues an API token; returns it with the raw token, which is never shown again.
-    pub async fn create_api_token(&self) -> Result<(ApiTokenRecord, String), HostedError> {
+    pub async fn create_api_token(
+        &self,
+        actor: Actor,
+    ) -> Result<(ApiTokenRecord, String), HostedError> {
         let now = self.now();
         let token = crypto::new_token();
         let record = ApiTokenRecord {
@@ -377,7 +557,14 @@ impl Hosted {
             token_hash: crypto::hash_token(&token),
             created_at: now,
         };
-        self.store.insert_api_token(record.clone()).await?;
+        let audit = AuditEntry::new(
+            now,
+            actor,
+            "api_token.create",
+            "api_token",
+            Some(&record.id),
+        );
+        self.store.insert_api_token(record.clone(), audit).await?;
         tracing::info!(api_token = %record.id, "API token issued");
         Ok((record, token))
     }
@@ -402,13 +589,38 @@ impl Hosted {
     }
 
     /// Deletes an API token; servers that require one refuse it from the next request on.
-    pub async fn delete_api_token(&self, id: &str) -> Result<(), HostedError> {
-        if !self.store.delete_api_token(id).await? {
+    pub async fn delete_api_token(&self, id: &str, actor: Actor) -> Result<(), HostedError> {
+        let audit = AuditEntry::new(self.now(), actor, "api_token.delete", "api_token", Some(id));
+        if !self.store.delete_api_token(id, audit).await? {
             return Err(HostedError::not_found("API token", id));
         }
         tracing::info!(api_token = %id, "API token deleted");
         Ok(())
     }
+}
+
+const WRONG_KEY: &str = "MCP_SECRET_KEY is not this database's key: set the key it was created \
+     with or, after `mcp-server keys rotate`, the MCP_NEW_SECRET_KEY of the last rotation \
+     (credentials cannot be decrypted without it)";
+
+/// Whether `cipher` opens the key-check marker `sealed`.
+fn opens_marker(cipher: &Cipher, sealed: &[u8]) -> bool {
+    cipher
+        .open(sealed, KEY_CHECK_AAD)
+        .is_ok_and(|plain| plain == KEY_CHECK)
+}
+
+/// What the audit log says about a server: its account, name and filters (never its URL).
+fn server_detail(server: &ServerRecord) -> serde_json::Value {
+    json!({
+        "account_id": server.account_id,
+        "name": server.name,
+        "methods": server.config.methods,
+        "tags": server.config.tags,
+        "require_api_token_auth": server.config.require_api_token_auth,
+        "tool_exposure": server.config.tool_exposure,
+        "expires_at": server.expires_at.map(crate::views::timestamp),
+    })
 }
 
 fn internal(error: impl std::fmt::Display) -> HostedError {
@@ -418,12 +630,16 @@ fn internal(error: impl std::fmt::Display) -> HostedError {
 /// Cursors are the last id of the previous page; anything else is a client mistake.
 fn check_cursor(cursor: Option<&str>, prefix: &str) -> Result<(), HostedError> {
     match cursor {
-        Some(cursor) if !crypto::is_id(cursor, prefix) => Err(HostedError::invalid(
-            "invalid_cursor",
-            "next_cursor is not a cursor this list returned; pass the previous page's next_cursor unchanged",
-        )),
+        Some(cursor) if !crypto::is_id(cursor, prefix) => Err(invalid_cursor()),
         _ => Ok(()),
     }
+}
+
+fn invalid_cursor() -> HostedError {
+    HostedError::invalid(
+        "invalid_cursor",
+        "next_cursor is not a cursor this list returned; pass the previous page's next_cursor unchanged",
+    )
 }
 
 /// Cuts `rows` (fetched with one extra row) to `limit` and sets the cursor when there is more.

@@ -73,6 +73,11 @@ impl SecretKey {
         mcpgen_runtime::CursorKey::derive(&self.0)
     }
 
+    /// Whether `other` is the same key, compared in constant time.
+    pub fn same_as(&self, other: &SecretKey) -> bool {
+        self.0.ct_eq(&other.0).into()
+    }
+
     /// The key as 64 lowercase hex characters, to print once in `--dev`.
     pub fn to_hex(&self) -> String {
         self.0.iter().map(|b| format!("{b:02x}")).collect()

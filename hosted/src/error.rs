@@ -41,6 +41,15 @@ pub enum HostedError {
         /// Which integration the account cannot reach, and why.
         message: String,
     },
+    /// This process cannot do it until it is restarted (HTTP 503): its `MCP_SECRET_KEY` was
+    /// rotated away.
+    #[error("{message}")]
+    Restart {
+        /// Stable machine code, sent as `error` (`key_rotated`).
+        code: &'static str,
+        /// What happened and what the operator has to do.
+        message: String,
+    },
     /// A failure of ours (HTTP 500); the details are logged, not sent.
     #[error("{0}")]
     Internal(String),
@@ -73,6 +82,10 @@ impl From<StoreError> for HostedError {
                 ),
             },
             StoreError::NoSuchAccount(id) => HostedError::not_found("integrated account", id),
+            StoreError::KeyChanged => HostedError::Restart {
+                code: "key_rotated",
+                message: StoreError::KeyChanged.to_string(),
+            },
             other => HostedError::Internal(other.to_string()),
         }
     }

@@ -2,8 +2,8 @@
 //! an admin API and kept in a database (`mcp-server serve`, spec section 6).
 //!
 //! A binary with hosted mode is one line, `mcpgen_hosted::main(&[&mcpgen_chronosphere::INTEGRATION])`:
-//! the `mcp-server` command line of `mcpgen_server` plus `serve`, `accounts` and `servers`
-//! ([`command`]). A binary without it calls `mcpgen_server::main` and links none of this crate
+//! the `mcp-server` command line of `mcpgen_server` plus `serve`, `accounts`, `servers`, `keys`,
+//! `audit`, `backup` and `restore` ([`command`]). A binary without it calls `mcpgen_server::main` and links none of this crate
 //! (no SQLite, no AES-GCM, no admin API).
 //!
 //! The layers, outermost first: the commands (private modules behind [`command`]) ->

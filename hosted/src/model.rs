@@ -84,3 +84,101 @@ pub struct ApiTokenRecord {
     /// Creation time, to the millisecond.
     pub created_at: DateTime<Utc>,
 }
+
+pub(crate) const AUDIT_PREFIX: &str = "aud";
+
+/// Who made a change, as the audit log names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Actor {
+    /// A caller of the admin API holding `MCP_ADMIN_TOKEN` (the only admin credential).
+    Admin,
+    /// An operator running an `mcp-server` command against the database.
+    Cli,
+}
+
+impl Actor {
+    /// `admin` or `cli`, as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Actor::Admin => "admin",
+            Actor::Cli => "cli",
+        }
+    }
+}
+
+/// One change to record in the audit log, written in the same transaction as the change so
+/// neither exists without the other. `detail` never holds a secret: no credential, token, URL
+/// or key, only names, ids, filters and counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEntry {
+    /// When the change was made, to the millisecond.
+    pub at: DateTime<Utc>,
+    /// `admin`, `cli` ([`Actor::as_str`]).
+    pub actor: String,
+    /// `account.create`, `server.update`, `key.rotate`, ...
+    pub action: String,
+    /// `integrated_account`, `mcp_server`, `api_token` or `database`.
+    pub target_kind: String,
+    /// The record changed; `None` for changes to the whole database (key rotation).
+    pub target_id: Option<String>,
+    /// A small JSON object of non-secret facts (a server's name and filters, a count).
+    pub detail: serde_json::Value,
+}
+
+impl AuditEntry {
+    /// An entry for `action` on `kind` `id` by `actor` at `at`, with no detail yet.
+    pub fn new(
+        at: DateTime<Utc>,
+        actor: Actor,
+        action: &str,
+        target_kind: &str,
+        target_id: Option<&str>,
+    ) -> Self {
+        Self {
+            at,
+            actor: actor.as_str().to_owned(),
+            action: action.to_owned(),
+            target_kind: target_kind.to_owned(),
+            target_id: target_id.map(str::to_owned),
+            detail: serde_json::Value::Object(serde_json::Map::new()),
+        }
+    }
+
+    /// The same entry with `detail`.
+    pub fn with_detail(mut self, detail: serde_json::Value) -> Self {
+        self.detail = detail;
+        self
+    }
+}
+
+/// A stored audit entry: its place in commit order, and the entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditRecord {
+    /// Increases with every entry committed, whichever process wrote it; never reused.
+    pub seq: i64,
+    /// What was recorded.
+    pub entry: AuditEntry,
+}
+
+impl AuditRecord {
+    /// The public id, `aud_` and 28 hex digits of [`AuditRecord::seq`]: the same shape as
+    /// other ids, so list cursors work the same way, and sorting by id is commit order.
+    pub fn id(&self) -> String {
+        audit_id(self.seq)
+    }
+}
+
+/// The id of the audit entry with sequence number `seq`.
+pub(crate) fn audit_id(seq: i64) -> String {
+    format!("{AUDIT_PREFIX}_{seq:028x}")
+}
+
+/// The sequence number of an audit id made by [`audit_id`].
+pub(crate) fn audit_seq(id: &str) -> Option<i64> {
+    let hex = id.strip_prefix(AUDIT_PREFIX)?.strip_prefix('_')?;
+    if hex.len() != 28 || !hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return None;
+    }
+    i64::from_str_radix(hex, 16).ok().filter(|seq| *seq >= 0)
+}

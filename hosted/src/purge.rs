@@ -3,7 +3,8 @@
 //! Expiry itself needs no task: every lookup compares `expires_at` with the clock, so a server
 //! stops working and disappears from lists the moment it expires. The purge removes the rows
 //! (hashes and all) and ends the expired servers' cached services and sessions; each pass also
-//! drops cache entries for servers deleted by another process (the CLI).
+//! drops cache entries for servers deleted by another process (the CLI), and logs an error
+//! while the database's key has been rotated away from this process's.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,6 +32,14 @@ pub async fn purge_once(hosted: &Hosted, gateway: &Gateway) -> Vec<String> {
         tracing::info!(count = purged.len(), servers = ?purged, "purged expired MCP servers");
     }
     gateway.sweep().await;
+    // Said on every pass until someone acts: the server cannot pick up a key it was not given.
+    if let Ok(true) = hosted.key_rotated().await {
+        tracing::error!(
+            "MCP_SECRET_KEY was rotated (mcp-server keys rotate) after this server started; \
+             restart it with MCP_SECRET_KEY set to the new key: until then new accounts are \
+             refused and accounts not yet in use cannot be opened"
+        );
+    }
     purged
 }
 

@@ -4,7 +4,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
-use crate::model::{AccountRecord, ApiTokenRecord, ServerConfig, ServerRecord};
+use crate::model::{AccountRecord, ApiTokenRecord, AuditRecord, ServerConfig, ServerRecord};
 
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct AccountView {
@@ -67,6 +67,39 @@ impl From<&ApiTokenRecord> for ApiTokenView {
             id: token.id.clone(),
             created_at: timestamp(token.created_at),
             token: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct AuditView {
+    pub id: String,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target: AuditTarget,
+    pub detail: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct AuditTarget {
+    pub kind: String,
+    pub id: Option<String>,
+}
+
+impl From<&AuditRecord> for AuditView {
+    fn from(record: &AuditRecord) -> Self {
+        let entry = &record.entry;
+        Self {
+            id: record.id(),
+            at: timestamp(entry.at),
+            actor: entry.actor.clone(),
+            action: entry.action.clone(),
+            target: AuditTarget {
+                kind: entry.target_kind.clone(),
+                id: entry.target_id.clone(),
+            },
+            detail: entry.detail.clone(),
         }
     }
 }

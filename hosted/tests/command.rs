@@ -23,11 +23,14 @@ fn help_lists_the_servers_commands_and_hosted_modes() {
     let help = mcpgen_hosted::command::parser()
         .render_long_help()
         .to_string();
-    for command in ["stdio", "http", "tools", "serve", "accounts", "servers"] {
+    for command in [
+        "stdio", "http", "tools", "serve", "accounts", "servers", "keys", "audit", "backup",
+        "restore",
+    ] {
         assert!(help.contains(command), "{command} missing from:\n{help}");
     }
     let plain = mcpgen_server::cli::command().render_long_help().to_string();
-    for command in ["serve", "accounts", "servers"] {
+    for command in ["serve", "accounts", "servers", "keys", "backup"] {
         assert!(
             !plain.contains(&format!("  {command} ")),
             "{command} in:\n{plain}"

@@ -385,7 +385,11 @@ async fn a_server_deleted_by_another_process_stops_at_once() {
     let other = hosting.reopen().await;
     other
         .hosted
-        .delete_server(None, server["id"].as_str().unwrap())
+        .delete_server(
+            None,
+            server["id"].as_str().unwrap(),
+            mcpgen_hosted::model::Actor::Cli,
+        )
         .await
         .unwrap();
     let (status, _) = hosting

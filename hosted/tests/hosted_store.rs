@@ -212,7 +212,7 @@ async fn another_key_is_refused_before_serving() {
     .unwrap();
     let error = hosted.verify_key().await.unwrap_err().to_string();
     assert!(
-        error.contains("MCP_SECRET_KEY is not the key this database was created with"),
+        error.contains("MCP_SECRET_KEY is not this database's key"),
         "{error}"
     );
 }

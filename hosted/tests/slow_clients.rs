@@ -46,7 +46,10 @@ async fn serve(app: Router, limits: ConnectionLimits) -> Served {
 
 /// `mcp-server http`'s router; the path to post to.
 async fn http_mode(limits: ConnectionLimits) -> (Served, String) {
-    let options = HttpOptions::new(SocketAddr::from(([127, 0, 0, 1], 0)));
+    let options = HttpOptions {
+        limits,
+        ..HttpOptions::new(SocketAddr::from(([127, 0, 0, 1], 0)))
+    };
     // Nothing reaches the upstream in these tests: no body ever arrives whole.
     let integration = &mcpgen_chronosphere::INTEGRATION;
     let credentials = Credentials::new()
@@ -223,20 +226,156 @@ async fn a_slow_admin_body_is_answered_408() {
     assert!(answer.contains("body_timeout"), "{answer}");
 }
 
+/// The three doors of the two servers: `mcp-server http`'s `/mcp`, and hosted mode's admin API
+/// and `/mcp/<token>` (one port).
+fn doors(http: &Served, hosted: &HostedMode) -> [(SocketAddr, String); 3] {
+    [
+        (http.addr, "/mcp".to_owned()),
+        (hosted.served.addr, "/integrated-account".to_owned()),
+        (hosted.served.addr, hosted.path.clone()),
+    ]
+}
+
 #[tokio::test]
 async fn an_oversized_head_is_answered_431() {
     let (http, _) = http_mode(LIMITS).await;
     let hosted = hosted_mode(LIMITS).await;
-    for addr in [http.addr, hosted.served.addr] {
+    for (addr, path) in doors(&http, &hosted) {
         let mut stream = TcpStream::connect(addr).await.unwrap();
         let big = "a".repeat(200 * 1024);
-        let request =
-            format!("GET /health HTTP/1.1\r\nhost: 127.0.0.1:8080\r\nx-big: {big}\r\n\r\n");
+        let request = format!(
+            "POST {path} HTTP/1.1\r\nhost: 127.0.0.1:8080\r\ncontent-type: application/json\r\n\
+             authorization: Bearer {}\r\nx-big: {big}\r\ncontent-length: 2\r\n\r\n{{}}",
+            hosted_support::ADMIN_TOKEN
+        );
         let _ = stream.write_all(request.as_bytes()).await;
         let answer = read_until_closed(&mut stream, Duration::from_secs(5))
             .await
             .unwrap();
-        assert!(answer.starts_with("HTTP/1.1 431"), "{addr}: {answer:.200}");
+        assert!(answer.starts_with("HTTP/1.1 431"), "{path}: {answer:.200}");
+    }
+}
+
+/// How a test body says its length.
+#[derive(Debug, Clone, Copy)]
+enum Framing {
+    ContentLength,
+    Chunked,
+}
+
+/// Writes a request head and `body_len` bytes of body, all of it before reading anything (as
+/// most HTTP clients do), then returns whether the writes went through and the status line the
+/// server answered, if any arrived.
+async fn write_whole_then_read(
+    addr: SocketAddr,
+    path: &str,
+    framing: Framing,
+    body_len: usize,
+) -> (bool, Option<String>) {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let length = match framing {
+        Framing::ContentLength => format!("content-length: {body_len}"),
+        Framing::Chunked => "transfer-encoding: chunked".to_owned(),
+    };
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nhost: 127.0.0.1:8080\r\ncontent-type: application/json\r\n\
+         accept: application/json, text/event-stream\r\nauthorization: Bearer {}\r\n\
+         {length}\r\n\r\n",
+        hosted_support::ADMIN_TOKEN
+    );
+    let body = match framing {
+        Framing::ContentLength => vec![b' '; body_len],
+        Framing::Chunked => {
+            let piece = 64 * 1024;
+            let mut body = Vec::with_capacity(body_len + body_len / piece * 16 + 8);
+            for _ in 0..body_len / piece {
+                body.extend_from_slice(format!("{piece:x}\r\n").as_bytes());
+                body.extend(std::iter::repeat_n(b' ', piece));
+                body.extend_from_slice(b"\r\n");
+            }
+            body.extend_from_slice(b"0\r\n\r\n");
+            body
+        }
+    };
+    let write = async {
+        stream.write_all(head.as_bytes()).await?;
+        stream.write_all(&body).await
+    };
+    let wrote = matches!(
+        tokio::time::timeout(Duration::from_secs(10), write).await,
+        Ok(Ok(()))
+    );
+    let mut received = Vec::new();
+    let mut buffer = [0_u8; 4096];
+    let read = async {
+        while !received.windows(2).any(|pair| pair == b"\r\n") {
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => break,
+                Ok(read) => received.extend_from_slice(&buffer[..read]),
+            }
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(5), read).await;
+    let text = String::from_utf8_lossy(&received);
+    let status = text
+        .split("\r\n")
+        .next()
+        .filter(|line| line.starts_with("HTTP/"));
+    (wrote, status.map(str::to_owned))
+}
+
+/// 8 MiB against caps of 1 MiB (`/mcp`, `/mcp/<token>`) and 2 MiB (the admin API, axum's
+/// default): before the drain, the server closed with the body unread, the kernel reset the
+/// connection, and the client's write failed or its read lost the 413.
+#[tokio::test]
+async fn a_client_that_writes_its_whole_body_first_reads_the_413() {
+    let limits = ConnectionLimits {
+        max_request_body_bytes: 1024 * 1024,
+        body_timeout: Duration::from_secs(10),
+        ..LIMITS
+    };
+    let (http, _) = http_mode(limits).await;
+    let hosted = hosted_mode(limits).await;
+    for (addr, path) in doors(&http, &hosted) {
+        for framing in [Framing::ContentLength, Framing::Chunked] {
+            let started = Instant::now();
+            let (wrote, status) = write_whole_then_read(addr, &path, framing, 8 << 20).await;
+            assert!(
+                wrote,
+                "{path} {framing:?}: the body could not be written whole"
+            );
+            assert_eq!(
+                status.as_deref(),
+                Some("HTTP/1.1 413 Payload Too Large"),
+                "{path} {framing:?}"
+            );
+            assert!(started.elapsed() < Duration::from_secs(5), "{path}");
+        }
+    }
+}
+
+/// Past the drain bound the connection is closed rather than read: a declared 64 MiB at once,
+/// a chunked 64 MiB once the bound is drained (the body timeout here is 30 s).
+#[tokio::test]
+async fn a_body_past_the_drain_bound_is_not_read() {
+    let limits = ConnectionLimits {
+        max_request_body_bytes: 1024 * 1024,
+        body_timeout: Duration::from_secs(30),
+        ..LIMITS
+    };
+    let declared = 4 * connections::MAX_DRAIN_BYTES as usize;
+    let (http, _) = http_mode(limits).await;
+    let hosted = hosted_mode(limits).await;
+    for (addr, path) in doors(&http, &hosted) {
+        for framing in [Framing::ContentLength, Framing::Chunked] {
+            let started = Instant::now();
+            let (wrote, _) = write_whole_then_read(addr, &path, framing, declared).await;
+            assert!(!wrote, "{path} {framing:?}: the server read the whole body");
+            assert!(
+                started.elapsed() < Duration::from_secs(5),
+                "{path} {framing:?}"
+            );
+        }
     }
 }
 

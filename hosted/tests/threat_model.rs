@@ -316,7 +316,10 @@ async fn no_secret_reaches_the_logs_even_at_trace() {
         .with_writer(move || writer.clone())
         .with_ansi(false)
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    // Global, not `set_default`: a callsite first hit by another test's thread (no subscriber)
+    // would be cached as uninteresting and never reach a thread-local one. Other tests' events
+    // land here too, and must be as free of these secrets.
+    tracing::subscriber::set_global_default(subscriber).unwrap();
 
     let (_dir, _upstream, hosting) = with_fake().await;
     let account = hosting.account("acme", TOKEN).await;

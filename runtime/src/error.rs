@@ -163,14 +163,15 @@ pub enum UpstreamError {
         /// The reply's rate-limit headers, normalised; empty when it sent none.
         rate_limit: RateLimit,
     },
-    /// No complete reply within the configured timeout ([`crate::UpstreamConfig::timeout`]).
-    #[error(
-        "the upstream did not answer within {} (the upstream timeout is configurable)",
-        seconds(*after)
-    )]
+    /// No complete reply within the configured timeout ([`crate::UpstreamConfig::timeout`]),
+    /// which covers the whole exchange: a reply whose body trickles in is cut off too.
+    #[error("{}", timeout_text(*after, *reply_started))]
     Timeout {
         /// The timeout that ran out.
         after: Duration,
+        /// The status and headers had arrived and the body had not finished: the upstream is
+        /// alive but slow or stalled, rather than silent.
+        reply_started: bool,
     },
     /// `message` starts with the upstream origin.
     #[error("could not connect to the upstream at {message}")]
@@ -344,7 +345,29 @@ fn status_text(status: u16, message: &str, rate_limit: &RateLimit) -> String {
     if !rate_limit.is_empty() {
         text.push_str(&format!(" ({rate_limit})"));
     }
+    // An agent told only "429" retries at once or gives up; say when a retry may work.
+    if status == 429 || status == 503 {
+        match rate_limit.reset {
+            Some(reset) => text.push_str(&format!("; retry in {reset} s")),
+            None if status == 429 => {
+                text.push_str("; the upstream gave no retry time, so wait before retrying");
+            }
+            None => {}
+        }
+    }
     text
+}
+
+fn timeout_text(after: Duration, reply_started: bool) -> String {
+    let what = if reply_started {
+        "its reply did not finish"
+    } else {
+        "no reply"
+    };
+    format!(
+        "the upstream timed out: {what} within {} (the upstream timeout is configurable)",
+        seconds(after)
+    )
 }
 
 fn seconds(duration: Duration) -> String {
@@ -391,7 +414,17 @@ mod tests {
         );
         assert_eq!(
             error.to_string(),
-            "the upstream returned HTTP 429 Too Many Requests: slow down (ratelimit-remaining: 0, ratelimit-reset: 30)"
+            "the upstream returned HTTP 429 Too Many Requests: slow down (ratelimit-remaining: 0, ratelimit-reset: 30); retry in 30 s"
+        );
+        let bare = UpstreamError::Status {
+            status: 429,
+            message: String::new(),
+            rate_limit: RateLimit::default(),
+        };
+        assert_eq!(
+            bare.to_string(),
+            "the upstream returned HTTP 429 Too Many Requests; the upstream gave no retry time, so \
+             wait before retrying"
         );
     }
 

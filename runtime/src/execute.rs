@@ -2,6 +2,7 @@
 //! and shape it for decoding. Every error leaves through [`execute`] after secrets are scrubbed.
 
 use std::error::Error as _;
+use std::io::ErrorKind;
 use std::time::Instant;
 
 use reqwest::Method;
@@ -99,7 +100,7 @@ async fn exchange(
     let mut response = builder
         .send()
         .await
-        .map_err(|error| transport_error(inner, error))?;
+        .map_err(|error| transport_error(inner, error, Phase::Head))?;
 
     let status = response.status();
     if !status.is_success() {
@@ -113,7 +114,7 @@ async fn exchange(
     }
     let body = reply::read_capped(&mut response, inner.max_body_bytes)
         .await
-        .map_err(|error| transport_error(inner, error))?
+        .map_err(|error| transport_error(inner, error, Phase::Body))?
         .ok_or(UpstreamError::TooLarge {
             limit: inner.max_body_bytes,
         })?;
@@ -151,34 +152,61 @@ fn method(verb: HttpVerb) -> Method {
     }
 }
 
+/// Where in the exchange a failure happened: before the status and headers arrived, or while
+/// the body was being read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Head,
+    Body,
+}
+
 /// A send or read failure, described by its cause chain without the URL (which may carry a
-/// query-auth token).
-fn transport_error(inner: &Inner, error: reqwest::Error) -> UpstreamError {
+/// query-auth token). A connection reset or closed early is said first in plain words, since
+/// hyper's chain ("error decoding response body: ... end of file before message length
+/// reached") does not say who ended what.
+fn transport_error(inner: &Inner, error: reqwest::Error, phase: Phase) -> UpstreamError {
     if error.is_timeout() {
         return UpstreamError::Timeout {
             after: inner.timeout,
+            reply_started: phase == Phase::Body,
         };
     }
     let is_connect = error.is_connect();
     let error = error.without_url();
-    let mut message = error.to_string();
+    let mut chain = error.to_string();
+    let mut ended = None;
     let mut source = error.source();
     while let Some(cause) = source {
         let text = cause.to_string();
-        if !message.contains(&text) {
-            message.push_str(": ");
-            message.push_str(&text);
+        if !chain.contains(&text) {
+            chain.push_str(": ");
+            chain.push_str(&text);
+        }
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            ended = ended.or(match io.kind() {
+                ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted => Some("reset"),
+                ErrorKind::UnexpectedEof => Some("closed"),
+                _ => None,
+            });
         }
         source = cause.source();
     }
     if is_connect {
-        UpstreamError::Connect {
+        return UpstreamError::Connect {
             message: format!(
-                "{}: {message}",
+                "{}: {chain}",
                 inner.base.url().origin().ascii_serialization()
             ),
-        }
-    } else {
-        UpstreamError::Transport { message }
+        };
     }
+    let message = match (ended, phase) {
+        (Some(how), Phase::Body) => {
+            format!("the upstream {how} the connection before its reply was complete ({chain})")
+        }
+        (Some(how), Phase::Head) => {
+            format!("the upstream {how} the connection before sending a reply ({chain})")
+        }
+        (None, _) => chain,
+    };
+    UpstreamError::Transport { message }
 }

@@ -59,7 +59,14 @@ pub(crate) async fn status_error(
         .flatten();
     let message = body
         .as_deref()
-        .and_then(|body| error_message(body, integration.error_message_path, secrets))
+        .and_then(|body| {
+            error_message(
+                body,
+                integration.error_message_path,
+                content_type(&response),
+                secrets,
+            )
+        })
         .or_else(|| status.is_redirection().then(|| redirect_message(&response)))
         .unwrap_or_else(|| status.canonical_reason().unwrap_or("no message").to_owned());
     UpstreamError::Status {
@@ -84,9 +91,14 @@ fn redirect_message(response: &reqwest::Response) -> String {
     }
 }
 
-/// The message at `path` in a JSON error body, else a short quote of the body; scrubbed of
-/// `secrets` whole, before anything is cut.
-fn error_message(body: &[u8], path: Option<&str>, secrets: &Secrets) -> Option<String> {
+/// The message at `path` in a JSON error body, else a short quote of the body (of its text, for
+/// an HTML page); scrubbed of `secrets` whole, before anything is cut.
+fn error_message(
+    body: &[u8],
+    path: Option<&str>,
+    content_type: Option<&str>,
+    secrets: &Secrets,
+) -> Option<String> {
     if let (Some(path), Ok(json)) = (path, serde_json::from_slice::<Value>(body)) {
         match dotted::get(&json, path) {
             Some(Value::String(message)) if !message.trim().is_empty() => {
@@ -97,14 +109,110 @@ fn error_message(body: &[u8], path: Option<&str>, secrets: &Secrets) -> Option<S
             Some(_) => {}
         }
     }
+    if is_html(content_type, body) {
+        // A proxy's or framework's error page: its markup would fill the quote, so the agent
+        // is told what it is and given the words on it.
+        let text = html_snippet(body, secrets);
+        return Some(if text.is_empty() {
+            "an HTML page, not JSON".to_owned()
+        } else {
+            format!("an HTML page, not JSON: {text}")
+        });
+    }
     let text = snippet(body, secrets);
     (!text.is_empty()).then_some(text)
+}
+
+/// An HTML content type, or a body that opens like an HTML document.
+fn is_html(content_type: Option<&str>, body: &[u8]) -> bool {
+    if content_type.is_some_and(|value| value.to_ascii_lowercase().contains("html")) {
+        return true;
+    }
+    let start = body.trim_ascii_start();
+    let opening = &start[..start.len().min(14)];
+    opening.eq_ignore_ascii_case(b"<!doctype html") || opening.starts_with(b"<html")
+}
+
+/// [`snippet`] of the text of an HTML page.
+fn html_snippet(body: &[u8], secrets: &Secrets) -> String {
+    let page = secrets.scrub(String::from_utf8_lossy(body).into_owned());
+    // Dropping tags and decoding entities can join the pieces of a secret: scrub again.
+    cut(&secrets.scrub(html_text(&page)))
+}
+
+/// The visible text of an HTML page: tags and comments dropped, the contents of `head`,
+/// `script` and `style` too (the title stands in when nothing else is left), and the commonest
+/// entities decoded. Not a parser: enough to quote an error page.
+fn html_text(page: &str) -> String {
+    let mut text = String::new();
+    let mut title = String::new();
+    let mut skipping: Option<String> = None;
+    let mut in_title = false;
+    let mut rest = page;
+    loop {
+        let (before, after) = match rest.find('<') {
+            Some(open) => (&rest[..open], Some(&rest[open + 1..])),
+            None => (rest, None),
+        };
+        if in_title {
+            title.push_str(before);
+        }
+        if skipping.is_none() {
+            text.push_str(before);
+            text.push(' ');
+        }
+        let Some(after) = after else { break };
+        if let Some(comment) = after.strip_prefix("!--") {
+            rest = comment.find("-->").map_or("", |end| &comment[end + 3..]);
+            continue;
+        }
+        let Some(close) = after.find('>') else { break };
+        let tag = &after[..close];
+        rest = &after[close + 1..];
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name == "title" {
+            in_title = !closing;
+        }
+        match &skipping {
+            Some(skipped) if closing && *skipped == name => skipping = None,
+            None if !closing && matches!(name.as_str(), "head" | "script" | "style") => {
+                skipping = Some(name);
+            }
+            _ => {}
+        }
+    }
+    if text.trim().is_empty() {
+        text = title;
+    }
+    for (entity, character) in [
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", "\""),
+        ("&#39;", "'"),
+        ("&nbsp;", " "),
+        ("&amp;", "&"),
+    ] {
+        if text.contains(entity) {
+            text = text.replace(entity, character);
+        }
+    }
+    text
 }
 
 /// The first [`SNIPPET_CHARS`] characters of `body`, whitespace collapsed. Secrets are
 /// scrubbed from the whole body first: cutting first could leave a prefix of one.
 pub(crate) fn snippet(body: &[u8], secrets: &Secrets) -> String {
-    let text = secrets.scrub(String::from_utf8_lossy(body).into_owned());
+    cut(&secrets.scrub(String::from_utf8_lossy(body).into_owned()))
+}
+
+/// The first [`SNIPPET_CHARS`] characters of `text`, whitespace collapsed.
+fn cut(text: &str) -> String {
     let mut out = String::with_capacity(SNIPPET_CHARS.min(text.len()) + 3);
     for (count, word) in text.split_whitespace().enumerate() {
         if out.len() + word.len() > SNIPPET_CHARS {
@@ -140,7 +248,11 @@ pub(crate) fn parse_success(
             "content-type {}, {error}",
             content_type.unwrap_or("missing")
         ),
-        snippet: snippet(body, secrets),
+        snippet: if is_html(content_type, body) {
+            html_snippet(body, secrets)
+        } else {
+            snippet(body, secrets)
+        },
     })
 }
 
@@ -219,18 +331,55 @@ mod tests {
     fn error_message_prefers_the_documented_path_then_a_snippet() {
         let body = br#"{"code": 5, "message": "team \"x\" not found"}"#;
         assert_eq!(
-            error_message(body, Some("message"), &no_secrets()).as_deref(),
+            error_message(body, Some("message"), None, &no_secrets()).as_deref(),
             Some("team \"x\" not found")
         );
         assert_eq!(
-            error_message(br#"{"error": {"code": 7}}"#, Some("error"), &no_secrets()).as_deref(),
+            error_message(
+                br#"{"error": {"code": 7}}"#,
+                Some("error"),
+                None,
+                &no_secrets()
+            )
+            .as_deref(),
             Some(r#"{"code":7}"#)
         );
         assert_eq!(
-            error_message(b"<h1>Bad\n  Gateway</h1>", Some("message"), &no_secrets()).as_deref(),
+            error_message(
+                b"<h1>Bad\n  Gateway</h1>",
+                Some("message"),
+                None,
+                &no_secrets()
+            )
+            .as_deref(),
             Some("<h1>Bad Gateway</h1>")
         );
-        assert_eq!(error_message(b"  ", Some("message"), &no_secrets()), None);
+        assert_eq!(
+            error_message(b"  ", Some("message"), None, &no_secrets()),
+            None
+        );
+    }
+
+    #[test]
+    fn an_html_error_page_is_quoted_as_its_text() {
+        let page = b"<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title><style>p{}</style>\
+            </head><body><!-- upstream: 10.0.0.7 --><h1>Bad Gateway</h1><script>var x = 1;</script>\
+            <p>Try again &amp; again</p></body></html>";
+        assert_eq!(
+            error_message(page, Some("message"), Some("text/html"), &no_secrets()).as_deref(),
+            Some("an HTML page, not JSON: Bad Gateway Try again & again")
+        );
+        // No content type, and nothing but a title: the title.
+        assert_eq!(
+            error_message(
+                b"<html><head><title>Oops</title></head></html>",
+                None,
+                None,
+                &no_secrets()
+            )
+            .as_deref(),
+            Some("an HTML page, not JSON: Oops")
+        );
     }
 
     #[test]
@@ -242,7 +391,7 @@ mod tests {
     }
 
     #[test]
-    fn empty_success_bodies_are_empty_objects_and_html_is_not_json() {
+    fn empty_success_bodies_are_empty_objects_and_html_is_not_json_quoted_as_text() {
         assert_eq!(
             parse_success(200, None, b"", &no_secrets()).unwrap(),
             json!({})
@@ -251,9 +400,7 @@ mod tests {
             parse_success(200, Some("text/html"), b"<html>hi</html>", &no_secrets()).unwrap_err();
         let text = error.to_string();
         assert!(
-            text.contains("not JSON")
-                && text.contains("text/html")
-                && text.contains("<html>hi</html>"),
+            text.contains("not JSON") && text.contains("text/html") && text.ends_with("): hi"),
             "{text}"
         );
     }

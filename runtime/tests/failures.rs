@@ -117,12 +117,13 @@ async fn a_slow_upstream_times_out_with_the_configured_limit() {
     assert_eq!(
         error,
         UpstreamError::Timeout {
-            after: Duration::from_millis(200)
+            after: Duration::from_millis(200),
+            reply_started: false,
         }
     );
     assert_eq!(
         error.to_string(),
-        "the upstream did not answer within 200 ms (the upstream timeout is configurable)"
+        "the upstream timed out: no reply within 200 ms (the upstream timeout is configurable)"
     );
     assert_eq!(error.to_json()["error"]["kind"], "timeout");
 }

@@ -13,13 +13,17 @@
 //! - the **body timeout** runs from the end of the head to the end of the body, whatever its
 //!   pace; a body still arriving then fails its reader, and the request is answered 408;
 //! - a head over **`max_header_bytes`** is answered 431 by hyper;
+//! - a body over its cap is answered 413, and the rest of it read and discarded (up to
+//!   [`MAX_DRAIN_BYTES`], within the body timeout) while the answer goes out: closing with
+//!   unread bytes in the socket makes the kernel send a reset, and a client that writes its
+//!   whole body before reading (most do) would see the reset instead of the 413;
 //! - at **`max_connections`** open connections the server stops accepting, and new ones wait in
 //!   the kernel's listen backlog until one closes.
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -27,6 +31,7 @@ use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use futures::future::BoxFuture;
+use http::StatusCode;
 use http_body::{Body as HttpBody, Frame, SizeHint};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
@@ -146,8 +151,25 @@ async fn accept_loop(
         .header_read_timeout(limits.header_timeout)
         .max_header_size(limits.max_header_bytes);
     let body_timeout = limits.body_timeout;
-    let service = app.map_request(move |request: Request<Incoming>| {
-        request.map(|body| Body::new(Deadline::new(body, body_timeout)))
+    let service = tower::service_fn(move |request: Request<Incoming>| {
+        let app = app.clone();
+        async move {
+            let leftover = Leftover::default();
+            let request = request.map(|body| {
+                Body::new(Kept {
+                    body: Some(Deadline::new(body, body_timeout)),
+                    leftover: leftover.clone(),
+                })
+            });
+            let response = app.oneshot(request).await;
+            if let Ok(response) = &response
+                && response.status() == StatusCode::PAYLOAD_TOO_LARGE
+                && let Some(rest) = leftover.take()
+            {
+                tokio::spawn(drain(rest));
+            }
+            response
+        }
     });
     let permits = Arc::new(Semaphore::new(limits.max_connections));
     let graceful = GracefulShutdown::new();
@@ -193,6 +215,99 @@ async fn accept_loop(
             "open connections did not finish within {}s of shutdown; closing them",
             SHUTDOWN_GRACE.as_secs()
         );
+    }
+}
+
+/// The most of a body read and thrown away after a 413 so that the client can read it (see the
+/// module doc). A body with more left than this, by its `Content-Length` or as it arrives, has
+/// its connection closed instead: reading it would cost more than the answer is worth.
+pub const MAX_DRAIN_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Where a request body its handler dropped unfinished waits for the response: drained after a
+/// 413, dropped (so hyper closes the connection) after anything else.
+#[derive(Default, Clone)]
+struct Leftover(Arc<Mutex<Option<Deadline>>>);
+
+impl Leftover {
+    fn put(&self, body: Deadline) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some(body);
+        }
+    }
+
+    fn take(&self) -> Option<Deadline> {
+        self.0.lock().ok().and_then(|mut slot| slot.take())
+    }
+}
+
+/// A request body that, dropped before its end, hands what is left to its [`Leftover`] instead
+/// of to hyper (which would close the connection at once).
+struct Kept {
+    body: Option<Deadline>,
+    leftover: Leftover,
+}
+
+impl HttpBody for Kept {
+    type Data = Bytes;
+    type Error = Box<dyn std::error::Error + Send + Sync>;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        let this = self.get_mut();
+        let Some(body) = this.body.as_mut() else {
+            return Poll::Ready(None);
+        };
+        let frame = Pin::new(body).poll_frame(cx);
+        if matches!(frame, Poll::Ready(None | Some(Err(_)))) {
+            // Finished or failed (a timeout): nothing is left to keep.
+            this.body = None;
+        }
+        frame
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.as_ref().is_none_or(HttpBody::is_end_stream)
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body
+            .as_ref()
+            .map_or_else(|| SizeHint::with_exact(0), HttpBody::size_hint)
+    }
+}
+
+impl Drop for Kept {
+    fn drop(&mut self) {
+        if let Some(body) = self.body.take()
+            && !body.is_end_stream()
+        {
+            self.leftover.put(body);
+        }
+    }
+}
+
+/// Reads and discards the rest of a refused body, up to [`MAX_DRAIN_BYTES`] and within the body
+/// timeout (the [`Deadline`] carries it), so hyper can write the 413 and keep or close the
+/// connection cleanly; past either bound the body is dropped and hyper closes the connection.
+async fn drain(mut body: Deadline) {
+    if body
+        .size_hint()
+        .upper()
+        .is_some_and(|left| left > MAX_DRAIN_BYTES)
+    {
+        return;
+    }
+    let mut drained: u64 = 0;
+    while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+        let Ok(frame) = frame else { return };
+        if let Some(data) = frame.data_ref() {
+            drained += data.len() as u64;
+            if drained > MAX_DRAIN_BYTES {
+                return;
+            }
+        }
     }
 }
 

@@ -8,6 +8,7 @@ use mcpgen_runtime::Page;
 use super::extract::{JsonBody, Paging, Segments};
 use crate::api_error::ApiError;
 use crate::input::NewAccount;
+use crate::model::Actor;
 use crate::state::AppState;
 use crate::views::AccountView;
 
@@ -15,7 +16,7 @@ pub(super) async fn create(
     State(state): State<AppState>,
     JsonBody(input): JsonBody<NewAccount>,
 ) -> Result<(StatusCode, Json<AccountView>), ApiError> {
-    let account = state.hosted.create_account(&input).await?;
+    let account = state.hosted.create_account(&input, Actor::Admin).await?;
     Ok((StatusCode::CREATED, Json(AccountView::from(&account))))
 }
 
@@ -45,7 +46,7 @@ pub(super) async fn delete(
     State(state): State<AppState>,
     Segments(id): Segments<String>,
 ) -> Result<StatusCode, ApiError> {
-    state.hosted.delete_account(&id).await?;
+    state.hosted.delete_account(&id, Actor::Admin).await?;
     state.gateway.forget_account(&id);
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,4 +1,5 @@
-//! The admin API: integrated accounts, their MCP servers, and API tokens, as JSON over HTTP.
+//! The admin API: integrated accounts, their MCP servers, API tokens and the audit log, as JSON
+//! over HTTP.
 //!
 //! Every route needs `Authorization: Bearer $MCP_ADMIN_TOKEN`, compared in constant time
 //! ([`crate::crypto::hash_matches`] compares SHA-256 digests, so neither content nor
@@ -6,6 +7,7 @@
 //! every hosted route.
 
 mod accounts;
+mod audit;
 mod extract;
 mod servers;
 mod tokens;
@@ -43,6 +45,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route("/api-tokens", post(tokens::create).get(tokens::list))
         .route("/api-tokens/{id}", delete(tokens::delete))
+        .route("/audit-log", get(audit::list))
         .route_layer(middleware::from_fn_with_state(state, require_admin))
 }
 

@@ -9,6 +9,7 @@ use mcpgen_runtime::Page;
 use super::extract::{JsonBody, Paging, Segments};
 use crate::api_error::ApiError;
 use crate::input::{NewServer, ServerPatch};
+use crate::model::Actor;
 use crate::state::AppState;
 use crate::views::ServerView;
 
@@ -17,7 +18,10 @@ pub(super) async fn create(
     Segments(account_id): Segments<String>,
     JsonBody(input): JsonBody<NewServer>,
 ) -> Result<(StatusCode, Json<ServerView>), ApiError> {
-    let (server, url) = state.hosted.create_server(&account_id, &input).await?;
+    let (server, url) = state
+        .hosted
+        .create_server(&account_id, &input, Actor::Admin)
+        .await?;
     let view = ServerView {
         url: Some(url),
         ..ServerView::from(&server)
@@ -53,7 +57,10 @@ pub(super) async fn update(
     Segments((account_id, id)): Segments<(String, String)>,
     JsonBody(patch): JsonBody<ServerPatch>,
 ) -> Result<Json<ServerView>, ApiError> {
-    let server = state.hosted.update_server(&account_id, &id, &patch).await?;
+    let server = state
+        .hosted
+        .update_server(&account_id, &id, &patch, Actor::Admin)
+        .await?;
     Ok(Json(ServerView::from(&server)))
 }
 
@@ -61,7 +68,10 @@ pub(super) async fn delete(
     State(state): State<AppState>,
     Segments((account_id, id)): Segments<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    state.hosted.delete_server(Some(&account_id), &id).await?;
+    state
+        .hosted
+        .delete_server(Some(&account_id), &id, Actor::Admin)
+        .await?;
     state.gateway.forget_server(&id);
     Ok(StatusCode::NO_CONTENT)
 }

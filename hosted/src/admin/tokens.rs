@@ -8,13 +8,14 @@ use mcpgen_runtime::Page;
 
 use super::extract::{Paging, Segments};
 use crate::api_error::ApiError;
+use crate::model::Actor;
 use crate::state::AppState;
 use crate::views::ApiTokenView;
 
 pub(super) async fn create(
     State(state): State<AppState>,
 ) -> Result<(StatusCode, Json<ApiTokenView>), ApiError> {
-    let (record, token) = state.hosted.create_api_token().await?;
+    let (record, token) = state.hosted.create_api_token(Actor::Admin).await?;
     let view = ApiTokenView {
         token: Some(token),
         ..ApiTokenView::from(&record)
@@ -40,6 +41,6 @@ pub(super) async fn delete(
     State(state): State<AppState>,
     Segments(id): Segments<String>,
 ) -> Result<StatusCode, ApiError> {
-    state.hosted.delete_api_token(&id).await?;
+    state.hosted.delete_api_token(&id, Actor::Admin).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -10,7 +10,10 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::StoreError;
 
 /// Every migration, by version, in order.
-pub const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/0001_initial.sql"))];
+pub const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/0001_initial.sql")),
+    (2, include_str!("../../migrations/0002_audit_log.sql")),
+];
 
 /// Brings the database to the latest schema version; returns the versions it applied.
 pub(super) fn migrate(conn: &mut Connection) -> Result<Vec<i64>, StoreError> {

@@ -6,6 +6,7 @@
 //! that serves a request takes `now` so expired servers vanish the moment they expire, before
 //! the purge task deletes them.
 
+pub mod backup;
 mod migrate;
 pub mod postgres;
 mod rows;
@@ -17,7 +18,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::crypto::TokenHash;
-use super::model::{AccountRecord, ApiTokenRecord, ServerRecord};
+use super::model::{AccountRecord, ApiTokenRecord, AuditEntry, AuditRecord, ServerRecord};
 
 pub use migrate::MIGRATIONS;
 
@@ -35,6 +36,17 @@ pub enum StoreError {
     /// to use instead.
     #[error("unsupported database {0:?}: {1}")]
     Unsupported(String, &'static str),
+    /// The database's key-check marker is no longer the one this process verified at start:
+    /// the key was rotated, and sealing under the old key would lose the value.
+    #[error(
+        "the database's MCP_SECRET_KEY was rotated after this process started; restart it with \
+         the new key"
+    )]
+    KeyChanged,
+    /// Re-sealing a value failed, so a key rotation changed nothing; what failed, without the
+    /// value.
+    #[error("key rotation aborted, nothing was changed: {0}")]
+    Reseal(String),
     /// The database failed; the driver's error text.
     #[error("database error: {0}")]
     Backend(String),
@@ -46,8 +58,31 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
+/// A sealed value handed to a [`Reseal`] function, with what it is bound to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sealed<'a> {
+    /// The key-check marker.
+    KeyCheck,
+    /// An account's credentials (sealed with the account id as associated data).
+    Account {
+        /// The account id.
+        id: &'a str,
+    },
+}
+
+/// Opens a sealed value under the old key and seals it under the new one; an error (which
+/// names the record, never its content) aborts the whole rotation.
+pub type Reseal = dyn Fn(Sealed<'_>, &[u8]) -> Result<Vec<u8>, String> + Send + Sync;
+
+/// The audit entry of a rotation, made once the number of re-sealed accounts is known.
+pub type RotationAudit = Box<dyn FnOnce(usize) -> AuditEntry + Send>;
+
 /// Accounts, MCP servers and API tokens. Lists are ordered by id (ids sort by creation time)
 /// and start strictly after the `after` id, which is how cursors work.
+///
+/// Every change an operator makes takes the [`AuditEntry`] that records it, and stores both in
+/// one transaction: the audit log holds exactly the changes that happened (a delete or update
+/// that finds nothing records nothing).
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// The sealed marker that ties the database to one `MCP_SECRET_KEY`, if set.
@@ -55,8 +90,29 @@ pub trait Store: Send + Sync + 'static {
     /// Stores the marker unless one is already set (the first key wins).
     async fn set_key_check(&self, sealed: Vec<u8>) -> Result<(), StoreError>;
 
-    /// Stores a new account.
-    async fn insert_account(&self, account: AccountRecord) -> Result<(), StoreError>;
+    /// Re-seals every sealed value (the key-check marker and every account's credentials) with
+    /// `reseal` in one transaction, and records `audit` (given the number of accounts) in it.
+    /// Other writers wait for it; if `reseal` fails or the process dies, nothing changes.
+    /// Returns the number of accounts re-sealed.
+    ///
+    /// It must exclude [`Store::insert_account`]'s marker check for its whole length, or an
+    /// account inserted meanwhile under the old key would be left behind: SQLite's single
+    /// writer does this; a PostgreSQL store would lock the marker row (`FOR UPDATE` here,
+    /// `FOR SHARE` in `insert_account`) before anything else.
+    async fn reseal_all(
+        &self,
+        reseal: Arc<Reseal>,
+        audit: RotationAudit,
+    ) -> Result<usize, StoreError>;
+
+    /// Stores a new account sealed under the key whose marker is `key_check`; fails with
+    /// [`StoreError::KeyChanged`] if the database's marker is another (a rotation happened).
+    async fn insert_account(
+        &self,
+        account: AccountRecord,
+        key_check: Vec<u8>,
+        audit: AuditEntry,
+    ) -> Result<(), StoreError>;
     /// The account with this id, if any.
     async fn account(&self, id: &str) -> Result<Option<AccountRecord>, StoreError>;
     /// Up to `limit` accounts after the `after` id.
@@ -66,13 +122,14 @@ pub trait Store: Send + Sync + 'static {
         limit: usize,
     ) -> Result<Vec<AccountRecord>, StoreError>;
     /// Deletes the account and all its MCP servers; `false` when there was no such account.
-    async fn delete_account(&self, id: &str) -> Result<bool, StoreError>;
+    async fn delete_account(&self, id: &str, audit: AuditEntry) -> Result<bool, StoreError>;
 
     /// Fails with [`StoreError::NameTaken`] or [`StoreError::NoSuchAccount`].
     async fn insert_server(
         &self,
         server: ServerRecord,
         now: DateTime<Utc>,
+        audit: AuditEntry,
     ) -> Result<(), StoreError>;
     /// A live (unexpired) server by id.
     async fn server(
@@ -93,9 +150,10 @@ pub trait Store: Send + Sync + 'static {
         &self,
         server: ServerRecord,
         now: DateTime<Utc>,
+        audit: AuditEntry,
     ) -> Result<bool, StoreError>;
     /// Deletes a server, expired or not; `false` when there was no such server.
-    async fn delete_server(&self, id: &str) -> Result<bool, StoreError>;
+    async fn delete_server(&self, id: &str, audit: AuditEntry) -> Result<bool, StoreError>;
     /// The live server whose URL token hashes to `token_hash`, with its account.
     async fn resolve_server(
         &self,
@@ -106,7 +164,11 @@ pub trait Store: Send + Sync + 'static {
     async fn purge_expired(&self, now: DateTime<Utc>) -> Result<Vec<String>, StoreError>;
 
     /// Stores a new API token.
-    async fn insert_api_token(&self, token: ApiTokenRecord) -> Result<(), StoreError>;
+    async fn insert_api_token(
+        &self,
+        token: ApiTokenRecord,
+        audit: AuditEntry,
+    ) -> Result<(), StoreError>;
     /// Up to `limit` API tokens after the `after` id.
     async fn api_tokens(
         &self,
@@ -116,13 +178,28 @@ pub trait Store: Send + Sync + 'static {
     /// Whether an API token with this hash exists.
     async fn api_token_exists(&self, token_hash: &TokenHash) -> Result<bool, StoreError>;
     /// Deletes an API token; `false` when there was no such token.
-    async fn delete_api_token(&self, id: &str) -> Result<bool, StoreError>;
+    async fn delete_api_token(&self, id: &str, audit: AuditEntry) -> Result<bool, StoreError>;
+
+    /// Up to `limit` audit entries in commit order, after the one numbered `after`.
+    async fn audit_log(
+        &self,
+        after: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<AuditRecord>, StoreError>;
 }
 
 /// Opens (creating and migrating as needed) the store a `--database` value names: a SQLite file
 /// path, `sqlite://PATH` or `sqlite:PATH`, or a PostgreSQL URL (`postgres://...` or
 /// `postgresql://...`).
 pub async fn open(database: &str) -> Result<Arc<dyn Store>, StoreError> {
+    let path = sqlite_path(database)?;
+    let store = sqlite::SqliteStore::open(path.into()).await?;
+    Ok(Arc::new(store))
+}
+
+/// The SQLite file a `--database` value names; other schemes are
+/// [`StoreError::Unsupported`].
+pub fn sqlite_path(database: &str) -> Result<&str, StoreError> {
     let path = if let Some(path) = database
         .strip_prefix("sqlite://")
         .or_else(|| database.strip_prefix("sqlite:"))
@@ -144,8 +221,7 @@ pub async fn open(database: &str) -> Result<Arc<dyn Store>, StoreError> {
             "the SQLite path is empty",
         ));
     }
-    let store = sqlite::SqliteStore::open(path.into()).await?;
-    Ok(Arc::new(store))
+    Ok(path)
 }
 
 /// Only the scheme, so a URL's password never reaches an error message.

@@ -14,9 +14,11 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
-use super::{Store, StoreError, migrate};
+use super::{Reseal, RotationAudit, Sealed, Store, StoreError, migrate};
 use crate::crypto::TokenHash;
-use crate::model::{AccountRecord, ApiTokenRecord, ServerConfig, ServerRecord};
+use crate::model::{
+    AccountRecord, ApiTokenRecord, AuditEntry, AuditRecord, ServerConfig, ServerRecord,
+};
 
 const POOL_SIZE: usize = 4;
 /// How long a writer waits for another connection's write lock before failing.
@@ -89,7 +91,7 @@ fn open_pool(path: &std::path::Path) -> Result<Vec<Mutex<Connection>>, StoreErro
 }
 
 /// Creates the file readable by its owner only, before SQLite creates it with the umask's mode.
-fn create_private(path: &std::path::Path) -> Result<(), StoreError> {
+pub(super) fn create_private(path: &std::path::Path) -> Result<(), StoreError> {
     if path.as_os_str() == ":memory:" || path.exists() {
         return Ok(());
     }
@@ -107,7 +109,7 @@ fn create_private(path: &std::path::Path) -> Result<(), StoreError> {
     }
 }
 
-fn connect(path: &std::path::Path) -> Result<Connection, StoreError> {
+pub(super) fn connect(path: &std::path::Path) -> Result<Connection, StoreError> {
     let conn = Connection::open(path)
         .map_err(|error| StoreError::Backend(format!("cannot open {}: {error}", path.display())))?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
@@ -212,6 +214,45 @@ fn config_json(config: &ServerConfig) -> Result<String, StoreError> {
         .map_err(|error| StoreError::Backend(format!("cannot encode config: {error}")))
 }
 
+/// Appends `entry` to the audit log, inside the caller's transaction.
+fn record(conn: &Connection, entry: &AuditEntry) -> Result<(), StoreError> {
+    let detail = serde_json::to_string(&entry.detail)
+        .map_err(|error| StoreError::Backend(format!("cannot encode audit detail: {error}")))?;
+    conn.execute(
+        "INSERT INTO audit_log (at, actor, action, target_kind, target_id, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            millis(entry.at),
+            entry.actor,
+            entry.action,
+            entry.target_kind,
+            entry.target_id,
+            detail
+        ],
+    )?;
+    Ok(())
+}
+
+type AuditRow = (i64, i64, String, String, String, Option<String>, String);
+
+fn audit_record(row: AuditRow) -> Result<AuditRecord, StoreError> {
+    let (seq, at, actor, action, target_kind, target_id, detail) = row;
+    let detail = serde_json::from_str(&detail).map_err(|error| {
+        StoreError::Backend(format!("corrupt detail of audit entry {seq}: {error}"))
+    })?;
+    Ok(AuditRecord {
+        seq,
+        entry: AuditEntry {
+            at: from_millis(at)?,
+            actor,
+            action,
+            target_kind,
+            target_id,
+            detail,
+        },
+    })
+}
+
 /// Whether another live server of `account_id` (other than `except`) is called `name`.
 fn name_taken(
     conn: &Connection,
@@ -255,12 +296,79 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn insert_account(&self, account: AccountRecord) -> Result<(), StoreError> {
+    async fn reseal_all(
+        &self,
+        reseal: Arc<Reseal>,
+        audit: RotationAudit,
+    ) -> Result<usize, StoreError> {
         self.with(move |conn| {
-            conn.execute(
-                "INSERT INTO integrated_accounts (id, integration, credentials, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![account.id, account.integration, account.sealed_credentials, millis(account.created_at)],
+            // IMMEDIATE takes the write lock first, so no account can be added (under the old
+            // key) between reading the rows and committing their new seals.
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let marker: Option<Vec<u8>> = tx
+                .query_row(
+                    "SELECT value FROM settings WHERE key = 'key_check'",
+                    [],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            if let Some(marker) = marker {
+                let resealed = reseal(Sealed::KeyCheck, &marker).map_err(StoreError::Reseal)?;
+                tx.execute(
+                    "UPDATE settings SET value = ?1 WHERE key = 'key_check'",
+                    [resealed],
+                )?;
+            }
+            // Read first, then write: updating rows while a cursor walks the table is legal in
+            // SQLite but not something to lean on.
+            let accounts: Vec<(String, Vec<u8>)> = {
+                let mut statement =
+                    tx.prepare("SELECT id, credentials FROM integrated_accounts ORDER BY id")?;
+                let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            {
+                let mut update =
+                    tx.prepare("UPDATE integrated_accounts SET credentials = ?1 WHERE id = ?2")?;
+                for (id, sealed) in &accounts {
+                    let resealed =
+                        reseal(Sealed::Account { id }, sealed).map_err(StoreError::Reseal)?;
+                    update.execute(params![resealed, id])?;
+                }
+            }
+            record(&tx, &audit(accounts.len()))?;
+            tx.commit()?;
+            Ok(accounts.len())
+        })
+        .await
+    }
+
+    async fn insert_account(
+        &self,
+        account: AccountRecord,
+        key_check: Vec<u8>,
+        audit: AuditEntry,
+    ) -> Result<(), StoreError> {
+        self.with(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // One statement checks the marker and inserts, so a rotation cannot slip between.
+            let inserted = tx.execute(
+                "INSERT INTO integrated_accounts (id, integration, credentials, created_at)
+                 SELECT ?1, ?2, ?3, ?4
+                 WHERE (SELECT value FROM settings WHERE key = 'key_check') = ?5",
+                params![
+                    account.id,
+                    account.integration,
+                    account.sealed_credentials,
+                    millis(account.created_at),
+                    key_check
+                ],
             )?;
+            if inserted == 0 {
+                return Err(StoreError::KeyChanged);
+            }
+            record(&tx, &audit)?;
+            tx.commit()?;
             Ok(())
         })
         .await
@@ -294,12 +402,15 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn delete_account(&self, id: &str) -> Result<bool, StoreError> {
+    async fn delete_account(&self, id: &str, audit: AuditEntry) -> Result<bool, StoreError> {
         let id = id.to_owned();
         self.with(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute("DELETE FROM mcp_servers WHERE account_id = ?1", [&id])?;
             let deleted = tx.execute("DELETE FROM integrated_accounts WHERE id = ?1", [&id])?;
+            if deleted > 0 {
+                record(&tx, &audit)?;
+            }
             tx.commit()?;
             Ok(deleted > 0)
         })
@@ -310,6 +421,7 @@ impl Store for SqliteStore {
         &self,
         server: ServerRecord,
         now: DateTime<Utc>,
+        audit: AuditEntry,
     ) -> Result<(), StoreError> {
         self.with(move |conn| {
             let config = config_json(&server.config)?;
@@ -338,6 +450,7 @@ impl Store for SqliteStore {
                     millis(server.updated_at),
                 ],
             )?;
+            record(&tx, &audit)?;
             tx.commit()?;
             Ok(())
         })
@@ -388,6 +501,7 @@ impl Store for SqliteStore {
         &self,
         server: ServerRecord,
         now: DateTime<Utc>,
+        audit: AuditEntry,
     ) -> Result<bool, StoreError> {
         self.with(move |conn| {
             let config = config_json(&server.config)?;
@@ -409,16 +523,27 @@ impl Store for SqliteStore {
                     millis(now),
                 ],
             )?;
+            if updated > 0 {
+                record(&tx, &audit)?;
+            }
             tx.commit()?;
             Ok(updated > 0)
         })
         .await
     }
 
-    async fn delete_server(&self, id: &str) -> Result<bool, StoreError> {
+    async fn delete_server(&self, id: &str, audit: AuditEntry) -> Result<bool, StoreError> {
         let id = id.to_owned();
-        self.with(move |conn| Ok(conn.execute("DELETE FROM mcp_servers WHERE id = ?1", [id])? > 0))
-            .await
+        self.with(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let deleted = tx.execute("DELETE FROM mcp_servers WHERE id = ?1", [id])? > 0;
+            if deleted {
+                record(&tx, &audit)?;
+            }
+            tx.commit()?;
+            Ok(deleted)
+        })
+        .await
     }
 
     async fn resolve_server(
@@ -454,12 +579,19 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn insert_api_token(&self, token: ApiTokenRecord) -> Result<(), StoreError> {
+    async fn insert_api_token(
+        &self,
+        token: ApiTokenRecord,
+        audit: AuditEntry,
+    ) -> Result<(), StoreError> {
         self.with(move |conn| {
-            conn.execute(
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute(
                 "INSERT INTO api_tokens (id, token_hash, created_at) VALUES (?1, ?2, ?3)",
                 params![token.id, &token.token_hash[..], millis(token.created_at)],
             )?;
+            record(&tx, &audit)?;
+            tx.commit()?;
             Ok(())
         })
         .await
@@ -501,9 +633,44 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn delete_api_token(&self, id: &str) -> Result<bool, StoreError> {
+    async fn delete_api_token(&self, id: &str, audit: AuditEntry) -> Result<bool, StoreError> {
         let id = id.to_owned();
-        self.with(move |conn| Ok(conn.execute("DELETE FROM api_tokens WHERE id = ?1", [id])? > 0))
-            .await
+        self.with(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let deleted = tx.execute("DELETE FROM api_tokens WHERE id = ?1", [id])? > 0;
+            if deleted {
+                record(&tx, &audit)?;
+            }
+            tx.commit()?;
+            Ok(deleted)
+        })
+        .await
+    }
+
+    async fn audit_log(
+        &self,
+        after: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        let after = after.unwrap_or(0);
+        self.with(move |conn| {
+            let mut statement = conn.prepare(
+                "SELECT seq, at, actor, action, target_kind, target_id, detail FROM audit_log
+                 WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            )?;
+            let rows = statement.query_map(params![after, limit as i64], |row| {
+                Ok((
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                    row.get(5)?,
+                    row.get(6)?,
+                ))
+            })?;
+            rows.map(|row| audit_record(row?)).collect()
+        })
+        .await
     }
 }

@@ -373,3 +373,173 @@ pub(crate) fn legacy_post(path: &str, session: Option<&str>, body: &Value) -> Re
     }
     request.body(Body::from(body.to_string())).unwrap()
 }
+
+/// The real `mcp-server` binary (`generated/mcp-server`), built first so it has this tree's
+/// code: `cargo test -p mcpgen-hosted` alone does not rebuild another package's binary.
+/// `MCPGEN_BIN_DIR` (set by `tests/run-all.sh` after its build) skips the build.
+pub(crate) fn mcp_server_bin() -> PathBuf {
+    static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| {
+        if let Some(dir) = std::env::var_os("MCPGEN_BIN_DIR") {
+            let bin = PathBuf::from(dir).join("mcp-server");
+            assert!(bin.is_file(), "MCPGEN_BIN_DIR has no mcp-server");
+            return bin;
+        }
+        // This test runs from <target>/debug/deps/.
+        let exe = std::env::current_exe().unwrap();
+        let profile_dir = exe.parent().unwrap().parent().unwrap().to_owned();
+        let target_dir = profile_dir.parent().unwrap();
+        let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let status = std::process::Command::new(env!("CARGO"))
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "mcp-server",
+                "--bin",
+                "mcp-server",
+            ])
+            .arg("--target-dir")
+            .arg(target_dir)
+            .current_dir(workspace)
+            .status()
+            .unwrap();
+        assert!(status.success(), "building mcp-server failed");
+        profile_dir.join("mcp-server")
+    })
+    .clone()
+}
+
+/// A `mcp-server` command with a clean hosted environment (no inherited secrets or database).
+pub(crate) fn mcp_server(args: &[&str]) -> std::process::Command {
+    let mut command = std::process::Command::new(mcp_server_bin());
+    command.args(args);
+    for var in [
+        "MCP_ADMIN_TOKEN",
+        "MCP_SECRET_KEY",
+        "MCP_NEW_SECRET_KEY",
+        "MCP_DATABASE",
+        "MCP_PUBLIC_URL",
+        "MCP_MIN_EXPIRY_SECS",
+        "RUST_LOG",
+    ] {
+        command.env_remove(var);
+    }
+    command
+}
+
+/// A `serve` process, killed on drop.
+pub(crate) struct Served {
+    pub child: std::process::Child,
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+}
+
+impl Served {
+    /// Starts `mcp-server serve` on `db` with `key` on a free port and waits for it to listen.
+    pub(crate) fn start(db: &Path, key: &SecretKey, extra: &[&str]) -> Self {
+        use std::io::BufRead;
+        let mut command = mcp_server(&["serve", "--listen", "127.0.0.1:0", "--database"]);
+        command
+            .arg(db)
+            .args(extra)
+            .env("MCP_ADMIN_TOKEN", ADMIN_TOKEN)
+            .env("MCP_SECRET_KEY", key.to_hex())
+            .stderr(std::process::Stdio::piped());
+        let mut child = command.spawn().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let mut lines = std::io::BufReader::new(stderr).lines();
+        let base = loop {
+            match lines.next() {
+                Some(Ok(line)) => {
+                    if let Some(addr) = line.strip_prefix("listening on ") {
+                        break addr.trim().to_owned();
+                    }
+                }
+                other => {
+                    let _ = child.kill();
+                    panic!("serve ended before listening: {other:?}");
+                }
+            }
+        };
+        // Keep draining stderr so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Self { child, base }
+    }
+
+    /// Stops it with SIGTERM (a graceful shutdown) and waits.
+    pub(crate) fn stop(mut self) {
+        #[cfg(unix)]
+        {
+            let _ = std::process::Command::new("kill")
+                .arg("-TERM")
+                .arg(self.child.id().to_string())
+                .status();
+        }
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A 2026-07-28 stateless MCP request over HTTP to a full URL; returns the status and JSON.
+pub(crate) async fn http_mcp(
+    client: &reqwest::Client,
+    url: &str,
+    method: &str,
+    params: Value,
+) -> (u16, Value) {
+    let mut params = params;
+    params["_meta"] = json!({
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientCapabilities": {},
+        "io.modelcontextprotocol/clientInfo": {"name": "hosted-test", "version": "0"}
+    });
+    let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
+    let mut request = client
+        .post(url)
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", "2026-07-28")
+        .header("mcp-method", method);
+    if let Some(name) = body["params"]["name"].as_str() {
+        request = request.header("mcp-name", name);
+    }
+    let response = request.body(body.to_string()).send().await.unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    (status, message(&text))
+}
+
+/// An admin API call over HTTP; returns the status and JSON (null when empty).
+pub(crate) async fn http_admin(
+    client: &reqwest::Client,
+    base: &str,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut request = client
+        .request(method, format!("{base}{path}"))
+        .header("authorization", format!("Bearer {ADMIN_TOKEN}"));
+    if let Some(body) = body {
+        request = request
+            .header("content-type", "application/json")
+            .body(body.to_string());
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    let value = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap()
+    };
+    (status, value)
+}
