@@ -364,8 +364,9 @@ pub(crate) async fn run_keys(
             let new = config::new_secret_key()?;
             // Opening creates a missing database; a mistyped path must not become a new,
             // empty database tied to the old key.
-            let path = store::sqlite_path(&args.database.path)?;
-            if !std::path::Path::new(path).is_file() {
+            if let store::Database::Sqlite(path) = store::parse(&args.database.path)?
+                && !std::path::Path::new(path).is_file()
+            {
                 return Err(CommandError::Config(format!(
                     "--database {path}: no such file; nothing to rotate"
                 )));

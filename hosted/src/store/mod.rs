@@ -188,25 +188,26 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<AuditRecord>, StoreError>;
 }
 
-/// Opens (creating and migrating as needed) the store a `--database` value names: a SQLite file
-/// path, `sqlite://PATH` or `sqlite:PATH`, or a PostgreSQL URL (`postgres://...` or
-/// `postgresql://...`).
-pub async fn open(database: &str) -> Result<Arc<dyn Store>, StoreError> {
-    let path = sqlite_path(database)?;
-    let store = sqlite::SqliteStore::open(path.into()).await?;
-    Ok(Arc::new(store))
+/// The engine and location a `--database` value names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Database<'a> {
+    /// A SQLite file: a path, `sqlite://PATH` or `sqlite:PATH`.
+    Sqlite(&'a str),
+    /// A PostgreSQL URL, `postgres://...` or `postgresql://...`.
+    Postgres(&'a str),
 }
 
-/// The SQLite file a `--database` value names; other schemes are
+/// Reads a `--database` value; other schemes, and an empty SQLite path, are
 /// [`StoreError::Unsupported`].
-pub fn sqlite_path(database: &str) -> Result<&str, StoreError> {
+pub fn parse(database: &str) -> Result<Database<'_>, StoreError> {
+    if database.starts_with("postgres://") || database.starts_with("postgresql://") {
+        return Ok(Database::Postgres(database));
+    }
     let path = if let Some(path) = database
         .strip_prefix("sqlite://")
         .or_else(|| database.strip_prefix("sqlite:"))
     {
         path
-    } else if database.starts_with("postgres://") || database.starts_with("postgresql://") {
-        return Ok(Arc::new(postgres::PostgresStore::open(database).await?));
     } else if database.contains("://") {
         return Err(StoreError::Unsupported(
             scheme_of(database),
@@ -221,7 +222,30 @@ pub fn sqlite_path(database: &str) -> Result<&str, StoreError> {
             "the SQLite path is empty",
         ));
     }
-    Ok(path)
+    Ok(Database::Sqlite(path))
+}
+
+/// Opens (creating and migrating as needed) the store a `--database` value names: a SQLite file
+/// path, `sqlite://PATH` or `sqlite:PATH`, or a PostgreSQL URL (`postgres://...` or
+/// `postgresql://...`).
+pub async fn open(database: &str) -> Result<Arc<dyn Store>, StoreError> {
+    Ok(match parse(database)? {
+        Database::Sqlite(path) => Arc::new(sqlite::SqliteStore::open(path.into()).await?),
+        Database::Postgres(url) => Arc::new(postgres::PostgresStore::open(url).await?),
+    })
+}
+
+/// The SQLite file a `--database` value names, for the commands that work on the file itself
+/// (backup, restore); a PostgreSQL URL is [`StoreError::Unsupported`] with what to use instead.
+pub fn sqlite_path(database: &str) -> Result<&str, StoreError> {
+    match parse(database)? {
+        Database::Sqlite(path) => Ok(path),
+        Database::Postgres(url) => Err(StoreError::Unsupported(
+            scheme_of(url),
+            "this command works on a SQLite file; back up and restore PostgreSQL with pg_dump and \
+             pg_restore (docs/deploy.md)",
+        )),
+    }
 }
 
 /// Only the scheme, so a URL's password never reaches an error message.

@@ -6,7 +6,9 @@ use chrono::{DateTime, Utc};
 
 use super::StoreError;
 use crate::crypto::TokenHash;
-use crate::model::{AccountRecord, ApiTokenRecord, ServerConfig, ServerRecord};
+use crate::model::{
+    AccountRecord, ApiTokenRecord, AuditEntry, AuditRecord, ServerConfig, ServerRecord,
+};
 
 /// A server row before the fallible conversions: id, account id, name, config JSON, token hash,
 /// expiry, creation and update times.
@@ -78,5 +80,31 @@ pub(super) fn api_token_record(row: ApiTokenRow) -> Result<ApiTokenRecord, Store
         id,
         token_hash: to_hash(token_hash)?,
         created_at: from_millis(created_at)?,
+    })
+}
+
+/// An audit row: sequence number, time, actor, action, target kind and id, detail JSON.
+pub(super) type AuditRow = (i64, i64, String, String, String, Option<String>, String);
+
+pub(super) fn audit_detail_json(entry: &AuditEntry) -> Result<String, StoreError> {
+    serde_json::to_string(&entry.detail)
+        .map_err(|error| StoreError::Backend(format!("cannot encode audit detail: {error}")))
+}
+
+pub(super) fn audit_record(row: AuditRow) -> Result<AuditRecord, StoreError> {
+    let (seq, at, actor, action, target_kind, target_id, detail) = row;
+    let detail = serde_json::from_str(&detail).map_err(|error| {
+        StoreError::Backend(format!("corrupt detail of audit entry {seq}: {error}"))
+    })?;
+    Ok(AuditRecord {
+        seq,
+        entry: AuditEntry {
+            at: from_millis(at)?,
+            actor,
+            action,
+            target_kind,
+            target_id,
+            detail,
+        },
     })
 }

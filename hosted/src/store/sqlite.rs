@@ -14,11 +14,13 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
+use super::rows::{
+    AccountRow, ServerRow, account_record, api_token_record, audit_detail_json, audit_record,
+    config_json, millis, server_record,
+};
 use super::{Reseal, RotationAudit, Sealed, Store, StoreError, migrate};
 use crate::crypto::TokenHash;
-use crate::model::{
-    AccountRecord, ApiTokenRecord, AuditEntry, AuditRecord, ServerConfig, ServerRecord,
-};
+use crate::model::{AccountRecord, ApiTokenRecord, AuditEntry, AuditRecord, ServerRecord};
 
 const POOL_SIZE: usize = 4;
 /// How long a writer waits for another connection's write lock before failing.
@@ -132,34 +134,6 @@ fn acquire(slots: &[Mutex<Connection>], start: usize) -> MutexGuard<'_, Connecti
         .unwrap_or_else(PoisonError::into_inner)
 }
 
-fn millis(time: DateTime<Utc>) -> i64 {
-    time.timestamp_millis()
-}
-
-fn from_millis(millis: i64) -> Result<DateTime<Utc>, StoreError> {
-    DateTime::from_timestamp_millis(millis)
-        .ok_or_else(|| StoreError::Backend(format!("corrupt timestamp {millis} in the database")))
-}
-
-fn to_hash(bytes: Vec<u8>) -> Result<TokenHash, StoreError> {
-    bytes
-        .try_into()
-        .map_err(|_| StoreError::Backend("corrupt token hash in the database".into()))
-}
-
-/// A server row as SQLite returns it, before the fallible conversions.
-type ServerRow = (
-    String,
-    String,
-    String,
-    String,
-    Vec<u8>,
-    Option<i64>,
-    i64,
-    i64,
-);
-type AccountRow = (String, String, Vec<u8>, i64);
-
 fn server_row(row: &Row<'_>, at: usize) -> rusqlite::Result<ServerRow> {
     Ok((
         row.get(at)?,
@@ -182,42 +156,8 @@ fn account_row(row: &Row<'_>, at: usize) -> rusqlite::Result<AccountRow> {
     ))
 }
 
-fn server_record(row: ServerRow) -> Result<ServerRecord, StoreError> {
-    let (id, account_id, name, config, token_hash, expires_at, created_at, updated_at) = row;
-    let config: ServerConfig = serde_json::from_str(&config).map_err(|error| {
-        StoreError::Backend(format!("corrupt config of MCP server {id}: {error}"))
-    })?;
-    Ok(ServerRecord {
-        config,
-        account_id,
-        name,
-        token_hash: to_hash(token_hash)?,
-        expires_at: expires_at.map(from_millis).transpose()?,
-        created_at: from_millis(created_at)?,
-        updated_at: from_millis(updated_at)?,
-        id,
-    })
-}
-
-fn account_record(row: AccountRow) -> Result<AccountRecord, StoreError> {
-    let (id, integration, sealed_credentials, created_at) = row;
-    Ok(AccountRecord {
-        id,
-        integration,
-        sealed_credentials,
-        created_at: from_millis(created_at)?,
-    })
-}
-
-fn config_json(config: &ServerConfig) -> Result<String, StoreError> {
-    serde_json::to_string(config)
-        .map_err(|error| StoreError::Backend(format!("cannot encode config: {error}")))
-}
-
-/// Appends `entry` to the audit log, inside the caller's transaction.
 fn record(conn: &Connection, entry: &AuditEntry) -> Result<(), StoreError> {
-    let detail = serde_json::to_string(&entry.detail)
-        .map_err(|error| StoreError::Backend(format!("cannot encode audit detail: {error}")))?;
+    let detail = audit_detail_json(entry)?;
     conn.execute(
         "INSERT INTO audit_log (at, actor, action, target_kind, target_id, detail)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -231,26 +171,6 @@ fn record(conn: &Connection, entry: &AuditEntry) -> Result<(), StoreError> {
         ],
     )?;
     Ok(())
-}
-
-type AuditRow = (i64, i64, String, String, String, Option<String>, String);
-
-fn audit_record(row: AuditRow) -> Result<AuditRecord, StoreError> {
-    let (seq, at, actor, action, target_kind, target_id, detail) = row;
-    let detail = serde_json::from_str(&detail).map_err(|error| {
-        StoreError::Backend(format!("corrupt detail of audit entry {seq}: {error}"))
-    })?;
-    Ok(AuditRecord {
-        seq,
-        entry: AuditEntry {
-            at: from_millis(at)?,
-            actor,
-            action,
-            target_kind,
-            target_id,
-            detail,
-        },
-    })
 }
 
 /// Whether another live server of `account_id` (other than `except`) is called `name`.
@@ -609,11 +529,7 @@ impl Store for SqliteStore {
             let rows = statement.query_map(params![after, limit as i64], |row| {
                 Ok((row.get::<_, String>(0)?, row.get::<_, Vec<u8>>(1)?, row.get::<_, i64>(2)?))
             })?;
-            rows.map(|row| {
-                let (id, token_hash, created_at) = row?;
-                Ok(ApiTokenRecord { id, token_hash: to_hash(token_hash)?, created_at: from_millis(created_at)? })
-            })
-            .collect()
+            rows.map(|row| api_token_record(row?)).collect()
         })
         .await
     }

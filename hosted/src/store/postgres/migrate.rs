@@ -12,10 +12,16 @@ use super::super::StoreError;
 
 /// Every PostgreSQL migration, by version, in order. Version N means the same schema as the
 /// SQLite migration N.
-pub const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    include_str!("../../../migrations/postgres/0001_initial.sql"),
-)];
+pub const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        include_str!("../../../migrations/postgres/0001_initial.sql"),
+    ),
+    (
+        2,
+        include_str!("../../../migrations/postgres/0002_audit_log.sql"),
+    ),
+];
 
 /// The advisory lock key migrations hold: any constant unique to this application.
 const MIGRATION_LOCK: i64 = 0x6d63_7067_656e_0001;

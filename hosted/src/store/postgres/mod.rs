@@ -11,6 +11,7 @@
 
 mod migrate;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -19,11 +20,12 @@ use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMe
 use tokio_postgres::NoTls;
 
 use super::rows::{
-    AccountRow, ServerRow, account_record, api_token_record, config_json, millis, server_record,
+    AccountRow, ServerRow, account_record, api_token_record, audit_detail_json, audit_record,
+    config_json, millis, server_record,
 };
-use super::{Store, StoreError};
+use super::{Reseal, RotationAudit, Sealed, Store, StoreError};
 use crate::crypto::TokenHash;
-use crate::model::{AccountRecord, ApiTokenRecord, ServerRecord};
+use crate::model::{AccountRecord, ApiTokenRecord, AuditEntry, AuditRecord, ServerRecord};
 
 pub use migrate::MIGRATIONS;
 
@@ -33,6 +35,8 @@ const POOL_SIZE: usize = 16;
 const POOL_TIMEOUT: Duration = Duration::from_secs(5);
 /// The advisory lock the expiry purge holds: with several replicas, one purges per interval.
 const PURGE_LOCK: i64 = 0x6d63_7067_656e_0002;
+/// The advisory lock audit appends hold to commit (see [`record`]).
+const AUDIT_LOCK: i64 = 0x6d63_7067_656e_0003;
 
 const SERVER_COLUMNS: &str =
     "s.id, s.account_id, s.name, s.config, s.token_hash, s.expires_at, s.created_at, s.updated_at";
@@ -162,6 +166,30 @@ async fn lock_account(client: &impl GenericClient, account_id: &str) -> Result<b
     Ok(row.is_some())
 }
 
+/// Appends `entry` to the audit log inside the caller's transaction. The advisory lock, held
+/// to commit, makes sequence order commit order across replicas (a sequence alone would let a
+/// later number commit first, and a reader paging by number would skip the earlier one).
+async fn record(client: &impl GenericClient, entry: &AuditEntry) -> Result<(), StoreError> {
+    client
+        .execute("SELECT pg_advisory_xact_lock($1)", &[&AUDIT_LOCK])
+        .await?;
+    client
+        .execute(
+            "INSERT INTO audit_log (at, actor, action, target_kind, target_id, detail)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                &millis(entry.at),
+                &entry.actor,
+                &entry.action,
+                &entry.target_kind,
+                &entry.target_id,
+                &audit_detail_json(entry)?,
+            ],
+        )
+        .await?;
+    Ok(())
+}
+
 fn limit(limit: usize) -> i64 {
     i64::try_from(limit).unwrap_or(i64::MAX)
 }
@@ -188,15 +216,81 @@ impl Store for PostgresStore {
         Ok(())
     }
 
-    async fn insert_account(&self, account: AccountRecord) -> Result<(), StoreError> {
-        self.client()
+    async fn insert_account(
+        &self,
+        account: AccountRecord,
+        key_check: Vec<u8>,
+        audit: AuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        // FOR SHARE: a rotation (which holds the marker FOR UPDATE) cannot commit between this
+        // check and the insert, so no account is sealed under a key the database just left.
+        let marker: Option<Vec<u8>> = tx
+            .query_opt(
+                "SELECT value FROM settings WHERE key = 'key_check' FOR SHARE",
+                &[],
+            )
             .await?
-            .execute(
-                "INSERT INTO integrated_accounts (id, integration, credentials, created_at) VALUES ($1, $2, $3, $4)",
-                &[&account.id, &account.integration, &account.sealed_credentials, &millis(account.created_at)],
+            .map(|row| row.try_get(0))
+            .transpose()?;
+        if marker.as_deref() != Some(key_check.as_slice()) {
+            return Err(StoreError::KeyChanged);
+        }
+        tx.execute(
+            "INSERT INTO integrated_accounts (id, integration, credentials, created_at) VALUES ($1, $2, $3, $4)",
+            &[&account.id, &account.integration, &account.sealed_credentials, &millis(account.created_at)],
+        )
+        .await?;
+        record(&tx, &audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn reseal_all(
+        &self,
+        reseal: Arc<Reseal>,
+        audit: RotationAudit,
+    ) -> Result<usize, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        // The marker row first: account inserts check it FOR SHARE, so they wait for this
+        // transaction and then see the new marker (and refuse with KeyChanged).
+        let marker: Option<Vec<u8>> = tx
+            .query_opt(
+                "SELECT value FROM settings WHERE key = 'key_check' FOR UPDATE",
+                &[],
+            )
+            .await?
+            .map(|row| row.try_get(0))
+            .transpose()?;
+        if let Some(marker) = marker {
+            let resealed = reseal(Sealed::KeyCheck, &marker).map_err(StoreError::Reseal)?;
+            tx.execute(
+                "UPDATE settings SET value = $1 WHERE key = 'key_check'",
+                &[&resealed],
             )
             .await?;
-        Ok(())
+        }
+        let accounts = tx
+            .query(
+                "SELECT id, credentials FROM integrated_accounts ORDER BY id FOR UPDATE",
+                &[],
+            )
+            .await?;
+        let update = tx
+            .prepare("UPDATE integrated_accounts SET credentials = $1 WHERE id = $2")
+            .await?;
+        for row in &accounts {
+            let id: String = row.try_get(0)?;
+            let sealed: Vec<u8> = row.try_get(1)?;
+            let resealed =
+                reseal(Sealed::Account { id: &id }, &sealed).map_err(StoreError::Reseal)?;
+            tx.execute(&update, &[&resealed, &id]).await?;
+        }
+        record(&tx, &audit(accounts.len())).await?;
+        tx.commit().await?;
+        Ok(accounts.len())
     }
 
     async fn account(&self, id: &str) -> Result<Option<AccountRecord>, StoreError> {
@@ -224,22 +318,27 @@ impl Store for PostgresStore {
             .collect()
     }
 
-    async fn delete_account(&self, id: &str) -> Result<bool, StoreError> {
+    async fn delete_account(&self, id: &str, audit: AuditEntry) -> Result<bool, StoreError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         tx.execute("DELETE FROM mcp_servers WHERE account_id = $1", &[&id])
             .await?;
         let deleted = tx
             .execute("DELETE FROM integrated_accounts WHERE id = $1", &[&id])
-            .await?;
+            .await?
+            > 0;
+        if deleted {
+            record(&tx, &audit).await?;
+        }
         tx.commit().await?;
-        Ok(deleted > 0)
+        Ok(deleted)
     }
 
     async fn insert_server(
         &self,
         server: ServerRecord,
         now: DateTime<Utc>,
+        audit: AuditEntry,
     ) -> Result<(), StoreError> {
         let config = config_json(&server.config)?;
         let mut client = self.client().await?;
@@ -273,6 +372,7 @@ impl Store for PostgresStore {
             ],
         )
         .await?;
+        record(&tx, &audit).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -328,6 +428,7 @@ impl Store for PostgresStore {
         &self,
         server: ServerRecord,
         now: DateTime<Utc>,
+        audit: AuditEntry,
     ) -> Result<bool, StoreError> {
         let config = config_json(&server.config)?;
         let mut client = self.client().await?;
@@ -359,18 +460,27 @@ impl Store for PostgresStore {
                     &millis(now),
                 ],
             )
-            .await?;
+            .await?
+            > 0;
+        if updated {
+            record(&tx, &audit).await?;
+        }
         tx.commit().await?;
-        Ok(updated > 0)
+        Ok(updated)
     }
 
-    async fn delete_server(&self, id: &str) -> Result<bool, StoreError> {
-        let deleted = self
-            .client()
-            .await?
+    async fn delete_server(&self, id: &str, audit: AuditEntry) -> Result<bool, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let deleted = tx
             .execute("DELETE FROM mcp_servers WHERE id = $1", &[&id])
-            .await?;
-        Ok(deleted > 0)
+            .await?
+            > 0;
+        if deleted {
+            record(&tx, &audit).await?;
+        }
+        tx.commit().await?;
+        Ok(deleted)
     }
 
     async fn resolve_server(
@@ -422,14 +532,20 @@ impl Store for PostgresStore {
         Ok(ids)
     }
 
-    async fn insert_api_token(&self, token: ApiTokenRecord) -> Result<(), StoreError> {
-        self.client()
-            .await?
-            .execute(
-                "INSERT INTO api_tokens (id, token_hash, created_at) VALUES ($1, $2, $3)",
-                &[&token.id, &&token.token_hash[..], &millis(token.created_at)],
-            )
-            .await?;
+    async fn insert_api_token(
+        &self,
+        token: ApiTokenRecord,
+        audit: AuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        tx.execute(
+            "INSERT INTO api_tokens (id, token_hash, created_at) VALUES ($1, $2, $3)",
+            &[&token.id, &&token.token_hash[..], &millis(token.created_at)],
+        )
+        .await?;
+        record(&tx, &audit).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -463,12 +579,46 @@ impl Store for PostgresStore {
         Ok(row.is_some())
     }
 
-    async fn delete_api_token(&self, id: &str) -> Result<bool, StoreError> {
-        let deleted = self
+    async fn delete_api_token(&self, id: &str, audit: AuditEntry) -> Result<bool, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let deleted = tx
+            .execute("DELETE FROM api_tokens WHERE id = $1", &[&id])
+            .await?
+            > 0;
+        if deleted {
+            record(&tx, &audit).await?;
+        }
+        tx.commit().await?;
+        Ok(deleted)
+    }
+
+    async fn audit_log(
+        &self,
+        after: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        let rows = self
             .client()
             .await?
-            .execute("DELETE FROM api_tokens WHERE id = $1", &[&id])
+            .query(
+                "SELECT seq, at, actor, action, target_kind, target_id, detail FROM audit_log
+                 WHERE seq > $1 ORDER BY seq LIMIT $2",
+                &[&after.unwrap_or(0), &self::limit(limit)],
+            )
             .await?;
-        Ok(deleted > 0)
+        rows.iter()
+            .map(|row| {
+                audit_record((
+                    row.try_get(0)?,
+                    row.try_get(1)?,
+                    row.try_get(2)?,
+                    row.try_get(3)?,
+                    row.try_get(4)?,
+                    row.try_get(5)?,
+                    row.try_get(6)?,
+                ))
+            })
+            .collect()
     }
 }
