@@ -311,6 +311,11 @@ impl Hosted {
 
     /// The account with this id, or [`HostedError::NotFound`].
     pub async fn account(&self, id: &str) -> Result<AccountRecord, HostedError> {
+        // Not an id this server makes: no such record, without a database round trip (and
+        // without text some engines refuse, such as NUL on PostgreSQL).
+        if !crypto::is_id(id, ACCOUNT_PREFIX) {
+            return Err(HostedError::not_found("integrated account", id));
+        }
         self.store
             .account(id)
             .await?
@@ -439,6 +444,9 @@ impl Hosted {
         account_id: Option<&str>,
         id: &str,
     ) -> Result<ServerRecord, HostedError> {
+        if !crypto::is_id(id, SERVER_PREFIX) {
+            return Err(HostedError::not_found("MCP server", id));
+        }
         self.store
             .server(id, self.now())
             .await?
@@ -590,6 +598,9 @@ impl Hosted {
 
     /// Deletes an API token; servers that require one refuse it from the next request on.
     pub async fn delete_api_token(&self, id: &str, actor: Actor) -> Result<(), HostedError> {
+        if !crypto::is_id(id, API_TOKEN_PREFIX) {
+            return Err(HostedError::not_found("API token", id));
+        }
         let audit = AuditEntry::new(self.now(), actor, "api_token.delete", "api_token", Some(id));
         if !self.store.delete_api_token(id, audit).await? {
             return Err(HostedError::not_found("API token", id));

@@ -42,26 +42,14 @@ async fn audit_log(hosting: &Hosting, limit: usize) -> Vec<Value> {
 }
 
 /// Every column of every audit row, as text.
-fn audit_rows(hosting: &Hosting) -> Vec<String> {
-    let conn = rusqlite::Connection::open(&hosting.db).unwrap();
-    let mut statement = conn
-        .prepare("SELECT seq, at, actor, action, target_kind, target_id, detail FROM audit_log ORDER BY seq")
-        .unwrap();
-    statement
-        .query_map([], |row| {
-            Ok(format!(
-                "{}|{}|{}|{}|{}|{:?}|{}",
-                row.get::<_, i64>(0)?,
-                row.get::<_, i64>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, String>(3)?,
-                row.get::<_, String>(4)?,
-                row.get::<_, Option<String>>(5)?,
-                row.get::<_, String>(6)?
-            ))
-        })
-        .unwrap()
-        .map(Result::unwrap)
+async fn audit_rows(hosting: &Hosting) -> Vec<String> {
+    hosting
+        .query(
+            "SELECT seq, at, actor, action, target_kind, target_id, detail FROM audit_log ORDER BY seq",
+        )
+        .await
+        .into_iter()
+        .map(|row| row.join("|"))
         .collect()
 }
 
@@ -80,10 +68,7 @@ fn url_token(server: &Value) -> String {
 fn cli(hosting: &Hosting, args: &[&str]) -> u8 {
     let mut argv = vec!["mcp-server".to_owned()];
     argv.extend(args.iter().map(|arg| (*arg).to_owned()));
-    argv.extend([
-        "--database".to_owned(),
-        hosting.db.to_str().unwrap().to_owned(),
-    ]);
+    argv.extend(["--database".to_owned(), hosting.database.clone()]);
     std::thread::spawn(move || {
         let no_env = |_: &str| None;
         mcpgen_hosted::command::run(INTEGRATIONS, argv, &no_env)
@@ -271,8 +256,8 @@ async fn every_admin_action_is_recorded_and_no_secret_is() {
 
     // No secret in the log: not through the API, not in any column of any row.
     let served = serde_json::to_string(&entries).unwrap();
-    let stored = audit_rows(&hosting).join("\n");
-    assert_eq!(audit_rows(&hosting).len(), entries.len());
+    let stored = audit_rows(&hosting).await.join("\n");
+    assert_eq!(audit_rows(&hosting).await.len(), entries.len());
     let secrets = [
         API_TOKEN.to_owned(),
         TENANT.to_owned(),
@@ -307,7 +292,7 @@ async fn refused_and_empty_changes_record_nothing() {
     let account = hosting.account(TENANT, API_TOKEN).await;
     let server = hosting.server(&account, json!({"name": "taken"})).await;
     let server_id = server["id"].as_str().unwrap();
-    let before = audit_rows(&hosting);
+    let before = audit_rows(&hosting).await;
     assert_eq!(before.len(), 2);
     let missing = "acct_0000000000000000000000000000";
     let servers = format!("/integrated-account/{account}/mcp");
@@ -347,7 +332,7 @@ async fn refused_and_empty_changes_record_nothing() {
             "{method} {path}: {status} {reply}"
         );
     }
-    assert_eq!(audit_rows(&hosting), before);
+    assert_eq!(audit_rows(&hosting).await, before);
 }
 
 /// `GET /audit-log` pages exactly like the other lists: `limit` 1-200, `next_cursor` passed

@@ -259,7 +259,7 @@ async fn a_backup_taken_while_serving_writes_serves_the_same_urls() {
 #[tokio::test]
 async fn backup_and_restore_refuse_mistakes() {
     let dir = TempDir::new();
-    let hosting = hosted_support::Hosting::new(&dir, None).await;
+    let hosting = hosted_support::Hosting::new_sqlite(&dir, None).await;
     let db = hosting.db.clone();
     drop(hosting);
     let taken = dir.path().join("taken.db");

@@ -33,7 +33,7 @@ async fn hosting(dir: &TempDir, template: &str, private: bool) -> Hosting {
     }
     let key = mcpgen_hosted::crypto::SecretKey::generate();
     Hosting::open_with(
-        dir.path().join("mcpgen.db"),
+        hosted_support::fresh_database(dir).await,
         key,
         Arc::new(ManualClock::new(start_time())),
         Some(template.to_owned()),
@@ -148,7 +148,7 @@ async fn a_stored_account_that_cannot_be_served_gets_one_clear_rate_limited_erro
         .base_urls
         .insert("chronosphere".to_owned(), template.clone());
     let strict = Hosting::open_with(
-        permissive.db.clone(),
+        permissive.database.clone(),
         permissive.key.clone(),
         Arc::new(ManualClock::new(start_time())),
         Some(template),

@@ -658,12 +658,17 @@ async fn ready_answers_503_while_the_database_holds_another_key() {
 
     // Another process re-sealed the marker under a different key (a rotation this replica has
     // not restarted for): this replica must leave the balancer, while /health stays 200.
-    let conn = rusqlite::Connection::open(&hosting.db).unwrap();
-    conn.execute(
-        "UPDATE settings SET value = x'00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff' WHERE key = 'key_check'",
-        [],
-    )
-    .unwrap();
+    let other = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+    let literal = if hosting.database.starts_with("postgres") {
+        format!("'\\x{other}'::bytea")
+    } else {
+        format!("x'{other}'")
+    };
+    hosting
+        .query(&format!(
+            "UPDATE settings SET value = {literal} WHERE key = 'key_check'"
+        ))
+        .await;
     let (status, headers, text) = hosting.send(ready()).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{text}");
     assert_eq!(headers.get("retry-after").unwrap(), "5");

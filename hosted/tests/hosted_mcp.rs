@@ -317,11 +317,15 @@ async fn expired_servers_vanish_at_once_and_are_purged() {
         .admin("GET", &format!("/integrated-account/{account}/mcp"), None)
         .await;
     assert_eq!(list["result"], json!([]));
-    assert_eq!(row_count(&hosting), 1, "still in the database until purged");
+    assert_eq!(
+        row_count(&hosting).await,
+        "1",
+        "still in the database until purged"
+    );
 
     let purged = purge::purge_once(&hosting.hosted, &hosting.gateway).await;
     assert_eq!(purged, [id]);
-    assert_eq!(row_count(&hosting), 0);
+    assert_eq!(row_count(&hosting).await, "0");
     assert_eq!(
         hosting.gateway.cached_servers(),
         0,
@@ -334,10 +338,8 @@ async fn expired_servers_vanish_at_once_and_are_purged() {
     );
 }
 
-fn row_count(hosting: &Hosting) -> i64 {
-    let conn = rusqlite::Connection::open(&hosting.db).unwrap();
-    conn.query_row("SELECT COUNT(*) FROM mcp_servers", [], |row| row.get(0))
-        .unwrap()
+async fn row_count(hosting: &Hosting) -> String {
+    hosting.query("SELECT COUNT(*) FROM mcp_servers").await[0][0].clone()
 }
 
 #[tokio::test]

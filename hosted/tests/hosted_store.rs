@@ -36,7 +36,7 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 #[tokio::test]
 async fn the_database_holds_no_raw_token_and_no_plaintext_credential() {
     let dir = TempDir::new();
-    let hosting = Hosting::new(&dir, None).await;
+    let hosting = Hosting::new_sqlite(&dir, None).await;
     let account = hosting.account(TENANT, API_TOKEN).await;
     let server = hosting.server(&account, json!({"name": "s"})).await;
     let url_token = server["url"]
@@ -81,7 +81,7 @@ async fn the_database_holds_no_raw_token_and_no_plaintext_credential() {
 async fn the_database_file_is_private_to_its_owner() {
     use std::os::unix::fs::PermissionsExt;
     let dir = TempDir::new();
-    let hosting = Hosting::new(&dir, None).await;
+    let hosting = Hosting::new_sqlite(&dir, None).await;
     let mode = std::fs::metadata(&hosting.db).unwrap().permissions().mode();
     assert_eq!(mode & 0o077, 0, "mode {mode:o}");
 }
@@ -90,7 +90,7 @@ async fn the_database_file_is_private_to_its_owner() {
 async fn a_restart_loses_nothing() {
     let dir = TempDir::new();
     let upstream = fake(API_TOKEN).await;
-    let first = Hosting::new(&dir, Some(upstream.url())).await;
+    let first = Hosting::new_sqlite(&dir, Some(upstream.url())).await;
     let account = first.account("acme", API_TOKEN).await;
     let plain = first
         .server(
@@ -147,7 +147,7 @@ async fn a_restart_loses_nothing() {
 #[tokio::test]
 async fn migrations_are_recorded_once() {
     let dir = TempDir::new();
-    let first = Hosting::new(&dir, None).await;
+    let first = Hosting::new_sqlite(&dir, None).await;
     let second = first.reopen().await;
     let conn = rusqlite::Connection::open(&second.db).unwrap();
     let mut statement = conn
@@ -172,7 +172,7 @@ async fn migrations_are_recorded_once() {
 #[tokio::test]
 async fn a_newer_schema_is_refused() {
     let dir = TempDir::new();
-    let first = Hosting::new(&dir, None).await;
+    let first = Hosting::new_sqlite(&dir, None).await;
     let conn = rusqlite::Connection::open(&first.db).unwrap();
     conn.execute(
         "INSERT INTO schema_version (version, applied_at) VALUES (999, 0)",
@@ -193,7 +193,7 @@ async fn a_newer_schema_is_refused() {
 #[tokio::test]
 async fn another_key_is_refused_before_serving() {
     let dir = TempDir::new();
-    let first = Hosting::new(&dir, None).await;
+    let first = Hosting::new_sqlite(&dir, None).await;
     first.account("acme", API_TOKEN).await;
     let store = store::open(first.db.to_str().unwrap()).await.unwrap();
     let settings = HostedSettings {

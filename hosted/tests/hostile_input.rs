@@ -17,46 +17,30 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const TOKEN: &str = "upstream-token-for-hostile-input";
 
-/// Every row of every table (the schema, migrations and audit log included), as text.
-fn dump(db: &std::path::Path) -> Vec<String> {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let integrity: String = conn
-        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
-        .unwrap();
-    assert_eq!(integrity, "ok");
+/// Every row of every table (the schema, migrations and audit log included), as text; on
+/// SQLite after `PRAGMA integrity_check` says `ok`.
+async fn dump(hosting: &Hosting) -> Vec<String> {
+    let postgres = hosting.database.starts_with("postgres");
+    let tables = if postgres {
+        "SELECT table_name, string_agg(column_name || ' ' || data_type, ', ' ORDER BY ordinal_position)
+         FROM information_schema.columns WHERE table_schema = 'public'
+         GROUP BY table_name ORDER BY table_name"
+    } else {
+        assert_eq!(hosting.query("PRAGMA integrity_check").await, [["ok"]]);
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name"
+    };
     let mut lines: Vec<String> = Vec::new();
-    let mut tables = conn
-        .prepare("SELECT name, sql FROM sqlite_master ORDER BY name")
-        .unwrap();
-    let schema: Vec<(String, Option<String>)> = tables
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    for (name, sql) in &schema {
-        lines.push(format!("schema {name}: {sql:?}"));
-        if !sql
-            .as_deref()
-            .unwrap_or_default()
-            .starts_with("CREATE TABLE")
-        {
-            continue;
-        }
-        let mut rows = conn
-            .prepare(&format!("SELECT * FROM \"{name}\" ORDER BY rowid"))
-            .unwrap();
-        let columns = rows.column_count();
-        let table: Vec<String> = rows
-            .query_map([], |row| {
-                let values: Vec<String> = (0..columns)
-                    .map(|i| format!("{:?}", row.get_ref(i).unwrap()))
-                    .collect();
-                Ok(format!("{name}: {}", values.join(" | ")))
-            })
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-        lines.extend(table);
+    for table in hosting.query(tables).await {
+        let (name, schema) = (&table[0], &table[1]);
+        lines.push(format!("schema {name}: {schema}"));
+        // Ordered by the first column (each table's key), not by storage order.
+        let rows = hosting
+            .query(&format!("SELECT * FROM \"{name}\" ORDER BY 1"))
+            .await;
+        lines.extend(
+            rows.into_iter()
+                .map(|row| format!("{name}: {}", row.join(" | "))),
+        );
     }
     lines
 }
@@ -179,7 +163,7 @@ async fn a_hostile_corpus_changes_no_row() {
     let (open_path, guarded_path) = (path_of(&open), path_of(&guarded));
     let server_id = open["id"].as_str().unwrap().to_owned();
     let servers = format!("/integrated-account/{account}/mcp");
-    let before = dump(&hosting.db);
+    let before = dump(&hosting).await;
 
     let valid_account =
         json!({"integration": "chronosphere", "credentials": {"tenant": "evil", "api_token": TOKEN}}).to_string();
@@ -522,7 +506,7 @@ async fn a_hostile_corpus_changes_no_row() {
     }
 
     assert_eq!(
-        dump(&hosting.db),
+        dump(&hosting).await,
         before,
         "a hostile request changed the database"
     );

@@ -99,7 +99,7 @@ async fn populate(
     dir: &TempDir,
     count: usize,
 ) -> (std::path::PathBuf, SecretKey, BTreeMap<String, Vec<u8>>) {
-    let hosting = Hosting::new(dir, None).await;
+    let hosting = Hosting::new_sqlite(dir, None).await;
     let (db, key) = (hosting.db.clone(), hosting.key.clone());
     let now = hosting.clock_now();
     drop(hosting);
@@ -220,7 +220,7 @@ async fn sigkill_during_rotation_leaves_all_old_or_all_new() {
 async fn after_rotation_the_old_key_is_refused_and_the_new_one_works() {
     let upstream = fake(TOKEN).await;
     let dir = TempDir::new();
-    let hosting = Hosting::new(&dir, Some(upstream.url())).await;
+    let hosting = Hosting::new_sqlite(&dir, Some(upstream.url())).await;
     let account = hosting.account("acme", TOKEN).await;
     let server = hosting.server(&account, json!({"name": "s"})).await;
     let url_path = server["url"]
@@ -322,7 +322,7 @@ async fn after_rotation_the_old_key_is_refused_and_the_new_one_works() {
 #[tokio::test]
 async fn rotation_refuses_bad_keys_and_changes_nothing() {
     let dir = TempDir::new();
-    let hosting = Hosting::new(&dir, None).await;
+    let hosting = Hosting::new_sqlite(&dir, None).await;
     hosting.account("acme", TOKEN).await;
     let (db, key) = (hosting.db.clone(), hosting.key.clone());
     drop(hosting);
@@ -405,7 +405,7 @@ async fn rotation_refuses_bad_keys_and_changes_nothing() {
 #[tokio::test]
 async fn a_server_started_before_rotation_cannot_seal_under_the_old_key() {
     let dir = TempDir::new();
-    let hosting = Hosting::new(&dir, None).await;
+    let hosting = Hosting::new_sqlite(&dir, None).await;
     hosting.account("acme", TOKEN).await;
     let new = SecretKey::generate();
     let output = rotate(&hosting.db, &hosting.key.to_hex(), Some(&new.to_hex()))

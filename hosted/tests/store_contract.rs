@@ -1,10 +1,9 @@
 //! One suite for every `Store` implementation: each test runs on SQLite and on PostgreSQL and
 //! must see the same answers (ordering, paging, expiry, name rules, cascades, purge, tokens).
-//! PostgreSQL comes from `postgres_support` (a throwaway cluster; see tests/postgres/).
+//! PostgreSQL comes from `hosted_support::postgres` (a throwaway cluster; see tests/postgres/).
 #![allow(clippy::unwrap_used)]
 
 mod hosted_support;
-mod postgres_support;
 
 use std::sync::Arc;
 
@@ -21,7 +20,7 @@ async fn stores() -> Vec<(&'static str, Arc<dyn Store>, Option<TempDir>)> {
     let sqlite = store::open(dir.path().join("contract.db").to_str().unwrap())
         .await
         .unwrap();
-    let postgres = store::open(&postgres_support::fresh_database().await)
+    let postgres = store::open(&hosted_support::postgres::fresh_database().await)
         .await
         .unwrap();
     for store in [&sqlite, &postgres] {
@@ -439,7 +438,7 @@ async fn api_tokens_and_the_key_marker() {
 
 #[tokio::test]
 async fn two_postgres_replicas_purge_each_expired_server_once() {
-    let url = postgres_support::fresh_database().await;
+    let url = hosted_support::postgres::fresh_database().await;
     let first = store::open(&url).await.unwrap();
     let second = store::open(&url).await.unwrap();
     let a = account(1);

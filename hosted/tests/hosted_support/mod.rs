@@ -1,7 +1,11 @@
-//! Shared set-up for the hosted-mode tests: a temporary SQLite file, a manual clock, the real
+//! Shared set-up for the hosted-mode tests: a fresh database (a temporary SQLite file, or with
+//! `MCPGEN_TEST_STORE=postgres` a fresh PostgreSQL database), a manual clock, the real
 //! Chronosphere integration, and helpers that drive the hosted router in-process (no socket)
-//! with `tower::ServiceExt::oneshot`.
+//! with `tower::ServiceExt::oneshot`. Tests about the SQLite file itself use
+//! [`Hosting::new_sqlite`].
 #![allow(clippy::unwrap_used, dead_code)]
+
+pub(crate) mod postgres;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -24,9 +28,27 @@ use tower::ServiceExt;
 
 pub(crate) const ADMIN_TOKEN: &str = "admin-token-for-tests-0123456789";
 pub(crate) const PUBLIC_URL: &str = "http://127.0.0.1:8080";
-/// The key each test directory's database was created with.
-static KEYS: std::sync::Mutex<std::collections::BTreeMap<PathBuf, SecretKey>> =
+/// The key and `--database` value each test directory's database was created with.
+static KEYS: std::sync::Mutex<std::collections::BTreeMap<PathBuf, (SecretKey, String)>> =
     std::sync::Mutex::new(std::collections::BTreeMap::new());
+
+/// The variable that runs the hosted tests on PostgreSQL (`postgres`) instead of SQLite.
+pub(crate) const STORE_VAR: &str = "MCPGEN_TEST_STORE";
+
+/// Whether [`Hosting::new`] puts its database on PostgreSQL.
+pub(crate) fn on_postgres() -> bool {
+    std::env::var(STORE_VAR).is_ok_and(|engine| engine.trim() == "postgres")
+}
+
+/// A `--database` value for a new, empty database of the engine under test (`dir` holds a
+/// SQLite file).
+pub(crate) async fn fresh_database(dir: &TempDir) -> String {
+    if on_postgres() {
+        postgres::fresh_database().await
+    } else {
+        dir.path().join("mcpgen.db").to_str().unwrap().to_owned()
+    }
+}
 
 pub(crate) static INTEGRATIONS: &[&Integration] = &[&mcpgen_chronosphere::INTEGRATION];
 
@@ -68,8 +90,11 @@ impl Drop for TempDir {
     }
 }
 
-/// One hosted deployment over a database file, with its own clock.
+/// One hosted deployment over a database, with its own clock.
 pub(crate) struct Hosting {
+    /// The `--database` value: a SQLite path or a PostgreSQL URL.
+    pub database: String,
+    /// The SQLite file (for tests about the file; meaningless on PostgreSQL).
     pub db: PathBuf,
     pub key: SecretKey,
     pub clock: Arc<ManualClock>,
@@ -86,14 +111,27 @@ pub(crate) fn start_time() -> DateTime<Utc> {
 }
 
 impl Hosting {
-    /// A fresh deployment in `dir`; `base_url` overrides Chronosphere's upstream.
+    /// A fresh deployment in `dir` on the engine under test; `base_url` overrides
+    /// Chronosphere's upstream.
     pub(crate) async fn new(dir: &TempDir, base_url: Option<String>) -> Self {
+        let database = fresh_database(dir).await;
+        Self::create(dir, database, base_url).await
+    }
+
+    /// [`Hosting::new`] on a SQLite file whatever the engine under test: for tests about the
+    /// file itself (bytes, mode, backups, the CLI on a copy).
+    pub(crate) async fn new_sqlite(dir: &TempDir, base_url: Option<String>) -> Self {
+        let database = dir.path().join("mcpgen.db").to_str().unwrap().to_owned();
+        Self::create(dir, database, base_url).await
+    }
+
+    async fn create(dir: &TempDir, database: String, base_url: Option<String>) -> Self {
         let key = SecretKey::generate();
         KEYS.lock()
             .unwrap()
-            .insert(dir.path().to_owned(), key.clone());
+            .insert(dir.path().to_owned(), (key.clone(), database.clone()));
         Self::open(
-            dir.path().join("mcpgen.db"),
+            database,
             key,
             Arc::new(ManualClock::new(start_time())),
             base_url,
@@ -104,9 +142,9 @@ impl Hosting {
     /// A fresh process on `dir`'s database with the key of an earlier [`Hosting::new`] there
     /// (a restart after the first process is gone).
     pub(crate) async fn new_on(dir: &TempDir, base_url: Option<String>) -> Self {
-        let key = KEYS.lock().unwrap().get(dir.path()).cloned().unwrap();
+        let (key, database) = KEYS.lock().unwrap().get(dir.path()).cloned().unwrap();
         Self::open(
-            dir.path().join("mcpgen.db"),
+            database,
             key,
             Arc::new(ManualClock::new(start_time())),
             base_url,
@@ -114,11 +152,11 @@ impl Hosting {
         .await
     }
 
-    /// Another process on the same file and key (a restart).
+    /// Another process on the same database and key (a restart).
     pub(crate) async fn reopen(&self) -> Self {
         let clock = Arc::new(ManualClock::new(self.clock_now()));
         Self::open(
-            self.db.clone(),
+            self.database.clone(),
             self.key.clone(),
             clock,
             self.base_url.clone(),
@@ -132,7 +170,7 @@ impl Hosting {
     }
 
     pub(crate) async fn open(
-        db: PathBuf,
+        database: String,
         key: SecretKey,
         clock: Arc<ManualClock>,
         base_url: Option<String>,
@@ -143,18 +181,18 @@ impl Hosting {
                 .base_urls
                 .insert("chronosphere".to_owned(), url.clone());
         }
-        Self::open_with(db, key, clock, base_url, upstream).await
+        Self::open_with(database, key, clock, base_url, upstream).await
     }
 
     /// [`Hosting::open`] with upstream settings of its own (host policy, overrides).
     pub(crate) async fn open_with(
-        db: PathBuf,
+        database: String,
         key: SecretKey,
         clock: Arc<ManualClock>,
         base_url: Option<String>,
         upstream: UpstreamSettings,
     ) -> Self {
-        let store = store::open(db.to_str().unwrap()).await.unwrap();
+        let store = store::open(&database).await.unwrap();
         let settings = HostedSettings {
             public_url: PUBLIC_URL.to_owned(),
             min_expiry: TimeDelta::seconds(60),
@@ -181,7 +219,8 @@ impl Hosting {
         );
         let app = app(AppState::new(hosted.clone(), gateway.clone(), ADMIN_TOKEN));
         Self {
-            db,
+            db: PathBuf::from(&database),
+            database,
             key,
             clock,
             hosted,
@@ -189,6 +228,35 @@ impl Hosting {
             app,
             base_url,
         }
+    }
+
+    /// Every row `sql` returns, each column as text (NULL as `NULL`), on either engine: what
+    /// tests use to look at the database itself.
+    pub(crate) async fn query(&self, sql: &str) -> Vec<Vec<String>> {
+        if self.database.starts_with("postgres") {
+            return postgres::query(&self.database, sql).await;
+        }
+        let conn = rusqlite::Connection::open(&self.db).unwrap();
+        let mut statement = conn.prepare(sql).unwrap();
+        let columns = statement.column_count();
+        let rows = statement
+            .query_map([], |row| {
+                (0..columns)
+                    .map(|i| {
+                        Ok(match row.get_ref(i)? {
+                            rusqlite::types::ValueRef::Null => "NULL".to_owned(),
+                            rusqlite::types::ValueRef::Integer(n) => n.to_string(),
+                            rusqlite::types::ValueRef::Real(x) => x.to_string(),
+                            rusqlite::types::ValueRef::Text(t) => {
+                                String::from_utf8_lossy(t).into_owned()
+                            }
+                            rusqlite::types::ValueRef::Blob(b) => format!("{b:02x?}"),
+                        })
+                    })
+                    .collect::<rusqlite::Result<Vec<String>>>()
+            })
+            .unwrap();
+        rows.map(Result::unwrap).collect()
     }
 
     /// Sends `request` through the router.

@@ -5,8 +5,6 @@
 //! call starts a private throwaway cluster with `tests/postgres/cluster.sh` and a watchdog that
 //! stops and removes it once this test process has exited. A machine without PostgreSQL's
 //! server binaries fails these tests with the script's message rather than skipping them.
-#![allow(clippy::unwrap_used, dead_code)]
-
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
@@ -85,4 +83,29 @@ pub(crate) async fn fresh_database() -> String {
     let _ = connection.await;
     let base = cluster.rsplit_once('/').unwrap().0;
     format!("{base}/{name}")
+}
+
+/// Every row `sql` returns on the database at `url`, each column as text (NULL as `NULL`).
+pub(crate) async fn query(url: &str, sql: &str) -> Vec<Vec<String>> {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    let connection = tokio::spawn(connection);
+    let rows = client
+        .simple_query(sql)
+        .await
+        .unwrap_or_else(|error| panic!("{sql}: {error}"))
+        .into_iter()
+        .filter_map(|message| match message {
+            tokio_postgres::SimpleQueryMessage::Row(row) => Some(
+                (0..row.len())
+                    .map(|i| row.get(i).unwrap_or("NULL").to_owned())
+                    .collect(),
+            ),
+            _ => None,
+        })
+        .collect();
+    drop(client);
+    let _ = connection.await;
+    rows
 }
