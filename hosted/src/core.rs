@@ -19,6 +19,7 @@ use crate::model::{
     ACCOUNT_PREFIX, API_TOKEN_PREFIX, AUDIT_PREFIX, AccountRecord, Actor, ApiTokenRecord,
     AuditEntry, AuditRecord, SERVER_PREFIX, ServerConfig, ServerRecord, audit_seq,
 };
+use crate::sessions::ServerSessions;
 use crate::store::{Sealed, Store};
 use crate::upstream::{UpstreamSettings, Upstreams};
 use crate::validate;
@@ -41,6 +42,10 @@ pub struct HostedSettings {
     /// How accounts reach their upstreams.
     pub upstream: UpstreamSettings,
 }
+
+/// How long a 2025-11-25 session is kept for other replicas to restore: a day, past any
+/// conversation a client keeps one session for.
+pub const SESSION_LIFETIME: TimeDelta = TimeDelta::days(1);
 
 /// The hosted mode's operations; cheap to share behind an `Arc`.
 pub struct Hosted {
@@ -551,6 +556,20 @@ impl Hosted {
     /// Deletes expired servers; returns their ids.
     pub async fn purge_expired(&self) -> Result<Vec<String>, HostedError> {
         Ok(self.store.purge_expired(self.now()).await?)
+    }
+
+    /// Forgets stored sessions older than [`SESSION_LIFETIME`]; returns how many. A client
+    /// holding one starts a new session (the 2025-11-25 answer to an unknown session is 404).
+    pub async fn purge_sessions(&self) -> Result<usize, HostedError> {
+        Ok(self
+            .store
+            .purge_sessions(self.now() - SESSION_LIFETIME)
+            .await?)
+    }
+
+    /// The stored sessions of one MCP server, for its endpoint on this replica.
+    pub(crate) fn sessions_of(&self, server_id: &str) -> ServerSessions {
+        ServerSessions::new(Arc::clone(&self.store), Arc::clone(&self.clock), server_id)
     }
 
     /// Issues an API token; returns it with the raw token, which is never shown again.

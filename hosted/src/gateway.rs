@@ -160,9 +160,11 @@ impl Gateway {
             },
         );
         let cancel = self.shutdown.child_token();
-        let endpoint = Endpoint::new(handler, &self.options, cancel.clone())
-            .map(Arc::new)
-            .map_err(|error| HostedError::Internal(error.to_string()))?;
+        let sessions = Arc::new(self.hosted.sessions_of(&server.id));
+        let endpoint =
+            Endpoint::with_session_store(handler, &self.options, cancel.clone(), Some(sessions))
+                .map(Arc::new)
+                .map_err(|error| HostedError::Internal(error.to_string()))?;
 
         let mut services = lock(&self.services);
         // A concurrent first request may have built one meanwhile: keep it (and its sessions).

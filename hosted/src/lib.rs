@@ -32,6 +32,7 @@ pub mod input;
 pub mod model;
 pub mod purge;
 mod serve;
+mod sessions;
 pub mod state;
 pub mod store;
 pub mod upstream;

@@ -31,6 +31,11 @@ pub async fn purge_once(hosted: &Hosted, gateway: &Gateway) -> Vec<String> {
     if !purged.is_empty() {
         tracing::info!(count = purged.len(), servers = ?purged, "purged expired MCP servers");
     }
+    match hosted.purge_sessions().await {
+        Ok(0) => {}
+        Ok(count) => tracing::info!(count, "forgot stored sessions older than a day"),
+        Err(error) => tracing::warn!(%error, "purging old sessions failed; retrying next interval"),
+    }
     gateway.sweep().await;
     // Said on every pass until someone acts: the server cannot pick up a key it was not given.
     if let Ok(true) = hosted.key_rotated().await {

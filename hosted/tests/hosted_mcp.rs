@@ -542,3 +542,61 @@ async fn a_server_result_budget_is_validated_and_applied() {
         "{reply}"
     );
 }
+
+#[tokio::test]
+async fn a_session_opened_on_one_replica_is_served_by_another() {
+    let (_dir, _upstream, first) = with_fake().await;
+    // A second process on the same database: another replica behind the balancer.
+    let second = first.reopen().await;
+    let account = first.account("acme", TOKEN).await;
+    let server = first.server(&account, json!({"name": "shared"})).await;
+    let other = first.server(&account, json!({"name": "other"})).await;
+    let url = url(&server);
+    let path = url
+        .strip_prefix(hosted_support::PUBLIC_URL)
+        .unwrap()
+        .to_owned();
+    let session = legacy_session(&first, &url).await;
+
+    let call = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+        "params": {"name": "list_all_chronosphere_teams", "arguments": {}}});
+    let (status, _, text) = second.send(legacy_post(&path, Some(&session), &call)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(
+        message(&text)["result"]["structuredContent"]["result"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3,
+        "{text}"
+    );
+
+    // The session belongs to its server: another server's URL does not know it.
+    let other_path = url_path(&other);
+    let (status, _, text) = second
+        .send(legacy_post(&other_path, Some(&session), &call))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{text}");
+
+    // Deleted through the first replica, refused by the second at once.
+    let admin_path = format!(
+        "/integrated-account/{account}/mcp/{}",
+        server["id"].as_str().unwrap()
+    );
+    let (status, _) = first.admin("DELETE", &admin_path, None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _, text) = second.send(legacy_post(&path, Some(&session), &call)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{text}");
+    assert_eq!(
+        first.query("SELECT COUNT(*) FROM mcp_sessions").await[0][0],
+        "0",
+        "its stored sessions went with it"
+    );
+}
+
+fn url_path(server: &Value) -> String {
+    url(server)
+        .strip_prefix(hosted_support::PUBLIC_URL)
+        .unwrap()
+        .to_owned()
+}

@@ -23,6 +23,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use futures::StreamExt;
 use http::{HeaderValue, Method, StatusCode, header};
+use rmcp::transport::streamable_http_server::session::SessionStore;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{SessionId, SessionManager};
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
@@ -147,6 +148,7 @@ pub fn router(
 pub struct Endpoint {
     pub(crate) service: StreamableHttpService<McpHandler, LocalSessionManager>,
     sessions: Arc<LocalSessionManager>,
+    session_store: Option<Arc<dyn SessionStore>>,
     pub(crate) fast_path: FastPath,
     pub(crate) handler: McpHandler,
     max_request_body_bytes: usize,
@@ -159,16 +161,31 @@ impl Endpoint {
         options: &HttpOptions,
         shutdown: CancellationToken,
     ) -> Result<Self, Error> {
+        Self::with_session_store(handler, options, shutdown, None)
+    }
+
+    /// [`Endpoint::new`] whose 2025-11-25 sessions are also kept in `session_store` (what the
+    /// client sent in `initialize`), so that another process serving the same MCP server, a
+    /// replica behind the same balancer, restores a session it did not open.
+    pub fn with_session_store(
+        handler: McpHandler,
+        options: &HttpOptions,
+        shutdown: CancellationToken,
+        session_store: Option<Arc<dyn SessionStore>>,
+    ) -> Result<Self, Error> {
         options.validate()?;
         let rmcp_handler = handler.clone();
         let sessions: Arc<LocalSessionManager> = Arc::default();
+        let mut config = options.rmcp_config(shutdown)?;
+        config.session_store = session_store.clone();
         Ok(Self {
             service: StreamableHttpService::new(
                 move || Ok(rmcp_handler.clone()),
                 Arc::clone(&sessions),
-                options.rmcp_config(shutdown)?,
+                config,
             ),
             sessions,
+            session_store,
             fast_path: FastPath::new(&options.host_allowlist()),
             handler,
             max_request_body_bytes: options.limits.max_request_body_bytes,
@@ -219,6 +236,17 @@ impl Endpoint {
         undecodable_body(&body).into_response()
     }
 
+    /// Whether the session is open here or kept in the session store for another process.
+    async fn knows(&self, id: &SessionId) -> bool {
+        if self.sessions.has_session(id).await.unwrap_or(false) {
+            return true;
+        }
+        match &self.session_store {
+            Some(store) => matches!(store.load(id.as_ref()).await, Ok(Some(_))),
+            None => false,
+        }
+    }
+
     async fn rmcp(&self, request: Request) -> Response {
         self.service.handle(request).await.map(Body::new)
     }
@@ -234,7 +262,7 @@ impl Endpoint {
             .and_then(|value| value.to_str().ok())
             .map(SessionId::from);
         let known = match &session {
-            Some(id) => self.sessions.has_session(id).await.unwrap_or(false),
+            Some(id) => self.knows(id).await,
             None => true,
         };
         let mut response = self.rmcp(request).await;

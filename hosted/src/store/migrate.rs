@@ -13,6 +13,7 @@ use super::StoreError;
 pub const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/0001_initial.sql")),
     (2, include_str!("../../migrations/0002_audit_log.sql")),
+    (3, include_str!("../../migrations/0003_sessions.sql")),
 ];
 
 /// Brings the database to the latest schema version; returns the versions it applied.

@@ -180,6 +180,26 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes an API token; `false` when there was no such token.
     async fn delete_api_token(&self, id: &str, audit: AuditEntry) -> Result<bool, StoreError>;
 
+    /// Keeps the `initialize` state (JSON) of a 2025-11-25 session of a live server, so any
+    /// replica can restore the session; does nothing once the server is gone.
+    async fn save_session(
+        &self,
+        server_id: &str,
+        session_id: &str,
+        state: String,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// The state [`Store::save_session`] kept for this server's session, if any.
+    async fn session(
+        &self,
+        server_id: &str,
+        session_id: &str,
+    ) -> Result<Option<String>, StoreError>;
+    /// Forgets a session (the client ended it).
+    async fn delete_session(&self, server_id: &str, session_id: &str) -> Result<(), StoreError>;
+    /// Forgets sessions opened before `before`; returns how many.
+    async fn purge_sessions(&self, before: DateTime<Utc>) -> Result<usize, StoreError>;
+
     /// Up to `limit` audit entries in commit order, after the one numbered `after`.
     async fn audit_log(
         &self,

@@ -563,6 +563,66 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn save_session(
+        &self,
+        server_id: &str,
+        session_id: &str,
+        state: String,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let (server_id, session_id) = (server_id.to_owned(), session_id.to_owned());
+        self.with(move |conn| {
+            conn.execute(
+                "INSERT INTO mcp_sessions (server_id, session_id, state, created_at)
+                 SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM mcp_servers WHERE id = ?1)
+                 ON CONFLICT (server_id, session_id) DO UPDATE SET state = excluded.state",
+                params![server_id, session_id, state, millis(now)],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn session(
+        &self,
+        server_id: &str,
+        session_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let (server_id, session_id) = (server_id.to_owned(), session_id.to_owned());
+        self.with(move |conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT state FROM mcp_sessions WHERE server_id = ?1 AND session_id = ?2",
+                    [server_id, session_id],
+                    |row| row.get(0),
+                )
+                .optional()?)
+        })
+        .await
+    }
+
+    async fn delete_session(&self, server_id: &str, session_id: &str) -> Result<(), StoreError> {
+        let (server_id, session_id) = (server_id.to_owned(), session_id.to_owned());
+        self.with(move |conn| {
+            conn.execute(
+                "DELETE FROM mcp_sessions WHERE server_id = ?1 AND session_id = ?2",
+                [server_id, session_id],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn purge_sessions(&self, before: DateTime<Utc>) -> Result<usize, StoreError> {
+        self.with(move |conn| {
+            Ok(conn.execute(
+                "DELETE FROM mcp_sessions WHERE created_at < ?1",
+                [millis(before)],
+            )?)
+        })
+        .await
+    }
+
     async fn audit_log(
         &self,
         after: Option<i64>,

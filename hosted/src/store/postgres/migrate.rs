@@ -21,6 +21,10 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
         2,
         include_str!("../../../migrations/postgres/0002_audit_log.sql"),
     ),
+    (
+        3,
+        include_str!("../../../migrations/postgres/0003_sessions.sql"),
+    ),
 ];
 
 /// The advisory lock key migrations hold: any constant unique to this application.

@@ -593,6 +593,64 @@ impl Store for PostgresStore {
         Ok(deleted)
     }
 
+    async fn save_session(
+        &self,
+        server_id: &str,
+        session_id: &str,
+        state: String,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.client()
+            .await?
+            .execute(
+                "INSERT INTO mcp_sessions (server_id, session_id, state, created_at)
+                 SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM mcp_servers WHERE id = $1)
+                 ON CONFLICT (server_id, session_id) DO UPDATE SET state = excluded.state",
+                &[&server_id, &session_id, &state, &millis(now)],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn session(
+        &self,
+        server_id: &str,
+        session_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let row = self
+            .client()
+            .await?
+            .query_opt(
+                "SELECT state FROM mcp_sessions WHERE server_id = $1 AND session_id = $2",
+                &[&server_id, &session_id],
+            )
+            .await?;
+        Ok(row.map(|row| row.try_get(0)).transpose()?)
+    }
+
+    async fn delete_session(&self, server_id: &str, session_id: &str) -> Result<(), StoreError> {
+        self.client()
+            .await?
+            .execute(
+                "DELETE FROM mcp_sessions WHERE server_id = $1 AND session_id = $2",
+                &[&server_id, &session_id],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn purge_sessions(&self, before: DateTime<Utc>) -> Result<usize, StoreError> {
+        let deleted = self
+            .client()
+            .await?
+            .execute(
+                "DELETE FROM mcp_sessions WHERE created_at < $1",
+                &[&millis(before)],
+            )
+            .await?;
+        Ok(usize::try_from(deleted).unwrap_or(usize::MAX))
+    }
+
     async fn audit_log(
         &self,
         after: Option<i64>,
