@@ -50,7 +50,13 @@ start)
     bin=$(bindir)
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
-    [[ $(id -u) -eq 0 ]] && chown postgres: "$dir"
+    if [[ $(id -u) -eq 0 ]]; then
+        chown postgres: "$dir"
+        runuser -u postgres -- test -x "$dir" || {
+            echo "the postgres user cannot reach $dir: use a folder whose parents it may traverse (such as one under /tmp)" >&2
+            exit 1
+        }
+    fi
     as_owner "$bin/initdb" --pgdata="$dir/data" --username=mcpgen --auth=trust --encoding=UTF8 \
         --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 ||
         { cat "$dir/initdb.log" >&2; exit 1; }
