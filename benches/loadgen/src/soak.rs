@@ -102,6 +102,23 @@ async fn run(args: &SoakArgs) -> Result<Value> {
         bail!("--clients must be at least 1");
     }
     let duration = crate::secs(args.duration, "--duration")?;
+    let mut plan = Plan {
+        urls,
+        era: args.protocol,
+        clients: args.clients,
+        teams: args.teams,
+        expect_tools: args.expect_tools,
+        deadline: Instant::now(),
+        request_timeout: crate::secs(args.request_timeout, "--request-timeout")?,
+    };
+    let primed = Arc::new(plan.clone());
+    let mut tally = Tally::default();
+    let primers: Vec<_> = (0..args.clients.min(primed.urls.len()))
+        .map(|index| tokio::spawn(client::prime(index, Arc::clone(&primed))))
+        .collect();
+    for task in primers {
+        tally.merge(task.await.context("a priming task panicked")?);
+    }
     let start_memory = args.server_pid.map(rss::read).transpose()?;
     let (stop, stopped) = watch::channel(false);
     let sampler = args
@@ -121,19 +138,11 @@ async fn run(args: &SoakArgs) -> Result<Value> {
         None => None,
     };
     let started = Instant::now();
-    let plan = Arc::new(Plan {
-        urls,
-        era: args.protocol,
-        clients: args.clients,
-        teams: args.teams,
-        expect_tools: args.expect_tools,
-        deadline: started + duration,
-        request_timeout: crate::secs(args.request_timeout, "--request-timeout")?,
-    });
+    plan.deadline = started + duration;
+    let plan = Arc::new(plan);
     let tasks: Vec<_> = (0..args.clients)
         .map(|index| tokio::spawn(client::run(index, Arc::clone(&plan))))
         .collect();
-    let mut tally = Tally::default();
     for task in tasks {
         tally.merge(task.await.context("a client task panicked")?);
     }

@@ -18,7 +18,7 @@ use crate::soak::tally::Tally;
 const MAX_PAGES: usize = 100;
 
 /// What every client shares, read-only.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Plan {
     pub urls: Vec<String>,
     pub era: Era,
@@ -44,6 +44,27 @@ pub(crate) async fn run(index: usize, plan: Arc<Plan>) -> Tally {
         let url = &plan.urls[(index + cycle * plan.clients) % plan.urls.len()];
         client.cycle(&http, url, &plan, cycle).await;
         cycle += 1;
+    }
+    client.tally
+}
+
+/// Walks `tools/list` once on every `index`-th URL (stride `plan.clients`), statelessly, so that
+/// a server that builds per-URL state on first use (hosted mode's cached endpoints) has built
+/// it before the start RSS is taken. The replies are judged like any others.
+pub(crate) async fn prime(index: usize, plan: Arc<Plan>) -> Tally {
+    let mut client = VirtualClient {
+        tally: Tally::default(),
+        next_id: 1,
+        offset: 0,
+    };
+    let Ok(http) = http_client(plan.request_timeout) else {
+        client.tally.lost("cannot build the HTTP client".to_owned());
+        return client.tally;
+    };
+    for url in plan.urls.iter().skip(index).step_by(plan.clients.max(1)) {
+        client
+            .walk(&http, url, Era::Stateless, plan.expect_tools, None)
+            .await;
     }
     client.tally
 }
@@ -85,7 +106,11 @@ impl VirtualClient {
             let op = CYCLE[(self.offset + step) % CYCLE.len()];
             let n = (cycle * CYCLE.len() + step) as u64;
             match op.call(n, plan.teams) {
-                None => self.walk(http, url, plan, session.as_deref()).await,
+                None => {
+                    let session = session.as_deref();
+                    self.walk(http, url, plan.era, plan.expect_tools, session)
+                        .await;
+                }
                 Some((request, expect)) => {
                     let label = op.label();
                     let session = session.as_deref();
@@ -124,7 +149,7 @@ impl VirtualClient {
             }
             Err(error) => {
                 self.tally.answered("initialize", started.elapsed());
-                self.tally.protocol_error(format!("initialize: {error:#}"));
+                self.tally.protocol_error(format!("{error:#}"));
                 None
             }
         }
@@ -165,7 +190,8 @@ impl VirtualClient {
         &mut self,
         http: &reqwest::Client,
         url: &str,
-        plan: &Plan,
+        era: Era,
+        expect_tools: Option<usize>,
         session: Option<&str>,
     ) {
         let mut seen = HashSet::new();
@@ -174,15 +200,7 @@ impl VirtualClient {
             let request = McpRequest::ListTools { cursor };
             let label = Op::ListWalk.label();
             let Some(verdict) = self
-                .send(
-                    http,
-                    url,
-                    plan.era,
-                    session,
-                    label,
-                    &request,
-                    Expect::ToolsPage,
-                )
+                .send(http, url, era, session, label, &request, Expect::ToolsPage)
                 .await
             else {
                 return;
@@ -199,7 +217,7 @@ impl VirtualClient {
             }
             match next_cursor {
                 Some(next) => cursor = Some(next),
-                None => return self.tally.walk(seen.len(), plan.expect_tools),
+                None => return self.tally.walk(seen.len(), expect_tools),
             }
         }
         self.tally
