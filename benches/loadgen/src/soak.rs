@@ -160,10 +160,14 @@ async fn run(args: &SoakArgs) -> Result<Value> {
     };
     tokio::time::sleep(crate::secs(args.settle, "--settle")?).await;
     let memory = match (args.server_pid, start_memory) {
-        (Some(pid), Some(start)) => {
-            let end = rss::read(pid).context("the server is gone at the end of the soak")?;
-            Some(rss::report(start, end, &samples, args.rss_bound_mib * 1024))
-        }
+        (Some(pid), Some(start)) => Some(match rss::read(pid) {
+            Ok(end) => rss::report(start, end, &samples, args.rss_bound_mib * 1024),
+            // Still a report: what the clients saw says how the server went.
+            Err(error) => (
+                Value::Null,
+                Some(format!("the server is gone at the end: {error:#}")),
+            ),
+        }),
         _ => None,
     };
     Ok(report(args, &plan, tally, &injected, elapsed, memory))

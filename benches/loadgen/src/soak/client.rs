@@ -34,6 +34,7 @@ pub(crate) async fn run(index: usize, plan: Arc<Plan>) -> Tally {
         tally: Tally::default(),
         next_id: 1,
         offset: index % CYCLE.len(),
+        index,
     };
     let Ok(http) = http_client(plan.request_timeout) else {
         client.tally.lost("cannot build the HTTP client".to_owned());
@@ -56,6 +57,7 @@ pub(crate) async fn prime(index: usize, plan: Arc<Plan>) -> Tally {
         tally: Tally::default(),
         next_id: 1,
         offset: 0,
+        index,
     };
     let Ok(http) = http_client(plan.request_timeout) else {
         client.tally.lost("cannot build the HTTP client".to_owned());
@@ -73,6 +75,7 @@ struct VirtualClient {
     tally: Tally,
     next_id: u64,
     offset: usize,
+    index: usize,
 }
 
 /// How one request went, before judging.
@@ -104,7 +107,8 @@ impl VirtualClient {
                 break;
             }
             let op = CYCLE[(self.offset + step) % CYCLE.len()];
-            let n = (cycle * CYCLE.len() + step) as u64;
+            // Clients start far apart so that even a short run asks for every seeded team.
+            let n = ((self.index + cycle) * CYCLE.len() + step) as u64;
             match op.call(n, plan.teams) {
                 None => {
                     let session = session.as_deref();
