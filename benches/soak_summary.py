@@ -80,6 +80,11 @@ def main():
         f"{sum(r['protocol_errors'] for r in warmups)} protocol errors, "
         f"{sum(r['lost'] for r in warmups)} lost.",
         "",
+        "First use of the URLs (one tools/list walk each, before the warm-up's start RSS): "
+        + "; ".join(f"{r['label'].rsplit(' ', 1)[0]}: {r['urls']} URL(s), "
+                    f"{mib(r['rss_kib'].get('before_priming'))} -> {mib(r['rss_kib']['start'])} MiB"
+                    for r in warmups if r.get("rss_kib")) + ".",
+        "",
         f"Result: {'PASS' if passed else 'FAIL'}",
     ]
     lines += [f"- {failure}" for failure in failures]

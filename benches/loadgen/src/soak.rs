@@ -111,6 +111,9 @@ async fn run(args: &SoakArgs) -> Result<Value> {
         deadline: Instant::now(),
         request_timeout: crate::secs(args.request_timeout, "--request-timeout")?,
     };
+    // Before priming, so that the report shows what per-URL state (hosted mode's cached
+    // endpoints) costs the first time the URLs are used.
+    let unprimed_memory = args.server_pid.map(rss::read).transpose()?;
     let primed = Arc::new(plan.clone());
     let mut tally = Tally::default();
     let primers: Vec<_> = (0..args.clients.min(primed.urls.len()))
@@ -161,7 +164,12 @@ async fn run(args: &SoakArgs) -> Result<Value> {
     tokio::time::sleep(crate::secs(args.settle, "--settle")?).await;
     let memory = match (args.server_pid, start_memory) {
         (Some(pid), Some(start)) => Some(match rss::read(pid) {
-            Ok(end) => rss::report(start, end, &samples, args.rss_bound_mib * 1024),
+            Ok(end) => {
+                let (mut value, failure) =
+                    rss::report(start, end, &samples, args.rss_bound_mib * 1024);
+                value["before_priming"] = json!(unprimed_memory.map(|memory| memory.rss_kib));
+                (value, failure)
+            }
             // Still a report: what the clients saw says how the server went.
             Err(error) => (
                 Value::Null,
