@@ -145,12 +145,15 @@ pub(crate) async fn run(
     // Tests and wrappers parse this line, so it is printed whatever the log level.
     eprintln!("listening on http://{addr}");
     tracing::info!(%addr, %public_url, database = %args.database, "hosted mode serving admin API and MCP servers");
-    let stop = shutdown.clone();
-    connections::serve(listener, router, limits, async move {
-        mcpgen_server::http::shutdown_signal().await;
-        // Ends every server's sessions and streams, so open connections can finish.
-        stop.cancel();
-    })
+    // Cancelling `shutdown` ends every server's sessions and streams; the accept loop does it
+    // once the requests in flight have been answered, so none is cut off mid-reply.
+    connections::serve_with_sessions(
+        listener,
+        router,
+        limits,
+        mcpgen_server::http::shutdown_signal(),
+        shutdown.clone(),
+    )
     .await;
     shutdown.cancel();
     let _ = purger.await;

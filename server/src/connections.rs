@@ -41,8 +41,10 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio::time::{Instant, Sleep};
+use tokio_util::sync::CancellationToken;
 use tower::ServiceExt as _;
 
+use crate::drain::{self, InFlight};
 use crate::units::{parse_byte_size, parse_duration};
 
 /// Default of [`ConnectionLimits::header_timeout`].
@@ -137,7 +139,21 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
     // One non-generic accept loop, compiled here once whoever calls it.
-    accept_loop(listener, app, limits, Box::pin(shutdown)).await;
+    accept_loop(listener, app, limits, Box::pin(shutdown), None).await;
+}
+
+/// [`serve`] for an app with MCP sessions that end when `sessions` is cancelled: after
+/// `shutdown`, requests other than GETs are let finish first, and only then is `sessions`
+/// cancelled (which ends GET streams, so their connections can close). Cancelling it at once
+/// would end the SSE reply of every session request still running with no message in it.
+pub async fn serve_with_sessions(
+    listener: TcpListener,
+    app: Router,
+    limits: ConnectionLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    sessions: CancellationToken,
+) {
+    accept_loop(listener, app, limits, Box::pin(shutdown), Some(sessions)).await;
 }
 
 async fn accept_loop(
@@ -145,7 +161,13 @@ async fn accept_loop(
     app: Router,
     limits: ConnectionLimits,
     mut shutdown: BoxFuture<'static, ()>,
+    sessions: Option<CancellationToken>,
 ) {
+    let in_flight = InFlight::default();
+    let app = app.layer(axum::middleware::from_fn_with_state(
+        in_flight.clone(),
+        drain::track,
+    ));
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.header_timeout)
@@ -207,10 +229,17 @@ async fn accept_loop(
         });
     }
     drop(listener);
-    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
-        .await
-        .is_err()
-    {
+    let end_sessions = async {
+        in_flight.settled().await;
+        if let Some(sessions) = &sessions {
+            sessions.cancel();
+        }
+    };
+    let drained = async { tokio::join!(graceful.shutdown(), end_sessions) };
+    if tokio::time::timeout(SHUTDOWN_GRACE, drained).await.is_err() {
+        if let Some(sessions) = &sessions {
+            sessions.cancel();
+        }
         tracing::warn!(
             "open connections did not finish within {}s of shutdown; closing them",
             SHUTDOWN_GRACE.as_secs()

@@ -380,12 +380,8 @@ pub async fn serve_listener(
     // Tests and wrappers parse this line, so it is printed whatever the log level.
     eprintln!("listening on http://{addr}{MCP_PATH}");
     tracing::info!(%addr, "serving MCP over Streamable HTTP");
-    connections::serve(listener, app, options.limits, async move {
-        shutdown.await;
-        // Ends sessions and their streams, so open connections can finish.
-        token.cancel();
-    })
-    .await;
+    // The token ends sessions and their streams, once requests in flight have been answered.
+    connections::serve_with_sessions(listener, app, options.limits, shutdown, token).await;
     Ok(())
 }
 

@@ -17,6 +17,7 @@ pub mod cli;
 pub mod connections;
 pub mod credentials;
 pub mod discovery;
+mod drain;
 pub mod error;
 mod fast_path;
 mod fields;

@@ -516,3 +516,52 @@ fn non_loopback_listen_needs_an_explicit_flag() {
             .contains("app.example.com")
     );
 }
+
+/// Found by the soak (`benches/soak.sh`): shutdown ended the sessions at once, so a session
+/// request still running got a `200` SSE stream with no reply in it. Now the reply is sent
+/// first, and open GET streams still end, so shutdown does not hang on them.
+#[tokio::test]
+async fn shutdown_answers_session_requests_in_flight_before_ending_sessions() {
+    let mut server = start_default().await;
+    let stop = std::mem::replace(&mut server._stop, oneshot::channel().0);
+    let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}}});
+    let reply = server.post_json(&[], &init).await;
+    let session = reply.headers["mcp-session-id"].to_str().unwrap().to_owned();
+    let session_headers = [
+        ("mcp-session-id", session.as_str()),
+        ("mcp-protocol-version", "2025-11-25"),
+    ];
+    let initialized = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
+    let reply = server.post_json(&session_headers, &initialized).await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.text);
+    let stream = server
+        .http
+        .get(&server.url)
+        .header("accept", "text/event-stream")
+        .header("mcp-session-id", &session)
+        .header("mcp-protocol-version", "2025-11-25")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+
+    // The "slow" widget takes 300 ms; shutdown begins 100 ms into it.
+    let call = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+        "params": {"name": "get_single_demo_widget_by_id", "arguments": {"id": "slow"}}});
+    let (reply, ()) = tokio::join!(server.post_json(&session_headers, &call), async {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        drop(stop);
+    });
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(
+        reply.message()["result"]["structuredContent"]["slug"],
+        "slow",
+        "{}",
+        reply.text
+    );
+    tokio::time::timeout(std::time::Duration::from_secs(5), stream.bytes())
+        .await
+        .expect("the GET stream ends once the request in flight is answered")
+        .ok();
+}

@@ -6,10 +6,16 @@
 //! pattern of [`protocol::Era`]) or a plain REST endpoint (the direct-call floor). `loadgen
 //! startup` times a server binary from spawn to its first successful `tools/list`. The same
 //! client code measures every server, so differences between reports are the servers'.
+//!
+//! `loadgen soak` is the reliability counterpart: a long mixed run with upstream faults
+//! injected, where every reply is judged and the server's memory is watched (`soak`);
+//! `loadgen hosted-setup` creates the accounts and servers it spreads over in hosted mode.
 
+mod hosted_setup;
 mod load;
 mod protocol;
 mod relay;
+mod soak;
 mod startup;
 mod stats;
 
@@ -38,6 +44,11 @@ enum Command {
     /// Serve a minimal relay: every POST becomes one upstream GET wrapped as a tools/call
     /// result (the extra-hop floor for an MCP server; see docs/benchmarks.md).
     Relay(RelayArgs),
+    /// Soak: many clients, a mix of list walks and tool calls, injected upstream faults, every
+    /// reply judged and the server's RSS sampled; fails on any protocol error or lost request.
+    Soak(soak::SoakArgs),
+    /// Create integrated accounts and MCP servers on a hosted `serve`; write their URLs.
+    HostedSetup(hosted_setup::HostedSetupArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -116,6 +127,8 @@ fn main() -> Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Run(args) => run(args),
+        Command::Soak(args) => soak::main(args),
+        Command::HostedSetup(args) => hosted_setup::main(args),
         Command::Startup(args) => {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -160,7 +173,7 @@ fn run(args: RunArgs) -> Result<()> {
         },
         TargetKind::Mcp => {
             let request = match args.method.as_str() {
-                "tools/list" => McpRequest::ListTools,
+                "tools/list" => McpRequest::ListTools { cursor: None },
                 "tools/call" => {
                     let Some(name) = args.tool.clone() else {
                         bail!("`--method tools/call` needs `--tool NAME`");
@@ -211,7 +224,7 @@ fn parse_header(text: &str) -> Result<(String, String)> {
     Ok((name.trim().to_owned(), value.trim().to_owned()))
 }
 
-fn secs(value: f64, flag: &str) -> Result<Duration> {
+pub(crate) fn secs(value: f64, flag: &str) -> Result<Duration> {
     Duration::try_from_secs_f64(value)
         .with_context(|| format!("{flag} must be a non-negative number of seconds"))
 }

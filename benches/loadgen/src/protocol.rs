@@ -39,7 +39,9 @@ impl Era {
 /// The request each virtual client repeats.
 #[derive(Debug, Clone)]
 pub(crate) enum McpRequest {
-    ListTools,
+    /// One page of `tools/list`: the first without a cursor, later ones with the previous
+    /// page's `nextCursor`.
+    ListTools { cursor: Option<String> },
     CallTool {
         name: String,
         arguments: Map<String, Value>,
@@ -49,14 +51,14 @@ pub(crate) enum McpRequest {
 impl McpRequest {
     pub(crate) fn method(&self) -> &'static str {
         match self {
-            McpRequest::ListTools => "tools/list",
+            McpRequest::ListTools { .. } => "tools/list",
             McpRequest::CallTool { .. } => "tools/call",
         }
     }
 
     pub(crate) fn tool(&self) -> Option<&str> {
         match self {
-            McpRequest::ListTools => None,
+            McpRequest::ListTools { .. } => None,
             McpRequest::CallTool { name, .. } => Some(name),
         }
     }
@@ -73,7 +75,13 @@ pub(crate) struct Prepared {
 impl Prepared {
     pub(crate) fn new(era: Era, request: &McpRequest, session: Option<&str>) -> Result<Self> {
         let mut params = match request {
-            McpRequest::ListTools => Map::new(),
+            McpRequest::ListTools { cursor } => {
+                let mut params = Map::new();
+                if let Some(cursor) = cursor {
+                    params.insert("cursor".to_owned(), Value::String(cursor.clone()));
+                }
+                params
+            }
             McpRequest::CallTool { name, arguments } => {
                 let mut params = Map::new();
                 params.insert("name".to_owned(), Value::String(name.clone()));
@@ -225,17 +233,22 @@ pub(crate) fn content_type(headers: &HeaderMap) -> String {
 
 /// The JSON-RPC message in a reply, from a JSON body or the last `data:` event of an SSE one.
 pub(crate) fn decode(body: &[u8], content_type: &str) -> Result<Value> {
+    serde_json::from_str(message_text(body, content_type)?).context("the reply is not JSON")
+}
+
+/// The text of the JSON-RPC message in a reply: the whole body, or the last `data:` event
+/// carrying an object when the reply is an SSE stream (earlier events may be priming ones).
+pub(crate) fn message_text<'a>(body: &'a [u8], content_type: &str) -> Result<&'a str> {
     let text = std::str::from_utf8(body).context("the reply is not UTF-8")?;
     if content_type.starts_with("text/event-stream") {
-        let data = text
+        return text
             .lines()
             .filter_map(|line| line.strip_prefix("data:"))
             .map(str::trim)
             .rfind(|data| data.starts_with('{'))
-            .ok_or_else(|| anyhow!("an SSE reply with no JSON data event"))?;
-        return serde_json::from_str(data).context("the SSE data is not JSON");
+            .ok_or_else(|| anyhow!("an SSE reply with no JSON data event"));
     }
-    serde_json::from_str(text).context("the reply is not JSON")
+    Ok(text)
 }
 
 /// Fully checks the first reply a client gets: a JSON-RPC result, not a tool error, and for
@@ -250,7 +263,7 @@ pub(crate) fn check_full(
         bail!("not a result: {}", truncate(&reply.to_string()));
     };
     match request {
-        McpRequest::ListTools => {
+        McpRequest::ListTools { .. } => {
             let count = result
                 .get("tools")
                 .and_then(Value::as_array)
@@ -285,7 +298,7 @@ pub(crate) fn check_quick(body: &[u8]) -> Result<()> {
     Ok(())
 }
 
-fn truncate(text: &str) -> String {
+pub(crate) fn truncate(text: &str) -> String {
     match text.char_indices().nth(300) {
         Some((index, _)) => format!("{}...", &text[..index]),
         None => text.to_owned(),
@@ -321,8 +334,34 @@ mod tests {
     }
 
     #[test]
+    fn list_pages_after_the_first_carry_the_cursor() {
+        let first = Prepared::new(
+            Era::Stateless,
+            &McpRequest::ListTools { cursor: None },
+            None,
+        );
+        let body: Value = serde_json::from_str(&first.unwrap().body(1)).unwrap();
+        assert!(body["params"].get("cursor").is_none());
+        let next = McpRequest::ListTools {
+            cursor: Some("page-2".to_owned()),
+        };
+        let body: Value = serde_json::from_str(
+            &Prepared::new(Era::Session, &next, Some("s"))
+                .unwrap()
+                .body(2),
+        )
+        .unwrap();
+        assert_eq!(body["params"]["cursor"], "page-2");
+    }
+
+    #[test]
     fn session_bodies_name_the_session_and_carry_no_meta() {
-        let prepared = Prepared::new(Era::Session, &McpRequest::ListTools, Some("abc")).unwrap();
+        let prepared = Prepared::new(
+            Era::Session,
+            &McpRequest::ListTools { cursor: None },
+            Some("abc"),
+        )
+        .unwrap();
         let body: Value = serde_json::from_str(&prepared.body(1)).unwrap();
         assert!(body["params"].get("_meta").is_none());
         assert_eq!(prepared.headers["mcp-session-id"], "abc");
@@ -352,6 +391,13 @@ mod tests {
         assert!(check_full(ok, "application/json", &call).is_ok());
         assert!(check_quick(ok).is_ok());
         let empty_list = br#"{"jsonrpc":"2.0","id":1,"result":{"tools":[]}}"#;
-        assert!(check_full(empty_list, "application/json", &McpRequest::ListTools).is_err());
+        assert!(
+            check_full(
+                empty_list,
+                "application/json",
+                &McpRequest::ListTools { cursor: None }
+            )
+            .is_err()
+        );
     }
 }

@@ -23,7 +23,11 @@ pub(crate) async fn measure(command: &[String], runs: usize, timeout: Duration) 
         .tcp_nodelay(true)
         .build()
         .context("cannot build the HTTP client")?;
-    let prepared = Prepared::new(Era::Stateless, &McpRequest::ListTools, None)?;
+    let prepared = Prepared::new(
+        Era::Stateless,
+        &McpRequest::ListTools { cursor: None },
+        None,
+    )?;
     let mut listening = Vec::new();
     let mut answered = Vec::new();
     for _ in 0..runs {
@@ -95,7 +99,14 @@ async fn one_run(
             let ok = response.status().is_success();
             let content_type = protocol::content_type(response.headers());
             let body = response.bytes().await?;
-            if ok && protocol::check_full(&body, &content_type, &McpRequest::ListTools).is_ok() {
+            if ok
+                && protocol::check_full(
+                    &body,
+                    &content_type,
+                    &McpRequest::ListTools { cursor: None },
+                )
+                .is_ok()
+            {
                 break started.elapsed();
             }
         }
