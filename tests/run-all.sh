@@ -8,13 +8,20 @@
 #      virtualenv at .venv created from tests/requirements.txt.
 #   4. The official MCP conformance suite (tests/conformance/run.sh, Node 22 in tests/node_modules).
 #   5. The benchmark harness in smoke mode (benches/run.sh --quick).
+#   6. The load soak, short (benches/soak.sh 5): zero protocol errors and lost requests.
+#
+# PostgreSQL: one throwaway cluster (tests/postgres/cluster.sh) serves the whole run; the store
+# contract tests, hosted mode's whole suite a second time (MCPGEN_TEST_STORE=postgres) and the
+# two-replica end-to-end tests (behind nginx) use it. Both need PostgreSQL's server and nginx
+# installed (.ci/run installs them); without them those tests fail, they are not skipped.
 #
 # Everything is installed inside the repository (.venv, tests/node_modules, target/). Every step
 # runs even when an earlier one failed (except those that need the binaries), and the last line
 # says how many tests passed and failed in all. Exits non-zero when anything failed.
 #
 # Environment: CARGO_TARGET_DIR (default: target/), PYTEST_ARGS (extra pytest arguments),
-# MCPGEN_SKIP_CARGO_TEST=1 / MCPGEN_SKIP_CONFORMANCE=1 to leave a step out while iterating.
+# MCPGEN_SKIP_CARGO_TEST=1 / MCPGEN_SKIP_CONFORMANCE=1 / MCPGEN_SKIP_SOAK=1 to leave a step out
+# while iterating, MCPGEN_TEST_POSTGRES to use a running cluster instead of a throwaway one.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -56,6 +63,19 @@ else
 fi
 export MCPGEN_BIN_DIR="$CARGO_TARGET_DIR/debug"
 
+# -- PostgreSQL for the run ------------------------------------------------------------------
+if [[ -z "${MCPGEN_TEST_POSTGRES:-}" ]]; then
+    # Under /tmp: as root the cluster runs as `postgres`, which must reach its folder.
+    pg_dir="$(mktemp -d /tmp/mcpgen-pg-XXXXXX)"
+    trap 'tests/postgres/cluster.sh stop "$pg_dir"' EXIT
+    if MCPGEN_TEST_POSTGRES="$(tests/postgres/cluster.sh start "$pg_dir")"; then
+        export MCPGEN_TEST_POSTGRES
+    else
+        failed=$((failed + 1))
+        record "postgres" FAIL "no throwaway cluster: the PostgreSQL tests will fail"
+    fi
+fi
+
 # -- 2. Rust tests -----------------------------------------------------------------------------
 if [[ "${MCPGEN_SKIP_CARGO_TEST:-}" != 1 ]]; then
     step "cargo test --workspace"
@@ -72,6 +92,24 @@ if [[ "${MCPGEN_SKIP_CARGO_TEST:-}" != 1 ]]; then
     else
         [[ $cf -eq 0 ]] && failed=$((failed + 1)) # a build failure or no test at all counts once
         record "cargo test" FAIL "$cp passed, $cf failed (exit $rc)"
+    fi
+fi
+
+# -- 2b. Hosted mode on PostgreSQL --------------------------------------------------------------
+if [[ "${MCPGEN_SKIP_CARGO_TEST:-}" != 1 ]]; then
+    step "cargo test -p mcpgen-hosted on PostgreSQL (MCPGEN_TEST_STORE=postgres)"
+    set +e
+    MCPGEN_TEST_STORE=postgres cargo test -p mcpgen-hosted --no-fail-fast 2>&1 | tee "$logs/cargo-test-postgres.log"
+    rc=${PIPESTATUS[0]}
+    set -e
+    read -r cp cf < <(awk '/^test result:/ {for (i = 1; i <= NF; i++) {if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i}} END {print p + 0, f + 0}' "$logs/cargo-test-postgres.log")
+    passed=$((passed + cp))
+    failed=$((failed + cf))
+    if [[ $rc -eq 0 && $cp -gt 0 ]]; then
+        record "hosted pg" ok "$cp passed"
+    else
+        [[ $cf -eq 0 ]] && failed=$((failed + 1))
+        record "hosted pg" FAIL "$cp passed, $cf failed (exit $rc)"
     fi
 fi
 
@@ -154,6 +192,21 @@ if [[ "${MCPGEN_SKIP_BENCH_SMOKE:-}" != 1 ]]; then
         failed=$((failed + 1))
         tail -n 30 "$logs/bench-smoke.log" || true
         record "bench smoke" FAIL "see $logs/bench-smoke.log"
+    fi
+fi
+
+# -- 6. Load soak, short ---------------------------------------------------------------------
+# Both eras against `mcp-server http` and hosted `serve` (100 URLs), 5 s each: any protocol
+# error, lost request or server panic fails it (docs/benchmarks.md#soak has the 60 s figures).
+if [[ "${MCPGEN_SKIP_SOAK:-}" != 1 ]]; then
+    step "load soak, short (benches/soak.sh 5)"
+    if [[ $bins_ok -eq 1 ]] && benches/soak.sh 5 >"$logs/soak.log" 2>&1; then
+        passed=$((passed + 1))
+        record "soak" ok "benches/soak.sh 5"
+    else
+        failed=$((failed + 1))
+        tail -n 40 "$logs/soak.log" || true
+        record "soak" FAIL "see $logs/soak.log"
     fi
 fi
 
