@@ -30,7 +30,7 @@ use crate::views::{AccountView, AuditView, ServerView};
 /// The database both command groups work on.
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct DatabaseArg {
-    /// SQLite file, or sqlite://PATH (the one `serve` uses).
+    /// SQLite file, sqlite://PATH or postgres://... URL (the one `serve` uses).
     #[arg(
         long = "database",
         env = "MCP_DATABASE",

@@ -30,7 +30,8 @@ pub(crate) struct ServeArgs {
     /// Address to listen on; port 0 picks a free one.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// SQLite file (created and migrated on start), or sqlite://PATH.
+    /// SQLite file or sqlite://PATH, or PostgreSQL postgres://USER:PASSWORD@HOST:PORT/DB
+    /// (several replicas on one database); created or migrated on start.
     #[arg(
         long,
         env = "MCP_DATABASE",
