@@ -9,6 +9,7 @@
 #   4. The official MCP conformance suite (tests/conformance/run.sh, Node 22 in tests/node_modules).
 #   5. The benchmark harness in smoke mode (benches/run.sh --quick).
 #   6. The load soak, short (benches/soak.sh 5): zero protocol errors and lost requests.
+#   7. The deployment guide's systemd unit and Containerfile, built and run (tests/deploy/check.sh).
 #
 # PostgreSQL: one throwaway cluster (tests/postgres/cluster.sh) serves the whole run; the store
 # contract tests, hosted mode's whole suite a second time (MCPGEN_TEST_STORE=postgres) and the
@@ -20,7 +21,8 @@
 # says how many tests passed and failed in all. Exits non-zero when anything failed.
 #
 # Environment: CARGO_TARGET_DIR (default: target/), PYTEST_ARGS (extra pytest arguments),
-# MCPGEN_SKIP_CARGO_TEST=1 / MCPGEN_SKIP_CONFORMANCE=1 / MCPGEN_SKIP_SOAK=1 to leave a step out
+# MCPGEN_SKIP_CARGO_TEST=1 / MCPGEN_SKIP_CONFORMANCE=1 / MCPGEN_SKIP_SOAK=1 /
+# MCPGEN_SKIP_DEPLOY_CHECK=1 to leave a step out
 # while iterating, MCPGEN_TEST_POSTGRES to use a running cluster instead of a throwaway one.
 set -euo pipefail
 
@@ -207,6 +209,21 @@ if [[ "${MCPGEN_SKIP_SOAK:-}" != 1 ]]; then
         failed=$((failed + 1))
         tail -n 40 "$logs/soak.log" || true
         record "soak" FAIL "see $logs/soak.log"
+    fi
+fi
+
+# -- 7. Deployment files ----------------------------------------------------------------------
+# docs/deploy/'s systemd unit and Containerfile, built and run (tests/deploy/check.sh; root,
+# with systemd-analyze, buildah and debootstrap, which .ci/run installs).
+if [[ "${MCPGEN_SKIP_DEPLOY_CHECK:-}" != 1 ]]; then
+    step "deployment files (tests/deploy/check.sh)"
+    if [[ $bins_ok -eq 1 ]] && tests/deploy/check.sh >"$logs/deploy.log" 2>&1; then
+        passed=$((passed + 1))
+        record "deploy" ok "systemd unit and Containerfile"
+    else
+        failed=$((failed + 1))
+        tail -n 30 "$logs/deploy.log" || true
+        record "deploy" FAIL "see $logs/deploy.log"
     fi
 fi
 
