@@ -43,6 +43,11 @@ step() {
     step_started=$SECONDS
     printf '\n==> %s\n' "$*"
 }
+# "PASSED FAILED": the sum of every "test result: ok. N passed; M failed; ..." line of a cargo
+# test log (one per test binary).
+cargo_counts() {
+    awk '/^test result:/ {for (i = 1; i <= NF; i++) {if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i}} END {print p + 0, f + 0}' "$1"
+}
 record() { # record NAME STATUS DETAIL
     summary+=("$(printf '%-12s %-4s %5ss  %s' "$1" "$2" "$((SECONDS - step_started))" "$3")")
 }
@@ -85,8 +90,7 @@ if [[ "${MCPGEN_SKIP_CARGO_TEST:-}" != 1 ]]; then
     cargo test --workspace --no-fail-fast 2>&1 | tee "$logs/cargo-test.log"
     rc=${PIPESTATUS[0]}
     set -e
-    # Sum every "test result: ok. N passed; M failed; ..." line (one per test binary).
-    read -r cp cf < <(awk '/^test result:/ {for (i = 1; i <= NF; i++) {if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i}} END {print p + 0, f + 0}' "$logs/cargo-test.log")
+    read -r cp cf < <(cargo_counts "$logs/cargo-test.log")
     passed=$((passed + cp))
     failed=$((failed + cf))
     if [[ $rc -eq 0 && $cp -gt 0 ]]; then
@@ -104,7 +108,7 @@ if [[ "${MCPGEN_SKIP_CARGO_TEST:-}" != 1 ]]; then
     MCPGEN_TEST_STORE=postgres cargo test -p mcpgen-hosted --no-fail-fast 2>&1 | tee "$logs/cargo-test-postgres.log"
     rc=${PIPESTATUS[0]}
     set -e
-    read -r cp cf < <(awk '/^test result:/ {for (i = 1; i <= NF; i++) {if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i}} END {print p + 0, f + 0}' "$logs/cargo-test-postgres.log")
+    read -r cp cf < <(cargo_counts "$logs/cargo-test-postgres.log")
     passed=$((passed + cp))
     failed=$((failed + cf))
     if [[ $rc -eq 0 && $cp -gt 0 ]]; then
@@ -125,13 +129,9 @@ if ! cmp -s tests/requirements.txt "$venv/.mcpgen-requirements.txt"; then
     "$venv/bin/pip" install --quiet -r tests/requirements.txt
     cp tests/requirements.txt "$venv/.mcpgen-requirements.txt"
 fi
-if [[ $bins_ok -eq 1 ]]; then
-    set +e
-    # shellcheck disable=SC2086 # PYTEST_ARGS is a list of words on purpose
-    "$venv/bin/python" -m pytest tests/e2e -p no:cacheprovider --junitxml="$logs/e2e.xml" ${PYTEST_ARGS:-}
-    rc=$?
-    set -e
-    read -r ep ef < <("$venv/bin/python" - "$logs/e2e.xml" <<'PY'
+# "PASSED FAILED" of a pytest JUnit XML report (0 0 when it is missing or broken).
+junit_counts() {
+    "$venv/bin/python" - "$1" <<'PY'
 import sys, xml.etree.ElementTree as ET
 try:
     root = ET.parse(sys.argv[1]).getroot()
@@ -143,7 +143,14 @@ bad = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
 skipped = sum(int(s.get("skipped", 0)) for s in suites)
 print(tests - bad - skipped, bad)
 PY
-    )
+}
+if [[ $bins_ok -eq 1 ]]; then
+    set +e
+    # shellcheck disable=SC2086 # PYTEST_ARGS is a list of words on purpose
+    "$venv/bin/python" -m pytest tests/e2e -p no:cacheprovider --junitxml="$logs/e2e.xml" ${PYTEST_ARGS:-}
+    rc=$?
+    set -e
+    read -r ep ef < <(junit_counts "$logs/e2e.xml")
     passed=$((passed + ep))
     failed=$((failed + ef))
     # pytest exits 5 when it collected no test: that is a failure here, not a pass.
@@ -156,6 +163,25 @@ PY
 else
     failed=$((failed + 1))
     record "e2e" FAIL "not run: the binaries did not build"
+fi
+
+# -- 3b. Hosted mode end to end on PostgreSQL ---------------------------------------------------
+if [[ $bins_ok -eq 1 ]]; then
+    step "end-to-end hosted tests on PostgreSQL (MCPGEN_TEST_STORE=postgres)"
+    set +e
+    MCPGEN_TEST_STORE=postgres "$venv/bin/python" -m pytest tests/e2e/test_hosted.py -p no:cacheprovider \
+        --junitxml="$logs/e2e-postgres.xml" -q
+    rc=$?
+    set -e
+    read -r ep ef < <(junit_counts "$logs/e2e-postgres.xml")
+    passed=$((passed + ep))
+    failed=$((failed + ef))
+    if [[ $rc -eq 0 && $ep -gt 0 ]]; then
+        record "e2e pg" ok "$ep passed"
+    else
+        [[ $ef -eq 0 ]] && failed=$((failed + 1))
+        record "e2e pg" FAIL "$ep passed, $ef failed (pytest exit $rc)"
+    fi
 fi
 
 # -- 4. Conformance --------------------------------------------------------------------------

@@ -4,6 +4,9 @@ admin API (and CLI), used by the official MCP client at `/mcp/<token>` URLs.
 Covers what a hosted deployment promises: method and tag filters hold for listing and calling,
 `require_api_token_auth` demands an API token, unknown / deleted / expired tokens get one 404,
 expired servers are purged from the database, and a restart (SIGTERM or SIGKILL) loses nothing.
+
+With MCPGEN_TEST_STORE=postgres (and MCPGEN_TEST_POSTGRES naming a cluster, as tests/run-all.sh
+sets) the same tests run with `serve` on a fresh PostgreSQL database instead of a SQLite file.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -49,7 +53,7 @@ class Hosted:
     base: str
     process: Process
     launch: Callable[[], Hosted] = field(repr=False)
-    db: Path
+    db: str
     env: dict[str, str] = field(repr=False)
 
     def restart(self, how: signal.Signals) -> Hosted:
@@ -78,6 +82,10 @@ class Hosted:
         return r.json()
 
     def server_rows(self) -> int:
+        if self.db.startswith("postgres"):
+            out = subprocess.run(["psql", self.db, "-tAc", "SELECT COUNT(*) FROM mcp_servers"],
+                                 check=True, capture_output=True, text=True).stdout
+            return int(out.strip())
         with sqlite3.connect(self.db) as conn:
             return conn.execute("SELECT COUNT(*) FROM mcp_servers").fetchone()[0]
 
@@ -121,7 +129,7 @@ def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None
         time.sleep(0.1)
 
 
-def serve_argv(db: Path, upstream: FakeUpstream, *extra: str) -> list[str]:
+def serve_argv(db: Path | str, upstream: FakeUpstream, *extra: str) -> list[str]:
     return [
         str(binary("mcp-server")), "serve",
         "--listen", "127.0.0.1:0",
@@ -132,9 +140,20 @@ def serve_argv(db: Path, upstream: FakeUpstream, *extra: str) -> list[str]:
     ]
 
 
+def fresh_database(tmp_path: Path) -> str:
+    """A SQLite file in `tmp_path`, or a new PostgreSQL database with MCPGEN_TEST_STORE=postgres."""
+    if os.environ.get("MCPGEN_TEST_STORE", "").strip() != "postgres":
+        return str(tmp_path / "hosted.db")
+    cluster = os.environ.get("MCPGEN_TEST_POSTGRES", "").strip()
+    assert cluster, "MCPGEN_TEST_STORE=postgres needs MCPGEN_TEST_POSTGRES (a superuser URL; tests/run-all.sh sets it)"
+    name = f"e2e_hosted_{os.getpid()}_{time.monotonic_ns()}"
+    subprocess.run(["psql", cluster, "-q", "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    return cluster.rsplit("/", 1)[0] + "/" + name
+
+
 @pytest.fixture
 def hosted(processes: list[Process], tmp_path: Path, upstream: FakeUpstream) -> Hosted:
-    db = tmp_path / "hosted.db"
+    db = fresh_database(tmp_path)
     env = clean_env(
         NO_COLOR="1",
         MCP_ADMIN_TOKEN=ADMIN_TOKEN,
@@ -286,7 +305,7 @@ def run_cli(hosted: Hosted, *args: str, env: dict[str, str] | None = None) -> tu
     import subprocess
 
     proc = subprocess.run(
-        [str(binary("mcp-server")), *args, "--database", str(hosted.db)],
+        [str(binary("mcp-server")), *args, "--database", hosted.db],
         env=env or hosted.env, capture_output=True, text=True, timeout=60,
     )
     return proc.returncode, proc.stdout, proc.stderr
