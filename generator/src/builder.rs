@@ -159,6 +159,21 @@ impl Builder {
         validate::load_and_validate(&self.resolved_docs_dir(), &self.selection()).map(drop)
     }
 
+    /// Validates one integration held in memory instead of read from the docs folder:
+    /// `integration` is the text of its `integration.yaml`, and `resources` pairs each resource
+    /// file's name (`teams.yaml`) with its text. The integration's folder is named `dir_name`,
+    /// and diagnostics name files as if it sat in the docs folder. The fuzz target
+    /// `docs_loader` (`fuzz/`) feeds arbitrary bytes through this.
+    pub fn validate_texts(
+        &self,
+        dir_name: &str,
+        integration: &str,
+        resources: &[(&str, &str)],
+    ) -> Result<(), Diagnostics> {
+        let dir = self.resolved_docs_dir().join(dir_name);
+        validate::validate_texts(&dir, integration, resources).map(drop)
+    }
+
     /// Like [`Builder::generate`], keeping what was read and a summary alongside the files.
     pub fn run(&self) -> Result<Generation, Error> {
         let docs_dir = self.resolved_docs_dir();

@@ -162,7 +162,59 @@ fn read_file(path: &Path, stem: String, diagnostics: &mut Vec<Diagnostic>) -> Op
             return None;
         }
     };
-    match yaml::parse(&text) {
+    parse_text(path, stem, &text, diagnostics)
+}
+
+/// One integration folder from texts held in memory: `integration` is its `integration.yaml`,
+/// `resources` pairs each resource file's name (`teams.yaml`) with its text. Parsed as files
+/// read from disk are, with diagnostics naming `dir.join(...)`.
+pub(crate) fn from_texts(
+    dir: &Path,
+    integration: &str,
+    resources: &[(&str, &str)],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Loaded {
+    let dir_name = dir
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut folder = IntegrationFiles {
+        dir_name,
+        integration: parse_text(
+            &dir.join(INTEGRATION_FILES[0]),
+            "integration".to_owned(),
+            integration,
+            diagnostics,
+        ),
+        resources: Vec::new(),
+        resource_stems: BTreeSet::new(),
+    };
+    let mut sorted: Vec<&(&str, &str)> = resources.iter().collect();
+    sorted.sort();
+    for (name, text) in sorted {
+        let stem = name
+            .strip_suffix(".yaml")
+            .or_else(|| name.strip_suffix(".yml"))
+            .unwrap_or(name);
+        folder.resource_stems.insert(stem.to_owned());
+        let path = dir.join("resources").join(name);
+        folder
+            .resources
+            .extend(parse_text(&path, stem.to_owned(), text, diagnostics));
+    }
+    Loaded {
+        integrations: vec![folder],
+        inputs: Vec::new(),
+    }
+}
+
+fn parse_text(
+    path: &Path,
+    stem: String,
+    text: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<SourceFile> {
+    match yaml::parse(text) {
         Ok(tree) => Some(SourceFile {
             path: path.to_path_buf(),
             stem,

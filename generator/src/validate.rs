@@ -59,6 +59,28 @@ pub(crate) fn load_and_validate(
 ) -> Result<Validated, Diagnostics> {
     let mut out = Vec::new();
     let loaded = load::load(docs_dir, selection.integrations.as_ref(), &mut out);
+    validate_loaded(docs_dir, loaded, selection, out)
+}
+
+/// Validates one integration whose files are texts in memory (see [`load::from_texts`]).
+pub(crate) fn validate_texts(
+    dir: &Path,
+    integration: &str,
+    resources: &[(&str, &str)],
+) -> Result<Validated, Diagnostics> {
+    let mut out = Vec::new();
+    let loaded = load::from_texts(dir, integration, resources, &mut out);
+    let docs_dir = dir.parent().unwrap_or(dir);
+    validate_loaded(docs_dir, loaded, &Selection::default(), out)
+}
+
+/// Validation proper, after loading: `out` holds the loader's diagnostics.
+fn validate_loaded(
+    docs_dir: &Path,
+    loaded: load::Loaded,
+    selection: &Selection,
+    mut out: Vec<Diagnostic>,
+) -> Result<Validated, Diagnostics> {
     for name in selection.integrations.iter().flatten() {
         if !loaded
             .integrations

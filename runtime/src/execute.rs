@@ -13,7 +13,7 @@ use crate::auth::Auth;
 use crate::client::{Inner, UpstreamClient};
 use crate::cursor::LinkCursors;
 use crate::error::UpstreamError;
-use crate::pagination;
+use crate::pagination::{self, PageState};
 use crate::registry::{BoxFuture, HttpVerb, RequestPlan, Upstream};
 use crate::{reply, request};
 
@@ -97,11 +97,23 @@ async fn exchange(
     if let Some(body) = prepared.body {
         builder = builder.header(CONTENT_TYPE, JSON).body(body);
     }
-    let mut response = builder
+    let response = builder
         .send()
         .await
         .map_err(|error| transport_error(inner, error, Phase::Head))?;
+    read_reply(inner, plan, prepared.page, links, response).await
+}
 
+/// Everything after the reply's head arrived: status errors with their rate-limit headers, the
+/// capped body, and the records with the next cursor. Separate from [`exchange`] so that the
+/// fuzz targets (`crate::fuzzing`) read in-memory replies through the very same code.
+pub(crate) async fn read_reply(
+    inner: &Inner,
+    plan: &'static RequestPlan,
+    page: PageState,
+    links: LinkCursors<'_>,
+    mut response: reqwest::Response,
+) -> Result<(u16, Value), UpstreamError> {
     let status = response.status();
     if !status.is_success() {
         return Err(reply::status_error(
@@ -130,7 +142,7 @@ async fn exchange(
     };
     let shaped = reply::shape(plan, body, |body, count| {
         pagination::next_cursor(
-            prepared.page,
+            page,
             body,
             count,
             response.headers(),

@@ -15,6 +15,9 @@ mod dotted;
 mod endpoint;
 pub mod error;
 mod execute;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod handler;
 mod pagination;
 mod parts;
