@@ -10,6 +10,7 @@
 #   5. The benchmark harness in smoke mode (benches/run.sh --quick).
 #   6. The load soak, short (benches/soak.sh 5): zero protocol errors and lost requests.
 #   7. The deployment guide's systemd unit and Containerfile, built and run (tests/deploy/check.sh).
+#   8. Every fuzz target for 15 s (fuzz/run.sh 15).
 #
 # PostgreSQL: one throwaway cluster (tests/postgres/cluster.sh) serves the whole run; the store
 # contract tests, hosted mode's whole suite a second time (MCPGEN_TEST_STORE=postgres) and the
@@ -22,7 +23,7 @@
 #
 # Environment: CARGO_TARGET_DIR (default: target/), PYTEST_ARGS (extra pytest arguments),
 # MCPGEN_SKIP_CARGO_TEST=1 / MCPGEN_SKIP_CONFORMANCE=1 / MCPGEN_SKIP_SOAK=1 /
-# MCPGEN_SKIP_DEPLOY_CHECK=1 to leave a step out
+# MCPGEN_SKIP_DEPLOY_CHECK=1 / MCPGEN_SKIP_FUZZ=1 to leave a step out
 # while iterating, MCPGEN_TEST_POSTGRES to use a running cluster instead of a throwaway one.
 set -euo pipefail
 
@@ -250,6 +251,21 @@ if [[ "${MCPGEN_SKIP_DEPLOY_CHECK:-}" != 1 ]]; then
         failed=$((failed + 1))
         tail -n 30 "$logs/deploy.log" || true
         record "deploy" FAIL "see $logs/deploy.log"
+    fi
+fi
+
+# -- 8. Fuzzing, short -------------------------------------------------------------------------
+# Every fuzz target for 15 s from its checked-in seeds and past crashes (fuzz/run.sh; nightly
+# Rust and cargo-fuzz, installed into fuzz/.tools when missing). Longer runs: docs/reliability.md.
+if [[ "${MCPGEN_SKIP_FUZZ:-}" != 1 ]]; then
+    step "fuzzing, short (fuzz/run.sh 15)"
+    if fuzz/run.sh 15 >"$logs/fuzz.log" 2>&1; then
+        passed=$((passed + 1))
+        record "fuzz" ok "fuzz/run.sh 15: every target, no crash"
+    else
+        failed=$((failed + 1))
+        tail -n 40 "$logs/fuzz.log" || true
+        record "fuzz" FAIL "see $logs/fuzz.log"
     fi
 fi
 
