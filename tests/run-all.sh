@@ -49,6 +49,20 @@ step() {
 cargo_counts() {
     awk '/^test result:/ {for (i = 1; i <= NF; i++) {if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i}} END {print p + 0, f + 0}' "$1"
 }
+# script_step NAME DETAIL LOG COMMAND...: one check passed or failed by a script's exit status;
+# its output goes to LOG, and the end of it to the terminal when it failed.
+script_step() {
+    local name=$1 detail=$2 log=$3
+    shift 3
+    if "$@" >"$log" 2>&1; then
+        passed=$((passed + 1))
+        record "$name" ok "$detail"
+    else
+        failed=$((failed + 1))
+        tail -n 40 "$log" || true
+        record "$name" FAIL "see $log"
+    fi
+}
 record() { # record NAME STATUS DETAIL
     summary+=("$(printf '%-12s %-4s %5ss  %s' "$1" "$2" "$((SECONDS - step_started))" "$3")")
 }
@@ -214,13 +228,11 @@ fi
 # (docs/benchmarks.md has the real figures and how to rerun them).
 if [[ "${MCPGEN_SKIP_BENCH_SMOKE:-}" != 1 ]]; then
     step "benchmark smoke run (benches/run.sh --quick)"
-    if [[ $bins_ok -eq 1 ]] && benches/run.sh --quick >"$logs/bench-smoke.log" 2>&1; then
-        passed=$((passed + 1))
-        record "bench smoke" ok "benches/run.sh --quick"
+    if [[ $bins_ok -eq 1 ]]; then
+        script_step "bench smoke" "benches/run.sh --quick" "$logs/bench-smoke.log" benches/run.sh --quick
     else
         failed=$((failed + 1))
-        tail -n 30 "$logs/bench-smoke.log" || true
-        record "bench smoke" FAIL "see $logs/bench-smoke.log"
+        record "bench smoke" FAIL "not run: the binaries did not build"
     fi
 fi
 
@@ -229,14 +241,7 @@ fi
 # error, lost request or server panic fails it (docs/benchmarks.md#soak has the 60 s figures).
 if [[ "${MCPGEN_SKIP_SOAK:-}" != 1 ]]; then
     step "load soak, short (benches/soak.sh 5)"
-    if [[ $bins_ok -eq 1 ]] && benches/soak.sh 5 >"$logs/soak.log" 2>&1; then
-        passed=$((passed + 1))
-        record "soak" ok "benches/soak.sh 5"
-    else
-        failed=$((failed + 1))
-        tail -n 40 "$logs/soak.log" || true
-        record "soak" FAIL "see $logs/soak.log"
-    fi
+    script_step "soak" "benches/soak.sh 5" "$logs/soak.log" benches/soak.sh 5
 fi
 
 # -- 7. Deployment files ----------------------------------------------------------------------
@@ -244,14 +249,7 @@ fi
 # with systemd-analyze, buildah and debootstrap, which .ci/run installs).
 if [[ "${MCPGEN_SKIP_DEPLOY_CHECK:-}" != 1 ]]; then
     step "deployment files (tests/deploy/check.sh)"
-    if [[ $bins_ok -eq 1 ]] && tests/deploy/check.sh >"$logs/deploy.log" 2>&1; then
-        passed=$((passed + 1))
-        record "deploy" ok "systemd unit and Containerfile"
-    else
-        failed=$((failed + 1))
-        tail -n 30 "$logs/deploy.log" || true
-        record "deploy" FAIL "see $logs/deploy.log"
-    fi
+    script_step "deploy" "systemd unit and Containerfile" "$logs/deploy.log" tests/deploy/check.sh
 fi
 
 # -- 8. Fuzzing, short -------------------------------------------------------------------------
@@ -259,14 +257,7 @@ fi
 # Rust and cargo-fuzz, installed into fuzz/.tools when missing). Longer runs: docs/reliability.md.
 if [[ "${MCPGEN_SKIP_FUZZ:-}" != 1 ]]; then
     step "fuzzing, short (fuzz/run.sh 15)"
-    if fuzz/run.sh 15 >"$logs/fuzz.log" 2>&1; then
-        passed=$((passed + 1))
-        record "fuzz" ok "fuzz/run.sh 15: every target, no crash"
-    else
-        failed=$((failed + 1))
-        tail -n 40 "$logs/fuzz.log" || true
-        record "fuzz" FAIL "see $logs/fuzz.log"
-    fi
+    script_step "fuzz" "fuzz/run.sh 15: every target, no crash" "$logs/fuzz.log" fuzz/run.sh 15
 fi
 
 printf '\n==> summary (logs in %s)\n' "$logs"

@@ -106,6 +106,24 @@ impl PostgresStore {
     async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
         Ok(self.pool.get().await?)
     }
+
+    /// Runs `delete` (its `$1` is `id`) and, when it removed a row, records `audit` in the same
+    /// transaction; whether a row went.
+    async fn delete_audited(
+        &self,
+        delete: &str,
+        id: &str,
+        audit: AuditEntry,
+    ) -> Result<bool, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let deleted = tx.execute(delete, &[&id]).await? > 0;
+        if deleted {
+            record(&tx, &audit).await?;
+        }
+        tx.commit().await?;
+        Ok(deleted)
+    }
 }
 
 fn server_row(row: &tokio_postgres::Row, at: usize) -> Result<ServerRow, StoreError> {
@@ -470,17 +488,8 @@ impl Store for PostgresStore {
     }
 
     async fn delete_server(&self, id: &str, audit: AuditEntry) -> Result<bool, StoreError> {
-        let mut client = self.client().await?;
-        let tx = client.transaction().await?;
-        let deleted = tx
-            .execute("DELETE FROM mcp_servers WHERE id = $1", &[&id])
-            .await?
-            > 0;
-        if deleted {
-            record(&tx, &audit).await?;
-        }
-        tx.commit().await?;
-        Ok(deleted)
+        self.delete_audited("DELETE FROM mcp_servers WHERE id = $1", id, audit)
+            .await
     }
 
     async fn resolve_server(
@@ -580,17 +589,8 @@ impl Store for PostgresStore {
     }
 
     async fn delete_api_token(&self, id: &str, audit: AuditEntry) -> Result<bool, StoreError> {
-        let mut client = self.client().await?;
-        let tx = client.transaction().await?;
-        let deleted = tx
-            .execute("DELETE FROM api_tokens WHERE id = $1", &[&id])
-            .await?
-            > 0;
-        if deleted {
-            record(&tx, &audit).await?;
-        }
-        tx.commit().await?;
-        Ok(deleted)
+        self.delete_audited("DELETE FROM api_tokens WHERE id = $1", id, audit)
+            .await
     }
 
     async fn save_session(
