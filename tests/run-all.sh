@@ -90,6 +90,7 @@ if [[ -z "${MCPGEN_TEST_POSTGRES:-}" ]]; then
     # Under /tmp: as root the cluster runs as `postgres`, which must reach its folder.
     pg_dir="$(mktemp -d /tmp/mcpgen-pg-XXXXXX)"
     trap 'tests/postgres/cluster.sh stop "$pg_dir"' EXIT
+    trap 'exit 130' INT TERM # so that an interrupted run stops its cluster too
     if MCPGEN_TEST_POSTGRES="$(tests/postgres/cluster.sh start "$pg_dir")"; then
         export MCPGEN_TEST_POSTGRES
     else
