@@ -5,10 +5,9 @@
 
 mod hosted_support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use hosted_support::{Hosting, TempDir, fake, start_time};
+use hosted_support::{Captured, Hosting, TempDir, fake, start_time};
 use http::StatusCode;
 use mcpgen_hosted::UpstreamSettings;
 use mcpgen_hosted::clock::ManualClock;
@@ -118,20 +117,6 @@ async fn the_operator_can_allow_private_hosts_for_self_hosted_tenants() {
     assert_eq!(upstream.state().requests().len(), 1);
 }
 
-/// Collects what the subscriber writes, to count log lines.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn a_stored_account_that_cannot_be_served_gets_one_clear_rate_limited_error() {
     let dir = TempDir::new();
@@ -174,7 +159,7 @@ async fn a_stored_account_that_cannot_be_served_gets_one_clear_rate_limited_erro
         );
         assert!(!message.contains(TOKEN), "{message}");
     }
-    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let logs = logs.text();
     let errors = logs.lines().filter(|line| line.contains("ERROR")).count();
     assert_eq!(errors, 1, "{logs}");
     assert!(upstream.state().requests().is_empty());

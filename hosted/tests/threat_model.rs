@@ -5,12 +5,10 @@
 
 mod hosted_support;
 
-use std::sync::{Arc, Mutex};
-
 use axum::body::Body;
 use chrono::TimeDelta;
 use fake_chronosphere::FakeHandle;
-use hosted_support::{Hosting, TempDir, fake, legacy_post, legacy_session, message};
+use hosted_support::{Captured, Hosting, TempDir, fake, legacy_post, legacy_session, message};
 use http::{HeaderValue, Request, StatusCode};
 use serde_json::{Value, json};
 
@@ -289,21 +287,6 @@ async fn foreign_origins_and_hosts_are_refused_on_server_urls() {
     assert_ne!(message(&text)["result"]["isError"], true, "{text}");
 }
 
-/// Everything `tracing` records, as text.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn no_secret_reaches_the_logs_even_at_trace() {
     let captured = Captured::default();
@@ -365,7 +348,7 @@ async fn no_secret_reaches_the_logs_even_at_trace() {
         "the upstream refused: {reply}"
     );
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(logs.contains("MCP server created"), "{logs}");
     assert!(logs.contains(VISIBLE), "calls are logged: {logs}");
     let url_tokens: Vec<String> = [&server, &rejected_server]

@@ -30,15 +30,8 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<Vec<i64>, StoreError> {
         [],
         |row| row.get(0),
     )?;
-    let latest = MIGRATIONS.last().map_or(0, |(version, _)| *version);
-    if current > latest {
-        return Err(StoreError::Backend(format!(
-            "the database has schema version {current}, newer than this binary supports ({latest}); \
-             run a newer mcp-server"
-        )));
-    }
     let mut applied = Vec::new();
-    for (version, sql) in MIGRATIONS.iter().filter(|(version, _)| *version > current) {
+    for (version, sql) in pending(MIGRATIONS, current)? {
         tx.execute_batch(sql)
             .map_err(|error| StoreError::Backend(format!("migration {version} failed: {error}")))?;
         tx.execute(
@@ -49,4 +42,22 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<Vec<i64>, StoreError> {
     }
     tx.commit()?;
     Ok(applied)
+}
+
+/// The migrations of `migrations` after version `current`, in order; a database newer than the
+/// last of them is refused rather than guessed at. Both engines' migrators start here.
+pub(super) fn pending(
+    migrations: &'static [(i64, &'static str)],
+    current: i64,
+) -> Result<impl Iterator<Item = &'static (i64, &'static str)>, StoreError> {
+    let latest = migrations.last().map_or(0, |(version, _)| *version);
+    if current > latest {
+        return Err(StoreError::Backend(format!(
+            "the database has schema version {current}, newer than this binary supports ({latest}); \
+             run a newer mcp-server"
+        )));
+    }
+    Ok(migrations
+        .iter()
+        .filter(move |(version, _)| *version > current))
 }

@@ -46,15 +46,8 @@ pub(super) async fn migrate(client: &mut Client) -> Result<Vec<i64>, StoreError>
         .query_one("SELECT COALESCE(MAX(version), 0) FROM schema_version", &[])
         .await?
         .get(0);
-    let latest = MIGRATIONS.last().map_or(0, |(version, _)| *version);
-    if current > latest {
-        return Err(StoreError::Backend(format!(
-            "the database has schema version {current}, newer than this binary supports ({latest}); \
-             run a newer mcp-server"
-        )));
-    }
     let mut applied = Vec::new();
-    for (version, sql) in MIGRATIONS.iter().filter(|(version, _)| *version > current) {
+    for (version, sql) in super::super::migrate::pending(MIGRATIONS, current)? {
         tx.batch_execute(sql)
             .await
             .map_err(|error| StoreError::Backend(format!("migration {version} failed: {error}")))?;

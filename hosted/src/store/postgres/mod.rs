@@ -154,6 +154,16 @@ fn servers_from(rows: &[tokio_postgres::Row]) -> Result<Vec<ServerRecord>, Store
         .collect()
 }
 
+/// The key-check marker, if set, read with `lock` (`""`, `"FOR SHARE"` or `"FOR UPDATE"`).
+async fn marker(
+    client: &impl GenericClient,
+    lock: &'static str,
+) -> Result<Option<Vec<u8>>, StoreError> {
+    let sql = format!("SELECT value FROM settings WHERE key = 'key_check' {lock}");
+    let row = client.query_opt(&sql, &[]).await?;
+    Ok(row.map(|row| row.try_get(0)).transpose()?)
+}
+
 /// Whether another live server of `account_id` (other than `except`) is called `name`.
 async fn name_taken(
     client: &impl GenericClient,
@@ -215,12 +225,7 @@ fn limit(limit: usize) -> i64 {
 #[async_trait]
 impl Store for PostgresStore {
     async fn key_check(&self) -> Result<Option<Vec<u8>>, StoreError> {
-        let row = self
-            .client()
-            .await?
-            .query_opt("SELECT value FROM settings WHERE key = 'key_check'", &[])
-            .await?;
-        Ok(row.map(|row| row.try_get(0)).transpose()?)
+        marker(&self.client().await?, "").await
     }
 
     async fn set_key_check(&self, sealed: Vec<u8>) -> Result<(), StoreError> {
@@ -244,15 +249,7 @@ impl Store for PostgresStore {
         let tx = client.transaction().await?;
         // FOR SHARE: a rotation (which holds the marker FOR UPDATE) cannot commit between this
         // check and the insert, so no account is sealed under a key the database just left.
-        let marker: Option<Vec<u8>> = tx
-            .query_opt(
-                "SELECT value FROM settings WHERE key = 'key_check' FOR SHARE",
-                &[],
-            )
-            .await?
-            .map(|row| row.try_get(0))
-            .transpose()?;
-        if marker.as_deref() != Some(key_check.as_slice()) {
+        if marker(&tx, "FOR SHARE").await?.as_deref() != Some(key_check.as_slice()) {
             return Err(StoreError::KeyChanged);
         }
         tx.execute(
@@ -274,15 +271,7 @@ impl Store for PostgresStore {
         let tx = client.transaction().await?;
         // The marker row first: account inserts check it FOR SHARE, so they wait for this
         // transaction and then see the new marker (and refuse with KeyChanged).
-        let marker: Option<Vec<u8>> = tx
-            .query_opt(
-                "SELECT value FROM settings WHERE key = 'key_check' FOR UPDATE",
-                &[],
-            )
-            .await?
-            .map(|row| row.try_get(0))
-            .transpose()?;
-        if let Some(marker) = marker {
+        if let Some(marker) = marker(&tx, "FOR UPDATE").await? {
             let resealed = reseal(Sealed::KeyCheck, &marker).map_err(StoreError::Reseal)?;
             tx.execute(
                 "UPDATE settings SET value = $1 WHERE key = 'key_check'",
